@@ -1,0 +1,26 @@
+// Escaping rules of the text exposition format 0.0.4.
+export const escapeLabelValue = (value: string) =>
+  /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
+
+export const escapeHelp = (help: string) =>
+  /[\\\n]/.test(help) ? help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : help;
+
+/** Undoes `\\`, `\n` (and in label values `\"`) escapes; other backslashes stay as written. */
+export function unescape(text: string, quote: boolean): string {
+  if (!text.includes('\\')) return text;
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c !== '\\' || i + 1 === text.length) {
+      out += c;
+      continue;
+    }
+    const next = text[i + 1];
+    if (next === '\\') out += '\\';
+    else if (next === 'n') out += '\n';
+    else if (next === '"' && quote) out += '"';
+    else out += c + next;
+    i++;
+  }
+  return out;
+}

@@ -1,0 +1,211 @@
+import { badRequest, HttpError } from '../http/http-error';
+import { unescape } from './escape';
+import { parseFloatValue } from './float';
+import { isLabelName, isMetricName } from './names';
+import { type Labels, METRIC_TYPES, type Metric, type MetricFamily, type MetricType } from './types';
+
+export interface ParsedPush {
+  families: Map<string, MetricFamily>;
+  /** Samples carried timestamps; the gateway refuses those, after parsing, as the official one does. */
+  hasTimestamp: boolean;
+  sampleCount: number;
+}
+
+export interface ParseLimits {
+  maxSamples: number;
+  maxLabelNameLength: number;
+  maxLabelValueLength: number;
+}
+
+const NO_LIMITS: ParseLimits = {
+  maxSamples: Number.POSITIVE_INFINITY,
+  maxLabelNameLength: Number.POSITIVE_INFINITY,
+  maxLabelValueLength: Number.POSITIVE_INFINITY,
+};
+
+interface SampleLine {
+  name: string;
+  labels: Labels;
+  value: number;
+  timestamp: boolean;
+}
+
+/**
+ * Parses the Prometheus text exposition format 0.0.4
+ * (https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format) into families,
+ * folding `_bucket`/`_sum`/`_count` samples into their histogram or summary as the Go parser does.
+ */
+export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): ParsedPush {
+  const families = new Map<string, MetricFamily>();
+  const grouped = new Map<string, Map<string, Metric>>();
+  const withSamples = new Set<string>();
+  let hasTimestamp = false;
+  let sampleCount = 0;
+  let lineNo = 0;
+  let start = 0;
+
+  const familyFor = (name: string): MetricFamily => {
+    let family = families.get(name);
+    if (!family) {
+      family = { name, type: 'untyped', help: undefined, metrics: [] };
+      families.set(name, family);
+    }
+    return family;
+  };
+
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    lineNo++;
+    const line = text.slice(start, end).replace(/^[ \t]+/, '');
+    start = end + 1;
+    if (line === '') continue;
+    const fail = (why: string) => badRequest(`text format parsing error in line ${lineNo}: ${why}`);
+
+    if (line[0] === '#') {
+      const comment = /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(line);
+      if (!comment) continue;
+      const [, keyword, name, rest = ''] = comment as unknown as [string, string, string, string?];
+      if (!isMetricName(name)) throw fail(`invalid metric name in comment "${name}"`);
+      const family = familyFor(name);
+      if (keyword === 'HELP') {
+        if (family.help !== undefined) throw fail(`second HELP line for metric name "${name}"`);
+        family.help = unescape(rest, false);
+      } else {
+        const type = rest.trim();
+        if (!METRIC_TYPES.has(type)) throw fail(`unknown metric type "${type}"`);
+        if (withSamples.has(name) || family.type !== 'untyped' || grouped.has(name)) {
+          throw fail(`second TYPE line for metric name "${name}", or TYPE reported after samples`);
+        }
+        family.type = type as MetricType;
+      }
+      continue;
+    }
+
+    const sample = parseSampleLine(line, fail, limits);
+    if (++sampleCount > limits.maxSamples) {
+      throw new HttpError(413, `push has more than ${limits.maxSamples} samples (PUSHGATEWAY_MAX_SERIES_PER_PUSH)`);
+    }
+    hasTimestamp ||= sample.timestamp;
+    const family = families.get(ownerName(sample.name, families)) ?? familyFor(sample.name);
+    withSamples.add(family.name);
+    addSample(family, sample, grouped, fail);
+  }
+  for (const family of families.values()) {
+    if (family.metrics.length === 0 && !withSamples.has(family.name)) families.delete(family.name);
+  }
+  return { families, hasTimestamp, sampleCount };
+}
+
+/** The family a sample belongs to: `x_bucket` to histogram `x`, `x_sum`/`x_count` to histogram or summary `x`. */
+function ownerName(sampleName: string, families: Map<string, MetricFamily>): string {
+  const suffix = /_(bucket|sum|count)$/.exec(sampleName);
+  if (suffix) {
+    const base = families.get(sampleName.slice(0, suffix.index));
+    if (base?.type === 'histogram') return base.name;
+    if (base?.type === 'summary' && suffix[1] !== 'bucket') return base.name;
+  }
+  return sampleName;
+}
+
+function addSample(
+  family: MetricFamily,
+  sample: SampleLine,
+  grouped: Map<string, Map<string, Metric>>,
+  fail: (why: string) => Error,
+) {
+  if (family.type !== 'histogram' && family.type !== 'summary') {
+    family.metrics.push({ labels: sample.labels, value: sample.value, sum: 0, count: 0 });
+    return;
+  }
+  const boundLabel = family.type === 'histogram' ? 'le' : 'quantile';
+  const suffix = sample.name.slice(family.name.length);
+  let bound: number | undefined;
+  const labels: Labels = [];
+  for (const pair of sample.labels) {
+    if (suffix === (family.type === 'histogram' ? '_bucket' : '') && pair[0] === boundLabel) {
+      bound = parseFloatValue(pair[1]);
+      if (bound === undefined) throw fail(`expected float as value for "${boundLabel}" label, got "${pair[1]}"`);
+    } else labels.push(pair);
+  }
+  labels.sort(byName);
+  const signature = labels.map(([n, v]) => `${n}\u0000${v}`).join('\u0001');
+  let byLabels = grouped.get(family.name);
+  if (!byLabels) grouped.set(family.name, (byLabels = new Map()));
+  let metric = byLabels.get(signature);
+  if (!metric) {
+    metric = { labels, value: 0, sum: 0, count: 0 };
+    if (family.type === 'histogram') metric.buckets = new Map();
+    else metric.quantiles = new Map();
+    byLabels.set(signature, metric);
+    family.metrics.push(metric);
+  }
+  if (suffix === '_sum') metric.sum = sample.value;
+  else if (suffix === '_count') metric.count = sample.value;
+  else if (bound !== undefined) {
+    const points = (metric.buckets ?? metric.quantiles)!;
+    if (points.has(bound)) throw fail(`duplicate ${boundLabel}="${bound}" for metric "${sample.name}"`);
+    points.set(bound, sample.value);
+  }
+  // A bucket without `le` (or a quantile line without `quantile`) carries nothing the Go parser keeps.
+}
+
+const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+function parseSampleLine(line: string, fail: (why: string) => Error, limits: ParseLimits): SampleLine {
+  let i = 0;
+  while (i < line.length && /[a-zA-Z0-9_:]/.test(line[i]!)) i++;
+  const name = line.slice(0, i);
+  if (!isMetricName(name)) throw fail(`invalid metric name "${name || line.slice(0, 20)}"`);
+  const labels: Labels = [];
+  if (line[skipBlank(line, i)] === '{') {
+    i = skipBlank(line, i);
+    i = skipBlank(line, i + 1);
+    const seen = new Set<string>();
+    while (line[i] !== '}') {
+      const nameStart = i;
+      while (i < line.length && /[a-zA-Z0-9_]/.test(line[i]!)) i++;
+      const labelName = line.slice(nameStart, i);
+      if (!isLabelName(labelName)) throw fail(`invalid label name for metric "${name}"`);
+      if (labelName.length > limits.maxLabelNameLength) {
+        throw badRequest(
+          `label name "${labelName.slice(0, 64)}…" of metric "${name}" is longer than ${limits.maxLabelNameLength} characters`,
+        );
+      }
+      i = skipBlank(line, i);
+      if (line[i] !== '=') throw fail(`expected '=' after label name "${labelName}" of metric "${name}"`);
+      i = skipBlank(line, i + 1);
+      if (line[i] !== '"') throw fail(`expected '"' to start the value of label "${labelName}" of metric "${name}"`);
+      const valueStart = ++i;
+      while (i < line.length && line[i] !== '"') i += line[i] === '\\' ? 2 : 1;
+      if (i >= line.length) throw fail(`unterminated value of label "${labelName}" of metric "${name}"`);
+      const value = unescape(line.slice(valueStart, i), true);
+      if (value.length > limits.maxLabelValueLength) {
+        throw badRequest(
+          `value of label "${labelName}" of metric "${name}" is longer than ${limits.maxLabelValueLength} characters`,
+        );
+      }
+      if (seen.has(labelName)) throw fail(`duplicate label name "${labelName}" for metric "${name}"`);
+      seen.add(labelName);
+      labels.push([labelName, value]);
+      i = skipBlank(line, i + 1);
+      if (line[i] === ',') i = skipBlank(line, i + 1);
+      else if (line[i] !== '}') throw fail(`unexpected end of label value for metric "${name}"`);
+    }
+    i++;
+  }
+  const rest = line.slice(i);
+  const fields = /^[ \t]+(\S+)(?:([ \t]+)(\S*))?[ \t]*$/.exec(rest);
+  if (!fields) throw fail(`expected value after metric "${name}"`);
+  const value = parseFloatValue(fields[1]!);
+  if (value === undefined) throw fail(`expected float as value, got "${fields[1]}"`);
+  if (fields[2] !== undefined && !/^-?\d+$/.test(fields[3] ?? '')) {
+    throw fail(`expected integer as timestamp, got "${fields[3] ?? ''}"`);
+  }
+  return { name, labels, value, timestamp: fields[2] !== undefined };
+}
+
+function skipBlank(line: string, i: number): number {
+  while (line[i] === ' ' || line[i] === '\t') i++;
+  return i;
+}

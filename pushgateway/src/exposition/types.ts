@@ -1,0 +1,26 @@
+export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
+
+export const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+
+/** Label pairs, kept sorted by name once a metric is normalized. */
+export type Labels = Array<[name: string, value: string]>;
+
+/**
+ * One metric (one label set) of a family. Simple types carry `value`; histograms carry
+ * cumulative `buckets` (upper bound → count), summaries carry `quantiles`; both carry sum and count.
+ */
+export interface Metric {
+  labels: Labels;
+  value: number;
+  buckets?: Map<number, number>;
+  quantiles?: Map<number, number>;
+  sum: number;
+  count: number;
+}
+
+export interface MetricFamily {
+  name: string;
+  type: MetricType;
+  help: string | undefined;
+  metrics: Metric[];
+}

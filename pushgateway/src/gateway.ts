@@ -1,0 +1,225 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { GatewayConfig } from './config';
+import { metricsApiJson } from './http/api-v1';
+import { Authenticator, type Role } from './http/auth';
+import { readBody } from './http/body';
+import { parseGroupingKey } from './http/grouping-key';
+import { HttpError } from './http/http-error';
+import type { Logger } from './logger';
+import { FilePersistence } from './persistence/file-persistence';
+import { MemoryPersistence } from './persistence/memory-persistence';
+import type { Persistence } from './persistence/persistence';
+import { RedisPersistence } from './persistence/redis-persistence';
+import { createSelfMetrics, type PushOutcome, reservedNames } from './self-metrics';
+import { MetricStore } from './store/metric-store';
+import { StoreRenderer } from './store/render';
+import type { Operation } from './store/types';
+
+const gzip = promisify(zlib.gzip);
+const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
+const PUSH_ID = /^[\x21-\x7e]{1,128}$/;
+
+export interface Gateway {
+  server: http.Server;
+  store: MetricStore;
+  persistence: Persistence;
+  /** Listens on the configured host and port; resolves with the bound address. */
+  listen(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+export async function createGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
+  let store!: MetricStore;
+  const metrics = createSelfMetrics(() => store, config.persistence);
+  store = new MetricStore(
+    {
+      groupTtlMs: config.groupTtlMs,
+      deltaTtlMs: config.deltaTtlMs,
+      maxSeries: config.maxSeries,
+      maxGroups: config.maxGroups,
+      pushIdWindow: config.pushIdWindow,
+      pushIdMaxAgeMs: config.pushIdTtlMs,
+      reservedNames: reservedNames(metrics.registry),
+      parseLimits: {
+        maxSamples: config.maxSeriesPerPush,
+        maxLabelNameLength: config.maxLabelNameLength,
+        maxLabelValueLength: config.maxLabelValueLength,
+      },
+    },
+    { onExpired: (group) => metrics.expired.inc({ mode: group.delta ? 'delta' : 'ordinary' }) },
+  );
+  const observer = {
+    onWrite: (operation: string, seconds: number) => metrics.persistenceSeconds.observe({ operation }, seconds),
+    onError: (operation: string, error: unknown) => {
+      metrics.persistenceErrors.inc({ operation });
+      logger.error('persistence failed', { operation, error });
+    },
+  };
+  const persistence: Persistence =
+    config.persistence === 'file'
+      ? new FilePersistence(store, { dir: config.dataDir, maxLogBytes: config.maxLogBytes, snapshotIntervalMs: config.snapshotIntervalMs }, observer)
+      : config.persistence === 'redis'
+        ? new RedisPersistence(store, { url: config.redisUrl!, prefix: config.redisPrefix, snapshotIntervalMs: config.snapshotIntervalMs }, observer, logger)
+        : new MemoryPersistence(store);
+  await persistence.open();
+  const renderer = new StoreRenderer(store);
+  const auth = new Authenticator(config.credentials);
+  const startTime = new Date().toISOString();
+
+  const expiryTimer = setInterval(() => store.expire(Date.now()), 1000).unref();
+
+  async function handlePush(req: IncomingMessage, res: ServerResponse, path: string) {
+    const method = req.method as 'PUT' | 'POST' | 'DELETE';
+    const mode = String(req.headers['x-push-mode'] ?? 'ordinary').toLowerCase();
+    let outcome: PushOutcome = 'error';
+    const started = performance.now();
+    try {
+      auth.authorize(req, 'push');
+      if (mode !== 'ordinary' && mode !== 'delta') {
+        throw new HttpError(400, `X-Push-Mode "${mode}" is not supported; use "delta" or leave it out`);
+      }
+      const delta = mode === 'delta' && method !== 'DELETE';
+      if (delta && method !== 'POST') throw new HttpError(400, 'delta pushes must use POST: PUT would replace the group');
+      const pushId = req.headers['x-push-id'] as string | undefined;
+      if (pushId !== undefined && !PUSH_ID.test(pushId)) {
+        throw new HttpError(400, 'X-Push-Id must be 1 to 128 printable ASCII characters');
+      }
+      const group = parseGroupingKey(path);
+      const time = Date.now();
+      if (method === 'DELETE') {
+        req.resume();
+        await persistence.submit({ kind: 'delete', group, time });
+        outcome = 'accepted';
+        return send(res, 202, '');
+      }
+      const contentType = String(req.headers['content-type'] ?? '');
+      if (contentType.includes('protobuf')) {
+        throw new HttpError(415, 'protobuf pushes are not supported; send the text exposition format 0.0.4');
+      }
+      const body = await readBody(req, config.maxBodyBytes);
+      const parsed = store.parse(body);
+      const op: Operation = { kind: 'push', method, delta, group, body, time, ...(pushId ? { pushId } : {}) };
+      const result = await persistence.submit(op, parsed);
+      outcome = result.duplicate ? 'duplicate' : result.status === 200 ? 'accepted' : statusOutcome(result.status);
+      if (result.status !== 200) {
+        logger.debug('push refused', { status: result.status, reason: result.message });
+        return send(res, result.status, result.message);
+      }
+      metrics.pushDuration.observe({ mode: delta ? 'delta' : 'ordinary' }, (performance.now() - started) / 1000);
+      return send(res, 200, '');
+    } catch (error) {
+      if (error instanceof HttpError) outcome = statusOutcome(error.status);
+      throw error;
+    } finally {
+      metrics.pushes.inc({ method, mode: mode === 'delta' ? 'delta' : 'ordinary', outcome });
+    }
+  }
+
+  async function handleScrape(req: IncomingMessage, res: ServerResponse) {
+    await persistence.sync();
+    store.expire(Date.now());
+    const chunks = renderer.render();
+    chunks.push(await metrics.registry.metrics());
+    const text = chunks.join('');
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      const body = await gzip(text, { level: 1 });
+      res.writeHead(200, { 'Content-Type': EXPOSITION, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+      return void res.end(body);
+    }
+    send(res, 200, text, EXPOSITION);
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const allow = (role: Role) => auth.authorize(req, role);
+    if (path.startsWith('/metrics/')) {
+      if (req.method !== 'PUT' && req.method !== 'POST' && req.method !== 'DELETE') {
+        throw new HttpError(405, `${req.method} is not allowed on a group; use PUT, POST or DELETE`);
+      }
+      return handlePush(req, res, path.slice('/metrics/'.length));
+    }
+    const key = `${req.method} ${path}`;
+    switch (key) {
+      case 'GET /-/healthy':
+      case 'GET /-/ready':
+        return send(res, 200, 'OK\n');
+      case 'GET /metrics':
+        allow('scrape');
+        return handleScrape(req, res);
+      case 'GET /api/v1/metrics':
+        allow('scrape');
+        await persistence.sync();
+        store.expire(Date.now());
+        return sendJson(res, metricsApiJson(store.groups.values()));
+      case 'GET /api/v1/status':
+        allow('scrape');
+        return sendJson(res, {
+          status: 'success',
+          data: {
+            start_time: startTime,
+            persistence: config.persistence,
+            group_ttl_ms: config.groupTtlMs,
+            delta_ttl_ms: config.deltaTtlMs,
+            auth: auth.enabled,
+          },
+        });
+      case 'PUT /api/v1/admin/wipe':
+        allow('admin');
+        await persistence.submit({ kind: 'wipe', time: Date.now() });
+        return send(res, 202, '');
+      case 'GET /':
+        return send(res, 200, 'BrainBytes Pushgateway: push to /metrics/job/<job>, scrape /metrics.\n');
+      default:
+        throw new HttpError(404, `no route for ${req.method} ${path}`);
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (!(error instanceof HttpError)) logger.error('request failed', { path: req.url?.split('?')[0], error });
+      const status = error instanceof HttpError ? error.status : 500;
+      const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Basic realm="pushgateway"' } : {};
+      if (!req.complete) req.resume();
+      send(res, status, error instanceof HttpError ? error.message : 'internal error', undefined, headers);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    store,
+    persistence,
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, resolve);
+      });
+      return server.address() as AddressInfo;
+    },
+    async close() {
+      clearInterval(expiryTimer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await persistence.close();
+    },
+  };
+}
+
+function statusOutcome(status: number): PushOutcome {
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 413) return 'too_large';
+  return status >= 500 ? 'error' : 'invalid';
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', headers = {}) {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, value: unknown) {
+  send(res, 200, JSON.stringify(value), 'application/json');
+}

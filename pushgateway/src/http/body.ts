@@ -1,0 +1,43 @@
+import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { HttpError } from './http-error';
+
+const gunzip = promisify(zlib.gunzip);
+
+const tooLarge = (limit: number, what: string) =>
+  new HttpError(413, `${what} is larger than ${limit} bytes (PUSHGATEWAY_MAX_BODY_BYTES)`);
+
+/**
+ * Reads a request body of at most `limit` bytes, inflating `Content-Encoding: gzip` to at most
+ * `limit` bytes as well: a zip bomb stops inflating at the limit instead of filling memory.
+ */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    req.resume();
+    throw tooLarge(limit, 'request body');
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw tooLarge(limit, 'request body');
+    }
+    chunks.push(chunk);
+  }
+  const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding === 'identity' || encoding === '') return raw.toString('utf8');
+  if (encoding !== 'gzip' && encoding !== 'x-gzip') {
+    throw new HttpError(415, `unsupported Content-Encoding "${encoding}"; send identity or gzip`);
+  }
+  try {
+    return (await gunzip(raw, { maxOutputLength: limit })).toString('utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit, 'inflated gzip body');
+    throw new HttpError(400, `body is not valid gzip: ${(error as Error).message}`);
+  }
+}

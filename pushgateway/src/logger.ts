@@ -1,0 +1,21 @@
+const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
+export type LogLevel = keyof typeof LEVELS;
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** JSON lines on stdout. Callers pass fields, never headers or request bodies, so no secret is logged. */
+export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
+  const log = (at: LogLevel) => (msg: string, fields: Record<string, unknown> = {}) => {
+    if (LEVELS[at] < LEVELS[level]) return;
+    const extra = Object.fromEntries(
+      Object.entries(fields).map(([k, v]) => [k, v instanceof Error ? { message: v.message, stack: v.stack } : v]),
+    );
+    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...extra })}\n`);
+  };
+  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+}

@@ -1,0 +1,45 @@
+import { ConfigError, loadConfig } from './config';
+import { createGateway } from './gateway';
+import { createLogger } from './logger';
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`pushgateway: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const gateway = await createGateway(config, logger);
+  const address = await gateway.listen();
+  const auth = config.credentials.push.length + config.credentials.scrape.length + config.credentials.admin.length > 0;
+  logger.info('pushgateway listening', {
+    url: `http://${address.address}:${address.port}`,
+    persistence: config.persistence,
+    ...(config.persistence === 'file' ? { dataDir: config.dataDir } : {}),
+    groups: gateway.store.groups.size,
+  });
+  if (!auth) {
+    logger.warn(
+      'no credentials set: listening on loopback only, anyone on this machine may push and scrape. ' +
+        'Set PUSHGATEWAY_PUSH_CREDENTIALS, PUSHGATEWAY_SCRAPE_CREDENTIALS and PUSHGATEWAY_ADMIN_CREDENTIALS to serve others.',
+    );
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    await gateway.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pushgateway failed to start: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import type { ParsedPush } from '../exposition/parse';
+import type { ApplyResult, Operation } from '../store/types';
+
+/**
+ * Where the gateway's state survives restarts. Every change is an operation: `submit` makes it
+ * durable first and then applies it, so an acknowledged push is never lost.
+ */
+export interface Persistence {
+  readonly kind: 'memory' | 'file' | 'redis';
+  open(): Promise<void>;
+  submit(op: Operation, parsed?: ParsedPush): Promise<ApplyResult>;
+  /** Brings this process's view up to date with other processes (Redis); a no-op otherwise. */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface PersistenceObserver {
+  onWrite?(kind: 'append' | 'snapshot', seconds: number): void;
+  onError?(kind: 'append' | 'snapshot' | 'load', error: unknown): void;
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { ParsedPush } from '../exposition/parse';
+import { HttpError } from '../http/http-error';
+import type { Logger } from '../logger';
+import { labelText } from '../store/label-text';
+import type { MetricStore } from '../store/metric-store';
+import type { ApplyResult, Operation } from '../store/types';
+import type { Persistence, PersistenceObserver } from './persistence';
+import { restoreSnapshot, type Snapshot, takeSnapshot } from './snapshot';
+
+export interface RedisOptions {
+  url: string;
+  prefix: string;
+  snapshotIntervalMs: number;
+  /** A submitted operation not seen back from the stream within this time is answered 503. */
+  applyTimeoutMs?: number;
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+/** Stream ids are `<ms>-<seq>`; compares two of them. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number) as [number, number];
+  const [bm, bs] = b.split('-').map(Number) as [number, number];
+  return am - bm || as - bs;
+}
+
+/** Entries older than this are trimmed only once a snapshot covers them, so a slow reader is not skipped. */
+const TRIM_GRACE_MS = 60_000;
+
+/**
+ * State shared by every gateway process through Redis. Operations go into one Redis stream; each
+ * process reads the stream in order and applies every operation to its own copy of the store,
+ * so all copies agree (the store is a deterministic state machine). A push is answered once its
+ * operation is in Redis and this process has applied it, with the result of applying it.
+ * Snapshots in a Redis key let the stream be trimmed and new processes start fast.
+ */
+export class RedisPersistence implements Persistence {
+  readonly kind = 'redis';
+  private readonly client: Redis;
+  private readonly reader: Redis;
+  private readonly nonce = randomUUID();
+  private readonly keys: { log: string; snapshot: string; lock: string };
+  private lastId = '0-0';
+  private readonly waiters = new Map<string, (result: ApplyResult) => void>();
+  private readonly early = new Map<string, ApplyResult>();
+  private syncWaiters: Array<{ target: string; resolve: () => void }> = [];
+  private running = false;
+  private tailDone: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: MetricStore,
+    private readonly options: RedisOptions,
+    private readonly observer: PersistenceObserver,
+    private readonly logger: Logger,
+  ) {
+    const tls = options.url.startsWith('rediss://') ? { tls: { rejectUnauthorized: false } } : {};
+    // Heroku Key-Value Store serves TLS with a self-signed certificate, hence rejectUnauthorized: false.
+    this.client = new Redis(options.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, ...tls });
+    this.reader = this.client.duplicate();
+    for (const c of [this.client, this.reader]) {
+      c.on('error', (error) => this.logger.warn('redis connection problem', { error: error.message }));
+    }
+    this.keys = { log: `${options.prefix}:log`, snapshot: `${options.prefix}:snapshot`, lock: `${options.prefix}:snapshot-lock` };
+  }
+
+  async open() {
+    await this.load();
+    this.running = true;
+    this.tailDone = this.tail();
+    this.timer = setInterval(() => void this.maintain(), this.options.snapshotIntervalMs).unref();
+  }
+
+  private async load() {
+    const saved = await this.client.get(this.keys.snapshot);
+    if (saved) {
+      const snapshot = JSON.parse(saved) as Snapshot;
+      restoreSnapshot(this.store, snapshot, (g) => labelText(g.labels));
+      this.lastId = snapshot.position;
+    }
+    for (;;) {
+      const entries = (await this.client.xrange(this.keys.log, `(${this.lastId}`, '+', 'COUNT', 1000)) as StreamEntry[];
+      for (const entry of entries) this.applyEntry(entry);
+      if (entries.length < 1000) break;
+    }
+  }
+
+  private applyEntry([id, fields]: StreamEntry, parsed?: ParsedPush) {
+    let op: Operation | undefined;
+    let owner = '';
+    for (let i = 0; i < fields.length; i += 2) {
+      if (fields[i] === 'o') op = JSON.parse(fields[i + 1]!) as Operation;
+      else if (fields[i] === 'p') owner = fields[i + 1]!;
+    }
+    const result = op ? this.store.apply(op, parsed) : { status: 500, message: 'malformed stream entry' };
+    this.lastId = id;
+    if (owner === this.nonce) {
+      const waiter = this.waiters.get(id);
+      if (waiter) {
+        this.waiters.delete(id);
+        waiter(result);
+      } else this.early.set(id, result);
+    }
+    if (this.syncWaiters.length > 0) {
+      const ready = this.syncWaiters.filter((w) => compareStreamIds(w.target, id) <= 0);
+      this.syncWaiters = this.syncWaiters.filter((w) => compareStreamIds(w.target, id) > 0);
+      for (const w of ready) w.resolve();
+    }
+  }
+
+  private async tail() {
+    while (this.running) {
+      try {
+        const reply = (await this.reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', this.keys.log, this.lastId)) as
+          | Array<[string, StreamEntry[]]>
+          | null;
+        for (const entry of reply?.[0]?.[1] ?? []) this.applyEntry(entry);
+      } catch (error) {
+        if (!this.running) break;
+        this.observer.onError?.('load', error);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  async submit(op: Operation): Promise<ApplyResult> {
+    const started = performance.now();
+    let id: string;
+    try {
+      id = (await this.client.xadd(this.keys.log, '*', 'p', this.nonce, 'o', JSON.stringify(op)))!;
+    } catch (error) {
+      this.observer.onError?.('append', error);
+      throw new HttpError(503, 'the gateway could not write to Redis; push not stored, retry later');
+    }
+    this.observer.onWrite?.('append', (performance.now() - started) / 1000);
+    const early = this.early.get(id);
+    if (early) {
+      this.early.delete(id);
+      return early;
+    }
+    return new Promise<ApplyResult>((resolve) => {
+      const timeout = setTimeout(() => {
+        this.waiters.delete(id);
+        resolve({ status: 503, message: 'push stored in Redis but not yet applied here; retry with the same X-Push-Id' });
+      }, this.options.applyTimeoutMs ?? 10_000);
+      this.waiters.set(id, (result) => {
+        clearTimeout(timeout);
+        resolve(result);
+      });
+    });
+  }
+
+  /** Waits until this process has applied everything in the stream now, so a scrape sees every acknowledged push. */
+  async sync() {
+    const last = (await this.client.xrevrange(this.keys.log, '+', '-', 'COUNT', 1)) as StreamEntry[];
+    const target = last[0]?.[0];
+    if (!target || compareStreamIds(this.lastId, target) >= 0) return;
+    await new Promise<void>((resolve) => this.syncWaiters.push({ target, resolve }));
+  }
+
+  /** Snapshot (one process at a time) and trim; reload if this process fell behind a trim. */
+  private async maintain() {
+    try {
+      const info = (await this.client.call('XINFO', 'STREAM', this.keys.log).catch(() => null)) as unknown[] | null;
+      const deletedIdx = info?.indexOf('max-deleted-entry-id') ?? -1;
+      const maxDeleted = deletedIdx >= 0 ? String(info![deletedIdx + 1]) : '0-0';
+      if (compareStreamIds(maxDeleted, this.lastId) > 0) {
+        this.logger.warn('fell behind a trimmed stream; reloading state from the Redis snapshot');
+        this.store.apply({ kind: 'wipe', time: Date.now() });
+        this.lastId = '0-0';
+        await this.load();
+        return;
+      }
+      const locked = await this.client.set(this.keys.lock, this.nonce, 'PX', this.options.snapshotIntervalMs, 'NX');
+      if (locked !== 'OK') return;
+      const started = performance.now();
+      const position = this.lastId;
+      await this.client.set(this.keys.snapshot, JSON.stringify(takeSnapshot(this.store, position)));
+      const [ms, seq] = position.split('-').map(Number) as [number, number];
+      const graceMs = Date.now() - TRIM_GRACE_MS;
+      const minId = ms < graceMs ? `${ms}-${seq + 1}` : `${graceMs}-0`;
+      await this.client.xtrim(this.keys.log, 'MINID', minId);
+      this.observer.onWrite?.('snapshot', (performance.now() - started) / 1000);
+    } catch (error) {
+      this.observer.onError?.('snapshot', error);
+    }
+  }
+
+  async close() {
+    clearInterval(this.timer);
+    this.running = false;
+    this.reader.disconnect();
+    await this.tailDone;
+    await this.client.quit().catch(() => undefined);
+  }
+}

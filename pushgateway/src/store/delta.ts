@@ -1,0 +1,49 @@
+import type { MetricType } from '../exposition/types';
+import type { StoredFamily, StoredMetric } from './types';
+
+/** Why a delta cannot be added (a counter going down), or undefined when it can. */
+export function invalidDelta(family: StoredFamily): string | undefined {
+  if (family.type !== 'counter' && family.type !== 'histogram' && family.type !== 'summary') return undefined;
+  for (const metric of family.metrics.values()) {
+    if (family.type === 'counter' && !(metric.value >= 0)) {
+      return `delta of counter "${family.name}" {${metric.key}} is ${metric.value}; counter deltas must be >= 0`;
+    }
+    if (family.type === 'summary') continue;
+    const bad = metric.count < 0 || [...(metric.points?.values() ?? [])].some((v) => !(v >= 0));
+    if (bad) return `delta of histogram "${family.name}" {${metric.key}} has a negative bucket or count`;
+  }
+  return undefined;
+}
+
+/**
+ * Adds a delta push's family into the running totals: counters, histogram buckets, sums and
+ * counts add up; gauges, untyped values and summary quantiles take the pushed value.
+ */
+export function mergeDelta(current: StoredFamily | undefined, delta: StoredFamily): StoredFamily {
+  if (!current) return delta;
+  current.help = delta.help ?? current.help;
+  current.text = undefined;
+  for (const metric of delta.metrics.values()) {
+    const stored = current.metrics.get(metric.key);
+    if (stored) addInto(current.type, stored, metric);
+    else current.metrics.set(metric.key, metric);
+  }
+  return current;
+}
+
+function addInto(type: MetricType, stored: StoredMetric, delta: StoredMetric) {
+  if (type === 'counter') stored.value += delta.value;
+  else if (type === 'histogram') {
+    const before = stored.points!.size;
+    for (const [bound, count] of delta.points ?? []) stored.points!.set(bound, (stored.points!.get(bound) ?? 0) + count);
+    if (stored.points!.size !== before) {
+      stored.points = new Map([...stored.points!].sort((a, b) => a[0] - b[0]));
+    }
+    stored.sum += delta.sum;
+    stored.count += delta.count;
+  } else if (type === 'summary') {
+    stored.points = delta.points;
+    stored.sum += delta.sum;
+    stored.count += delta.count;
+  } else stored.value = delta.value;
+}

@@ -1,0 +1,18 @@
+import { escapeLabelValue } from '../exposition/escape';
+import type { Labels } from '../exposition/types';
+
+/** Sorted `name="value"` pairs joined by commas: the identity and the rendering of a label set. */
+export function labelText(labels: Labels): string {
+  const sorted = labels.length > 1 ? [...labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : labels;
+  let text = '';
+  for (const [name, value] of sorted) text += `${text ? ',' : ''}${name}="${escapeLabelValue(value)}"`;
+  return text;
+}
+
+/** Body labels with the grouping labels laid over them, and `instance=""` when no instance is given. */
+export function withGroupingLabels(body: Labels, grouping: Labels): Labels {
+  const merged = new Map(body);
+  for (const [name, value] of grouping) merged.set(name, value);
+  if (!merged.has('instance')) merged.set('instance', '');
+  return [...merged];
+}

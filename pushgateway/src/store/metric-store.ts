@@ -1,0 +1,311 @@
+import { type ParseLimits, type ParsedPush, parseExposition } from '../exposition/parse';
+import type { Labels, MetricType } from '../exposition/types';
+import { HttpError } from '../http/http-error';
+import { invalidDelta, mergeDelta } from './delta';
+import { labelText, withGroupingLabels } from './label-text';
+import { INCONSISTENT, normalizeFamilies } from './normalize';
+import { PushIdWindow } from './push-id-window';
+import { seriesOf } from './series-count';
+import type { ApplyResult, Group, Operation, StoredFamily } from './types';
+
+export interface StoreOptions {
+  /** Ordinary groups not pushed for this long are dropped; 0 keeps them, as the official gateway does. */
+  groupTtlMs: number;
+  deltaTtlMs: number;
+  maxSeries: number;
+  maxGroups: number;
+  pushIdWindow: number;
+  pushIdMaxAgeMs: number;
+  /** The gateway's own metric names; a push may not use them. */
+  reservedNames: ReadonlySet<string>;
+  parseLimits: ParseLimits;
+}
+
+/** Where each metric name lives: its type across groups, and which group owns each series. */
+export interface FamilyIndex {
+  type: MetricType;
+  help: string | undefined;
+  holders: Map<string, StoredFamily>;
+  owners: Map<string, string>;
+}
+
+export interface StoreEvents {
+  onExpired?: (group: Group) => void;
+}
+
+const OK: ApplyResult = { status: 200, message: '' };
+
+/**
+ * The gateway's state: groups of metric families, indexed by metric name so that a push is checked
+ * against what it touches, not against the whole store. `apply` is deterministic given the
+ * operation (it reads no clock), so replaying the persistence log rebuilds the same state.
+ */
+export class MetricStore {
+  readonly groups = new Map<string, Group>();
+  readonly index = new Map<string, FamilyIndex>();
+  readonly pushIds: PushIdWindow;
+  seriesTotal = 0;
+  /** Bumped by every change of the set of metric names, so renderers can cache the sorted list. */
+  namesVersion = 0;
+
+  constructor(
+    readonly options: StoreOptions,
+    private readonly events: StoreEvents = {},
+  ) {
+    this.pushIds = new PushIdWindow(options.pushIdWindow, options.pushIdMaxAgeMs);
+  }
+
+  /** Parses a push body once; the result can be handed to `apply` to avoid parsing twice. */
+  parse(body: string): ParsedPush {
+    return parseExposition(body, this.options.parseLimits);
+  }
+
+  apply(op: Operation, parsed?: ParsedPush): ApplyResult {
+    if (op.kind === 'wipe') {
+      for (const group of [...this.groups.values()]) this.removeGroup(group);
+      return OK;
+    }
+    const key = labelText(op.group);
+    const existing = this.groups.get(key);
+    if (existing && this.isExpired(existing, op.time)) {
+      this.removeGroup(existing);
+      this.events.onExpired?.(existing);
+    }
+    if (op.kind === 'delete') {
+      const group = this.groups.get(key);
+      if (group) this.removeGroup(group);
+      return OK;
+    }
+    if (op.pushId !== undefined && this.pushIds.has(op.pushId, op.time)) {
+      return { status: 200, message: 'push id already applied; ignored', duplicate: true };
+    }
+    try {
+      const push = parsed ?? this.parse(op.body);
+      this.applyPush(key, op, push);
+      if (op.pushId !== undefined) this.pushIds.add(op.pushId, op.time);
+      return OK;
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      if (error.status === 400 && error.message.startsWith(INCONSISTENT)) {
+        const group = this.groupFor(key, op.group, op.time);
+        if (group) {
+          group.failureTime = op.time / 1000;
+          group.lastPushMs = op.time;
+          group.timeText = undefined;
+        }
+      }
+      return { status: error.status, message: error.message };
+    }
+  }
+
+  /** Drops groups not pushed within their TTL; returns how many. */
+  expire(nowMs: number): number {
+    if (this.options.groupTtlMs === 0 && this.options.deltaTtlMs === 0) return 0;
+    let dropped = 0;
+    for (const group of [...this.groups.values()]) {
+      if (!this.isExpired(group, nowMs)) continue;
+      this.removeGroup(group);
+      this.events.onExpired?.(group);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  private isExpired(group: Group, nowMs: number): boolean {
+    const ttl = group.delta ? this.options.deltaTtlMs : this.options.groupTtlMs;
+    return ttl > 0 && nowMs - group.lastPushMs > ttl;
+  }
+
+  private applyPush(key: string, op: Extract<Operation, { kind: 'push' }>, push: ParsedPush) {
+    const incoming = normalizeFamilies(push.families, op.group);
+    if (push.hasTimestamp) throw new HttpError(400, `${INCONSISTENT}: pushed metrics must not have timestamps`);
+    const group = this.groups.get(key);
+    const replaced = (name: string) => !op.delta && (op.method === 'PUT' || incoming.has(name));
+    this.checkConsistency(key, group, incoming, replaced, op.delta);
+
+    let added = 0;
+    let removed = 0;
+    for (const family of incoming.values()) {
+      for (const metric of family.metrics.values()) added += seriesOf(metric);
+    }
+    if (group) {
+      for (const family of group.families.values()) {
+        if (replaced(family.name)) for (const metric of family.metrics.values()) removed += seriesOf(metric);
+      }
+    }
+    if (op.delta) added = this.deltaGrowth(group, incoming);
+    if (this.seriesTotal - removed + added > this.options.maxSeries) {
+      throw new HttpError(
+        413,
+        `the gateway would hold more than ${this.options.maxSeries} series (PUSHGATEWAY_MAX_SERIES); push refused`,
+      );
+    }
+
+    const target = group ?? this.groupFor(key, op.group, op.time);
+    if (!target) {
+      throw new HttpError(
+        413,
+        `the gateway already holds ${this.options.maxGroups} groups (PUSHGATEWAY_MAX_GROUPS); push refused`,
+      );
+    }
+    if (!op.delta) {
+      for (const family of [...target.families.values()]) {
+        if (replaced(family.name)) this.detachFamily(target, family);
+      }
+    }
+    for (const family of incoming.values()) {
+      const current = op.delta ? target.families.get(family.name) : undefined;
+      if (current) {
+        this.detachFamily(target, current);
+        this.attachFamily(target, mergeDelta(current, family));
+      } else {
+        this.attachFamily(target, op.delta ? mergeDelta(undefined, family) : family);
+      }
+    }
+    target.pushTime = op.time / 1000;
+    target.lastPushMs = op.time;
+    target.delta = op.delta;
+    target.timeText = undefined;
+  }
+
+  /** Series a delta push adds: only label sets and buckets not already stored. */
+  private deltaGrowth(group: Group | undefined, incoming: Map<string, StoredFamily>): number {
+    let growth = 0;
+    for (const family of incoming.values()) {
+      const current = group?.families.get(family.name);
+      for (const metric of family.metrics.values()) {
+        const stored = current?.metrics.get(metric.key);
+        if (!stored) growth += seriesOf(metric);
+        else if (metric.points && stored.points) {
+          for (const bound of metric.points.keys()) if (!stored.points.has(bound)) growth++;
+        }
+      }
+    }
+    return growth;
+  }
+
+  private checkConsistency(
+    groupKey: string,
+    group: Group | undefined,
+    incoming: Map<string, StoredFamily>,
+    replaced: (name: string) => boolean,
+    delta: boolean,
+  ) {
+    const existsElsewhere = (name: string): FamilyIndex | undefined => {
+      const entry = this.index.get(name);
+      if (!entry) return undefined;
+      const own = entry.holders.has(groupKey) && replaced(name) ? 1 : 0;
+      return entry.holders.size - own > 0 ? entry : undefined;
+    };
+    const fail = (why: string) => new HttpError(400, `${INCONSISTENT}: ${why}`);
+
+    for (const family of incoming.values()) {
+      const { name, type } = family;
+      if (this.options.reservedNames.has(name)) {
+        throw fail(`metric name "${name}" is one of the gateway's own metrics and cannot be pushed`);
+      }
+      const current = existsElsewhere(name);
+      if (current && current.type !== type) {
+        throw fail(`metric "${name}" is pushed as ${type} but is a ${current.type} in the gateway already`);
+      }
+      if (delta) {
+        const own = group?.families.get(name);
+        if (own && own.type !== type) {
+          throw fail(`delta push of "${name}" as ${type}, but this group holds it as ${own.type}`);
+        }
+        const why = invalidDelta(family);
+        if (why) throw fail(why);
+      }
+      const suffix = /_(count|sum|bucket)$/.exec(name);
+      if (suffix) {
+        const base = existsElsewhere(name.slice(0, suffix.index));
+        if (base?.type === 'histogram' || (base?.type === 'summary' && suffix[1] !== 'bucket')) {
+          throw fail(`collected metric named "${name}" collides with previously collected ${base.type} named "${name.slice(0, suffix.index)}"`);
+        }
+      }
+      if (type === 'histogram' || type === 'summary') {
+        for (const end of type === 'histogram' ? ['_count', '_sum', '_bucket'] : ['_count', '_sum']) {
+          if (existsElsewhere(name + end)) {
+            throw fail(`collected histogram or summary named "${name}" collides with previously collected metric named "${name + end}"`);
+          }
+        }
+      }
+      const owners = this.index.get(name)?.owners;
+      if (owners) {
+        for (const key of family.metrics.keys()) {
+          const owner = owners.get(key);
+          if (owner !== undefined && owner !== groupKey) {
+            throw fail(`collected metric "${name}" {${key}} was collected before with the same name and label values`);
+          }
+        }
+      }
+    }
+  }
+
+  private groupFor(key: string, labels: Labels, time: number): Group | undefined {
+    const existing = this.groups.get(key);
+    if (existing) return existing;
+    if (this.groups.size >= this.options.maxGroups) return undefined;
+    const group: Group = {
+      key,
+      labels: [...labels].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      families: new Map(),
+      pushTime: 0,
+      failureTime: 0,
+      lastPushMs: time,
+      delta: false,
+    };
+    this.groups.set(key, group);
+    return group;
+  }
+
+  /** Restores a group as it was persisted (snapshot load). */
+  restoreGroup(group: Group) {
+    this.groups.set(group.key, group);
+    const families = [...group.families.values()];
+    group.families.clear();
+    for (const family of families) this.attachFamily(group, family);
+  }
+
+  private removeGroup(group: Group) {
+    for (const family of [...group.families.values()]) this.detachFamily(group, family);
+    this.groups.delete(group.key);
+  }
+
+  private attachFamily(group: Group, family: StoredFamily) {
+    group.families.set(family.name, family);
+    let entry = this.index.get(family.name);
+    if (!entry) {
+      entry = { type: family.type, help: family.help, holders: new Map(), owners: new Map() };
+      this.index.set(family.name, entry);
+      this.namesVersion++;
+    }
+    entry.type = family.type;
+    if (family.help !== undefined) entry.help = family.help;
+    entry.holders.set(group.key, family);
+    for (const metric of family.metrics.values()) {
+      entry.owners.set(metric.key, group.key);
+      this.seriesTotal += seriesOf(metric);
+    }
+  }
+
+  private detachFamily(group: Group, family: StoredFamily) {
+    group.families.delete(family.name);
+    const entry = this.index.get(family.name);
+    for (const metric of family.metrics.values()) {
+      if (entry?.owners.get(metric.key) === group.key) entry.owners.delete(metric.key);
+      this.seriesTotal -= seriesOf(metric);
+    }
+    if (!entry) return;
+    entry.holders.delete(group.key);
+    if (entry.holders.size === 0) {
+      this.index.delete(family.name);
+      this.namesVersion++;
+    }
+  }
+
+  /** Labels of a group's push_time_seconds series, `instance=""` included as the official gateway does. */
+  static timeSeriesLabels(group: Group): string {
+    return labelText(withGroupingLabels([], group.labels));
+  }
+}

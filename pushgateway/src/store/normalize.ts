@@ -1,0 +1,38 @@
+import type { MetricFamily } from '../exposition/types';
+import { HttpError } from '../http/http-error';
+import { labelText, withGroupingLabels } from './label-text';
+import type { StoredFamily, StoredMetric } from './types';
+
+export const INCONSISTENT = 'pushed metrics are invalid or inconsistent with existing metrics';
+
+/**
+ * Turns parsed families into stored ones for a group: grouping labels applied, series keyed,
+ * a histogram's missing +Inf bucket filled from its count (as the Go encoder does), and a
+ * series repeated within the push refused.
+ */
+export function normalizeFamilies(
+  families: Map<string, MetricFamily>,
+  grouping: Array<[string, string]>,
+): Map<string, StoredFamily> {
+  const stored = new Map<string, StoredFamily>();
+  for (const family of families.values()) {
+    const metrics = new Map<string, StoredMetric>();
+    for (const metric of family.metrics) {
+      const key = labelText(withGroupingLabels(metric.labels, grouping));
+      if (metrics.has(key)) {
+        throw new HttpError(
+          400,
+          `${INCONSISTENT}: collected metric "${family.name}" {${key}} was collected before with the same name and label values`,
+        );
+      }
+      const points = metric.buckets ?? metric.quantiles;
+      if (metric.buckets && !metric.buckets.has(Number.POSITIVE_INFINITY)) {
+        metric.buckets.set(Number.POSITIVE_INFINITY, metric.count);
+      }
+      const sortedPoints = points && new Map([...points].sort((a, b) => a[0] - b[0]));
+      metrics.set(key, { key, value: metric.value, points: sortedPoints, sum: metric.sum, count: metric.count });
+    }
+    stored.set(family.name, { name: family.name, type: family.type, help: family.help, metrics });
+  }
+  return stored;
+}

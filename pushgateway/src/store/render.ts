@@ -1,0 +1,73 @@
+import { escapeHelp } from '../exposition/escape';
+import { formatFloat } from '../exposition/float';
+import { MetricStore } from './metric-store';
+import type { Group, StoredFamily } from './types';
+
+export const PUSH_TIME_HELP = 'Last Unix time when changing this group in the Pushgateway succeeded.';
+export const PUSH_FAILURE_TIME_HELP = 'Last Unix time when changing this group in the Pushgateway failed.';
+
+/** Sample lines of one stored family in one group, in the text exposition format. */
+export function renderFamilySamples(family: StoredFamily): string {
+  let text = '';
+  const { name } = family;
+  for (const metric of family.metrics.values()) {
+    if (!metric.points) {
+      text += `${name}{${metric.key}} ${formatFloat(metric.value)}\n`;
+      continue;
+    }
+    const [line, bound] = family.type === 'histogram' ? [`${name}_bucket`, 'le'] : [name, 'quantile'];
+    for (const [at, value] of metric.points) {
+      text += `${line}{${metric.key},${bound}="${formatFloat(at)}"} ${formatFloat(value)}\n`;
+    }
+    text += `${name}_sum{${metric.key}} ${formatFloat(metric.sum)}\n`;
+    text += `${name}_count{${metric.key}} ${formatFloat(metric.count)}\n`;
+  }
+  return text;
+}
+
+function timeLines(group: Group): [string, string] {
+  if (!group.timeText) {
+    const labels = MetricStore.timeSeriesLabels(group);
+    group.timeText = [
+      `push_time_seconds{${labels}} ${formatFloat(group.pushTime)}\n`,
+      `push_failure_time_seconds{${labels}} ${formatFloat(group.failureTime)}\n`,
+    ];
+  }
+  return group.timeText;
+}
+
+/**
+ * Renders every group's families and push times. Each group's rendering of a family is cached on
+ * the family until it changes, so a scrape of a large, mostly idle store is mostly concatenation.
+ */
+export class StoreRenderer {
+  private sortedNames: string[] = [];
+  private namesVersion = -1;
+
+  constructor(private readonly store: MetricStore) {}
+
+  render(): string[] {
+    const { store } = this;
+    if (store.namesVersion !== this.namesVersion) {
+      this.sortedNames = [...store.index.keys()].sort();
+      this.namesVersion = store.namesVersion;
+    }
+    const chunks: string[] = [];
+    for (const name of this.sortedNames) {
+      const entry = store.index.get(name)!;
+      if (entry.help !== undefined) chunks.push(`# HELP ${name} ${escapeHelp(entry.help)}\n`);
+      chunks.push(`# TYPE ${name} ${entry.type}\n`);
+      for (const family of entry.holders.values()) {
+        family.text ??= renderFamilySamples(family);
+        chunks.push(family.text);
+      }
+    }
+    if (store.groups.size > 0) {
+      chunks.push(`# HELP push_failure_time_seconds ${PUSH_FAILURE_TIME_HELP}\n# TYPE push_failure_time_seconds gauge\n`);
+      for (const group of store.groups.values()) chunks.push(timeLines(group)[1]);
+      chunks.push(`# HELP push_time_seconds ${PUSH_TIME_HELP}\n# TYPE push_time_seconds gauge\n`);
+      for (const group of store.groups.values()) chunks.push(timeLines(group)[0]);
+    }
+    return chunks;
+  }
+}

@@ -1,0 +1,59 @@
+import type { Labels, MetricType } from '../exposition/types';
+
+/**
+ * One label set of a stored family. `key` is the rendered, sorted label text including the
+ * grouping labels (`a="1",instance="",job="api"`); it names the series everywhere.
+ */
+export interface StoredMetric {
+  key: string;
+  value: number;
+  /** Histogram: upper bound → cumulative count. Summary: quantile → value. */
+  points?: Map<number, number>;
+  sum: number;
+  count: number;
+}
+
+export interface StoredFamily {
+  name: string;
+  type: MetricType;
+  help: string | undefined;
+  metrics: Map<string, StoredMetric>;
+  /** Rendered sample lines, built on scrape and dropped when the family changes. */
+  text?: string;
+}
+
+export interface Group {
+  key: string;
+  labels: Labels;
+  families: Map<string, StoredFamily>;
+  /** Seconds since the epoch of the last successful push; 0 if none succeeded. */
+  pushTime: number;
+  failureTime: number;
+  /** Milliseconds since the epoch of the last push attempt; drives expiry. */
+  lastPushMs: number;
+  /** Whether the last accepted push was a delta push (expires after PUSHGATEWAY_DELTA_TTL). */
+  delta: boolean;
+  /** Rendered push_time_seconds / push_failure_time_seconds lines. */
+  timeText?: [string, string];
+}
+
+/** What a push, delete or wipe does, in the order the persistence log replays it. */
+export type Operation =
+  | {
+      kind: 'push';
+      method: 'PUT' | 'POST';
+      delta: boolean;
+      group: Labels;
+      body: string;
+      pushId?: string;
+      time: number;
+    }
+  | { kind: 'delete'; group: Labels; time: number }
+  | { kind: 'wipe'; time: number };
+
+export interface ApplyResult {
+  status: number;
+  message: string;
+  /** True when the push id was already applied and the push was ignored. */
+  duplicate?: boolean;
+}
