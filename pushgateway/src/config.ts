@@ -104,7 +104,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     throw new ConfigError(`LOG_LEVEL="${logLevel}" must be debug, info, warn or error`);
   }
 
-  const int = (name: string, fallback: number, min = 1) => parseInteger(name, get(name, String(fallback)), min);
+  const int = (name: string, fallback: number, min = 1) =>
+    parseInteger(name, get(name, String(fallback)), min);
   return {
     port,
     host,
@@ -123,7 +124,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxLabelValueLength: int('PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH', 1024),
     pushIdWindow: int('PUSHGATEWAY_PUSH_ID_WINDOW', 100_000),
     pushIdTtlMs: parseDuration('PUSHGATEWAY_PUSH_ID_TTL', get('PUSHGATEWAY_PUSH_ID_TTL', '1h')),
-    snapshotIntervalMs: parseDuration('PUSHGATEWAY_SNAPSHOT_INTERVAL', get('PUSHGATEWAY_SNAPSHOT_INTERVAL', '5m')),
+    snapshotIntervalMs: parseDuration(
+      'PUSHGATEWAY_SNAPSHOT_INTERVAL',
+      get('PUSHGATEWAY_SNAPSHOT_INTERVAL', '5m'),
+    ),
     maxLogBytes: int('PUSHGATEWAY_MAX_LOG_BYTES', 64 * 1024 * 1024, 1024),
     logLevel: logLevel as GatewayConfig['logLevel'],
   };

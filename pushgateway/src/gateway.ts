@@ -52,7 +52,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     { onExpired: (group) => metrics.expired.inc({ mode: group.delta ? 'delta' : 'ordinary' }) },
   );
   const observer = {
-    onWrite: (operation: string, seconds: number) => metrics.persistenceSeconds.observe({ operation }, seconds),
+    onWrite: (operation: string, seconds: number) =>
+      metrics.persistenceSeconds.observe({ operation }, seconds),
     onError: (operation: string, error: unknown) => {
       metrics.persistenceErrors.inc({ operation });
       logger.error('persistence failed', { operation, error });
@@ -60,9 +61,26 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   };
   const persistence: Persistence =
     config.persistence === 'file'
-      ? new FilePersistence(store, { dir: config.dataDir, maxLogBytes: config.maxLogBytes, snapshotIntervalMs: config.snapshotIntervalMs }, observer)
+      ? new FilePersistence(
+          store,
+          {
+            dir: config.dataDir,
+            maxLogBytes: config.maxLogBytes,
+            snapshotIntervalMs: config.snapshotIntervalMs,
+          },
+          observer,
+        )
       : config.persistence === 'redis'
-        ? new RedisPersistence(store, { url: config.redisUrl!, prefix: config.redisPrefix, snapshotIntervalMs: config.snapshotIntervalMs }, observer, logger)
+        ? new RedisPersistence(
+            store,
+            {
+              url: config.redisUrl!,
+              prefix: config.redisPrefix,
+              snapshotIntervalMs: config.snapshotIntervalMs,
+            },
+            observer,
+            logger,
+          )
         : new MemoryPersistence(store);
   await persistence.open();
   const renderer = new StoreRenderer(store);
@@ -82,7 +100,8 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
         throw new HttpError(400, `X-Push-Mode "${mode}" is not supported; use "delta" or leave it out`);
       }
       const delta = mode === 'delta' && method !== 'DELETE';
-      if (delta && method !== 'POST') throw new HttpError(400, 'delta pushes must use POST: PUT would replace the group');
+      if (delta && method !== 'POST')
+        throw new HttpError(400, 'delta pushes must use POST: PUT would replace the group');
       const pushId = req.headers['x-push-id'] as string | undefined;
       if (pushId !== undefined && !PUSH_ID.test(pushId)) {
         throw new HttpError(400, 'X-Push-Id must be 1 to 128 printable ASCII characters');
@@ -103,12 +122,19 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       const parsed = store.parse(body);
       const op: Operation = { kind: 'push', method, delta, group, body, time, ...(pushId ? { pushId } : {}) };
       const result = await persistence.submit(op, parsed);
-      outcome = result.duplicate ? 'duplicate' : result.status === 200 ? 'accepted' : statusOutcome(result.status);
+      outcome = result.duplicate
+        ? 'duplicate'
+        : result.status === 200
+          ? 'accepted'
+          : statusOutcome(result.status);
       if (result.status !== 200) {
         logger.debug('push refused', { status: result.status, reason: result.message });
         return send(res, result.status, result.message);
       }
-      metrics.pushDuration.observe({ mode: delta ? 'delta' : 'ordinary' }, (performance.now() - started) / 1000);
+      metrics.pushDuration.observe(
+        { mode: delta ? 'delta' : 'ordinary' },
+        (performance.now() - started) / 1000,
+      );
       return send(res, 200, '');
     } catch (error) {
       if (error instanceof HttpError) outcome = statusOutcome(error.status);
@@ -126,7 +152,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     const text = chunks.join('');
     if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
       const body = await gzip(text, { level: 1 });
-      res.writeHead(200, { 'Content-Type': EXPOSITION, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+      res.writeHead(200, {
+        'Content-Type': EXPOSITION,
+        'Content-Encoding': 'gzip',
+        'Content-Length': body.length,
+      });
       return void res.end(body);
     }
     send(res, 200, text, EXPOSITION);
@@ -179,9 +209,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
 
   const server = http.createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      if (!(error instanceof HttpError)) logger.error('request failed', { path: req.url?.split('?')[0], error });
+      if (!(error instanceof HttpError))
+        logger.error('request failed', { path: req.url?.split('?')[0], error });
       const status = error instanceof HttpError ? error.status : 500;
-      const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Basic realm="pushgateway"' } : {};
+      const headers: Record<string, string> =
+        status === 401 ? { 'WWW-Authenticate': 'Basic realm="pushgateway"' } : {};
       if (!req.complete) req.resume();
       send(res, status, error instanceof HttpError ? error.message : 'internal error', undefined, headers);
     });
@@ -214,7 +246,13 @@ function statusOutcome(status: number): PushOutcome {
   return status >= 500 ? 'error' : 'invalid';
 }
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8', headers = {}) {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  type = 'text/plain; charset=utf-8',
+  headers = {},
+) {
   if (res.headersSent) return void res.end();
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
   res.end(body);

@@ -9,13 +9,21 @@ export interface Logger {
 }
 
 /** JSON lines on stdout. Callers pass fields, never headers or request bodies, so no secret is logged. */
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  const log = (at: LogLevel) => (msg: string, fields: Record<string, unknown> = {}) => {
-    if (LEVELS[at] < LEVELS[level]) return;
-    const extra = Object.fromEntries(
-      Object.entries(fields).map(([k, v]) => [k, v instanceof Error ? { message: v.message, stack: v.stack } : v]),
-    );
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...extra })}\n`);
-  };
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (l) => process.stdout.write(l),
+): Logger {
+  const log =
+    (at: LogLevel) =>
+    (msg: string, fields: Record<string, unknown> = {}) => {
+      if (LEVELS[at] < LEVELS[level]) return;
+      const extra = Object.fromEntries(
+        Object.entries(fields).map(([k, v]) => [
+          k,
+          v instanceof Error ? { message: v.message, stack: v.stack } : v,
+        ]),
+      );
+      write(`${JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...extra })}\n`);
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

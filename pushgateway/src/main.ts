@@ -14,7 +14,8 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const gateway = await createGateway(config, logger);
   const address = await gateway.listen();
-  const auth = config.credentials.push.length + config.credentials.scrape.length + config.credentials.admin.length > 0;
+  const auth =
+    config.credentials.push.length + config.credentials.scrape.length + config.credentials.admin.length > 0;
   logger.info('pushgateway listening', {
     url: `http://${address.address}:${address.port}`,
     persistence: config.persistence,

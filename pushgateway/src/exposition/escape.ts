@@ -6,7 +6,7 @@ export const escapeHelp = (help: string) =>
   /[\\\n]/.test(help) ? help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : help;
 
 /** Undoes `\\`, `\n` (and in label values `\"`) escapes; other backslashes stay as written. */
-export function unescape(text: string, quote: boolean): string {
+export function unescapeText(text: string, quote: boolean): string {
   if (!text.includes('\\')) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {

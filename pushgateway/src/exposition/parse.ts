@@ -1,5 +1,5 @@
 import { badRequest, HttpError } from '../http/http-error';
-import { unescape } from './escape';
+import { unescapeText } from './escape';
 import { parseFloatValue } from './float';
 import { isLabelName, isMetricName } from './names';
 import { type Labels, METRIC_TYPES, type Metric, type MetricFamily, type MetricType } from './types';
@@ -65,12 +65,12 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
     if (line[0] === '#') {
       const comment = /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(line);
       if (!comment) continue;
-      const [, keyword, name, rest = ''] = comment as unknown as [string, string, string, string?];
+      const [, keyword, name, rest = ''] = comment as unknown as [string, string, string, string | undefined];
       if (!isMetricName(name)) throw fail(`invalid metric name in comment "${name}"`);
       const family = familyFor(name);
       if (keyword === 'HELP') {
         if (family.help !== undefined) throw fail(`second HELP line for metric name "${name}"`);
-        family.help = unescape(rest, false);
+        family.help = unescapeText(rest, false);
       } else {
         const type = rest.trim();
         if (!METRIC_TYPES.has(type)) throw fail(`unknown metric type "${type}"`);
@@ -84,7 +84,10 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
 
     const sample = parseSampleLine(line, fail, limits);
     if (++sampleCount > limits.maxSamples) {
-      throw new HttpError(413, `push has more than ${limits.maxSamples} samples (PUSHGATEWAY_MAX_SERIES_PER_PUSH)`);
+      throw new HttpError(
+        413,
+        `push has more than ${limits.maxSamples} samples (PUSHGATEWAY_MAX_SERIES_PER_PUSH)`,
+      );
     }
     hasTimestamp ||= sample.timestamp;
     const family = families.get(ownerName(sample.name, families)) ?? familyFor(sample.name);
@@ -125,13 +128,17 @@ function addSample(
   for (const pair of sample.labels) {
     if (suffix === (family.type === 'histogram' ? '_bucket' : '') && pair[0] === boundLabel) {
       bound = parseFloatValue(pair[1]);
-      if (bound === undefined) throw fail(`expected float as value for "${boundLabel}" label, got "${pair[1]}"`);
+      if (bound === undefined)
+        throw fail(`expected float as value for "${boundLabel}" label, got "${pair[1]}"`);
     } else labels.push(pair);
   }
   labels.sort(byName);
   const signature = labels.map(([n, v]) => `${n}\u0000${v}`).join('\u0001');
   let byLabels = grouped.get(family.name);
-  if (!byLabels) grouped.set(family.name, (byLabels = new Map()));
+  if (!byLabels) {
+    byLabels = new Map();
+    grouped.set(family.name, byLabels);
+  }
   let metric = byLabels.get(signature);
   if (!metric) {
     metric = { labels, value: 0, sum: 0, count: 0 };
@@ -175,11 +182,12 @@ function parseSampleLine(line: string, fail: (why: string) => Error, limits: Par
       i = skipBlank(line, i);
       if (line[i] !== '=') throw fail(`expected '=' after label name "${labelName}" of metric "${name}"`);
       i = skipBlank(line, i + 1);
-      if (line[i] !== '"') throw fail(`expected '"' to start the value of label "${labelName}" of metric "${name}"`);
+      if (line[i] !== '"')
+        throw fail(`expected '"' to start the value of label "${labelName}" of metric "${name}"`);
       const valueStart = ++i;
       while (i < line.length && line[i] !== '"') i += line[i] === '\\' ? 2 : 1;
       if (i >= line.length) throw fail(`unterminated value of label "${labelName}" of metric "${name}"`);
-      const value = unescape(line.slice(valueStart, i), true);
+      const value = unescapeText(line.slice(valueStart, i), true);
       if (value.length > limits.maxLabelValueLength) {
         throw badRequest(
           `value of label "${labelName}" of metric "${name}" is longer than ${limits.maxLabelValueLength} characters`,

@@ -1,6 +1,12 @@
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
-export const METRIC_TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
+export const METRIC_TYPES: ReadonlySet<string> = new Set([
+  'counter',
+  'gauge',
+  'histogram',
+  'summary',
+  'untyped',
+]);
 
 /** Label pairs, kept sorted by name once a metric is normalized. */
 export type Labels = Array<[name: string, value: string]>;

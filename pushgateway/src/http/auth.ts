@@ -37,7 +37,10 @@ export class Authenticator {
       throw new HttpError(401, match ? 'wrong user or password' : 'credentials required (HTTP basic auth)');
     }
     if (!roles.has(allowed) && !roles.has('admin')) {
-      throw new HttpError(403, `these credentials may not ${allowed === 'admin' ? 'use the admin API' : allowed}`);
+      throw new HttpError(
+        403,
+        `these credentials may not ${allowed === 'admin' ? 'use the admin API' : allowed}`,
+      );
     }
   }
 }

@@ -29,7 +29,9 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
     chunks.push(chunk);
   }
   const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding === 'identity' || encoding === '') return raw.toString('utf8');
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
     throw new HttpError(415, `unsupported Content-Encoding "${encoding}"; send identity or gzip`);
@@ -37,7 +39,8 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
   try {
     return (await gunzip(raw, { maxOutputLength: limit })).toString('utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(limit, 'inflated gzip body');
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw tooLarge(limit, 'inflated gzip body');
     throw new HttpError(400, `body is not valid gzip: ${(error as Error).message}`);
   }
 }

@@ -48,7 +48,8 @@ export function parseGroupingKey(rawPath: string): Labels {
     if (i === 0 && name !== 'job') throw badRequest('the path must start with /metrics/job/<job name>');
     if (!isLabelName(name) || isReservedLabelName(name)) throw badRequest(`improper label name "${name}"`);
     if (!base64 && value === '') {
-      if (i === 0) throw badRequest('job name is required; give it after /metrics/job/ (use job@base64/= for none)');
+      if (i === 0)
+        throw badRequest('job name is required; give it after /metrics/job/ (use job@base64/= for none)');
       throw useBase64(name, 'empty value');
     }
     if (!base64 && value.includes('/')) throw useBase64(name, 'a "/" in the value');

@@ -82,7 +82,10 @@ export class FilePersistence implements Persistence {
       fs.writeSync(this.fd, line);
     } catch (error) {
       this.observer.onError?.('append', error);
-      throw new HttpError(503, 'the gateway could not write its persistence log; push not stored, retry later');
+      throw new HttpError(
+        503,
+        'the gateway could not write its persistence log; push not stored, retry later',
+      );
     }
     this.observer.onWrite?.('append', (performance.now() - started) / 1000);
     this.seq++;

@@ -63,7 +63,11 @@ export class RedisPersistence implements Persistence {
     for (const c of [this.client, this.reader]) {
       c.on('error', (error) => this.logger.warn('redis connection problem', { error: error.message }));
     }
-    this.keys = { log: `${options.prefix}:log`, snapshot: `${options.prefix}:snapshot`, lock: `${options.prefix}:snapshot-lock` };
+    this.keys = {
+      log: `${options.prefix}:log`,
+      snapshot: `${options.prefix}:snapshot`,
+      lock: `${options.prefix}:snapshot-lock`,
+    };
   }
 
   async open() {
@@ -81,7 +85,13 @@ export class RedisPersistence implements Persistence {
       this.lastId = snapshot.position;
     }
     for (;;) {
-      const entries = (await this.client.xrange(this.keys.log, `(${this.lastId}`, '+', 'COUNT', 1000)) as StreamEntry[];
+      const entries = (await this.client.xrange(
+        this.keys.log,
+        `(${this.lastId}`,
+        '+',
+        'COUNT',
+        1000,
+      )) as StreamEntry[];
       for (const entry of entries) this.applyEntry(entry);
       if (entries.length < 1000) break;
     }
@@ -113,9 +123,15 @@ export class RedisPersistence implements Persistence {
   private async tail() {
     while (this.running) {
       try {
-        const reply = (await this.reader.xread('COUNT', 1000, 'BLOCK', 1000, 'STREAMS', this.keys.log, this.lastId)) as
-          | Array<[string, StreamEntry[]]>
-          | null;
+        const reply = (await this.reader.xread(
+          'COUNT',
+          1000,
+          'BLOCK',
+          1000,
+          'STREAMS',
+          this.keys.log,
+          this.lastId,
+        )) as Array<[string, StreamEntry[]]> | null;
         for (const entry of reply?.[0]?.[1] ?? []) this.applyEntry(entry);
       } catch (error) {
         if (!this.running) break;
@@ -143,7 +159,10 @@ export class RedisPersistence implements Persistence {
     return new Promise<ApplyResult>((resolve) => {
       const timeout = setTimeout(() => {
         this.waiters.delete(id);
-        resolve({ status: 503, message: 'push stored in Redis but not yet applied here; retry with the same X-Push-Id' });
+        resolve({
+          status: 503,
+          message: 'push stored in Redis but not yet applied here; retry with the same X-Push-Id',
+        });
       }, this.options.applyTimeoutMs ?? 10_000);
       this.waiters.set(id, (result) => {
         clearTimeout(timeout);
@@ -163,7 +182,9 @@ export class RedisPersistence implements Persistence {
   /** Snapshot (one process at a time) and trim; reload if this process fell behind a trim. */
   private async maintain() {
     try {
-      const info = (await this.client.call('XINFO', 'STREAM', this.keys.log).catch(() => null)) as unknown[] | null;
+      const info = (await this.client.call('XINFO', 'STREAM', this.keys.log).catch(() => null)) as
+        | unknown[]
+        | null;
       const deletedIdx = info?.indexOf('max-deleted-entry-id') ?? -1;
       const maxDeleted = deletedIdx >= 0 ? String(info![deletedIdx + 1]) : '0-0';
       if (compareStreamIds(maxDeleted, this.lastId) > 0) {
@@ -173,7 +194,13 @@ export class RedisPersistence implements Persistence {
         await this.load();
         return;
       }
-      const locked = await this.client.set(this.keys.lock, this.nonce, 'PX', this.options.snapshotIntervalMs, 'NX');
+      const locked = await this.client.set(
+        this.keys.lock,
+        this.nonce,
+        'PX',
+        this.options.snapshotIntervalMs,
+        'NX',
+      );
       if (locked !== 'OK') return;
       const started = performance.now();
       const position = this.lastId;

@@ -35,7 +35,8 @@ function addInto(type: MetricType, stored: StoredMetric, delta: StoredMetric) {
   if (type === 'counter') stored.value += delta.value;
   else if (type === 'histogram') {
     const before = stored.points!.size;
-    for (const [bound, count] of delta.points ?? []) stored.points!.set(bound, (stored.points!.get(bound) ?? 0) + count);
+    for (const [bound, count] of delta.points ?? [])
+      stored.points!.set(bound, (stored.points!.get(bound) ?? 0) + count);
     if (stored.points!.size !== before) {
       stored.points = new Map([...stored.points!].sort((a, b) => a[0] - b[0]));
     }

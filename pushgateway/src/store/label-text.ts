@@ -3,7 +3,8 @@ import type { Labels } from '../exposition/types';
 
 /** Sorted `name="value"` pairs joined by commas: the identity and the rendering of a label set. */
 export function labelText(labels: Labels): string {
-  const sorted = labels.length > 1 ? [...labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : labels;
+  const sorted =
+    labels.length > 1 ? [...labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : labels;
   let text = '';
   for (const [name, value] of sorted) text += `${text ? ',' : ''}${name}="${escapeLabelValue(value)}"`;
   return text;

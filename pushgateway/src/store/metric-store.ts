@@ -1,4 +1,4 @@
-import { type ParseLimits, type ParsedPush, parseExposition } from '../exposition/parse';
+import { type ParsedPush, type ParseLimits, parseExposition } from '../exposition/parse';
 import type { Labels, MetricType } from '../exposition/types';
 import { HttpError } from '../http/http-error';
 import { invalidDelta, mergeDelta } from './delta';
@@ -118,7 +118,8 @@ export class MetricStore {
 
   private applyPush(key: string, op: Extract<Operation, { kind: 'push' }>, push: ParsedPush) {
     const incoming = normalizeFamilies(push.families, op.group);
-    if (push.hasTimestamp) throw new HttpError(400, `${INCONSISTENT}: pushed metrics must not have timestamps`);
+    if (push.hasTimestamp)
+      throw new HttpError(400, `${INCONSISTENT}: pushed metrics must not have timestamps`);
     const group = this.groups.get(key);
     const replaced = (name: string) => !op.delta && (op.method === 'PUT' || incoming.has(name));
     this.checkConsistency(key, group, incoming, replaced, op.delta);
@@ -220,13 +221,17 @@ export class MetricStore {
       if (suffix) {
         const base = existsElsewhere(name.slice(0, suffix.index));
         if (base?.type === 'histogram' || (base?.type === 'summary' && suffix[1] !== 'bucket')) {
-          throw fail(`collected metric named "${name}" collides with previously collected ${base.type} named "${name.slice(0, suffix.index)}"`);
+          throw fail(
+            `collected metric named "${name}" collides with previously collected ${base.type} named "${name.slice(0, suffix.index)}"`,
+          );
         }
       }
       if (type === 'histogram' || type === 'summary') {
         for (const end of type === 'histogram' ? ['_count', '_sum', '_bucket'] : ['_count', '_sum']) {
           if (existsElsewhere(name + end)) {
-            throw fail(`collected histogram or summary named "${name}" collides with previously collected metric named "${name + end}"`);
+            throw fail(
+              `collected histogram or summary named "${name}" collides with previously collected metric named "${name + end}"`,
+            );
           }
         }
       }
@@ -235,7 +240,9 @@ export class MetricStore {
         for (const key of family.metrics.keys()) {
           const owner = owners.get(key);
           if (owner !== undefined && owner !== groupKey) {
-            throw fail(`collected metric "${name}" {${key}} was collected before with the same name and label values`);
+            throw fail(
+              `collected metric "${name}" {${key}} was collected before with the same name and label values`,
+            );
           }
         }
       }

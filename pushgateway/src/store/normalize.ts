@@ -30,7 +30,13 @@ export function normalizeFamilies(
         metric.buckets.set(Number.POSITIVE_INFINITY, metric.count);
       }
       const sortedPoints = points && new Map([...points].sort((a, b) => a[0] - b[0]));
-      metrics.set(key, { key, value: metric.value, points: sortedPoints, sum: metric.sum, count: metric.count });
+      metrics.set(key, {
+        key,
+        value: metric.value,
+        points: sortedPoints,
+        sum: metric.sum,
+        count: metric.count,
+      });
     }
     stored.set(family.name, { name: family.name, type: family.type, help: family.help, metrics });
   }

@@ -63,7 +63,9 @@ export class StoreRenderer {
       }
     }
     if (store.groups.size > 0) {
-      chunks.push(`# HELP push_failure_time_seconds ${PUSH_FAILURE_TIME_HELP}\n# TYPE push_failure_time_seconds gauge\n`);
+      chunks.push(
+        `# HELP push_failure_time_seconds ${PUSH_FAILURE_TIME_HELP}\n# TYPE push_failure_time_seconds gauge\n`,
+      );
       for (const group of store.groups.values()) chunks.push(timeLines(group)[1]);
       chunks.push(`# HELP push_time_seconds ${PUSH_TIME_HELP}\n# TYPE push_time_seconds gauge\n`);
       for (const group of store.groups.values()) chunks.push(timeLines(group)[0]);

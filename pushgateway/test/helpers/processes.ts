@@ -1,0 +1,70 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { requireBinary } from './binaries';
+import { freePort, waitForHttp } from './ports';
+
+const gatewayDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface RunningProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+function track(child: ChildProcess, url: string, port: number): RunningProcess {
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += d;
+  });
+  child.stderr?.on('data', (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    url,
+    port,
+    child,
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Debian's reference Pushgateway (`prometheus-pushgateway` 1.5), in memory, admin API on. */
+export async function startOfficialGateway(): Promise<RunningProcess> {
+  const binary = requireBinary('prometheus-pushgateway', 'prometheus-pushgateway');
+  const port = await freePort();
+  const child = spawn(
+    binary,
+    [
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--persistence.file=',
+      '--web.enable-admin-api',
+      '--log.level=error',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const running = track(child, `http://127.0.0.1:${port}`, port);
+  await waitForHttp(`${running.url}/-/ready`);
+  return running;
+}
+
+/** Our gateway as its own process (`node --import tsx src/main.ts`), configured by `env`. */
+export async function startGatewayProcess(env: Record<string, string> = {}): Promise<RunningProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: gatewayDir,
+    env: { ...process.env, PUSHGATEWAY_PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const running = track(child, `http://127.0.0.1:${port}`, port);
+  await waitForHttp(`${running.url}/-/healthy`).catch((error) => {
+    throw new Error(`${error.message}\n${running.output()}`);
+  });
+  return running;
+}
