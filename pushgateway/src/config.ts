@@ -106,6 +106,11 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 
   const int = (name: string, fallback: number, min = 1) =>
     parseInteger(name, get(name, String(fallback)), min);
+  const snapshotIntervalMs = parseDuration(
+    'PUSHGATEWAY_SNAPSHOT_INTERVAL',
+    get('PUSHGATEWAY_SNAPSHOT_INTERVAL', '5m'),
+  );
+  if (snapshotIntervalMs < 1000) throw new ConfigError('PUSHGATEWAY_SNAPSHOT_INTERVAL must be at least 1s');
   return {
     port,
     host,
@@ -124,10 +129,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxLabelValueLength: int('PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH', 1024),
     pushIdWindow: int('PUSHGATEWAY_PUSH_ID_WINDOW', 100_000),
     pushIdTtlMs: parseDuration('PUSHGATEWAY_PUSH_ID_TTL', get('PUSHGATEWAY_PUSH_ID_TTL', '1h')),
-    snapshotIntervalMs: parseDuration(
-      'PUSHGATEWAY_SNAPSHOT_INTERVAL',
-      get('PUSHGATEWAY_SNAPSHOT_INTERVAL', '5m'),
-    ),
+    snapshotIntervalMs,
     maxLogBytes: int('PUSHGATEWAY_MAX_LOG_BYTES', 64 * 1024 * 1024, 1024),
     logLevel: logLevel as GatewayConfig['logLevel'],
   };

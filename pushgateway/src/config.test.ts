@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseDuration } from './config';
+
+describe('loadConfig', () => {
+  it('takes PUSHGATEWAY_PORT, then PORT (Heroku), then 9091', () => {
+    expect(loadConfig({}).port).toBe(9091);
+    expect(loadConfig({ PORT: '5000' }).port).toBe(5000);
+    expect(loadConfig({ PORT: '5000', PUSHGATEWAY_PORT: '9999' }).port).toBe(9999);
+  });
+
+  it('chooses Redis persistence when REDIS_URL is set, else a file', () => {
+    expect(loadConfig({}).persistence).toBe('file');
+    expect(loadConfig({ REDIS_URL: 'redis://h:6379' }).persistence).toBe('redis');
+  });
+
+  it.each([
+    [{ PUSHGATEWAY_PORT: 'abc' }, /PUSHGATEWAY_PORT="abc" must be a whole number/],
+    [{ PUSHGATEWAY_PORT: '70000' }, /PUSHGATEWAY_PORT="70000" is not a TCP port/],
+    [{ PUSHGATEWAY_DELTA_TTL: '5' }, /PUSHGATEWAY_DELTA_TTL="5" is not a duration/],
+    [
+      { PUSHGATEWAY_PUSH_CREDENTIALS: 'nopassword' },
+      /PUSHGATEWAY_PUSH_CREDENTIALS: entry 1 is not user:password/,
+    ],
+    [{ PUSHGATEWAY_PERSISTENCE: 'disk' }, /PUSHGATEWAY_PERSISTENCE="disk" must be file, redis or memory/],
+    [{ PUSHGATEWAY_PERSISTENCE: 'redis' }, /needs REDIS_URL/],
+    [{ REDIS_URL: 'http://x' }, /REDIS_URL must start with redis:\/\//],
+    [{ PUSHGATEWAY_MAX_SERIES: '0' }, /PUSHGATEWAY_MAX_SERIES="0" must be a whole number of at least 1/],
+    [{ PUSHGATEWAY_SNAPSHOT_INTERVAL: '0' }, /PUSHGATEWAY_SNAPSHOT_INTERVAL must be at least 1s/],
+  ])('names the bad variable in %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a credential in its errors', () => {
+    expect(() => loadConfig({ PUSHGATEWAY_ADMIN_CREDENTIALS: 'ok:fine,secretpassword' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secretpassword') }),
+    );
+  });
+});
+
+describe('parseDuration', () => {
+  it('reads units and 0 for never', () => {
+    expect([parseDuration('X', '0'), parseDuration('X', '90s'), parseDuration('X', '24h')]).toEqual([
+      0, 90_000, 86_400_000,
+    ]);
+  });
+});
