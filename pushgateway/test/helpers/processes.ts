@@ -55,8 +55,11 @@ export async function startOfficialGateway(): Promise<RunningProcess> {
 }
 
 /** Our gateway as its own process (`node --import tsx src/main.ts`), configured by `env`. */
-export async function startGatewayProcess(env: Record<string, string> = {}): Promise<RunningProcess> {
-  const port = await freePort();
+export async function startGatewayProcess(
+  env: Record<string, string> = {},
+  fixedPort?: number,
+): Promise<RunningProcess> {
+  const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: gatewayDir,
     env: { ...process.env, PUSHGATEWAY_PORT: String(port), LOG_LEVEL: 'warn', ...env },

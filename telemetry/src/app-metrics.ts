@@ -1,0 +1,25 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { CATALOG, type CatalogKey, type MetricDefinition } from './catalog';
+
+type MetricFor<D extends MetricDefinition> = D['kind'] extends 'counter'
+  ? Counter<string>
+  : D['kind'] extends 'gauge'
+    ? Gauge<string>
+    : Histogram<string>;
+
+export type AppMetrics = { [K in CatalogKey]: MetricFor<(typeof CATALOG)[K]> };
+
+/** Creates one metric per catalog entry in `registry`. */
+export function createAppMetrics(registry: Registry): AppMetrics {
+  const metrics: Record<string, unknown> = {};
+  for (const [key, d] of Object.entries(CATALOG) as Array<[CatalogKey, MetricDefinition]>) {
+    const common = { name: d.name, help: d.help, labelNames: [...d.labelNames], registers: [registry] };
+    metrics[key] =
+      d.kind === 'counter'
+        ? new Counter(common)
+        : d.kind === 'gauge'
+          ? new Gauge(common)
+          : new Histogram({ ...common, buckets: [...(d.buckets ?? [])] });
+  }
+  return metrics as AppMetrics;
+}

@@ -1,0 +1,146 @@
+/**
+ * The metric catalog of ../../shared/METRICS.md: every app metric's name, type, help, labels and
+ * buckets in one place. Components create their metrics from here (see `createAppMetrics`), so
+ * dashboards, rules and tests can rely on the names.
+ */
+export type MetricKind = 'counter' | 'gauge' | 'histogram';
+
+export interface MetricDefinition {
+  name: string;
+  kind: MetricKind;
+  help: string;
+  labelNames: readonly string[];
+  buckets?: readonly number[];
+}
+
+/** Request latency, 5 ms to 10 s. */
+export const HTTP_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+/** OpenTelemetry GenAI semantic conventions' duration buckets (gen_ai.client.operation.duration): 0.01 s … 81.92 s. */
+export const GENAI_SECONDS_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+] as const;
+/** Response and page sizes, 256 B to 4 MiB: what a prepaid data plan pays for. */
+export const BYTES_BUCKETS = [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304] as const;
+/** Web vitals in seconds (LCP, FCP, TTFB, INP), 50 ms to 20 s for slow-2g phones. */
+export const WEB_VITAL_SECONDS_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 1.8, 2.5, 4, 6, 10, 20] as const;
+
+const def = (
+  name: string,
+  kind: MetricKind,
+  help: string,
+  labelNames: readonly string[] = [],
+  buckets?: readonly number[],
+): MetricDefinition => ({ name, kind, help, labelNames, ...(buckets ? { buckets } : {}) });
+
+export const CATALOG = {
+  // Required names from the original architecture: these must not change.
+  httpRequests: def(
+    'brainbytes_http_requests_total',
+    'counter',
+    'HTTP requests handled, by route template and client type.',
+    ['method', 'route', 'status_code', 'client_type'],
+  ),
+  httpDuration: def(
+    'brainbytes_http_request_duration_seconds',
+    'histogram',
+    'Time to handle an HTTP request, by route template.',
+    ['method', 'route', 'status_code'],
+    HTTP_SECONDS_BUCKETS,
+  ),
+  dbConnectionsActive: def(
+    'brainbytes_db_connections_active',
+    'gauge',
+    'Database connections checked out of the pool.',
+  ),
+  aiRequests: def(
+    'brainbytes_ai_requests_total',
+    'counter',
+    'Tutor answers requested from an AI provider, by outcome.',
+    ['provider', 'model', 'subject', 'outcome'],
+  ),
+  aiDuration: def(
+    'brainbytes_ai_request_duration_seconds',
+    'histogram',
+    'Time for an AI provider to produce a whole answer.',
+    ['provider', 'model'],
+    GENAI_SECONDS_BUCKETS,
+  ),
+  aiTokens: def(
+    'brainbytes_ai_tokens_used_total',
+    'counter',
+    'Tokens billed by AI providers, by type (input, output, cached_input).',
+    ['provider', 'model', 'type'],
+  ),
+
+  // API
+  httpResponseSize: def(
+    'brainbytes_http_response_size_bytes',
+    'histogram',
+    'Response body bytes sent, by route and client type: the data students pay for.',
+    ['route', 'client_type'],
+    BYTES_BUCKETS,
+  ),
+  httpAborted: def(
+    'brainbytes_http_requests_aborted_total',
+    'counter',
+    'Requests the client abandoned before the response was sent.',
+    ['route', 'client_type'],
+  ),
+  dbQueryDuration: def(
+    'brainbytes_db_query_duration_seconds',
+    'histogram',
+    'Database query time, by operation.',
+    ['operation'],
+    HTTP_SECONDS_BUCKETS,
+  ),
+  authEvents: def(
+    'brainbytes_auth_events_total',
+    'counter',
+    'Sign-up, log-in and log-out attempts, by outcome.',
+    ['event', 'outcome'],
+  ),
+  studySessionsStarted: def('brainbytes_study_sessions_started_total', 'counter', 'Study sessions started.'),
+  questions: def('brainbytes_questions_total', 'counter', 'Questions asked, by subject and client type.', [
+    'subject',
+    'client_type',
+  ]),
+
+  // Functions (Lambda cost inputs)
+  functionInvocations: def(
+    'brainbytes_function_invocations_total',
+    'counter',
+    'Function invocations, by cold start.',
+    ['function', 'cold_start'],
+  ),
+  functionGbSeconds: def(
+    'brainbytes_function_gb_seconds_total',
+    'counter',
+    'Memory-time billed by Lambda (GB × seconds), the input of Lambda cost.',
+    ['function'],
+  ),
+
+  // AI
+  aiTimeToFirstToken: def(
+    'brainbytes_ai_time_to_first_token_seconds',
+    'histogram',
+    'Time until the first streamed token of an answer.',
+    ['provider', 'model'],
+    GENAI_SECONDS_BUCKETS,
+  ),
+  aiCost: def(
+    'brainbytes_ai_cost_dollars_total',
+    'counter',
+    'Estimated AI spend in US dollars, from the dated price table.',
+    ['provider', 'model'],
+  ),
+
+  // Push client health
+  pushDroppedSamples: def(
+    'brainbytes_push_client_dropped_samples_total',
+    'counter',
+    'Samples the push client gave up on: refused by the gateway, or past its series bound.',
+    ['reason'],
+  ),
+} as const satisfies Record<string, MetricDefinition>;
+
+export type CatalogKey = keyof typeof CATALOG;
