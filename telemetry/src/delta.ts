@@ -13,14 +13,14 @@ export interface DeltaBody {
 
 type Value = { labels: Record<string, string | number>; value: number; metricName?: string };
 
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const escapeValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const num = (v: number) =>
   Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
 
 function labelText(labels: Record<string, string | number>): string {
   const pairs = Object.keys(labels)
     .sort()
-    .map((k) => `${k}="${escape(String(labels[k]))}"`);
+    .map((k) => `${k}="${escapeValue(String(labels[k]))}"`);
   return pairs.length ? `{${pairs.join(',')}}` : '';
 }
 
