@@ -149,17 +149,15 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     store.expire(Date.now());
     const chunks = renderer.render();
     chunks.push(await metrics.registry.metrics());
-    const text = chunks.join('');
-    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
-      const body = await gzip(text, { level: 1 });
-      res.writeHead(200, {
-        'Content-Type': EXPOSITION,
-        'Content-Encoding': 'gzip',
-        'Content-Length': body.length,
-      });
-      return void res.end(body);
-    }
-    send(res, 200, text, EXPOSITION);
+    const text = Buffer.from(chunks.join(''));
+    const gzipped = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = gzipped ? await gzip(text, { level: 1 }) : text;
+    res.writeHead(200, {
+      'Content-Type': EXPOSITION,
+      'Content-Length': body.length,
+      ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}),
+    });
+    res.end(body);
   }
 
   async function route(req: IncomingMessage, res: ServerResponse) {

@@ -148,6 +148,14 @@ export const compatibilityCases: CompatCase[] = [
     steps: [put('/metrics/job/a', 'x{instance="i"} 1\n'), put('/metrics/job/a/instance/i', 'x 2\n')],
   },
   {
+    name: 'a series repeated across groups is refused, the wider group first',
+    steps: [put('/metrics/job/a/instance/i', 'x 2\n'), put('/metrics/job/a', 'x{instance="i"} 1\ny 1\n')],
+  },
+  {
+    name: 'series of groups with other grouping labels that differ are fine',
+    steps: [put('/metrics/job/a/instance/i', 'x 2\n'), put('/metrics/job/a', 'x{instance="j"} 1\n')],
+  },
+  {
     name: 'a _count that collides with a histogram is refused',
     steps: [put('/metrics/job/a', histogram), put('/metrics/job/b', 'latency_seconds_count 1\n')],
   },

@@ -1,6 +1,6 @@
 import { formatFloat, parseFloatValue } from '../exposition/float';
 import type { MetricType } from '../exposition/types';
-import type { MetricStore } from '../store/metric-store';
+import { type MetricStore, signatureOf } from '../store/metric-store';
 import type { Group, StoredFamily, StoredMetric } from '../store/types';
 
 /** JSON has no NaN or Infinity: those travel as their exposition-format strings. */
@@ -66,6 +66,7 @@ export function restoreSnapshot(store: MetricStore, snapshot: Snapshot, groupKey
     const group: Group = {
       key: groupKey(saved),
       labels: saved.labels,
+      signature: signatureOf(saved.labels),
       families,
       pushTime: saved.pushTime,
       failureTime: saved.failureTime,

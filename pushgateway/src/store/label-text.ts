@@ -5,9 +5,8 @@ import type { Labels } from '../exposition/types';
 export function labelText(labels: Labels): string {
   const sorted =
     labels.length > 1 ? [...labels].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)) : labels;
-  let text = '';
-  for (const [name, value] of sorted) text += `${text ? ',' : ''}${name}="${escapeLabelValue(value)}"`;
-  return text;
+  // join() makes one flat string; `+=` would keep a rope of small strings alive for every series.
+  return sorted.map(([name, value]) => `${name}="${escapeLabelValue(value)}"`).join(',');
 }
 
 /** Body labels with the grouping labels laid over them, and `instance=""` when no instance is given. */

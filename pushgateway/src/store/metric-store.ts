@@ -21,12 +21,17 @@ export interface StoreOptions {
   parseLimits: ParseLimits;
 }
 
-/** Where each metric name lives: its type across groups, and which group owns each series. */
+/**
+ * Where each metric name lives: its type across groups, the groups holding it, and the sets of
+ * grouping label names those groups use. Two groups with the same names always differ in some
+ * value that every one of their series carries, so series can only collide across signatures.
+ */
 export interface FamilyIndex {
+  name: string;
   type: MetricType;
   help: string | undefined;
   holders: Map<string, StoredFamily>;
-  owners: Map<string, string>;
+  signatures: Map<string, { names: string[]; count: number }>;
 }
 
 export interface StoreEvents {
@@ -34,6 +39,13 @@ export interface StoreEvents {
 }
 
 const OK: ApplyResult = { status: 200, message: '' };
+
+/** The sorted grouping label names of a group. */
+export const signatureOf = (labels: Labels) =>
+  labels
+    .map(([name]) => name)
+    .sort()
+    .join(',');
 
 /**
  * The gateway's state: groups of metric families, indexed by metric name so that a push is checked
@@ -122,7 +134,7 @@ export class MetricStore {
       throw new HttpError(400, `${INCONSISTENT}: pushed metrics must not have timestamps`);
     const group = this.groups.get(key);
     const replaced = (name: string) => !op.delta && (op.method === 'PUT' || incoming.has(name));
-    this.checkConsistency(key, group, incoming, replaced, op.delta);
+    this.checkConsistency(key, op.group, group, incoming, replaced, op.delta);
 
     let added = 0;
     let removed = 0;
@@ -187,6 +199,7 @@ export class MetricStore {
 
   private checkConsistency(
     groupKey: string,
+    labels: Labels,
     group: Group | undefined,
     incoming: Map<string, StoredFamily>,
     replaced: (name: string) => boolean,
@@ -199,6 +212,7 @@ export class MetricStore {
       return entry.holders.size - own > 0 ? entry : undefined;
     };
     const fail = (why: string) => new HttpError(400, `${INCONSISTENT}: ${why}`);
+    const signature = signatureOf(labels);
 
     for (const family of incoming.values()) {
       const { name, type } = family;
@@ -235,15 +249,39 @@ export class MetricStore {
           }
         }
       }
-      const owners = this.index.get(name)?.owners;
-      if (owners) {
-        for (const key of family.metrics.keys()) {
-          const owner = owners.get(key);
-          if (owner !== undefined && owner !== groupKey) {
-            throw fail(
-              `collected metric "${name}" {${key}} was collected before with the same name and label values`,
-            );
-          }
+      const entry = this.index.get(name);
+      if (entry && (entry.signatures.size > 1 || !entry.signatures.has(signature))) {
+        this.checkCrossGroupDuplicates(entry, family, signature, fail);
+      }
+    }
+  }
+
+  /**
+   * A series of this push could equal one of a group with other grouping label names only if its
+   * labels contain that group's key; so each series is projected onto each other signature and
+   * looked up. Costs signatures × series, never the whole store.
+   */
+  private checkCrossGroupDuplicates(
+    entry: FamilyIndex,
+    family: StoredFamily,
+    signature: string,
+    fail: (why: string) => HttpError,
+  ) {
+    for (const [other, { names }] of entry.signatures) {
+      if (other === signature) continue;
+      for (const key of family.metrics.keys()) {
+        const pairs: string[] = [];
+        for (const name of names) {
+          const match = new RegExp(`(?:^|,)${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(key);
+          if (!match) break;
+          pairs.push(`${name}="${match[1]}"`);
+        }
+        if (pairs.length !== names.length) continue;
+        const holder = entry.holders.get(pairs.join(','));
+        if (holder?.metrics.has(key)) {
+          throw fail(
+            `collected metric "${family.name}" {${key}} was collected before with the same name and label values`,
+          );
         }
       }
     }
@@ -253,9 +291,11 @@ export class MetricStore {
     const existing = this.groups.get(key);
     if (existing) return existing;
     if (this.groups.size >= this.options.maxGroups) return undefined;
+    const sorted = [...labels].sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const group: Group = {
       key,
-      labels: [...labels].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      labels: sorted,
+      signature: signatureOf(sorted),
       families: new Map(),
       pushTime: 0,
       failureTime: 0,
@@ -280,31 +320,33 @@ export class MetricStore {
   }
 
   private attachFamily(group: Group, family: StoredFamily) {
-    group.families.set(family.name, family);
     let entry = this.index.get(family.name);
     if (!entry) {
-      entry = { type: family.type, help: family.help, holders: new Map(), owners: new Map() };
-      this.index.set(family.name, entry);
+      // A flat copy: the parsed name is a slice that would keep the whole push body alive.
+      const name = Buffer.from(family.name).toString();
+      entry = { name, type: family.type, help: family.help, holders: new Map(), signatures: new Map() };
+      this.index.set(name, entry);
       this.namesVersion++;
     }
+    family.name = entry.name;
+    group.families.set(family.name, family);
     entry.type = family.type;
     if (family.help !== undefined) entry.help = family.help;
     entry.holders.set(group.key, family);
-    for (const metric of family.metrics.values()) {
-      entry.owners.set(metric.key, group.key);
-      this.seriesTotal += seriesOf(metric);
-    }
+    const signature = entry.signatures.get(group.signature);
+    if (signature) signature.count++;
+    else entry.signatures.set(group.signature, { names: group.labels.map(([n]) => n), count: 1 });
+    for (const metric of family.metrics.values()) this.seriesTotal += seriesOf(metric);
   }
 
   private detachFamily(group: Group, family: StoredFamily) {
     group.families.delete(family.name);
     const entry = this.index.get(family.name);
-    for (const metric of family.metrics.values()) {
-      if (entry?.owners.get(metric.key) === group.key) entry.owners.delete(metric.key);
-      this.seriesTotal -= seriesOf(metric);
-    }
+    for (const metric of family.metrics.values()) this.seriesTotal -= seriesOf(metric);
     if (!entry) return;
     entry.holders.delete(group.key);
+    const signature = entry.signatures.get(group.signature);
+    if (signature && --signature.count === 0) entry.signatures.delete(group.signature);
     if (entry.holders.size === 0) {
       this.index.delete(family.name);
       this.namesVersion++;

@@ -25,6 +25,8 @@ export interface StoredFamily {
 export interface Group {
   key: string;
   labels: Labels;
+  /** The grouping label names, sorted and joined: groups sharing it can never hold equal series. */
+  signature: string;
   families: Map<string, StoredFamily>;
   /** Seconds since the epoch of the last successful push; 0 if none succeeded. */
   pushTime: number;

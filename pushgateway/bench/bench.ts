@@ -1,0 +1,222 @@
+/**
+ * `npm run bench -w pushgateway`: ours against Debian's prometheus-pushgateway, same load generator,
+ * same machine, same run. Prints one table with the ratio ours/official for every row.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitForHttp } from '../test/helpers/ports';
+import { type LoadResult, runLoad, twentySeries } from './load';
+
+const CLIENTS = 32;
+const STORED = [0, 1000, 10_000];
+const ROW_MS = Number(process.env.BENCH_ROW_MS ?? 8000);
+const gatewayDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+interface Gateway {
+  name: 'official' | 'ours';
+  url: string;
+  child: ChildProcess;
+}
+
+function officialBinary(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v prometheus-pushgateway'], { encoding: 'utf8' }).trim();
+  } catch {
+    process.stderr.write(
+      'prometheus-pushgateway is not installed: run  sudo apt-get install -y prometheus-pushgateway\n',
+    );
+    process.exit(2);
+  }
+}
+
+async function start(
+  name: Gateway['name'],
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Gateway> {
+  const port = await freePort();
+  const child =
+    name === 'official'
+      ? spawn(
+          officialBinary(),
+          [`--web.listen-address=127.0.0.1:${port}`, '--web.enable-admin-api', '--log.level=error', ...args],
+          {
+            stdio: 'ignore',
+          },
+        )
+      : spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+          cwd: gatewayDir,
+          env: { ...process.env, PUSHGATEWAY_PORT: String(port), LOG_LEVEL: 'error', ...env },
+          stdio: 'ignore',
+        });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/-/ready`, 60_000);
+  return { name, url, child };
+}
+
+async function stop(gateway: Gateway) {
+  const exited = new Promise((resolve) => gateway.child.once('exit', resolve));
+  gateway.child.kill('SIGTERM');
+  await exited;
+}
+
+const put = (pathname: string, seed: number) => ({ method: 'PUT', path: pathname, body: twentySeries(seed) });
+
+async function populate(url: string, groups: number) {
+  if (groups === 0) return;
+  await runLoad({
+    url,
+    clients: CLIENTS,
+    durationMs: 3_600_000,
+    maxRequests: groups,
+    request: (n) => put(`/metrics/job/stored/instance/${n}`, n),
+  });
+}
+
+function rssMiB(gateway: Gateway): number {
+  const status = fs.readFileSync(`/proc/${gateway.child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function scrapeMs(url: string, gzip: boolean): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${url}/metrics`, { headers: { 'Accept-Encoding': gzip ? 'gzip' : 'identity' } });
+    await res.arrayBuffer();
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[2]!;
+}
+
+type Rows = Map<string, { official?: LoadResult | number; ours?: LoadResult | number; unit: string }>;
+
+async function measure(gateway: Gateway, stored: number, rows: Rows) {
+  const record = (row: string, value: LoadResult | number, unit = 'pushes/s') => {
+    const entry = rows.get(row) ?? { unit };
+    entry[gateway.name] = value;
+    rows.set(row, entry);
+  };
+  type Request = (n: number) => {
+    method: string;
+    path: string;
+    body: string;
+    headers?: Record<string, string>;
+  };
+  const load = async (row: string, request: Request, maxRequests = 20_000) => {
+    progress(`${gateway.name}: ${row}`);
+    const result = await runLoad({
+      url: gateway.url,
+      clients: CLIENTS,
+      durationMs: ROW_MS,
+      maxRequests,
+      request,
+    });
+    progress(
+      `  ${result.perSecond.toFixed(1)} pushes/s, p50 ${result.p50ms.toFixed(1)} ms, p99 ${result.p99ms.toFixed(1)} ms`,
+    );
+    record(row, result);
+  };
+  const label = `${stored.toLocaleString('en')} groups stored`;
+  // Rows that keep the number of groups fixed come first; the distinct-groups row adds groups, so it
+  // runs last and is capped at 2,000 pushes.
+  await load(`PUT 20 series, one group, ${label}`, (n) => put('/metrics/job/bench-one', n));
+  const deltaRow = `delta POST 20 series, one group, ${label} (official: plain POST)`;
+  await load(deltaRow, (n) =>
+    gateway.name === 'ours'
+      ? {
+          method: 'POST',
+          path: '/metrics/job/bench-delta',
+          body: twentySeries(n),
+          headers: { 'X-Push-Mode': 'delta', 'X-Push-Id': `d${stored}-${n}` },
+        }
+      : { method: 'POST', path: '/metrics/job/bench-delta', body: twentySeries(n) },
+  );
+  if (stored === 10_000) {
+    record(`/metrics scrape, ${label} (ms)`, await scrapeMs(gateway.url, false), 'ms');
+    record(`/metrics scrape gzip, ${label} (ms)`, await scrapeMs(gateway.url, true), 'ms');
+    record(`RSS, ${label} (MiB)`, rssMiB(gateway), 'MiB');
+  }
+  await load(
+    `PUT 20 series, distinct groups, ${label}`,
+    (n) => put(`/metrics/job/bench/instance/${stored}-${n}`, n),
+    2000,
+  );
+}
+
+async function runFor(name: Gateway['name'], rows: Rows) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
+  try {
+    for (const stored of STORED) {
+      progress(`${name}: preparing ${stored} stored groups`);
+      let gateway: Gateway;
+      if (name === 'ours') {
+        const dir = path.join(tmp, `data-${stored}`);
+        gateway = await start('ours', [], { PUSHGATEWAY_DATA_DIR: dir });
+        await populate(gateway.url, stored);
+      } else {
+        // The official gateway's consistency check makes filling 10,000 groups take hours; fill it
+        // with the check off, persist on shutdown, then start it again from that file with the check on.
+        const file = path.join(tmp, `official-${stored}.data`);
+        const filler = await start('official', [
+          '--push.disable-consistency-check',
+          `--persistence.file=${file}`,
+        ]);
+        await populate(filler.url, stored);
+        await stop(filler);
+        gateway = await start('official', [`--persistence.file=${file}`, '--persistence.interval=1h']);
+      }
+      await measure(gateway, stored, rows);
+      await stop(gateway);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function cell(value: LoadResult | number | undefined): string {
+  if (value === undefined) return '—';
+  if (typeof value === 'number') return value.toFixed(1);
+  return `${value.perSecond.toFixed(1)} (p50 ${value.p50ms.toFixed(1)} / p99 ${value.p99ms.toFixed(1)} ms)`;
+}
+
+function ratio(
+  row: string,
+  official: LoadResult | number | undefined,
+  ours: LoadResult | number | undefined,
+): string {
+  if (official === undefined || ours === undefined) return '—';
+  if (typeof official === 'number' && typeof ours === 'number') {
+    // Lower is better for time and memory: print how many times smaller ours is too.
+    return `${(ours / official).toFixed(3)}× (${(official / ours).toFixed(1)}× less)`;
+  }
+  const o = official as LoadResult;
+  const m = ours as LoadResult;
+  return o.perSecond === 0 ? '∞' : `${(m.perSecond / o.perSecond).toFixed(1)}×`;
+}
+
+async function main() {
+  const rows: Rows = new Map();
+  progress(`${CLIENTS} clients, ${ROW_MS} ms per row; stored groups: ${STORED.join(', ')}`);
+  await runFor('official', rows);
+  await runFor('ours', rows);
+  const lines = [
+    `| row | official (Debian 1.5.1) | ours | ours/official |`,
+    `|---|---|---|---|`,
+    ...[...rows].map(
+      ([row, r]) => `| ${row} | ${cell(r.official)} | ${cell(r.ours)} | ${ratio(row, r.official, r.ours)} |`,
+    ),
+  ];
+  process.stdout.write(
+    `\nPushgateway benchmark, ${os.cpus().length} cores, node ${process.version}, ${CLIENTS} clients\n\n${lines.join('\n')}\n`,
+  );
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
+  process.exit(1);
+});

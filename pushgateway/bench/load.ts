@@ -1,0 +1,87 @@
+import http from 'node:http';
+
+export interface LoadResult {
+  pushes: number;
+  failed: number;
+  seconds: number;
+  perSecond: number;
+  p50ms: number;
+  p99ms: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  clients: number;
+  /** Stop starting new requests after this long; requests in flight are waited for and counted. */
+  durationMs: number;
+  maxRequests: number;
+  request: (n: number) => { method: string; path: string; body: string; headers?: Record<string, string> };
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+/** `clients` keep-alive loops, each sending its next request when the last is answered. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.clients });
+  const target = new URL(options.url);
+  const latencies: number[] = [];
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  const deadline = started + options.durationMs;
+
+  const send = (n: number) =>
+    new Promise<number>((resolve, reject) => {
+      const { method, path, body, headers } = options.request(n);
+      const req = http.request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          method,
+          path,
+          headers: { 'Content-Length': Buffer.byteLength(body), ...headers },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+
+  await Promise.all(
+    Array.from({ length: options.clients }, async () => {
+      while (performance.now() < deadline && next < options.maxRequests) {
+        const n = next++;
+        const t0 = performance.now();
+        const status = await send(n).catch(() => 0);
+        if (status >= 200 && status < 300) latencies.push(performance.now() - t0);
+        else failed++;
+      }
+    }),
+  );
+  agent.destroy();
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    pushes: latencies.length,
+    failed,
+    seconds,
+    perSecond: latencies.length / seconds,
+    p50ms: quantile(latencies, 0.5),
+    p99ms: quantile(latencies, 0.99),
+  };
+}
+
+/** A 20-series push: ten counters and ten gauges, as a function's metrics might look. */
+export function twentySeries(seed: number): string {
+  let body = '# TYPE bench_requests_total counter\n';
+  for (let i = 0; i < 10; i++)
+    body += `bench_requests_total{route="/api/r${i}",client_type="mobile"} ${seed + i}\n`;
+  body += '# TYPE bench_queue_depth gauge\n';
+  for (let i = 0; i < 10; i++) body += `bench_queue_depth{queue="q${i}"} ${(seed * 7 + i) % 100}\n`;
+  return body;
+}
