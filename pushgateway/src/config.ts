@@ -115,7 +115,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     port,
     host,
     persistence,
-    dataDir: path.resolve(get('PUSHGATEWAY_DATA_DIR', '.data/pushgateway')),
+    // npm runs workspace scripts inside the workspace; INIT_CWD is where `npm start` was typed.
+    dataDir: path.resolve(env.INIT_CWD ?? process.cwd(), get('PUSHGATEWAY_DATA_DIR', '.data/pushgateway')),
     redisUrl,
     redisPrefix: get('PUSHGATEWAY_REDIS_PREFIX', 'pushgateway'),
     groupTtlMs: parseDuration('PUSHGATEWAY_GROUP_TTL', get('PUSHGATEWAY_GROUP_TTL', '0')),

@@ -1,6 +1,6 @@
+import { once } from 'node:events';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { GatewayConfig } from './config';
 import { metricsApiJson } from './http/api-v1';
@@ -18,8 +18,8 @@ import { MetricStore } from './store/metric-store';
 import { StoreRenderer } from './store/render';
 import type { Operation } from './store/types';
 
-const gzip = promisify(zlib.gzip);
 const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
+const SCRAPE_BATCH_CHARS = 256 * 1024;
 const PUSH_ID = /^[\x21-\x7e]{1,128}$/;
 
 export interface Gateway {
@@ -149,15 +149,27 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     store.expire(Date.now());
     const chunks = renderer.render();
     chunks.push(await metrics.registry.metrics());
-    const text = Buffer.from(chunks.join(''));
     const gzipped = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    const body = gzipped ? await gzip(text, { level: 1 }) : text;
-    res.writeHead(200, {
-      'Content-Type': EXPOSITION,
-      'Content-Length': body.length,
-      ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}),
-    });
-    res.end(body);
+    res.writeHead(200, { 'Content-Type': EXPOSITION, ...(gzipped ? { 'Content-Encoding': 'gzip' } : {}) });
+    const out = gzipped ? zlib.createGzip({ level: 1 }) : res;
+    if (gzipped) out.pipe(res);
+    const closed = new Promise((resolve) => res.once('close', resolve));
+    // Batches of about 256 KiB: a large scrape is never held in memory as one string or buffer.
+    let batch: string[] = [];
+    let size = 0;
+    for (let i = 0; i <= chunks.length; i++) {
+      const chunk = chunks[i];
+      if (chunk !== undefined) {
+        batch.push(chunk);
+        size += chunk.length;
+      }
+      if (size < SCRAPE_BATCH_CHARS && chunk !== undefined) continue;
+      if (!out.write(batch.join(''))) await Promise.race([once(out, 'drain'), closed]);
+      if (res.destroyed) return void out.destroy(); // the scraper went away
+      batch = [];
+      size = 0;
+    }
+    out.end();
   }
 
   async function route(req: IncomingMessage, res: ServerResponse) {

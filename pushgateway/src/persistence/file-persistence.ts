@@ -6,7 +6,7 @@ import { labelText } from '../store/label-text';
 import type { MetricStore } from '../store/metric-store';
 import type { ApplyResult, Operation } from '../store/types';
 import type { Persistence, PersistenceObserver } from './persistence';
-import { restoreSnapshot, type Snapshot, takeSnapshot } from './snapshot';
+import { restoreSnapshot, type Snapshot, snapshotJson } from './snapshot';
 
 export interface FileOptions {
   dir: string;
@@ -68,7 +68,11 @@ export class FilePersistence implements Persistence {
       }
       start = end + 1;
       if (record.s <= this.seq) continue;
-      this.store.apply(record.o);
+      try {
+        this.store.apply(record.o);
+      } catch (error) {
+        this.observer.onError?.('load', error); // one bad operation must not stop every later one
+      }
       this.seq = record.s;
     }
     if (start < bytes.length) fs.truncateSync(this.logPath, start);
@@ -109,7 +113,7 @@ export class FilePersistence implements Persistence {
     try {
       const tmp = `${this.snapshotPath}.tmp`;
       const fd = fs.openSync(tmp, 'w');
-      fs.writeSync(fd, JSON.stringify(takeSnapshot(this.store, String(this.seq))));
+      for (const piece of snapshotJson(this.store, String(this.seq))) fs.writeSync(fd, piece);
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       fs.renameSync(tmp, this.snapshotPath);

@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { ParsedPush } from '../exposition/parse';
 import { HttpError } from '../http/http-error';
 import type { Logger } from '../logger';
 import { labelText } from '../store/label-text';
 import type { MetricStore } from '../store/metric-store';
 import type { ApplyResult, Operation } from '../store/types';
 import type { Persistence, PersistenceObserver } from './persistence';
-import { restoreSnapshot, type Snapshot, takeSnapshot } from './snapshot';
+import { restoreSnapshot, type Snapshot, snapshotJson } from './snapshot';
 
 export interface RedisOptions {
   url: string;
@@ -97,14 +96,20 @@ export class RedisPersistence implements Persistence {
     }
   }
 
-  private applyEntry([id, fields]: StreamEntry, parsed?: ParsedPush) {
+  private applyEntry([id, fields]: StreamEntry) {
     let op: Operation | undefined;
     let owner = '';
     for (let i = 0; i < fields.length; i += 2) {
       if (fields[i] === 'o') op = JSON.parse(fields[i + 1]!) as Operation;
       else if (fields[i] === 'p') owner = fields[i + 1]!;
     }
-    const result = op ? this.store.apply(op, parsed) : { status: 500, message: 'malformed stream entry' };
+    let result: ApplyResult = { status: 500, message: 'malformed stream entry' };
+    try {
+      if (op) result = this.store.apply(op);
+    } catch (error) {
+      this.observer.onError?.('load', error); // skip it, or every process would stop at this entry
+      result = { status: 500, message: 'the gateway failed to apply this push' };
+    }
     this.lastId = id;
     if (owner === this.nonce) {
       const waiter = this.waiters.get(id);
@@ -204,7 +209,7 @@ export class RedisPersistence implements Persistence {
       if (locked !== 'OK') return;
       const started = performance.now();
       const position = this.lastId;
-      await this.client.set(this.keys.snapshot, JSON.stringify(takeSnapshot(this.store, position)));
+      await this.client.set(this.keys.snapshot, [...snapshotJson(this.store, position)].join(''));
       const [ms, seq] = position.split('-').map(Number) as [number, number];
       const graceMs = Date.now() - TRIM_GRACE_MS;
       const minId = ms < graceMs ? `${ms}-${seq + 1}` : `${graceMs}-0`;

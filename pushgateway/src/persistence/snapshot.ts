@@ -31,23 +31,38 @@ export interface Snapshot {
   groups: SavedGroup[];
 }
 
-export function takeSnapshot(store: MetricStore, position: string): Snapshot {
-  const groups: SavedGroup[] = [];
-  for (const group of store.groups.values()) {
-    const families: SavedFamily[] = [];
-    for (const family of group.families.values()) {
-      const metrics: SavedMetric[] = [];
-      for (const m of family.metrics.values()) {
-        const saved: SavedMetric = [m.key, enc(m.value), enc(m.sum), enc(m.count)];
-        if (m.points) saved.push([...m.points].map(([at, v]) => [enc(at), enc(v)]));
-        metrics.push(saved);
-      }
-      families.push({ name: family.name, type: family.type, help: family.help, metrics });
+function savedGroup(group: Group): SavedGroup {
+  const families: SavedFamily[] = [];
+  for (const family of group.families.values()) {
+    const metrics: SavedMetric[] = [];
+    for (const m of family.metrics.values()) {
+      const saved: SavedMetric = [m.key, enc(m.value), enc(m.sum), enc(m.count)];
+      if (m.points) saved.push([...m.points].map(([at, v]) => [enc(at), enc(v)]));
+      metrics.push(saved);
     }
-    const { labels, pushTime, failureTime, lastPushMs, delta } = group;
-    groups.push({ labels, pushTime, failureTime, lastPushMs, delta, families });
+    families.push({ name: family.name, type: family.type, help: family.help, metrics });
   }
-  return { version: 1, position, pushIds: store.pushIds.entries(), groups };
+  const { labels, pushTime, failureTime, lastPushMs, delta } = group;
+  return { labels, pushTime, failureTime, lastPushMs, delta, families };
+}
+
+/**
+ * The store as Snapshot JSON, in pieces of about `pieceBytes`: a large store is written without
+ * ever holding its whole JSON text in memory.
+ */
+export function* snapshotJson(store: MetricStore, position: string, pieceBytes = 1 << 20): Generator<string> {
+  const head: Omit<Snapshot, 'groups'> = { version: 1, position, pushIds: store.pushIds.entries() };
+  let piece = `${JSON.stringify(head).slice(0, -1)},"groups":[`;
+  let first = true;
+  for (const group of store.groups.values()) {
+    piece += (first ? '' : ',') + JSON.stringify(savedGroup(group));
+    first = false;
+    if (piece.length >= pieceBytes) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}]}`;
 }
 
 export function restoreSnapshot(store: MetricStore, snapshot: Snapshot, groupKey: (g: SavedGroup) => string) {
