@@ -1,20 +1,17 @@
 import { defineConfig } from 'vitest/config';
 
+const project = (name: string, root: string) => ({
+  test: { name, root, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+});
+
 // One config, one project per workspace. Integration tests start real servers and binaries,
-// so timeouts are generous and files run in parallel only as far as two cores allow.
+// so timeouts are generous.
 export default defineConfig({
   test: {
     projects: [
-      {
-        test: { name: 'telemetry', root: './telemetry', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
-      },
-      {
-        test: {
-          name: 'pushgateway',
-          root: './pushgateway',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-        },
-      },
+      project('telemetry', './telemetry'),
+      project('pushgateway', './pushgateway'),
+      project('heroku-exporter', './exporters/heroku'),
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

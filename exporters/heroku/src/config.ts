@@ -1,0 +1,94 @@
+export interface Credential {
+  user: string;
+  password: string;
+}
+
+export interface ExporterConfig {
+  port: number;
+  host: string;
+  apiToken: string | undefined;
+  apiUrl: string;
+  apps: string[];
+  pollIntervalMs: number;
+  requestTimeoutMs: number;
+  /** First backoff step after a 429 or 5xx; doubles per attempt, with full jitter. */
+  backoffBaseMs: number;
+  scrapeCredentials: Credential | undefined;
+  drainCredentials: Credential | undefined;
+  drainTokens: string[];
+  /** The account's flat Eco plan fee, charged once when any app runs Eco dynos. */
+  ecoPlanMonthlyDollars: number;
+  maxDrainBodyBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function credential(name: string, text: string | undefined): Credential | undefined {
+  if (!text?.trim()) return undefined;
+  const colon = text.indexOf(':');
+  if (colon <= 0 || colon === text.length - 1)
+    throw new ConfigError(`${name} must be user:password (both parts non-empty)`);
+  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
+}
+
+function positive(name: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min)
+    throw new ConfigError(`${name}="${text}" must be a number of at least ${min}`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): ExporterConfig {
+  const get = (name: string, fallback: string) => env[name]?.trim() || fallback;
+  const portName = env.HEROKU_EXPORTER_PORT ? 'HEROKU_EXPORTER_PORT' : 'PORT';
+  const port = positive(portName, get(portName, '9595'), 0);
+  if (!Number.isInteger(port) || port > 65535)
+    throw new ConfigError(`${portName}="${port}" is not a TCP port (0-65535)`);
+  const apiUrl = get('HEROKU_API_URL', 'https://api.heroku.com').replace(/\/$/, '');
+  if (!/^https?:\/\//.test(apiUrl))
+    throw new ConfigError(`HEROKU_API_URL="${apiUrl}" must be an http(s) URL`);
+  const apps = get('HEROKU_APPS', '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const app of apps) {
+    if (!/^[a-z][a-z0-9-]{1,29}$/.test(app))
+      throw new ConfigError(`HEROKU_APPS: "${app}" is not a Heroku app name`);
+  }
+  const logLevel = get('LOG_LEVEL', 'info');
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
+    throw new ConfigError(`LOG_LEVEL="${logLevel}" must be debug, info, warn or error`);
+  return {
+    port,
+    host: get('HEROKU_EXPORTER_HOST', '0.0.0.0'),
+    apiToken: env.HEROKU_API_TOKEN?.trim() || undefined,
+    apiUrl,
+    apps,
+    pollIntervalMs:
+      positive('HEROKU_POLL_INTERVAL_SECONDS', get('HEROKU_POLL_INTERVAL_SECONDS', '60'), 1) * 1000,
+    requestTimeoutMs:
+      positive('HEROKU_API_TIMEOUT_SECONDS', get('HEROKU_API_TIMEOUT_SECONDS', '10'), 0.1) * 1000,
+    backoffBaseMs: positive('HEROKU_API_BACKOFF_MS', get('HEROKU_API_BACKOFF_MS', '1000'), 1),
+    scrapeCredentials: credential(
+      'HEROKU_EXPORTER_SCRAPE_CREDENTIALS',
+      env.HEROKU_EXPORTER_SCRAPE_CREDENTIALS,
+    ),
+    drainCredentials: credential('HEROKU_DRAIN_CREDENTIALS', env.HEROKU_DRAIN_CREDENTIALS),
+    drainTokens: get('HEROKU_DRAIN_TOKENS', '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean),
+    ecoPlanMonthlyDollars: positive('HEROKU_ECO_PLAN_DOLLARS', get('HEROKU_ECO_PLAN_DOLLARS', '5'), 0),
+    maxDrainBodyBytes: positive(
+      'HEROKU_DRAIN_MAX_BODY_BYTES',
+      get('HEROKU_DRAIN_MAX_BODY_BYTES', String(1024 * 1024)),
+      1024,
+    ),
+    logLevel: logLevel as ExporterConfig['logLevel'],
+  };
+}

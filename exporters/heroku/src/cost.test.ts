@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { CostAccrual, dynoPrices, monthlyRunRate, monthPosition } from './cost';
+
+describe('monthlyRunRate', () => {
+  it('adds formation × dyno price and add-on prices, reporting unpriced sizes and Eco use', () => {
+    const prices = dynoPrices([{ name: 'Standard-1X', cost: { cents: 2500, unit: 'month' } }]);
+    const rate = monthlyRunRate(
+      [
+        { type: 'web', quantity: 3, size: 'Standard-1X' },
+        { type: 'clock', quantity: 1, size: 'Eco' },
+        { type: 'gpu', quantity: 1, size: 'Mystery-9X' },
+      ],
+      [
+        {
+          addon_service: { name: 'heroku-postgresql' },
+          plan: { name: 'essential-1' },
+          billed_price: { cents: 900, unit: 'month' },
+        },
+      ],
+      prices,
+    );
+    expect(rate).toEqual({ dynos: 75, addons: 9, usesEco: true, unpriced: ['mystery-9x'] });
+  });
+});
+
+describe('CostAccrual', () => {
+  it('starts from the month-to-date estimate, integrates, and starts again with a new month', () => {
+    const accrual = new CostAccrual();
+    const mid = Date.UTC(2026, 10, 16); // 15 of November's 30 days gone
+    accrual.tick(mid, new Map([['api', 300]]));
+    expect(Object.fromEntries(accrual.entries()).api).toBeCloseTo(150);
+    accrual.tick(mid + 86_400_000, new Map([['api', 300]]));
+    expect(Object.fromEntries(accrual.entries()).api).toBeCloseTo(160);
+    accrual.tick(Date.UTC(2026, 11, 1, 12), new Map([['api', 310]]));
+    expect(Object.fromEntries(accrual.entries()).api).toBeCloseTo((310 * 0.5) / 31);
+  });
+  it('knows month lengths', () => expect(monthPosition(Date.UTC(2028, 1, 10)).seconds).toBe(29 * 86_400));
+});

@@ -1,0 +1,114 @@
+import type { AddOn, DynoSize, Formation } from './platform/schemas';
+
+/**
+ * Heroku's published list prices per dyno per month (USD), as of 2025-06, for when /dyno-sizes
+ * carries no cost. Eco dynos are covered by the account's flat Eco plan instead.
+ */
+export const DYNO_PRICE_TABLE: Readonly<Record<string, number>> = {
+  eco: 0,
+  basic: 7,
+  'standard-1x': 25,
+  'standard-2x': 50,
+  'performance-m': 250,
+  'performance-l': 500,
+  'performance-l-ram': 500,
+  'performance-xl': 750,
+  'performance-2xl': 1500,
+};
+export const DYNO_PRICE_TABLE_DATE = '2025-06';
+
+const HOURS_PER_MONTH = 730;
+
+export interface DynoPrice {
+  dollars: number;
+  source: 'api' | 'table';
+}
+
+/** Monthly dollars per dyno size: the API's cost when it gives one, else the dated table. */
+export function dynoPrices(sizes: readonly DynoSize[]): Map<string, DynoPrice> {
+  const prices = new Map<string, DynoPrice>();
+  for (const [name, dollars] of Object.entries(DYNO_PRICE_TABLE))
+    prices.set(name, { dollars, source: 'table' });
+  for (const size of sizes) {
+    const cents = size.cost?.cents;
+    if (typeof cents !== 'number') continue;
+    const unit = String(size.cost?.unit ?? 'month').toLowerCase();
+    const dollars = unit.startsWith('hour') ? (cents / 100) * HOURS_PER_MONTH : cents / 100;
+    prices.set(size.name.toLowerCase(), { dollars, source: 'api' });
+  }
+  return prices;
+}
+
+export function addOnMonthlyDollars(addon: AddOn): number {
+  const price = addon.billed_price;
+  if (!price || price.contract || typeof price.cents !== 'number') return 0;
+  const unit = String(price.unit ?? 'month').toLowerCase();
+  return unit.startsWith('hour') ? (price.cents / 100) * HOURS_PER_MONTH : price.cents / 100;
+}
+
+export interface RunRate {
+  dynos: number;
+  addons: number;
+  usesEco: boolean;
+  /** Sizes in the formation with no known price: counted at 0 and reported, never silently. */
+  unpriced: string[];
+}
+
+/** An app's monthly run-rate: formation × dyno price + add-on prices. */
+export function monthlyRunRate(
+  formation: readonly Formation[],
+  addons: readonly AddOn[],
+  prices: Map<string, DynoPrice>,
+): RunRate {
+  let dynos = 0;
+  const unpriced: string[] = [];
+  let usesEco = false;
+  for (const process of formation) {
+    if (process.quantity === 0) continue;
+    const size = process.size.toLowerCase();
+    if (size === 'eco') usesEco = true;
+    const price = prices.get(size);
+    if (price) dynos += process.quantity * price.dollars;
+    else unpriced.push(size);
+  }
+  const addonDollars = addons.reduce((sum, addon) => sum + addOnMonthlyDollars(addon), 0);
+  return { dynos, addons: addonDollars, usesEco, unpriced };
+}
+
+/** Seconds in the UTC calendar month containing `ms`, and how far into it `ms` is. */
+export function monthPosition(ms: number): { start: number; seconds: number; elapsed: number } {
+  const d = new Date(ms);
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return { start, seconds: (end - start) / 1000, elapsed: (ms - start) / 1000 };
+}
+
+/**
+ * Dollars accrued this UTC month per key, integrating the run-rate over time. It starts (and
+ * restarts) from the month-to-date estimate at the current run-rate, and starts again from zero
+ * when a new month begins, so `increase()` and "so far this month" read it directly.
+ */
+export class CostAccrual {
+  private readonly accrued = new Map<string, number>();
+  private lastMs: number | undefined;
+  private month = -1;
+
+  tick(nowMs: number, runRates: ReadonlyMap<string, number>) {
+    const position = monthPosition(nowMs);
+    if (this.lastMs === undefined || position.start !== this.month) {
+      this.accrued.clear();
+      for (const [key, rate] of runRates) this.accrued.set(key, (rate * position.elapsed) / position.seconds);
+    } else {
+      const seconds = (nowMs - this.lastMs) / 1000;
+      for (const [key, rate] of runRates) {
+        this.accrued.set(key, (this.accrued.get(key) ?? 0) + (rate * seconds) / position.seconds);
+      }
+    }
+    this.month = position.start;
+    this.lastMs = nowMs;
+  }
+
+  entries() {
+    return this.accrued.entries();
+  }
+}

@@ -1,0 +1,3 @@
+// Label value escaping of the text exposition format 0.0.4.
+export const escapeLabelValue = (value: string) =>
+  /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;

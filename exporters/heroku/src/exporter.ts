@@ -1,0 +1,102 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ExporterConfig } from './config';
+import { createDrainMetrics, renderDrainMetrics } from './drain/drain-metrics';
+import { DrainIngest } from './drain/ingest';
+import { DrainReceiver } from './drain/receiver';
+import { HttpError, hasCredentials, send } from './http';
+import type { Logger } from './logger';
+import { PlatformClient } from './platform/client';
+import { PlatformPoller } from './platform/poller';
+import { createPlatformMetrics } from './platform-metrics';
+
+export interface Exporter {
+  server: http.Server;
+  poller: PlatformPoller | undefined;
+  listen(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** The exporter: the Platform API poller (when a token is set), the drain receiver and /metrics. */
+export function createExporter(config: ExporterConfig, logger: Logger): Exporter {
+  let poller: PlatformPoller | undefined;
+  const platform = createPlatformMetrics(() => poller, config);
+  if (config.apiToken) {
+    const client = new PlatformClient({
+      baseUrl: config.apiUrl,
+      token: config.apiToken,
+      timeoutMs: config.requestTimeoutMs,
+      backoffBaseMs: config.backoffBaseMs,
+      observer: {
+        onRequest: (endpoint, code) => platform.apiRequests.inc({ endpoint, code }),
+        onError: (endpoint, reason) => platform.apiErrors.inc({ endpoint, reason }),
+      },
+    });
+    poller = new PlatformPoller(client, config.apps, logger, platform.tickAccrual);
+  }
+  const drainMetrics = createDrainMetrics();
+  const receiver = new DrainReceiver(
+    new DrainIngest(drainMetrics, { apps: new Set(config.apps), maxApps: 50, maxSourcesPerApp: 200 }),
+    drainMetrics,
+    {
+      credentials: config.drainCredentials,
+      tokens: config.drainTokens,
+      maxBodyBytes: config.maxDrainBodyBytes,
+    },
+  );
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://exporter');
+    const drain = /^\/drain(?:\/([a-z][a-z0-9-]{1,29}))?\/?$/.exec(url.pathname);
+    if (drain && req.method === 'POST') {
+      await receiver.receive(req, drain[1] ?? url.searchParams.get('app') ?? 'unknown');
+      res.writeHead(204);
+      return void res.end();
+    }
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      if (config.scrapeCredentials && !hasCredentials(req, config.scrapeCredentials)) {
+        throw new HttpError(401, 'credentials required (HEROKU_EXPORTER_SCRAPE_CREDENTIALS)');
+      }
+      const text = (await platform.registry.metrics()) + renderDrainMetrics(drainMetrics);
+      return send(res, 200, text, { 'Content-Type': EXPOSITION });
+    }
+    if (req.method === 'GET' && (url.pathname === '/-/healthy' || url.pathname === '/-/ready'))
+      return send(res, 200, 'OK\n');
+    throw new HttpError(
+      404,
+      `no route for ${req.method} ${url.pathname}; try GET /metrics or POST /drain/<app>`,
+    );
+  }
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (!(error instanceof HttpError))
+        logger.error('request failed', { path: req.url?.split('?')[0], error: String(error) });
+      const status = error instanceof HttpError ? error.status : 500;
+      const headers: Record<string, string> =
+        status === 401 ? { 'WWW-Authenticate': 'Basic realm="heroku-exporter"' } : {};
+      if (!res.headersSent)
+        send(res, status, error instanceof HttpError ? error.message : 'internal error', headers);
+    });
+  });
+
+  return {
+    server,
+    poller,
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, resolve);
+      });
+      poller?.start(config.pollIntervalMs);
+      return server.address() as AddressInfo;
+    },
+    async close() {
+      await poller?.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { ConfigError, loadConfig } from './config';
+import { createExporter } from './exporter';
+import { createLogger } from './logger';
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`heroku-exporter: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.logLevel);
+  const exporter = createExporter(config, logger);
+  const address = await exporter.listen();
+  logger.info('heroku exporter listening', {
+    url: `http://${address.address}:${address.port}`,
+    platformApi: config.apiToken ? config.apiUrl : 'off (no HEROKU_API_TOKEN): log drain receiver only',
+    apps: config.apps.length ? config.apps : 'every app the token sees',
+  });
+  if (!config.drainCredentials) {
+    logger.warn('HEROKU_DRAIN_CREDENTIALS is not set: anyone who can reach /drain can post logs');
+  }
+  const stop = async (signal: string) => {
+    logger.info('shutting down', { signal });
+    await exporter.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`heroku-exporter failed to start: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
