@@ -48,7 +48,7 @@ async function start(
             stdio: 'ignore',
           },
         )
-      : spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      : spawn(process.execPath, ['dist/main.mjs'], {
           cwd: gatewayDir,
           env: { ...process.env, PUSHGATEWAY_PORT: String(port), LOG_LEVEL: 'error', ...env },
           stdio: 'ignore',

@@ -34,7 +34,7 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
         onError: (endpoint, reason) => platform.apiErrors.inc({ endpoint, reason }),
       },
     });
-    poller = new PlatformPoller(client, config.apps, logger, platform.tickAccrual);
+    poller = new PlatformPoller(client, config.apps, logger, platform.onPolled);
   }
   const drainMetrics = createDrainMetrics();
   const receiver = new DrainReceiver(
@@ -59,8 +59,15 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
       if (config.scrapeCredentials && !hasCredentials(req, config.scrapeCredentials)) {
         throw new HttpError(401, 'credentials required (HEROKU_EXPORTER_SCRAPE_CREDENTIALS)');
       }
-      const text = (await platform.registry.metrics()) + renderDrainMetrics(drainMetrics);
-      return send(res, 200, text, { 'Content-Type': EXPOSITION });
+      const parts = [Buffer.from(await platform.registry.metrics()), ...renderDrainMetrics(drainMetrics)];
+      res.writeHead(200, {
+        'Content-Type': EXPOSITION,
+        'Content-Length': parts.reduce((n, b) => n + b.length, 0),
+      });
+      res.cork();
+      for (const part of parts) res.write(part);
+      res.uncork();
+      return void res.end();
     }
     if (req.method === 'GET' && (url.pathname === '/-/healthy' || url.pathname === '/-/ready'))
       return send(res, 200, 'OK\n');

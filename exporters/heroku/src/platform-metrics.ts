@@ -18,7 +18,10 @@ export function createPlatformMetrics(
   collectDefaultMetrics({ register: registry });
   const accrual = new CostAccrual();
   const snapshot = () => poller()?.snapshot;
-  const gauge = (name: string, help: string, labelNames: string[], fill: (g: Gauge<string>) => void) =>
+  const refreshers: Array<() => void> = [];
+  type Fill = (g: Gauge<string>) => void;
+  /** A gauge computed at each scrape (ages and freshness change with the clock). */
+  const dynamicGauge = (name: string, help: string, labelNames: string[], fill: Fill) =>
     new Gauge({
       name,
       help,
@@ -29,6 +32,14 @@ export function createPlatformMetrics(
         fill(this);
       },
     });
+  /** A gauge that changes only when a poll lands: refilled then, not at every scrape. */
+  const gauge = (name: string, help: string, labelNames: string[], fill: Fill) => {
+    const g = new Gauge({ name, help, labelNames, registers: [registry] });
+    refreshers.push(() => {
+      g.reset();
+      fill(g);
+    });
+  };
 
   /** Run-rates per app plus the account's Eco fee; recomputed from the cache whenever asked. */
   const runRates = () => {
@@ -96,11 +107,16 @@ export function createPlatformMetrics(
     for (const [name, { release }] of snapshot()?.apps ?? [])
       if (release) g.set({ app: name, status: release.status ?? 'unknown' }, release.version);
   });
-  gauge('heroku_release_age_seconds', 'Seconds since the latest release was created.', ['app'], (g) => {
-    for (const [name, { release }] of snapshot()?.apps ?? []) {
-      if (release) g.set({ app: name }, (Date.now() - Date.parse(release.created_at)) / 1000);
-    }
-  });
+  dynamicGauge(
+    'heroku_release_age_seconds',
+    'Seconds since the latest release was created.',
+    ['app'],
+    (g) => {
+      for (const [name, { release }] of snapshot()?.apps ?? []) {
+        if (release) g.set({ app: name }, (Date.now() - Date.parse(release.created_at)) / 1000);
+      }
+    },
+  );
   gauge(
     'heroku_addon_monthly_price_dollars',
     'Monthly price of each add-on from billed_price (0 for contract pricing).',
@@ -174,7 +190,7 @@ export function createPlatformMetrics(
       for (const [app, dollars] of accrual.entries()) this.inc({ app }, dollars);
     },
   });
-  gauge(
+  dynamicGauge(
     'heroku_exporter_last_success_timestamp_seconds',
     'When a poll of the Platform API last fully succeeded.',
     [],
@@ -183,7 +199,7 @@ export function createPlatformMetrics(
       if (last) g.set(last / 1000);
     },
   );
-  gauge(
+  dynamicGauge(
     'heroku_exporter_up',
     '1 while the Platform API data is fresh (a full poll within 3 intervals), else 0.',
     [],
@@ -192,7 +208,7 @@ export function createPlatformMetrics(
       g.set(last > 0 && Date.now() - last <= 3 * options.pollIntervalMs ? 1 : 0);
     },
   );
-  gauge(
+  dynamicGauge(
     'heroku_exporter_poll_duration_seconds',
     'How long the last poll of the Platform API took.',
     [],
@@ -213,5 +229,10 @@ export function createPlatformMetrics(
     labelNames: ['endpoint', 'reason'],
     registers: [registry],
   });
-  return { registry, apiRequests, apiErrors, tickAccrual };
+  /** Called when a poll lands: refills the cached gauges and advances the cost accrual. */
+  const onPolled = () => {
+    for (const refresh of refreshers) refresh();
+    tickAccrual();
+  };
+  return { registry, apiRequests, apiErrors, onPolled };
 }

@@ -130,8 +130,7 @@ export function createDrainMetrics() {
 
 export type DrainMetrics = ReturnType<typeof createDrainMetrics>;
 
-export function renderDrainMetrics(metrics: DrainMetrics): string {
-  return Object.values(metrics)
-    .map((m) => m.render())
-    .join('');
+/** Each metric's exposition text as bytes, cached by the metric until its values change. */
+export function renderDrainMetrics(metrics: DrainMetrics): Buffer[] {
+  return Object.values(metrics).map((m) => m.render());
 }

@@ -11,8 +11,22 @@ export interface Frames {
 
 const SPACE = 0x20;
 
+/** All messages of a body at once (tests and tools); the receiver uses `forEachFrame`. */
 export function splitFrames(body: Buffer): Frames {
   const messages: string[] = [];
+  const { malformed } = forEachFrame(body, (m) => messages.push(m));
+  return { messages, malformed };
+}
+
+/**
+ * Calls `onMessage` for each message as it is read, so a large body never holds all its messages
+ * at once. Returns how many were read and how many frames were malformed.
+ */
+export function forEachFrame(
+  body: Buffer,
+  onMessage: (message: string) => void,
+): { messages: number; malformed: number } {
+  let messages = 0;
   let malformed = 0;
   let i = 0;
   while (i < body.length) {
@@ -39,7 +53,8 @@ export function splitFrames(body: Buffer): Frames {
       break;
     }
     const last = body[end - 1] === 0x0a ? end - 1 : end;
-    messages.push(body.toString('utf8', start, last));
+    onMessage(body.toString('utf8', start, last));
+    messages++;
     i = end;
   }
   return { messages, malformed };

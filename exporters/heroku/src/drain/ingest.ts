@@ -38,15 +38,21 @@ export class DrainIngest {
   ) {}
 
   ingest(appHint: string, messages: readonly string[]) {
+    const ingestLine = this.forApp(appHint);
+    for (const line of messages) ingestLine(line);
+  }
+
+  /** A function that ingests one message of this app's drain. */
+  forApp(appHint: string): (line: string) => void {
     const app = this.appLabel(appHint);
-    for (const line of messages) {
+    return (line) => {
       const message = parseSyslog(line);
       if (!message) {
         this.m.drainMalformed.add('', 1);
-        continue;
+        return;
       }
       this.m.drainMessages.add(this.key(this.m.drainMessages, this.handle(app, message)), 1);
-    }
+    };
   }
 
   /** Updates the metrics for one message; returns its kind. */

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Credential } from '../config';
 import { HttpError, hasCredentials, readLimited } from '../http';
 import type { DrainMetrics } from './drain-metrics';
-import { splitFrames } from './frames';
+import { forEachFrame } from './frames';
 import type { DrainIngest } from './ingest';
 
 export interface ReceiverOptions {
@@ -51,13 +51,12 @@ export class DrainReceiver {
       if (this.frames.size > (this.options.rememberFrames ?? 10_000))
         this.frames.delete(this.frames.keys().next().value!);
     }
-    const { messages, malformed } = splitFrames(body);
+    const { messages, malformed } = forEachFrame(body, this.ingest.forApp(app));
     if (malformed > 0) this.metrics.drainMalformed.add('', malformed);
-    if (messages.length === 0 && body.length > 0) {
+    if (messages === 0 && body.length > 0) {
       outcome('invalid');
       throw new HttpError(400, 'body is not application/logplex-1 (octet-counted syslog frames)');
     }
-    this.ingest.ingest(app, messages);
     outcome('accepted');
   }
 }

@@ -7,11 +7,17 @@ import { escapeLabelValue } from './escape';
  */
 export type LabelValues = readonly string[];
 
+const EMPTY = Buffer.alloc(0);
+
 export const labelText = (names: readonly string[], values: LabelValues) =>
   names.map((name, i) => `${name}="${escapeLabelValue(values[i]!)}"`).join(',');
 
 export class SeriesMap {
   readonly values = new Map<string, number>();
+  /** `name{labels} ` per series, made once: a scrape then only appends the values. */
+  private readonly prefixes = new Map<string, string>();
+  /** The last rendering, as bytes ready to send, kept until a value changes. */
+  private bytes: Buffer | undefined;
   constructor(
     readonly name: string,
     readonly type: 'counter' | 'gauge',
@@ -24,20 +30,32 @@ export class SeriesMap {
   }
   add(key: string, by: number) {
     this.values.set(key, (this.values.get(key) ?? 0) + by);
+    this.bytes = undefined;
   }
   set(key: string, value: number) {
     this.values.set(key, value);
+    this.bytes = undefined;
   }
-  render(): string {
-    if (this.values.size === 0) return '';
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
-    for (const [key, value] of this.values) lines.push(`${this.name}{${key}} ${value}`);
-    return `${lines.join('\n')}\n`;
+  render(): Buffer {
+    if (this.bytes !== undefined) return this.bytes;
+    if (this.values.size === 0) return EMPTY;
+    const parts = [`# HELP ${this.name} ${this.help}\n# TYPE ${this.name} ${this.type}\n`];
+    for (const [key, value] of this.values) {
+      let prefix = this.prefixes.get(key);
+      if (prefix === undefined) {
+        prefix = `${this.name}{${key}} `;
+        this.prefixes.set(key, prefix);
+      }
+      parts.push(prefix, String(value), '\n');
+    }
+    this.bytes = Buffer.from(parts.join(''));
+    return this.bytes;
   }
 }
 
 export class HistogramMap {
   private readonly series = new Map<string, { counts: Float64Array; sum: number; count: number }>();
+  private bytes: Buffer | undefined;
   constructor(
     readonly name: string,
     readonly help: string,
@@ -62,9 +80,11 @@ export class HistogramMap {
     }
     entry.sum += value;
     entry.count++;
+    this.bytes = undefined;
   }
-  render(): string {
-    if (this.series.size === 0) return '';
+  render(): Buffer {
+    if (this.bytes !== undefined) return this.bytes;
+    if (this.series.size === 0) return EMPTY;
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [key, { counts, sum, count }] of this.series) {
       let cumulative = 0;
@@ -75,6 +95,7 @@ export class HistogramMap {
       lines.push(`${this.name}_bucket{${key},le="+Inf"} ${count}`);
       lines.push(`${this.name}_sum{${key}} ${sum}`, `${this.name}_count{${key}} ${count}`);
     }
-    return `${lines.join('\n')}\n`;
+    this.bytes = Buffer.from(`${lines.join('\n')}\n`);
+    return this.bytes;
   }
 }
