@@ -1,4 +1,5 @@
 import type { Registry } from 'prom-client';
+import { escapeLabelValue } from './exposition';
 
 /** Cumulative values by series (`name{labels}`), as of one collection. */
 export type Snapshot = Map<string, number>;
@@ -13,14 +14,13 @@ export interface DeltaBody {
 
 type Value = { labels: Record<string, string | number>; value: number; metricName?: string };
 
-const escapeValue = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 const num = (v: number) =>
   Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
 
 function labelText(labels: Record<string, string | number>): string {
   const pairs = Object.keys(labels)
     .sort()
-    .map((k) => `${k}="${escapeValue(String(labels[k]))}"`);
+    .map((k) => `${k}="${escapeLabelValue(String(labels[k]))}"`);
   return pairs.length ? `{${pairs.join(',')}}` : '';
 }
 

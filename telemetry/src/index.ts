@@ -1,4 +1,5 @@
 export { type AppMetrics, createAppMetrics } from './app-metrics';
+export { credentialDigest, presentedDigest, sameDigest } from './basic-auth';
 export {
   BYTES_BUCKETS,
   CATALOG,
@@ -9,6 +10,8 @@ export {
   WEB_VITAL_SECONDS_BUCKETS,
 } from './catalog';
 export { collectDelta } from './delta';
+export { escapeLabelValue } from './exposition';
 export { groupingPath } from './grouping-path';
 export { pushBeforeReturn } from './lambda';
+export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger';
 export { type FlushResult, PushClient, type PushClientOptions } from './push-client';

@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from '@brainbytes/telemetry';
 import type { ExporterConfig } from './config';
 import { createDrainMetrics, renderDrainMetrics } from './drain/drain-metrics';
 import { DrainIngest } from './drain/ingest';
 import { DrainReceiver } from './drain/receiver';
 import { HttpError, hasCredentials, send } from './http';
-import type { Logger } from './logger';
 import { PlatformClient } from './platform/client';
 import { PlatformPoller } from './platform/poller';
 import { createPlatformMetrics } from './platform-metrics';

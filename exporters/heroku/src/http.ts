@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { credentialDigest, presentedDigest, sameDigest } from '@brainbytes/telemetry';
 import type { Credential } from './config';
 
 export class HttpError extends Error {
@@ -11,13 +11,12 @@ export class HttpError extends Error {
   }
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
 /** True when the request carries exactly these basic-auth credentials (constant-time compare). */
 export function hasCredentials(req: IncomingMessage, credential: Credential): boolean {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
-  const given = match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '';
-  return timingSafeEqual(digest(given), digest(`${credential.user}:${credential.password}`));
+  return sameDigest(
+    presentedDigest(req.headers.authorization).digest,
+    credentialDigest(`${credential.user}:${credential.password}`),
+  );
 }
 
 export async function readLimited(req: IncomingMessage, limit: number): Promise<Buffer> {

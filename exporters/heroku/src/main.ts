@@ -1,6 +1,6 @@
+import { createLogger } from '@brainbytes/telemetry';
 import { ConfigError, loadConfig } from './config';
 import { createExporter } from './exporter';
-import { createLogger } from './logger';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;

@@ -1,6 +1,6 @@
+import { createLogger } from '@brainbytes/telemetry';
 import { loadConfig } from '../src/config';
 import { createExporter, type Exporter } from '../src/exporter';
-import { createLogger } from '../src/logger';
 
 export { readScrape } from '../../../pushgateway/test/helpers/exposition';
 

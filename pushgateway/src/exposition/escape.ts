@@ -1,7 +1,4 @@
 // Escaping rules of the text exposition format 0.0.4.
-export const escapeLabelValue = (value: string) =>
-  /[\\"\n]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') : value;
-
 export const escapeHelp = (help: string) =>
   /[\\\n]/.test(help) ? help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : help;
 

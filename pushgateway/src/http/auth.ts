@@ -1,23 +1,20 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { credentialDigest, presentedDigest, sameDigest } from '@brainbytes/telemetry';
 import type { Credential } from '../config';
 import { HttpError } from './http-error';
 
 export type Role = 'push' | 'scrape' | 'admin';
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
 /**
- * Basic auth with separate push, scrape and admin credentials. Admin may do everything. Secrets
- * are compared as SHA-256 digests with timingSafeEqual, and every credential is checked, so the
- * time taken says nothing about which part was wrong.
+ * Basic auth with separate push, scrape and admin credentials. Admin may do everything. Every
+ * credential is compared (in constant time), so the time taken says nothing about which was close.
  */
 export class Authenticator {
   private readonly entries: Array<{ role: Role; digest: Buffer }>;
 
   constructor(credentials: Record<Role, Credential[]>) {
     this.entries = (Object.keys(credentials) as Role[]).flatMap((role) =>
-      credentials[role].map((c) => ({ role, digest: digest(`${c.user}:${c.password}`) })),
+      credentials[role].map((c) => ({ role, digest: credentialDigest(`${c.user}:${c.password}`) })),
     );
   }
 
@@ -28,13 +25,14 @@ export class Authenticator {
   /** Throws 401 without valid credentials and 403 when they belong to a role that may not do this. */
   authorize(req: IncomingMessage, allowed: Role) {
     if (!this.enabled) return;
-    const header = req.headers.authorization ?? '';
-    const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-    const given = digest(match ? Buffer.from(match[1]!, 'base64').toString('utf8') : '');
+    const given = presentedDigest(req.headers.authorization);
     const roles = new Set<Role>();
-    for (const entry of this.entries) if (timingSafeEqual(entry.digest, given)) roles.add(entry.role);
+    for (const entry of this.entries) if (sameDigest(entry.digest, given.digest)) roles.add(entry.role);
     if (roles.size === 0) {
-      throw new HttpError(401, match ? 'wrong user or password' : 'credentials required (HTTP basic auth)');
+      throw new HttpError(
+        401,
+        given.present ? 'wrong user or password' : 'credentials required (HTTP basic auth)',
+      );
     }
     if (!roles.has(allowed) && !roles.has('admin')) {
       throw new HttpError(

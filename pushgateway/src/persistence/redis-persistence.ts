@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Logger } from '@brainbytes/telemetry';
 import { Redis } from 'ioredis';
 import { HttpError } from '../http/http-error';
-import type { Logger } from '../logger';
 import { labelText } from '../store/label-text';
 import type { MetricStore } from '../store/metric-store';
 import type { ApplyResult, Operation } from '../store/types';

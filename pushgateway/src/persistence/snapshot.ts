@@ -1,6 +1,7 @@
 import { formatFloat, parseFloatValue } from '../exposition/float';
 import type { MetricType } from '../exposition/types';
-import { type MetricStore, signatureOf } from '../store/metric-store';
+import type { MetricStore } from '../store/metric-store';
+import { signatureOf } from '../store/signature';
 import type { Group, StoredFamily, StoredMetric } from '../store/types';
 
 /** JSON has no NaN or Infinity: those travel as their exposition-format strings. */

@@ -1,11 +1,13 @@
 import { type ParsedPush, type ParseLimits, parseExposition } from '../exposition/parse';
 import type { Labels, MetricType } from '../exposition/types';
 import { HttpError } from '../http/http-error';
-import { invalidDelta, mergeDelta } from './delta';
+import { checkConsistency } from './consistency';
+import { mergeDelta } from './delta';
 import { labelText, withGroupingLabels } from './label-text';
 import { INCONSISTENT, normalizeFamilies } from './normalize';
 import { PushIdWindow } from './push-id-window';
 import { seriesOf } from './series-count';
+import { signatureOf } from './signature';
 import type { ApplyResult, Group, Operation, StoredFamily } from './types';
 
 export interface StoreOptions {
@@ -40,18 +42,6 @@ export interface StoreEvents {
 
 const OK: ApplyResult = { status: 200, message: '' };
 
-/** The sorted grouping label names of a group. */
-export const signatureOf = (labels: Labels) =>
-  labels
-    .map(([name]) => name)
-    .sort()
-    .join(',');
-
-/**
- * The gateway's state: groups of metric families, indexed by metric name so that a push is checked
- * against what it touches, not against the whole store. `apply` is deterministic given the
- * operation (it reads no clock), so replaying the persistence log rebuilds the same state.
- */
 export class MetricStore {
   readonly groups = new Map<string, Group>();
   readonly index = new Map<string, FamilyIndex>();
@@ -134,7 +124,14 @@ export class MetricStore {
       throw new HttpError(400, `${INCONSISTENT}: pushed metrics must not have timestamps`);
     const group = this.groups.get(key);
     const replaced = (name: string) => !op.delta && (op.method === 'PUT' || incoming.has(name));
-    this.checkConsistency(key, op.group, group, incoming, replaced, op.delta);
+    checkConsistency(this.index, this.options.reservedNames, {
+      groupKey: key,
+      labels: op.group,
+      group,
+      incoming,
+      replaced,
+      delta: op.delta,
+    });
 
     let added = 0;
     let removed = 0;
@@ -195,96 +192,6 @@ export class MetricStore {
       }
     }
     return growth;
-  }
-
-  private checkConsistency(
-    groupKey: string,
-    labels: Labels,
-    group: Group | undefined,
-    incoming: Map<string, StoredFamily>,
-    replaced: (name: string) => boolean,
-    delta: boolean,
-  ) {
-    const existsElsewhere = (name: string): FamilyIndex | undefined => {
-      const entry = this.index.get(name);
-      if (!entry) return undefined;
-      const own = entry.holders.has(groupKey) && replaced(name) ? 1 : 0;
-      return entry.holders.size - own > 0 ? entry : undefined;
-    };
-    const fail = (why: string) => new HttpError(400, `${INCONSISTENT}: ${why}`);
-    const signature = signatureOf(labels);
-
-    for (const family of incoming.values()) {
-      const { name, type } = family;
-      if (this.options.reservedNames.has(name)) {
-        throw fail(`metric name "${name}" is one of the gateway's own metrics and cannot be pushed`);
-      }
-      const current = existsElsewhere(name);
-      if (current && current.type !== type) {
-        throw fail(`metric "${name}" is pushed as ${type} but is a ${current.type} in the gateway already`);
-      }
-      if (delta) {
-        const own = group?.families.get(name);
-        if (own && own.type !== type) {
-          throw fail(`delta push of "${name}" as ${type}, but this group holds it as ${own.type}`);
-        }
-        const why = invalidDelta(family);
-        if (why) throw fail(why);
-      }
-      const suffix = /_(count|sum|bucket)$/.exec(name);
-      if (suffix) {
-        const base = existsElsewhere(name.slice(0, suffix.index));
-        if (base?.type === 'histogram' || (base?.type === 'summary' && suffix[1] !== 'bucket')) {
-          throw fail(
-            `collected metric named "${name}" collides with previously collected ${base.type} named "${name.slice(0, suffix.index)}"`,
-          );
-        }
-      }
-      if (type === 'histogram' || type === 'summary') {
-        for (const end of type === 'histogram' ? ['_count', '_sum', '_bucket'] : ['_count', '_sum']) {
-          if (existsElsewhere(name + end)) {
-            throw fail(
-              `collected histogram or summary named "${name}" collides with previously collected metric named "${name + end}"`,
-            );
-          }
-        }
-      }
-      const entry = this.index.get(name);
-      if (entry && (entry.signatures.size > 1 || !entry.signatures.has(signature))) {
-        this.checkCrossGroupDuplicates(entry, family, signature, fail);
-      }
-    }
-  }
-
-  /**
-   * A series of this push could equal one of a group with other grouping label names only if its
-   * labels contain that group's key; so each series is projected onto each other signature and
-   * looked up. Costs signatures × series, never the whole store.
-   */
-  private checkCrossGroupDuplicates(
-    entry: FamilyIndex,
-    family: StoredFamily,
-    signature: string,
-    fail: (why: string) => HttpError,
-  ) {
-    for (const [other, { names }] of entry.signatures) {
-      if (other === signature) continue;
-      for (const key of family.metrics.keys()) {
-        const pairs: string[] = [];
-        for (const name of names) {
-          const match = new RegExp(`(?:^|,)${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(key);
-          if (!match) break;
-          pairs.push(`${name}="${match[1]}"`);
-        }
-        if (pairs.length !== names.length) continue;
-        const holder = entry.holders.get(pairs.join(','));
-        if (holder?.metrics.has(key)) {
-          throw fail(
-            `collected metric "${family.name}" {${key}} was collected before with the same name and label values`,
-          );
-        }
-      }
-    }
   }
 
   private groupFor(key: string, labels: Labels, time: number): Group | undefined {

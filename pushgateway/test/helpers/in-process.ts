@@ -1,6 +1,6 @@
+import { createLogger } from '@brainbytes/telemetry';
 import { loadConfig } from '../../src/config';
 import { createGateway, type Gateway } from '../../src/gateway';
-import { createLogger } from '../../src/logger';
 
 export interface InProcessGateway {
   url: string;

@@ -1,4 +1,4 @@
-import { escapeLabelValue } from './escape';
+import { escapeLabelValue } from '@brainbytes/telemetry';
 
 /**
  * Counters, gauges and histograms kept as plain maps from rendered label text to numbers, so a

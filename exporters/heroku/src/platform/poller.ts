@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '@brainbytes/telemetry';
 import type { PlatformClient } from './client';
 import {
   type AddOn,

@@ -1,14 +1,13 @@
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 export type LogLevel = keyof typeof LEVELS;
+export type Logger = Record<LogLevel, (msg: string, fields?: Record<string, unknown>) => void>;
 
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+export const LOG_LEVELS = Object.keys(LEVELS) as LogLevel[];
 
-/** JSON lines on stdout. Callers pass fields, never headers or request bodies, so no secret is logged. */
+/**
+ * JSON lines on stdout, one object per event. Callers pass fields, never headers, bodies or
+ * credentials, so no secret reaches the logs; errors are reduced to message and stack.
+ */
 export function createLogger(
   level: LogLevel,
   write: (line: string) => void = (l) => process.stdout.write(l),

@@ -1,0 +1,110 @@
+import type { Labels } from '../exposition/types';
+import { HttpError } from '../http/http-error';
+import { invalidDelta } from './delta';
+import type { FamilyIndex } from './metric-store';
+import { INCONSISTENT } from './normalize';
+import { signatureOf } from './signature';
+import type { Group, StoredFamily } from './types';
+
+export interface PushUnderCheck {
+  groupKey: string;
+  labels: Labels;
+  group: Group | undefined;
+  incoming: Map<string, StoredFamily>;
+  /** Whether the push replaces this group's family of that name (PUT: all; POST: those it names; delta: none). */
+  replaced: (name: string) => boolean;
+  delta: boolean;
+}
+
+/**
+ * The official gateway's consistency rules, checked against the metric-name index so the cost is
+ * what the push touches: one type per name across groups, no clash with the gateway's own names or
+ * with histogram/summary suffixes, no series another group already holds; for delta pushes, the
+ * group's own type and no counter going down. Throws 400; stores nothing.
+ */
+export function checkConsistency(
+  index: Map<string, FamilyIndex>,
+  reservedNames: ReadonlySet<string>,
+  { groupKey, labels, group, incoming, replaced, delta }: PushUnderCheck,
+) {
+  const existsElsewhere = (name: string): FamilyIndex | undefined => {
+    const entry = index.get(name);
+    if (!entry) return undefined;
+    const own = entry.holders.has(groupKey) && replaced(name) ? 1 : 0;
+    return entry.holders.size - own > 0 ? entry : undefined;
+  };
+  const fail = (why: string) => new HttpError(400, `${INCONSISTENT}: ${why}`);
+  const signature = signatureOf(labels);
+
+  for (const family of incoming.values()) {
+    const { name, type } = family;
+    if (reservedNames.has(name)) {
+      throw fail(`metric name "${name}" is one of the gateway's own metrics and cannot be pushed`);
+    }
+    const current = existsElsewhere(name);
+    if (current && current.type !== type) {
+      throw fail(`metric "${name}" is pushed as ${type} but is a ${current.type} in the gateway already`);
+    }
+    if (delta) {
+      const own = group?.families.get(name);
+      if (own && own.type !== type) {
+        throw fail(`delta push of "${name}" as ${type}, but this group holds it as ${own.type}`);
+      }
+      const why = invalidDelta(family);
+      if (why) throw fail(why);
+    }
+    const suffix = /_(count|sum|bucket)$/.exec(name);
+    if (suffix) {
+      const base = existsElsewhere(name.slice(0, suffix.index));
+      if (base?.type === 'histogram' || (base?.type === 'summary' && suffix[1] !== 'bucket')) {
+        throw fail(
+          `collected metric named "${name}" collides with previously collected ${base.type} named "${name.slice(0, suffix.index)}"`,
+        );
+      }
+    }
+    if (type === 'histogram' || type === 'summary') {
+      for (const end of type === 'histogram' ? ['_count', '_sum', '_bucket'] : ['_count', '_sum']) {
+        if (existsElsewhere(name + end)) {
+          throw fail(
+            `collected histogram or summary named "${name}" collides with previously collected metric named "${name + end}"`,
+          );
+        }
+      }
+    }
+    const entry = index.get(name);
+    if (entry && (entry.signatures.size > 1 || !entry.signatures.has(signature))) {
+      checkCrossGroupDuplicates(entry, family, signature, fail);
+    }
+  }
+}
+
+/**
+ * A series of this push could equal one of a group with other grouping label names only if its
+ * labels contain that group's key; so each series is projected onto each other signature and
+ * looked up. Costs signatures × series, never the whole store.
+ */
+function checkCrossGroupDuplicates(
+  entry: FamilyIndex,
+  family: StoredFamily,
+  signature: string,
+  fail: (why: string) => HttpError,
+) {
+  for (const [other, { names }] of entry.signatures) {
+    if (other === signature) continue;
+    for (const key of family.metrics.keys()) {
+      const pairs: string[] = [];
+      for (const name of names) {
+        const match = new RegExp(`(?:^|,)${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(key);
+        if (!match) break;
+        pairs.push(`${name}="${match[1]}"`);
+      }
+      if (pairs.length !== names.length) continue;
+      const holder = entry.holders.get(pairs.join(','));
+      if (holder?.metrics.has(key)) {
+        throw fail(
+          `collected metric "${family.name}" {${key}} was collected before with the same name and label values`,
+        );
+      }
+    }
+  }
+}
