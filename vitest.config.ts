@@ -12,6 +12,7 @@ export default defineConfig({
       project('telemetry', './telemetry'),
       project('pushgateway', './pushgateway'),
       project('heroku-exporter', './exporters/heroku'),
+      project('functions', './functions'),
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

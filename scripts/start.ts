@@ -12,6 +12,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 interface Component {
   name: string;
   dir: string;
+  /** The bundle to run, relative to `dir`. */
+  entry: string;
   url: string;
   health: string;
   env?: Record<string, string>;
@@ -20,6 +22,7 @@ interface Component {
 
 const gatewayPort = process.env.PUSHGATEWAY_PORT ?? '9091';
 const exporterPort = process.env.HEROKU_EXPORTER_PORT ?? '9595';
+const aiPort = process.env.AI_PORT ?? '3002';
 const components: Component[] = [
   {
     name: 'pushgateway',
@@ -31,6 +34,7 @@ const components: Component[] = [
   {
     name: 'heroku-exporter',
     dir: 'exporters/heroku',
+    entry: 'dist/main.mjs',
     url: `http://127.0.0.1:${exporterPort}`,
     health: '/-/healthy',
     env: {
@@ -38,6 +42,20 @@ const components: Component[] = [
       HEROKU_EXPORTER_HOST: process.env.HEROKU_EXPORTER_HOST ?? '127.0.0.1',
     },
     note: process.env.HEROKU_API_TOKEN ? 'Platform API + drain' : 'drain receiver only (no HEROKU_API_TOKEN)',
+  },
+  {
+    name: 'ai',
+    dir: 'functions',
+    entry: 'dist/ai.mjs',
+    url: `http://127.0.0.1:${aiPort}`,
+    health: '/ai/health',
+    env: {
+      AI_PORT: aiPort,
+      PUSHGATEWAY_URL: process.env.PUSHGATEWAY_URL ?? `http://127.0.0.1:${gatewayPort}`,
+    },
+    note: process.env.OPENAI_API_KEY
+      ? `AI provider ${process.env.AI_MODEL ?? 'gpt-4o-mini'}`
+      : 'offline tutor (no OPENAI_API_KEY)',
   },
 ];
 
@@ -75,7 +93,7 @@ async function waitHealthy(component: Component, child: ChildProcess, timeoutMs 
 async function main() {
   for (const component of components) {
     say(`starting ${component.name} …`);
-    const child = spawn(process.execPath, ['--enable-source-maps', 'dist/main.mjs'], {
+    const child = spawn(process.execPath, ['--enable-source-maps', component.entry], {
       cwd: path.join(root, component.dir),
       env: { ...process.env, INIT_CWD: root, ...component.env },
       stdio: ['ignore', 'pipe', 'pipe'],

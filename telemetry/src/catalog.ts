@@ -24,13 +24,13 @@ export const BYTES_BUCKETS = [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_57
 /** Web vitals in seconds (LCP, FCP, TTFB, INP), 50 ms to 20 s for slow-2g phones. */
 export const WEB_VITAL_SECONDS_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 1.8, 2.5, 4, 6, 10, 20] as const;
 
-const def = (
+const def = <K extends MetricKind>(
   name: string,
-  kind: MetricKind,
+  kind: K,
   help: string,
   labelNames: readonly string[] = [],
   buckets?: readonly number[],
-): MetricDefinition => ({ name, kind, help, labelNames, ...(buckets ? { buckets } : {}) });
+): MetricDefinition & { kind: K } => ({ name, kind, help, labelNames, ...(buckets ? { buckets } : {}) });
 
 export const CATALOG = {
   // Required names from the original architecture: these must not change.
@@ -131,6 +131,13 @@ export const CATALOG = {
     'brainbytes_ai_cost_dollars_total',
     'counter',
     'Estimated AI spend in US dollars, from the dated price table.',
+    ['provider', 'model'],
+  ),
+
+  aiUnpriced: def(
+    'brainbytes_ai_unpriced_requests_total',
+    'counter',
+    'Answers from a model missing from the dated price table: their cost is unknown, not zero.',
     ['provider', 'model'],
   ),
 

@@ -1,0 +1,63 @@
+export interface AiConfig {
+  port: number;
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+  model: string;
+  /** The provider label: from AI_PROVIDER, else the base URL's host (openai, groq), else openai-compatible. */
+  provider: string;
+  timeoutMs: number;
+  fallback: 'offline' | 'none';
+  pushgatewayUrl: string | undefined;
+  environment: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function providerFor(baseUrl: string | undefined): string {
+  if (!baseUrl) return 'openai';
+  const host = new URL(baseUrl).hostname;
+  if (host.endsWith('openai.com')) return 'openai';
+  if (host.endsWith('groq.com')) return 'groq';
+  return 'openai-compatible';
+}
+
+export function loadAiConfig(env: Env = process.env): AiConfig {
+  const get = (name: string) => env[name]?.trim() || undefined;
+  const portName = env.AI_PORT ? 'AI_PORT' : 'PORT';
+  const port = Number(get(portName) ?? '3002');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`${portName}="${env[portName]}" is not a TCP port`);
+  const baseUrl = get('OPENAI_BASE_URL');
+  if (baseUrl && !/^https?:\/\//.test(baseUrl))
+    throw new ConfigError(`OPENAI_BASE_URL="${baseUrl}" must be an http(s) URL`);
+  const provider = get('AI_PROVIDER') ?? providerFor(baseUrl);
+  if (!/^[a-z0-9-]{1,32}$/.test(provider))
+    throw new ConfigError(`AI_PROVIDER="${provider}" must be 1-32 lowercase letters, digits or -`);
+  const timeoutMs = Number(get('AI_TIMEOUT_MS') ?? '15000');
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 50)
+    throw new ConfigError(`AI_TIMEOUT_MS="${env.AI_TIMEOUT_MS}" must be a number of milliseconds ≥ 50`);
+  const fallback = get('AI_FALLBACK') ?? 'offline';
+  if (fallback !== 'offline' && fallback !== 'none')
+    throw new ConfigError(`AI_FALLBACK="${fallback}" must be offline or none`);
+  const environment = get('BRAINBYTES_ENVIRONMENT') ?? 'development';
+  if (!['development', 'staging', 'production'].includes(environment)) {
+    throw new ConfigError(
+      `BRAINBYTES_ENVIRONMENT="${environment}" must be development, staging or production`,
+    );
+  }
+  return {
+    port,
+    apiKey: get('OPENAI_API_KEY'),
+    baseUrl,
+    model: get('AI_MODEL') ?? 'gpt-4o-mini',
+    provider,
+    timeoutMs,
+    fallback,
+    pushgatewayUrl: get('PUSHGATEWAY_URL'),
+    environment,
+  };
+}

@@ -1,0 +1,40 @@
+import { createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
+import { Registry } from 'prom-client';
+import { createAiApp } from './app';
+import { ConfigError, loadAiConfig } from './config';
+import { Tutor } from './tutor';
+
+function main() {
+  let config: ReturnType<typeof loadAiConfig>;
+  try {
+    config = loadAiConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`ai: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger('info');
+  const registry = new Registry();
+  const metrics = createAppMetrics(registry);
+  const tutor = new Tutor(config, metrics, logger);
+  if (config.pushgatewayUrl) {
+    new PushClient({
+      url: config.pushgatewayUrl,
+      registry,
+      job: 'brainbytes-ai',
+      groupings: { environment: config.environment, platform: process.env.DYNO ? 'heroku' : 'local' },
+    }).start(10_000);
+  }
+  // Loopback unless told otherwise: the endpoint spends AI money and has no auth of its own.
+  const host = process.env.AI_HOST ?? (process.env.DYNO ? '0.0.0.0' : '127.0.0.1');
+  const server = createAiApp(tutor, logger).listen(config.port, host, () => {
+    logger.info('AI tutor listening', {
+      url: `http://${host}:${config.port}`,
+      provider: config.apiKey ? `${config.provider} (${config.model})` : 'offline tutor (no OPENAI_API_KEY)',
+      pushgateway: config.pushgatewayUrl ?? 'off (no PUSHGATEWAY_URL)',
+    });
+  });
+  process.once('SIGTERM', () => server.close());
+}
+
+main();
