@@ -27,6 +27,7 @@ const components: Component[] = [
   {
     name: 'pushgateway',
     dir: 'pushgateway',
+    entry: 'dist/main.mjs',
     url: `http://127.0.0.1:${gatewayPort}`,
     health: '/-/healthy',
     env: { PUSHGATEWAY_PORT: gatewayPort },
