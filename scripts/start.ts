@@ -23,6 +23,7 @@ interface Component {
 const gatewayPort = process.env.PUSHGATEWAY_PORT ?? '9091';
 const exporterPort = process.env.HEROKU_EXPORTER_PORT ?? '9595';
 const aiPort = process.env.AI_PORT ?? '3002';
+const apiPort = process.env.API_PORT ?? '3000';
 const components: Component[] = [
   {
     name: 'pushgateway',
@@ -57,6 +58,15 @@ const components: Component[] = [
     note: process.env.OPENAI_API_KEY
       ? `AI provider ${process.env.AI_MODEL ?? 'gpt-4o-mini'}`
       : 'offline tutor (no OPENAI_API_KEY)',
+  },
+  {
+    name: 'api',
+    dir: 'functions',
+    entry: 'dist/api.mjs',
+    url: `http://127.0.0.1:${apiPort}`,
+    health: '/api/health',
+    env: { API_PORT: apiPort, AI_URL: `http://127.0.0.1:${aiPort}` },
+    note: process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite in .data/pglite (no DATABASE_URL)',
   },
 ];
 

@@ -1,0 +1,47 @@
+import { HttpError } from './errors';
+
+export interface TutorAnswer {
+  answer: string;
+  provider: string;
+  model: string;
+  costDollars: number | null;
+}
+
+export type AskTutor = (request: {
+  question: string;
+  subject: string;
+  history: Array<{ role: 'student' | 'tutor'; text: string }>;
+}) => Promise<TutorAnswer>;
+
+/** Asks the AI function over HTTP (local and Heroku); Lambda uses InvokeCommand instead. */
+export function httpTutor(baseUrl: string, timeoutMs: number): AskTutor {
+  return async function askTutorOverHttp(request) {
+    let res: Response;
+    try {
+      res = await fetch(`${baseUrl}/ai/answer`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(request),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch {
+      throw new HttpError(
+        503,
+        'the tutor is not reachable right now; your question was not saved, please send it again',
+      );
+    }
+    const body = (await res.json().catch(() => ({}))) as Partial<TutorAnswer> & { error?: string };
+    if (!res.ok || typeof body.answer !== 'string') {
+      throw new HttpError(
+        503,
+        `the tutor could not answer (${body.error ?? res.status}); your question was not saved, please send it again`,
+      );
+    }
+    return {
+      answer: body.answer,
+      provider: String(body.provider),
+      model: String(body.model),
+      costDollars: body.costDollars ?? null,
+    };
+  };
+}

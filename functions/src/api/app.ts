@@ -1,0 +1,132 @@
+import type { Logger } from '@brainbytes/telemetry';
+import express, { type Request } from 'express';
+import { z } from 'zod';
+import { CURRICULUM, SUBJECTS, type Subject } from '../ai/curriculum';
+import type { Database } from './db/database';
+import { errorHandler, HttpError, parseBody } from './errors';
+import type { Learning } from './learning';
+import type { Students } from './students';
+
+const MAX_BODY = '16kb';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'at most 254 characters')
+  .email('must be an email address');
+const register = z.object({
+  email,
+  name: z.string().trim().min(1, 'required').max(100, 'at most 100 characters'),
+  password: z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters'),
+});
+const login = z.object({ email, password: z.string().min(1, 'required').max(200, 'at most 200 characters') });
+const subject = z.enum(SUBJECTS as [Subject, ...Subject[]], { message: `one of ${SUBJECTS.join(', ')}` });
+const startSession = z.object({ subject });
+const askQuestion = z.object({
+  question: z.string().trim().min(1, 'required, 1 to 2000 characters').max(2000, 'at most 2000 characters'),
+});
+
+/** `Idempotency-Key` header: what lets a flaky phone send the same write twice and have it happen once. */
+function idempotencyKey(req: Request): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(key)) {
+    throw new HttpError(400, 'Idempotency-Key must be 1 to 128 printable ASCII characters');
+  }
+  return key;
+}
+
+function sessionIdOf(req: Request): string {
+  const id = String(req.params.id ?? '');
+  if (!UUID.test(id)) throw new HttpError(404, 'no such study session');
+  return id;
+}
+
+/** The API: sign-up, log-in, study sessions, questions, subjects and health. */
+export function createApiApp({
+  db,
+  students,
+  learning,
+  logger,
+}: {
+  db: Database;
+  students: Students;
+  learning: Learning;
+  logger: Logger;
+}) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: MAX_BODY }));
+
+  app.get('/api/health', async (_req, res) => {
+    try {
+      await db.query('SELECT 1');
+      res.json({ status: 'ok', database: db.kind });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: db.kind });
+    }
+  });
+
+  app.post('/api/auth/register', async (req, res) => {
+    const { email: address, name, password } = parseBody(register, req.body);
+    res.status(201).json(await students.register(address, name, password));
+  });
+  app.post('/api/auth/login', async (req, res) => {
+    const { email: address, password } = parseBody(login, req.body);
+    res.json(await students.login(address, password));
+  });
+  app.post('/api/auth/logout', async (req, res) => {
+    await students.logout(req);
+    res.status(204).end();
+  });
+
+  app.get('/api/subjects', (_req, res) => {
+    res.json(
+      SUBJECTS.map((id) => ({
+        id,
+        materials: CURRICULUM.filter((l) => l.subject === id).map((l) => ({
+          language: l.language,
+          text: l.answer,
+        })),
+      })),
+    );
+  });
+
+  app.post('/api/sessions', async (req, res) => {
+    const student = await students.authenticate(req);
+    const { subject: chosen } = parseBody(startSession, req.body);
+    const { session, created } = await learning.startSession(student.id, chosen, idempotencyKey(req));
+    res.status(created ? 201 : 200).json(session);
+  });
+  app.get('/api/sessions', async (req, res) => {
+    const student = await students.authenticate(req);
+    res.json(await learning.listSessions(student.id));
+  });
+  app.post('/api/sessions/:id/end', async (req, res) => {
+    const student = await students.authenticate(req);
+    res.json(await learning.endSession(student.id, sessionIdOf(req)));
+  });
+  app.post('/api/sessions/:id/questions', async (req, res) => {
+    const student = await students.authenticate(req);
+    const { question } = parseBody(askQuestion, req.body);
+    const result = await learning.ask(student.id, sessionIdOf(req), question, idempotencyKey(req));
+    res.status(result.created ? 201 : 200).json(result.question);
+  });
+  app.get('/api/sessions/:id/questions', async (req, res) => {
+    const student = await students.authenticate(req);
+    res.json(await learning.history(student.id, sessionIdOf(req)));
+  });
+
+  app.use(() => {
+    throw new HttpError(404, 'no such route');
+  });
+  app.use(
+    errorHandler(
+      (error, req) => logger.error('API request failed', { path: req.path, error: error as Error }),
+      MAX_BODY,
+    ),
+  );
+  return app;
+}

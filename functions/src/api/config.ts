@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+export interface ApiConfig {
+  port: number;
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+  authSecret: string;
+  tokenTtlHours: number;
+  aiUrl: string;
+  aiTimeoutMs: number;
+  environment: 'development' | 'staging' | 'production';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
+  const get = (name: string) => env[name]?.trim() || undefined;
+  const portName = env.API_PORT ? 'API_PORT' : 'PORT';
+  const port = Number(get(portName) ?? '3000');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`${portName}="${env[portName]}" is not a TCP port`);
+  const environment = (get('BRAINBYTES_ENVIRONMENT') ?? 'development') as ApiConfig['environment'];
+  if (!['development', 'staging', 'production'].includes(environment)) {
+    throw new ConfigError(
+      `BRAINBYTES_ENVIRONMENT="${environment}" must be development, staging or production`,
+    );
+  }
+  const authSecret = get('AUTH_SECRET');
+  if (!authSecret && environment !== 'development')
+    throw new ConfigError('AUTH_SECRET is required outside development (32+ random characters)');
+  if (authSecret && authSecret.length < 32)
+    throw new ConfigError('AUTH_SECRET must be at least 32 characters');
+  const databaseUrl = get('DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+  return {
+    port,
+    databaseUrl,
+    pgliteDir: path.resolve(env.INIT_CWD ?? process.cwd(), get('PGLITE_DIR') ?? '.data/pglite'),
+    // Development without AUTH_SECRET: a fresh secret each start (tokens end with the process).
+    authSecret: authSecret ?? randomBytes(32).toString('base64url'),
+    tokenTtlHours: Number(get('AUTH_TOKEN_TTL_HOURS') ?? '168'),
+    aiUrl: (get('AI_URL') ?? 'http://127.0.0.1:3002').replace(/\/$/, ''),
+    aiTimeoutMs: Number(get('AI_CALL_TIMEOUT_MS') ?? '35000'),
+    environment,
+  };
+}

@@ -1,0 +1,79 @@
+import type { Database } from './database';
+
+/**
+ * The schema, as numbered migrations applied once each, in order, in one transaction apiece.
+ * Run at start and as Heroku's release phase; the same SQL runs on PostgreSQL and PGlite.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'students, auth sessions, study sessions, questions',
+    sql: `
+      CREATE TABLE students (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        email text NOT NULL UNIQUE,
+        name text NOT NULL,
+        password_hash text NOT NULL,
+        failed_logins integer NOT NULL DEFAULT 0,
+        locked_until timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        last_seen_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE auth_sessions (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        student_id uuid NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+        expires_at timestamptz NOT NULL,
+        revoked_at timestamptz
+      );
+      CREATE TABLE study_sessions (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        student_id uuid NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+        subject text NOT NULL,
+        idempotency_key text,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        ended_at timestamptz,
+        UNIQUE (student_id, idempotency_key)
+      );
+      CREATE TABLE questions (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        session_id uuid NOT NULL REFERENCES study_sessions(id) ON DELETE CASCADE,
+        student_id uuid NOT NULL REFERENCES students(id) ON DELETE CASCADE,
+        subject text NOT NULL,
+        question text NOT NULL,
+        answer text NOT NULL,
+        provider text NOT NULL,
+        model text NOT NULL,
+        cost_dollars double precision,
+        idempotency_key text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (student_id, idempotency_key)
+      );
+      CREATE INDEX questions_session ON questions (session_id, created_at);
+      CREATE INDEX questions_created ON questions (created_at);
+    `,
+  },
+];
+
+export async function migrate(db: Database): Promise<number[]> {
+  await db.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const applied = new Set(
+    (await db.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) =>
+      Number(r.version),
+    ),
+  );
+  const done: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    });
+    done.push(migration.version);
+  }
+  return done;
+}

@@ -1,0 +1,37 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { z } from 'zod';
+
+/** An error with the HTTP status to answer and a message that is safe to show. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses with a zod schema, or throws 400 naming the first bad field. */
+export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+}
+
+/** Express error handler: known errors keep their status; body-parser's become 400/413; the rest 500 without detail. */
+export function errorHandler(onUnexpected: (error: unknown, req: Request) => void, maxBody: string) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const type = (error as { type?: string }).type;
+    const [status, message] =
+      error instanceof HttpError
+        ? [error.status, error.message]
+        : type === 'entity.parse.failed'
+          ? [400, 'body is not valid JSON']
+          : type === 'entity.too.large'
+            ? [413, `body is larger than ${maxBody}`]
+            : [500, 'internal error'];
+    if (status === 500) onUnexpected(error, req);
+    if (!res.headersSent) res.status(status).json({ error: message });
+  };
+}

@@ -1,0 +1,55 @@
+import { createLogger } from '@brainbytes/telemetry';
+import { httpTutor } from './ai-client';
+import { createApiApp } from './app';
+import { TokenSigner } from './auth';
+import { ConfigError, loadApiConfig } from './config';
+import type { Database } from './db/database';
+import { migrate } from './db/migrations';
+import { openPglite } from './db/pglite';
+import { openPostgres } from './db/postgres';
+import { Learning } from './learning';
+import { Students } from './students';
+
+export async function openDatabase(config: ReturnType<typeof loadApiConfig>): Promise<Database> {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.pgliteDir);
+}
+
+async function main() {
+  let config: ReturnType<typeof loadApiConfig>;
+  try {
+    config = loadApiConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`api: ${error.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger('info');
+  const db = await openDatabase(config);
+  const applied = await migrate(db);
+  if (process.argv.includes('--migrate-only')) {
+    logger.info('migrations applied', { applied });
+    await db.close();
+    return;
+  }
+  const app = createApiApp({
+    db,
+    students: new Students(db, new TokenSigner(config.authSecret), config.tokenTtlHours),
+    learning: new Learning(db, httpTutor(config.aiUrl, config.aiTimeoutMs)),
+    logger,
+  });
+  const host = process.env.API_HOST ?? (process.env.DYNO ? '0.0.0.0' : '127.0.0.1');
+  const server = app.listen(config.port, host, () =>
+    logger.info('API listening', {
+      url: `http://${host}:${config.port}`,
+      database: db.kind,
+      migrationsApplied: applied,
+      ai: config.aiUrl,
+    }),
+  );
+  process.once('SIGTERM', () => server.close(() => void db.close()));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`api failed to start: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
