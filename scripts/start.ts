@@ -65,7 +65,11 @@ const components: Component[] = [
     entry: 'dist/api.mjs',
     url: `http://127.0.0.1:${apiPort}`,
     health: '/api/health',
-    env: { API_PORT: apiPort, AI_URL: `http://127.0.0.1:${aiPort}` },
+    env: {
+      API_PORT: apiPort,
+      AI_URL: `http://127.0.0.1:${aiPort}`,
+      PUSHGATEWAY_URL: process.env.PUSHGATEWAY_URL ?? `http://127.0.0.1:${gatewayPort}`,
+    },
     note: process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite in .data/pglite (no DATABASE_URL)',
   },
 ];

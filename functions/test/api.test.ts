@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { type AppMetrics, createAppMetrics, createLogger } from '@brainbytes/telemetry';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readScrape } from '../../pushgateway/test/helpers/exposition';
 import { createAiApp } from '../src/ai/app';
 import { loadAiConfig } from '../src/ai/config';
 import { Tutor } from '../src/ai/tutor';
@@ -11,6 +12,7 @@ import { type AskTutor, httpTutor } from '../src/api/ai-client';
 import { createApiApp } from '../src/api/app';
 import { TokenSigner } from '../src/api/auth';
 import type { Database } from '../src/api/db/database';
+import { instrumentDatabase } from '../src/api/db/instrumented';
 import { migrate } from '../src/api/db/migrations';
 import { openPglite } from '../src/api/db/pglite';
 import { openPostgres } from '../src/api/db/postgres';
@@ -61,6 +63,10 @@ describe.each(databases)('API on %s', (_name, open) => {
   let store: { db: Database; drop: () => Promise<void> };
   const tutorCalls: unknown[] = [];
   let tutorDown = false;
+  let tutorDelayMs = 0;
+  const registry = new Registry();
+  const metrics: AppMetrics = createAppMetrics(registry);
+  const samples = async () => readScrape(await registry.metrics()).samples;
 
   beforeAll(async () => {
     store = await open();
@@ -73,15 +79,18 @@ describe.each(databases)('API on %s', (_name, open) => {
     const viaHttp = httpTutor(ai.url, 5000);
     const askTutor: AskTutor = async (request) => {
       tutorCalls.push(request);
+      await new Promise((r) => setTimeout(r, tutorDelayMs));
       if (tutorDown) return httpTutor('http://127.0.0.1:1', 500)(request);
       return viaHttp(request);
     };
+    const db = instrumentDatabase(store.db, metrics);
     api = await listen(
       createApiApp({
-        db: store.db,
-        students: new Students(store.db, new TokenSigner('x'.repeat(32)), 24),
-        learning: new Learning(store.db, askTutor),
+        db,
+        students: new Students(db, new TokenSigner('x'.repeat(32)), 24, metrics),
+        learning: new Learning(db, askTutor, metrics),
         logger: createLogger('error'),
+        metrics,
       }),
     );
   });
@@ -285,5 +294,66 @@ describe.each(databases)('API on %s', (_name, open) => {
     expect([bad.status, bad.body.error]).toEqual([400, 'question: at most 2000 characters']);
     const badSubject = await call('POST', '/api/sessions', { subject: 'astrology' }, auth(token));
     expect(badSubject.body.error).toMatch(/subject: one of math/);
+  });
+
+  it('records HTTP, auth, learning and database metrics by route template and client type', async () => {
+    const phone = { 'User-Agent': 'Mozilla/5.0 (Linux; Android 13; SM-A146P) Mobile Safari/537.36' };
+    const { token } = await newStudent();
+    const session = await call(
+      'POST',
+      '/api/sessions',
+      { subject: 'filipino' },
+      { ...auth(token), ...phone },
+    );
+    await call(
+      'POST',
+      `/api/sessions/${session.body.id}/questions`,
+      { question: 'Ano ang pangngalan at pandiwa?' },
+      { ...auth(token), ...phone },
+    );
+    await call('GET', '/api/no-such-thing'); // Node's fetch says `User-Agent: node`: a desktop client
+    const s = await samples();
+    const route = '/api/sessions/:id/questions';
+    expect(
+      s.get(
+        `brainbytes_http_requests_total{client_type="mobile",method="POST",route="${route}",status_code="201"}`,
+      ),
+    ).toBe(1);
+    expect(s.get(`brainbytes_http_response_size_bytes_count{client_type="mobile",route="${route}"}`)).toBe(1);
+    expect(
+      s.get(`brainbytes_http_response_size_bytes_sum{client_type="mobile",route="${route}"}`),
+    ).toBeGreaterThan(200);
+    expect(
+      s.get(
+        'brainbytes_http_requests_total{client_type="desktop",method="GET",route="unmatched",status_code="404"}',
+      ),
+    ).toBe(1);
+    expect([...s.keys()].some((k) => k.includes(session.body.id))).toBe(false); // never a raw path
+    expect(s.get('brainbytes_questions_total{client_type="mobile",subject="filipino"}')).toBe(1);
+    expect(s.get('brainbytes_auth_events_total{event="register",outcome="success"}')).toBeGreaterThan(0);
+    expect(s.get('brainbytes_auth_events_total{event="login",outcome="locked"}')).toBe(1);
+    expect(s.get('brainbytes_study_sessions_started_total{}')).toBeGreaterThan(0);
+    expect(s.get('brainbytes_db_query_duration_seconds_count{operation="insert_questions"}')).toBeGreaterThan(
+      0,
+    );
+  });
+
+  it('counts a request the client abandoned before the answer came', async () => {
+    const { token } = await newStudent();
+    const session = await call('POST', '/api/sessions', { subject: 'math' }, auth(token));
+    tutorDelayMs = 400;
+    const gaveUp = fetch(`${api.url}/api/sessions/${session.body.id}/questions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...auth(token) },
+      body: JSON.stringify({ question: 'What is 20% of 350?' }),
+      signal: AbortSignal.timeout(100),
+    });
+    await expect(gaveUp).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 600));
+    tutorDelayMs = 0;
+    const route = '/api/sessions/:id/questions';
+    expect(
+      (await samples()).get(`brainbytes_http_requests_aborted_total{client_type="desktop",route="${route}"}`),
+    ).toBe(1);
   });
 });

@@ -9,8 +9,10 @@ export {
   type MetricDefinition,
   WEB_VITAL_SECONDS_BUCKETS,
 } from './catalog';
+export { type ClientType, clientTypeOf } from './client-type';
 export { collectDelta } from './delta';
 export { escapeLabelValue } from './exposition';
+export { httpMetrics } from './express';
 export { groupingPath } from './grouping-path';
 export { pushBeforeReturn } from './lambda';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger';

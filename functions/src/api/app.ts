@@ -1,4 +1,4 @@
-import type { Logger } from '@brainbytes/telemetry';
+import { type AppMetrics, clientTypeOf, httpMetrics, type Logger } from '@brainbytes/telemetry';
 import express, { type Request } from 'express';
 import { z } from 'zod';
 import { CURRICULUM, SUBJECTS, type Subject } from '../ai/curriculum';
@@ -50,14 +50,17 @@ export function createApiApp({
   students,
   learning,
   logger,
+  metrics,
 }: {
   db: Database;
   students: Students;
   learning: Learning;
   logger: Logger;
+  metrics?: AppMetrics;
 }) {
   const app = express();
   app.disable('x-powered-by');
+  if (metrics) app.use(httpMetrics(metrics));
   app.use(express.json({ limit: MAX_BODY }));
 
   app.get('/api/health', async (_req, res) => {
@@ -111,7 +114,14 @@ export function createApiApp({
   app.post('/api/sessions/:id/questions', async (req, res) => {
     const student = await students.authenticate(req);
     const { question } = parseBody(askQuestion, req.body);
-    const result = await learning.ask(student.id, sessionIdOf(req), question, idempotencyKey(req));
+    const clientType = clientTypeOf(req.headers['user-agent']);
+    const result = await learning.ask(
+      student.id,
+      sessionIdOf(req),
+      question,
+      idempotencyKey(req),
+      clientType,
+    );
     res.status(result.created ? 201 : 200).json(result.question);
   });
   app.get('/api/sessions/:id/questions', async (req, res) => {

@@ -9,6 +9,7 @@ export interface ApiConfig {
   tokenTtlHours: number;
   aiUrl: string;
   aiTimeoutMs: number;
+  pushgatewayUrl: string | undefined;
   environment: 'development' | 'staging' | 'production';
 }
 
@@ -45,6 +46,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     tokenTtlHours: Number(get('AUTH_TOKEN_TTL_HOURS') ?? '168'),
     aiUrl: (get('AI_URL') ?? 'http://127.0.0.1:3002').replace(/\/$/, ''),
     aiTimeoutMs: Number(get('AI_CALL_TIMEOUT_MS') ?? '35000'),
+    pushgatewayUrl: get('PUSHGATEWAY_URL'),
     environment,
   };
 }

@@ -1,3 +1,4 @@
+import type { AppMetrics, ClientType } from '@brainbytes/telemetry';
 import type { AskTutor } from './ai-client';
 import type { Database } from './db/database';
 import { HttpError } from './errors';
@@ -28,6 +29,7 @@ export class Learning {
   constructor(
     private readonly db: Database,
     private readonly askTutor: AskTutor,
+    private readonly metrics?: AppMetrics,
   ) {}
 
   async startSession(
@@ -40,7 +42,10 @@ export class Learning {
        ON CONFLICT (student_id, idempotency_key) DO NOTHING RETURNING id, subject, started_at, ended_at`,
       [studentId, subject, key ?? null],
     );
-    if (rows[0]) return { session: rows[0], created: true };
+    if (rows[0]) {
+      this.metrics?.studySessionsStarted.inc();
+      return { session: rows[0], created: true };
+    }
     const [existing] = await this.db.query<StudySession>(
       'SELECT id, subject, started_at, ended_at FROM study_sessions WHERE student_id = $1 AND idempotency_key = $2',
       [studentId, key],
@@ -76,6 +81,7 @@ export class Learning {
     sessionId: string,
     question: string,
     key: string | undefined,
+    clientType: ClientType = 'unknown',
   ): Promise<{ question: StoredQuestion; created: boolean }> {
     if (key) {
       const [stored] = await this.db.query<StoredQuestion>(
@@ -114,7 +120,10 @@ export class Learning {
         key ?? null,
       ],
     );
-    if (rows[0]) return { question: rows[0], created: true };
+    if (rows[0]) {
+      this.metrics?.questions.inc({ subject: session.subject, client_type: clientType });
+      return { question: rows[0], created: true };
+    }
     // The same key raced in at the same time: the first one stored wins.
     const [stored] = await this.db.query<StoredQuestion>(
       `SELECT ${QUESTION_COLUMNS} FROM questions WHERE student_id = $1 AND idempotency_key = $2`,

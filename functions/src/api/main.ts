@@ -1,9 +1,11 @@
-import { createLogger } from '@brainbytes/telemetry';
+import { createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
+import { Registry } from 'prom-client';
 import { httpTutor } from './ai-client';
 import { createApiApp } from './app';
 import { TokenSigner } from './auth';
 import { ConfigError, loadApiConfig } from './config';
 import type { Database } from './db/database';
+import { instrumentDatabase } from './db/instrumented';
 import { migrate } from './db/migrations';
 import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
@@ -24,7 +26,9 @@ async function main() {
     process.exit(2);
   }
   const logger = createLogger('info');
-  const db = await openDatabase(config);
+  const registry = new Registry();
+  const metrics = createAppMetrics(registry);
+  const db = instrumentDatabase(await openDatabase(config), metrics);
   const applied = await migrate(db);
   if (process.argv.includes('--migrate-only')) {
     logger.info('migrations applied', { applied });
@@ -33,10 +37,19 @@ async function main() {
   }
   const app = createApiApp({
     db,
-    students: new Students(db, new TokenSigner(config.authSecret), config.tokenTtlHours),
-    learning: new Learning(db, httpTutor(config.aiUrl, config.aiTimeoutMs)),
+    students: new Students(db, new TokenSigner(config.authSecret), config.tokenTtlHours, metrics),
+    learning: new Learning(db, httpTutor(config.aiUrl, config.aiTimeoutMs), metrics),
     logger,
+    metrics,
   });
+  if (config.pushgatewayUrl) {
+    new PushClient({
+      url: config.pushgatewayUrl,
+      registry,
+      job: 'brainbytes-api',
+      groupings: { environment: config.environment, platform: process.env.DYNO ? 'heroku' : 'local' },
+    }).start(10_000);
+  }
   const host = process.env.API_HOST ?? (process.env.DYNO ? '0.0.0.0' : '127.0.0.1');
   const server = app.listen(config.port, host, () =>
     logger.info('API listening', {

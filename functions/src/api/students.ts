@@ -1,3 +1,4 @@
+import type { AppMetrics } from '@brainbytes/telemetry';
 import type { Request } from 'express';
 import { DUMMY_HASH_PROMISE, hashPassword, type TokenSigner, verifyPassword } from './auth';
 import type { Database } from './db/database';
@@ -19,7 +20,15 @@ export class Students {
     private readonly db: Database,
     private readonly tokens: TokenSigner,
     private readonly tokenTtlHours: number,
+    private readonly metrics?: AppMetrics,
   ) {}
+
+  private event(
+    event: 'register' | 'login' | 'logout',
+    outcome: 'success' | 'failure' | 'locked' | 'conflict',
+  ) {
+    this.metrics?.authEvents.inc({ event, outcome });
+  }
 
   async register(
     email: string,
@@ -31,8 +40,11 @@ export class Students {
       'INSERT INTO students (email, name, password_hash) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING RETURNING id, email, name',
       [email, name, hash],
     );
-    if (rows.length === 0)
+    if (rows.length === 0) {
+      this.event('register', 'conflict');
       throw new HttpError(409, 'could not create an account with that email; if it is yours, log in');
+    }
+    this.event('register', 'success');
     return { token: await this.issue(rows[0]!.id), student: rows[0]! };
   }
 
@@ -44,9 +56,11 @@ export class Students {
     ]);
     if (!row) {
       await verifyPassword(password, await DUMMY_HASH_PROMISE); // same time as a real check: no account enumeration
+      this.event('login', 'failure');
       throw new HttpError(401, WRONG);
     }
     if (row.locked_until && new Date(row.locked_until) > new Date()) {
+      this.event('login', 'locked');
       throw new HttpError(429, `too many failed log-ins; try again in ${LOCK_MINUTES} minutes`);
     }
     if (!(await verifyPassword(password, row.password_hash))) {
@@ -58,12 +72,14 @@ export class Students {
       );
       // Each failure costs the guesser a little more time, up to a second.
       await new Promise((r) => setTimeout(r, Math.min(1000, 100 * 2 ** row.failed_logins)));
+      this.event('login', 'failure');
       throw new HttpError(401, WRONG);
     }
     await this.db.query(
       'UPDATE students SET failed_logins = 0, locked_until = NULL, last_seen_at = now() WHERE id = $1',
       [row.id],
     );
+    this.event('login', 'success');
     return { token: await this.issue(row.id), student: { id: row.id, email: row.email, name: row.name } };
   }
 
@@ -71,6 +87,7 @@ export class Students {
     const sessionId = this.tokens.verify(bearer(req) ?? '');
     if (sessionId)
       await this.db.query('UPDATE auth_sessions SET revoked_at = now() WHERE id = $1', [sessionId]);
+    this.event('logout', 'success');
   }
 
   /** The student a request's bearer token belongs to; 401 when missing, forged, expired or revoked. */
