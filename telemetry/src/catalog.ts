@@ -141,6 +141,52 @@ export const CATALOG = {
     ['provider', 'model'],
   ),
 
+  // Web (real-user metrics sent by the browser to POST /api/rum)
+  webPageViews: def('brainbytes_web_page_views_total', 'counter', 'Page views reported by browsers.', [
+    'page',
+    'client_type',
+    'connection',
+  ]),
+  webUserActions: def(
+    'brainbytes_web_user_actions_total',
+    'counter',
+    'Student actions (ask, subject change, language switch, retry).',
+    ['action', 'page', 'client_type'],
+  ),
+  webErrors: def(
+    'brainbytes_web_errors_total',
+    'counter',
+    'Errors in the browser: JavaScript errors and failed API calls.',
+    ['kind', 'page', 'client_type'],
+  ),
+  webVitals: def(
+    'brainbytes_web_vitals_seconds',
+    'histogram',
+    'Web vitals (LCP, FCP, TTFB, INP) as browsers measured them, by connection type.',
+    ['metric', 'page', 'client_type', 'connection'],
+    WEB_VITAL_SECONDS_BUCKETS,
+  ),
+  webCls: def(
+    'brainbytes_web_cls',
+    'histogram',
+    'Cumulative layout shift (unitless) as browsers measured it.',
+    ['page', 'client_type', 'connection'],
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1],
+  ),
+  webTransferBytes: def(
+    'brainbytes_web_page_transfer_bytes',
+    'histogram',
+    'Bytes a page load transferred: what it cost a prepaid data plan.',
+    ['page', 'client_type', 'connection'],
+    BYTES_BUCKETS,
+  ),
+  webConnectionEvents: def(
+    'brainbytes_web_connection_events_total',
+    'counter',
+    'Connection events in the browser: offline, online, timeout, failed, replayed (a queued request sent later).',
+    ['event', 'client_type'],
+  ),
+
   // Push client health
   pushDroppedSamples: def(
     'brainbytes_push_client_dropped_samples_total',

@@ -5,6 +5,7 @@ import { CURRICULUM, SUBJECTS, type Subject } from '../ai/curriculum';
 import type { Database } from './db/database';
 import { errorHandler, HttpError, parseBody } from './errors';
 import type { Learning } from './learning';
+import { parseRumBatch, RateLimiter, recordRum } from './rum';
 import type { Students } from './students';
 
 const MAX_BODY = '16kb';
@@ -51,16 +52,21 @@ export function createApiApp({
   learning,
   logger,
   metrics,
+  rumPerMinute = 60,
 }: {
   db: Database;
   students: Students;
   learning: Learning;
   logger: Logger;
   metrics?: AppMetrics;
+  rumPerMinute?: number;
 }) {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', 1); // Heroku's router and API Gateway set X-Forwarded-For
   if (metrics) app.use(httpMetrics(metrics));
+  // sendBeacon posts text/plain; the RUM route reads JSON from either.
+  app.use('/api/rum', express.json({ limit: MAX_BODY, type: ['application/json', 'text/plain'] }));
   app.use(express.json({ limit: MAX_BODY }));
 
   app.get('/api/health', async (_req, res) => {
@@ -82,6 +88,18 @@ export function createApiApp({
   });
   app.post('/api/auth/logout', async (req, res) => {
     await students.logout(req);
+    res.status(204).end();
+  });
+
+  const rumLimit = new RateLimiter(rumPerMinute);
+  app.post('/api/rum', (req, res) => {
+    if (!rumLimit.allow(req.ip ?? 'unknown'))
+      throw new HttpError(
+        429,
+        `more than ${rumPerMinute} RUM batches a minute from this client; send fewer, larger batches`,
+      );
+    const events = parseRumBatch(req.body);
+    if (metrics) recordRum(events, metrics);
     res.status(204).end();
   });
 

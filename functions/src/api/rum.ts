@@ -1,0 +1,108 @@
+import type { AppMetrics } from '@brainbytes/telemetry';
+import { z } from 'zod';
+import { HttpError, parseBody } from './errors';
+
+/** The app's pages; anything else is `other`, so a page label stays bounded. */
+export const PAGES = ['/', '/ask', '/sessions', '/subjects', '/login', '/signup'] as const;
+export const MAX_EVENTS = 100;
+
+const common = {
+  page: z.string().max(200, 'at most 200 characters'),
+  client_type: z.enum(['mobile', 'desktop', 'unknown']),
+  connection: z.enum(['4g', '3g', '2g', 'slow-2g', 'unknown']),
+};
+// Ranges are what a browser can report; anything outside is a bug or a forgery, refused.
+const event = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('page_view'), ...common }),
+  z.object({
+    type: z.literal('action'),
+    action: z.enum(['ask', 'subject_change', 'language_switch', 'retry']),
+    ...common,
+  }),
+  z.object({ type: z.literal('error'), kind: z.enum(['js', 'api']), ...common }),
+  z.object({
+    type: z.literal('vital'),
+    name: z.enum(['LCP', 'FCP', 'TTFB', 'INP', 'CLS']),
+    value: z.number().min(0, 'must be ≥ 0').max(120_000, 'must be ≤ 120000 (milliseconds; CLS ≤ 10)'),
+    ...common,
+  }),
+  z.object({
+    type: z.literal('transfer'),
+    bytes: z.number().int().min(0).max(50_000_000, 'must be ≤ 50000000'),
+    ...common,
+  }),
+  z.object({
+    type: z.literal('connection'),
+    event: z.enum(['offline', 'online', 'timeout', 'failed', 'replayed']),
+    ...common,
+  }),
+]);
+const batch = z.object({ events: z.array(event).min(1, 'at least one event') });
+
+type RumEvent = z.infer<typeof event>;
+
+const pageOf = (page: string) => ((PAGES as readonly string[]).includes(page) ? page : 'other');
+
+/** Validates a whole batch first, so a batch with one bad event records nothing. */
+export function parseRumBatch(body: unknown): RumEvent[] {
+  const count = (body as { events?: unknown[] } | null)?.events?.length ?? 0;
+  if (count > MAX_EVENTS)
+    throw new HttpError(413, `batch has ${count} events; send at most ${MAX_EVENTS} per request`);
+  const events = parseBody(batch, body).events;
+  for (const [i, e] of events.entries()) {
+    if (e.type === 'vital' && e.name === 'CLS' && e.value > 10)
+      throw new HttpError(400, `events.${i}.value: CLS must be ≤ 10`);
+  }
+  return events;
+}
+
+export function recordRum(events: RumEvent[], m: AppMetrics) {
+  for (const e of events) {
+    const page = pageOf(e.page);
+    const { client_type, connection } = e;
+    switch (e.type) {
+      case 'page_view':
+        m.webPageViews.inc({ page, client_type, connection });
+        break;
+      case 'action':
+        m.webUserActions.inc({ action: e.action, page, client_type });
+        break;
+      case 'error':
+        m.webErrors.inc({ kind: e.kind, page, client_type });
+        break;
+      case 'vital':
+        if (e.name === 'CLS') m.webCls.observe({ page, client_type, connection }, e.value);
+        else m.webVitals.observe({ metric: e.name, page, client_type, connection }, e.value / 1000);
+        break;
+      case 'transfer':
+        m.webTransferBytes.observe({ page, client_type, connection }, e.bytes);
+        break;
+      case 'connection':
+        m.webConnectionEvents.inc({ event: e.event, client_type });
+        break;
+    }
+  }
+}
+
+/**
+ * Batches per client per minute, for an endpoint anyone may call. Bounded: past `maxClients`
+ * the oldest client is forgotten.
+ */
+export class RateLimiter {
+  private readonly windows = new Map<string, { start: number; count: number }>();
+  constructor(
+    private readonly perMinute: number,
+    private readonly maxClients = 10_000,
+  ) {}
+
+  allow(client: string, now = Date.now()): boolean {
+    let window = this.windows.get(client);
+    if (!window || now - window.start >= 60_000) {
+      this.windows.delete(client);
+      window = { start: now, count: 0 };
+      this.windows.set(client, window);
+      if (this.windows.size > this.maxClients) this.windows.delete(this.windows.keys().next().value!);
+    }
+    return ++window.count <= this.perMinute;
+  }
+}

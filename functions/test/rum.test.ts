@@ -1,0 +1,120 @@
+import type { AddressInfo } from 'node:net';
+import { createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readScrape } from '../../pushgateway/test/helpers/exposition';
+import { createApiApp } from '../src/api/app';
+import { TokenSigner } from '../src/api/auth';
+import type { Database } from '../src/api/db/database';
+import { openPglite } from '../src/api/db/pglite';
+import { Learning } from '../src/api/learning';
+import { Students } from '../src/api/students';
+
+describe('POST /api/rum (real-user metrics from the browser)', () => {
+  let url = '';
+  let db: Database;
+  let close: () => Promise<void>;
+  const registry = new Registry();
+  const metrics = createAppMetrics(registry);
+  const samples = async () => readScrape(await registry.metrics()).samples;
+
+  beforeAll(async () => {
+    db = await openPglite('memory://');
+    const app = createApiApp({
+      db,
+      students: new Students(db, new TokenSigner('x'.repeat(32)), 1),
+      learning: new Learning(db, async () => ({ answer: '', provider: '', model: '', costDollars: 0 })),
+      logger: createLogger('error'),
+      metrics,
+      rumPerMinute: 5,
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = () => new Promise((r) => server.close(() => r()));
+  });
+  afterAll(async () => {
+    await close();
+    await db.close();
+  });
+
+  const send = (body: unknown, { type = 'application/json', ip = '198.51.100.1' } = {}) =>
+    fetch(`${url}/api/rum`, {
+      method: 'POST',
+      headers: { 'Content-Type': type, 'X-Forwarded-For': ip },
+      body: JSON.stringify(body),
+    });
+  const on = { page: '/ask', client_type: 'mobile', connection: '3g' };
+
+  it('records every kind of event with its labels, also from a sendBeacon text/plain body', async () => {
+    const res = await send(
+      {
+        events: [
+          { type: 'page_view', ...on },
+          { type: 'action', action: 'ask', ...on },
+          { type: 'error', kind: 'api', ...on },
+          { type: 'vital', name: 'LCP', value: 3200, ...on },
+          { type: 'vital', name: 'CLS', value: 0.08, ...on },
+          { type: 'transfer', bytes: 48_000, ...on },
+          { type: 'connection', event: 'replayed', ...on },
+          { type: 'page_view', ...on, page: '/some/odd/path?x=1' },
+        ],
+      },
+      { type: 'text/plain;charset=UTF-8' },
+    );
+    expect(res.status).toBe(204);
+    const s = await samples();
+    expect(s.get('brainbytes_web_page_views_total{client_type="mobile",connection="3g",page="/ask"}')).toBe(
+      1,
+    );
+    expect(s.get('brainbytes_web_page_views_total{client_type="mobile",connection="3g",page="other"}')).toBe(
+      1,
+    );
+    expect(s.get('brainbytes_web_user_actions_total{action="ask",client_type="mobile",page="/ask"}')).toBe(1);
+    expect(s.get('brainbytes_web_errors_total{client_type="mobile",kind="api",page="/ask"}')).toBe(1);
+    expect(
+      s.get(
+        'brainbytes_web_vitals_seconds_sum{client_type="mobile",connection="3g",metric="LCP",page="/ask"}',
+      ),
+    ).toBe(3.2);
+    expect(s.get('brainbytes_web_cls_sum{client_type="mobile",connection="3g",page="/ask"}')).toBe(0.08);
+    expect(
+      s.get('brainbytes_web_page_transfer_bytes_sum{client_type="mobile",connection="3g",page="/ask"}'),
+    ).toBe(48_000);
+    expect(s.get('brainbytes_web_connection_events_total{client_type="mobile",event="replayed"}')).toBe(1);
+  });
+
+  it.each([
+    [{ events: [{ type: 'mouse_wiggle', ...on }] }, 400, /events\.0\.type/],
+    [{ events: [{ type: 'vital', name: 'LCP', value: -5, ...on }] }, 400, /events\.0\.value: must be ≥ 0/],
+    [
+      { events: [{ type: 'vital', name: 'LCP', value: 9e9, ...on }] },
+      400,
+      /events\.0\.value: must be ≤ 120000/,
+    ],
+    [{ events: [{ type: 'vital', name: 'CLS', value: 50, ...on }] }, 400, /CLS must be ≤ 10/],
+    [{ events: [{ type: 'page_view', ...on, connection: '5g' }] }, 400, /events\.0\.connection/],
+    [{ events: [] }, 400, /events: at least one event/],
+    [
+      { events: Array.from({ length: 101 }, () => ({ type: 'page_view', ...on })) },
+      413,
+      /101 events; send at most 100/,
+    ],
+  ])('refuses %j, recording nothing of it', async (body, status, message) => {
+    const before = JSON.stringify([...(await samples())].filter(([k]) => k.startsWith('brainbytes_web_')));
+    const res = await send(body, { ip: `203.0.113.${Math.floor(Math.random() * 200)}` });
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: string }).error).toMatch(message);
+    expect(JSON.stringify([...(await samples())].filter(([k]) => k.startsWith('brainbytes_web_')))).toBe(
+      before,
+    );
+  });
+
+  it('limits batches per client per minute with 429', async () => {
+    const statuses = [];
+    for (let i = 0; i < 7; i++)
+      statuses.push((await send({ events: [{ type: 'page_view', ...on }] }, { ip: '192.0.2.77' })).status);
+    expect(statuses).toEqual([204, 204, 204, 204, 204, 429, 429]);
+    expect((await send({ events: [{ type: 'page_view', ...on }] }, { ip: '192.0.2.78' })).status).toBe(204);
+  });
+});
