@@ -187,6 +187,36 @@ export const CATALOG = {
     ['event', 'client_type'],
   ),
 
+  // Business (from the database, by the scheduled job)
+  activeStudents: def(
+    'brainbytes_active_students',
+    'gauge',
+    'Students who asked or signed in within the window (1d, 7d, 30d).',
+    ['window'],
+  ),
+  openStudySessions: def(
+    'brainbytes_study_sessions_open',
+    'gauge',
+    'Study sessions started in the last day and not ended.',
+  ),
+  questionsPerSession: def(
+    'brainbytes_questions_per_session',
+    'gauge',
+    'Average questions per study session started in the last 7 days.',
+  ),
+  questionsBySubject: def(
+    'brainbytes_questions_last_30d',
+    'gauge',
+    'Questions asked in the last 30 days, by subject.',
+    ['subject'],
+  ),
+  aiSpendMonthToDate: def(
+    'brainbytes_ai_spend_month_to_date_dollars',
+    'gauge',
+    'AI spend so far this UTC month from the stored answers, by provider.',
+    ['provider'],
+  ),
+
   // Push client health
   pushDroppedSamples: def(
     'brainbytes_push_client_dropped_samples_total',

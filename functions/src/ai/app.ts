@@ -6,7 +6,8 @@ import { type Tutor, TutorUnavailable } from './tutor';
 
 const MAX_BODY = '16kb';
 
-const answerRequest = z.object({
+/** The AI function's request, for HTTP and for Lambda Invoke alike. */
+export const answerRequest = z.object({
   question: z.string().trim().min(1, 'required, 1 to 2000 characters').max(2000, 'at most 2000 characters'),
   subject: z.enum(SUBJECTS as [Subject, ...Subject[]], { message: `one of ${SUBJECTS.join(', ')}` }),
   history: z

@@ -1,20 +1,15 @@
 import { createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
+import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { httpTutor } from './ai-client';
 import { createApiApp } from './app';
 import { TokenSigner } from './auth';
 import { ConfigError, loadApiConfig } from './config';
-import type { Database } from './db/database';
 import { instrumentDatabase } from './db/instrumented';
 import { migrate } from './db/migrations';
-import { openPglite } from './db/pglite';
-import { openPostgres } from './db/postgres';
+import { openDatabase } from './db/open';
 import { Learning } from './learning';
 import { Students } from './students';
-
-export async function openDatabase(config: ReturnType<typeof loadApiConfig>): Promise<Database> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite(config.pgliteDir);
-}
 
 async function main() {
   let config: ReturnType<typeof loadApiConfig>;
@@ -50,6 +45,13 @@ async function main() {
       groupings: { environment: config.environment, platform: process.env.DYNO ? 'heroku' : 'local' },
     }).start(10_000);
   }
+  // Locally the business-metrics job is an interval; on Lambda a schedule, on Heroku the scheduler.
+  const business = () =>
+    collectBusinessMetrics(db, metrics).catch((error: Error) =>
+      logger.warn('business metrics failed', { error }),
+    );
+  void business();
+  setInterval(business, 5 * 60_000).unref();
   const host = process.env.API_HOST ?? (process.env.DYNO ? '0.0.0.0' : '127.0.0.1');
   const server = app.listen(config.port, host, () =>
     logger.info('API listening', {

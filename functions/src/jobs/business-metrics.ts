@@ -1,0 +1,45 @@
+import type { AppMetrics } from '@brainbytes/telemetry';
+import type { Queryable } from '../api/db/database';
+
+/**
+ * The business numbers, read from the database every 5 minutes (a Lambda schedule, Heroku
+ * Scheduler or an interval locally) and set as gauges: active students, open study sessions,
+ * questions per session, questions by subject and this month's AI spend.
+ */
+export async function collectBusinessMetrics(db: Queryable, m: AppMetrics) {
+  const [active] = await db.query<{ d1: number; d7: number; d30: number }>(
+    `SELECT count(*) FILTER (WHERE last_seen_at > now() - interval '1 day')::int AS d1,
+            count(*) FILTER (WHERE last_seen_at > now() - interval '7 days')::int AS d7,
+            count(*) FILTER (WHERE last_seen_at > now() - interval '30 days')::int AS d30
+     FROM (SELECT s.id, greatest(s.last_seen_at, max(q.created_at)) AS last_seen_at
+           FROM students s LEFT JOIN questions q ON q.student_id = s.id GROUP BY s.id) seen`,
+  );
+  m.activeStudents.set({ window: '1d' }, active?.d1 ?? 0);
+  m.activeStudents.set({ window: '7d' }, active?.d7 ?? 0);
+  m.activeStudents.set({ window: '30d' }, active?.d30 ?? 0);
+
+  const [open] = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM study_sessions WHERE ended_at IS NULL AND started_at > now() - interval '1 day'",
+  );
+  m.openStudySessions.set(open?.n ?? 0);
+
+  const [perSession] = await db.query<{ avg: number | null }>(
+    `SELECT avg(n)::float AS avg FROM (SELECT count(q.id) AS n FROM study_sessions s LEFT JOIN questions q ON q.session_id = s.id
+     WHERE s.started_at > now() - interval '7 days' GROUP BY s.id) per`,
+  );
+  m.questionsPerSession.set(perSession?.avg ?? 0);
+
+  m.questionsBySubject.reset();
+  for (const row of await db.query<{ subject: string; n: number }>(
+    "SELECT subject, count(*)::int AS n FROM questions WHERE created_at > now() - interval '30 days' GROUP BY subject",
+  )) {
+    m.questionsBySubject.set({ subject: row.subject }, row.n);
+  }
+
+  m.aiSpendMonthToDate.reset();
+  for (const row of await db.query<{ provider: string; dollars: number }>(
+    "SELECT provider, coalesce(sum(cost_dollars), 0)::float AS dollars FROM questions WHERE created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' GROUP BY provider",
+  )) {
+    m.aiSpendMonthToDate.set({ provider: row.provider }, row.dollars);
+  }
+}

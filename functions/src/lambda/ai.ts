@@ -1,0 +1,20 @@
+import { createLogger } from '@brainbytes/telemetry';
+import { answerRequest } from '../ai/app';
+import { loadAiConfig } from '../ai/config';
+import { Tutor } from '../ai/tutor';
+import { lambdaRuntime } from './runtime';
+
+const runtime = lambdaRuntime('ai');
+let tutor: Tutor | undefined;
+
+/** Invoked directly by the API (InvokeCommand): `{question, subject, history}` → the tutor's answer. */
+export const handler = runtime.wrap(async (event: unknown) => {
+  tutor ??= new Tutor(loadAiConfig(), runtime.metrics, createLogger('info'));
+  const parsed = answerRequest.safeParse(event);
+  if (!parsed.success)
+    throw new Error(
+      `bad request: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    );
+  const { stream: _stream, ...request } = parsed.data;
+  return tutor.answer(request);
+});

@@ -1,0 +1,163 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../pushgateway/test/helpers/ports';
+import { lambdaTutor } from '../src/api/lambda-tutor';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const serverless = path.join(root, 'node_modules/.bin/serverless');
+// No AWS credentials and no network calls of the framework's own: packaging must work offline.
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+Object.assign(env, {
+  SLS_TELEMETRY_DISABLED: '1',
+  SLS_NOTIFICATIONS_MODE: 'off',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+});
+
+type Resource = { Type: string; Properties: Record<string, any> };
+
+describe('serverless.yml (Serverless Framework 3.40)', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-'));
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it('packages offline, without AWS credentials, into the CloudFormation we expect', {
+    timeout: 120_000,
+  }, async () => {
+    await promisify(execFile)(serverless, ['package', '--package', out, '--stage', 'dev'], {
+      cwd: root,
+      env,
+      timeout: 110_000,
+    });
+    const template = JSON.parse(
+      fs.readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    const resources = template.Resources as Record<string, Resource>;
+    const fn = (name: string) => resources[`${name}LambdaFunction`]!.Properties;
+    for (const [name, memory] of [
+      ['Api', 512],
+      ['Ai', 512],
+      ['Job', 256],
+    ] as const) {
+      expect(fn(name)).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory });
+      expect(fn(name).FunctionName).toBe(`brainbytes-dev-${name.toLowerCase()}`);
+    }
+    expect(fn('Api').Handler).toBe('functions/src/lambda/api.handler');
+    expect(fn('Api').Environment.Variables.AI_FUNCTION_NAME).toBe('brainbytes-dev-ai');
+    expect(fn('Ai').Environment.Variables).toMatchObject({ AI_FALLBACK: 'offline', AI_MODEL: 'gpt-4o-mini' });
+    // Secrets travel as SSM parameter names, never as values.
+    const variables = JSON.stringify(fn('Api').Environment.Variables);
+    expect(variables).toContain('DATABASE_URL=/brainbytes/dev/database-url');
+    expect(variables).not.toMatch(/postgres:\/\/|sk-[A-Za-z0-9]/);
+    const types = Object.values(resources).map((r) => r.Type);
+    expect(types).toContain('AWS::ApiGatewayV2::Api');
+    expect(JSON.stringify(Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule'))).toContain(
+      'rate(5 minutes)',
+    );
+    expect(JSON.stringify(resources.IamRoleLambdaExecution)).toContain('lambda:InvokeFunction');
+    for (const name of ['api', 'ai', 'job'])
+      expect(fs.statSync(path.join(out, `${name}.zip`)).size).toBeGreaterThan(10_000);
+  });
+});
+
+describe('serverless-offline 13: the API reaches the AI function with InvokeCommand', () => {
+  let offline: ChildProcess | undefined;
+  afterAll(() => {
+    offline?.kill('SIGINT');
+  });
+
+  it('answers through the Lambda invoke endpoint under its full service-stage-function name', {
+    timeout: 120_000,
+  }, async () => {
+    const [lambdaPort, httpPort] = [await freePort(), await freePort()];
+    offline = spawn(
+      serverless,
+      [
+        'offline',
+        'start',
+        '--lambdaPort',
+        String(lambdaPort),
+        '--httpPort',
+        String(httpPort),
+        '--stage',
+        'dev',
+      ],
+      {
+        cwd: root,
+        env: {
+          ...env,
+          OPENAI_API_KEY: '',
+          PUSHGATEWAY_URL: '',
+          PGLITE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sls-pglite-')),
+          // The API's own InvokeCommand goes to serverless-offline's Lambda endpoint, as it would to AWS.
+          AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${lambdaPort}`,
+          AWS_REGION: 'ap-southeast-1',
+          AWS_ACCESS_KEY_ID: 'offline',
+          AWS_SECRET_ACCESS_KEY: 'offline',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let log = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serverless offline did not start:\n${log}`)), 90_000);
+      const read = (d: Buffer) => {
+        log += d;
+        if (log.includes('brainbytes-dev-ai')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      offline!.stdout!.on('data', read);
+      offline!.stderr!.on('data', read);
+    });
+    const client = new LambdaClient({
+      endpoint: `http://127.0.0.1:${lambdaPort}`,
+      region: 'ap-southeast-1',
+      credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' },
+    });
+    const result = await client.send(
+      new InvokeCommand({
+        FunctionName: 'brainbytes-dev-ai',
+        Payload: Buffer.from(JSON.stringify({ question: 'What is photosynthesis?', subject: 'science' })),
+      }),
+    );
+    expect(result.StatusCode).toBe(200);
+    expect(JSON.parse(Buffer.from(result.Payload!).toString())).toMatchObject({
+      provider: 'offline',
+      offline: true,
+    });
+
+    const ask = lambdaTutor('brainbytes-dev-ai', client);
+    const answer = await ask({ question: 'Sino si Jose Rizal?', subject: 'history', history: [] });
+    expect(answer.answer).toMatch(/^\(Offline/);
+
+    // The whole path: API Gateway (HTTP API v2 events) → the api Lambda → InvokeCommand → the ai Lambda.
+    const api = `http://127.0.0.1:${httpPort}/api`;
+    const post = async (p: string, body: unknown, token?: string) =>
+      (await fetch(api + p, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      }).then((r) => r.json())) as Record<string, string>;
+    const { token } = await post('/auth/register', {
+      email: 'lambda@example.ph',
+      name: 'Lambda',
+      password: 'maganda123',
+    });
+    const session = await post('/sessions', { subject: 'math' }, token);
+    const asked = await post(
+      `/sessions/${session.id}/questions`,
+      { question: 'How do I add fractions?' },
+      token,
+    );
+    expect(asked.answer).toMatch(/^\(Offline tutor\) To add fractions/);
+  });
+});
