@@ -1,0 +1,61 @@
+import { createAppMetrics } from '@brainbytes/telemetry';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readScrape } from '../../pushgateway/test/helpers/exposition';
+import type { Database } from '../src/api/db/database';
+import { migrate } from '../src/api/db/migrations';
+import { openPglite } from '../src/api/db/pglite';
+import { collectBusinessMetrics } from '../src/jobs/business-metrics';
+
+let db: Database;
+beforeAll(async () => {
+  db = await openPglite('memory://');
+  await migrate(db);
+});
+afterAll(async () => db.close());
+
+it('reads active students, open sessions, questions per session and by subject, and this month’s AI spend', async () => {
+  const [a, b, old] = await Promise.all(
+    ['a@x.ph', 'b@x.ph', 'old@x.ph'].map(async (email) => {
+      const [row] = await db.query<{ id: string }>(
+        "INSERT INTO students (email, name, password_hash) VALUES ($1, 'S', 'x') RETURNING id",
+        [email],
+      );
+      return row!.id;
+    }),
+  );
+  await db.query("UPDATE students SET last_seen_at = now() - interval '3 days' WHERE id = $1", [b]);
+  await db.query("UPDATE students SET last_seen_at = now() - interval '60 days' WHERE id = $1", [old]);
+  const session = async (student: string, ended: boolean) => {
+    const [row] = await db.query<{ id: string }>(
+      `INSERT INTO study_sessions (student_id, subject, ended_at) VALUES ($1, 'math', ${ended ? 'now()' : 'NULL'}) RETURNING id`,
+      [student],
+    );
+    return row!.id;
+  };
+  const s1 = await session(a!, false);
+  const s2 = await session(b!, true);
+  const ask = (s: string, student: string, subject: string, provider: string, cost: number, when = 'now()') =>
+    db.query(
+      `INSERT INTO questions (session_id, student_id, subject, question, answer, provider, model, cost_dollars, created_at)
+       VALUES ($1, $2, $3, 'q', 'a', $4, 'm', $5, ${when})`,
+      [s, student, subject, provider, cost],
+    );
+  await ask(s1, a!, 'math', 'openai', 0.002);
+  await ask(s1, a!, 'science', 'openai', 0.003);
+  await ask(s2, b!, 'math', 'offline', 0, "now() - interval '3 days'");
+  await ask(s2, b!, 'math', 'openai', 5, "now() - interval '40 days'"); // an earlier month, and past 30 days
+
+  const registry = new Registry();
+  await collectBusinessMetrics(db, createAppMetrics(registry));
+  const s = readScrape(await registry.metrics()).samples;
+  expect([
+    s.get('brainbytes_active_students{window="1d"}'),
+    s.get('brainbytes_active_students{window="7d"}'),
+    s.get('brainbytes_active_students{window="30d"}'),
+  ]).toEqual([1, 2, 2]);
+  expect(s.get('brainbytes_study_sessions_open{}')).toBe(1);
+  expect(s.get('brainbytes_questions_per_session{}')).toBe(2);
+  expect(s.get('brainbytes_questions_last_30d{subject="math"}')).toBe(2);
+  expect(s.get('brainbytes_ai_spend_month_to_date_dollars{provider="openai"}')).toBeCloseTo(0.005, 10);
+});
