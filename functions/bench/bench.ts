@@ -1,0 +1,154 @@
+/**
+ * `npm run bench -w functions`: a DB-backed API request (GET /api/sessions: token check + sessions
+ * query, on PGlite) measured plain and with everything on — HTTP metrics, DB timing, and the push
+ * client flushing every second to our gateway in its own process — in the same run, interleaved in rounds.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
+import { Registry } from 'prom-client';
+import { startGatewayProcess } from '../../pushgateway/test/helpers/processes';
+import { createApiApp } from '../src/api/app';
+import { TokenSigner } from '../src/api/auth';
+import type { Database } from '../src/api/db/database';
+import { instrumentDatabase } from '../src/api/db/instrumented';
+import { migrate } from '../src/api/db/migrations';
+import { openPglite } from '../src/api/db/pglite';
+import { Learning } from '../src/api/learning';
+import { Students } from '../src/api/students';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+const PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 300);
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const logger = createLogger('error');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+async function serve(db: Database, instrumented: boolean, pushUrl?: string) {
+  const registry = new Registry();
+  const metrics = instrumented ? createAppMetrics(registry) : undefined;
+  const store = metrics ? instrumentDatabase(db, metrics) : db;
+  const app = createApiApp({
+    db: store,
+    students: new Students(store, new TokenSigner('b'.repeat(32)), 24, metrics),
+    learning: new Learning(
+      store,
+      async () => ({ answer: 'a', provider: 'offline', model: 'm', costDollars: 0 }),
+      metrics,
+    ),
+    logger,
+    metrics,
+  });
+  const push = pushUrl
+    ? new PushClient({
+        url: pushUrl,
+        registry,
+        job: 'brainbytes-api',
+        groupings: { environment: 'development', platform: 'local' },
+      }).start(1000)
+    : undefined;
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    close: async () => {
+      await push?.stop();
+      server.close();
+    },
+  };
+}
+
+function request(
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ ms: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const t0 = performance.now();
+    const req = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: {
+          'Content-Type': 'application/json',
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ ms: performance.now() - t0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
+
+async function main() {
+  // The gateway runs in its own process, as it does in production.
+  const gateway = await startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' });
+  const db = await openPglite('memory://');
+  await migrate(db);
+  const plain = await serve(db, false);
+  const full = await serve(db, true, process.env.BENCH_NO_PUSH ? undefined : gateway.url);
+  const { token } = JSON.parse(
+    (
+      await request(plain.port, 'POST', '/api/auth/register', {
+        email: 'bench@example.ph',
+        name: 'B',
+        password: 'maganda123',
+      })
+    ).body,
+  );
+  for (let i = 0; i < 5; i++) await request(plain.port, 'POST', '/api/sessions', { subject: 'math' }, token);
+
+  const times = { plain: [] as number[], full: [] as number[] };
+  progress(`warming up, then ${ROUNDS} rounds × ${PER_ROUND} requests per variant`);
+  for (let i = 0; i < 300; i++) {
+    await request(plain.port, 'GET', '/api/sessions', undefined, token);
+    await request(full.port, 'GET', '/api/sessions', undefined, token);
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const variant of round % 2 ? (['full', 'plain'] as const) : (['plain', 'full'] as const)) {
+      const port = variant === 'plain' ? plain.port : full.port;
+      for (let i = 0; i < PER_ROUND; i++)
+        times[variant].push((await request(port, 'GET', '/api/sessions', undefined, token)).ms);
+    }
+    progress(`round ${round + 1}/${ROUNDS}`);
+  }
+  const p = (v: 'plain' | 'full', q: number) => quantile(times[v], q);
+  const overhead = p('full', 0.5) - p('plain', 0.5);
+  const rows = [
+    ['GET /api/sessions, plain', p('plain', 0.5), p('plain', 0.99)],
+    ['GET /api/sessions, HTTP + DB metrics + pushing every 1 s', p('full', 0.5), p('full', 0.99)],
+  ];
+  process.stdout.write(
+    `\nFunctions overhead benchmark (PGlite, keep-alive, one client, ${times.plain.length} requests per variant)\n\n| variant | p50 ms | p99 ms |\n|---|---|---|\n${rows
+      .map(([n, a, b]) => `| ${n} | ${(a as number).toFixed(3)} | ${(b as number).toFixed(3)} |`)
+      .join(
+        '\n',
+      )}\n\noverhead at p50: ${(overhead * 1000).toFixed(0)} µs = ${((overhead / p('plain', 0.5)) * 100).toFixed(1)} % of the plain median (targets: ≤ 2 ms and ≤ 5 %)\n`,
+  );
+  await plain.close();
+  await full.close();
+  await gateway.stop();
+  await db.close();
+  agent.destroy();
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
+  process.exit(1);
+});
