@@ -19,7 +19,12 @@ Object.assign(env, {
   AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
 });
 
-type Resource = { Type: string; Properties: Record<string, any> };
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type LambdaProperties = {
+  FunctionName: string;
+  Handler: string;
+  Environment: { Variables: Record<string, string> };
+};
 
 describe('serverless.yml (Serverless Framework 3.40)', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sls-'));
@@ -37,7 +42,7 @@ describe('serverless.yml (Serverless Framework 3.40)', () => {
       fs.readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
     );
     const resources = template.Resources as Record<string, Resource>;
-    const fn = (name: string) => resources[`${name}LambdaFunction`]!.Properties;
+    const fn = (name: string) => resources[`${name}LambdaFunction`]!.Properties as LambdaProperties;
     for (const [name, memory] of [
       ['Api', 512],
       ['Ai', 512],
