@@ -76,7 +76,7 @@ export const CATALOG = {
   httpResponseSize: def(
     'brainbytes_http_response_size_bytes',
     'histogram',
-    'Response body bytes sent, by route and client type: the data students pay for.',
+    'Response bytes sent on the wire (headers and body), by route and client type: the data students pay for.',
     ['route', 'client_type'],
     BYTES_BUCKETS,
   ),

@@ -8,30 +8,15 @@ type RoutedRequest = IncomingMessage & { route?: { path?: unknown }; baseUrl?: s
 /**
  * Express middleware for the required HTTP metrics: requests and duration by route *template*
  * (`/api/sessions/:id`, never the raw path; `unmatched` for routes that do not exist), status and
- * client type; response bytes (the data students pay for); and requests the client abandoned.
+ * client type; response bytes on the wire (the data students pay for); and requests the client abandoned.
  */
 export function httpMetrics(metrics: AppMetrics) {
   return function recordHttpMetrics(req: RoutedRequest, res: ServerResponse, next: () => void) {
     const started = performance.now();
-    let bytes = 0;
-    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-    const count = (chunk: unknown, encoding?: unknown) => {
-      if (typeof chunk === 'string')
-        bytes += Buffer.byteLength(
-          chunk,
-          typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
-        );
-      else if (chunk instanceof Uint8Array) bytes += chunk.length;
-    };
-    res.write = ((chunk: unknown, ...rest: unknown[]) => {
-      count(chunk, rest[0]);
-      return write(chunk, ...rest);
-    }) as typeof res.write;
-    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (chunk !== undefined && typeof chunk !== 'function') count(chunk, rest[0]);
-      return end(chunk, ...rest);
-    }) as typeof res.end;
+    // Bytes on the wire, headers included (they cost data too), without wrapping write/end:
+    // the socket's counter before and after this response (one response at a time per connection).
+    const socket = res.socket; // Node detaches it from the response once the response is done
+    const socketBytesBefore = socket?.bytesWritten ?? 0;
 
     const labels = () => {
       const template =
@@ -44,7 +29,10 @@ export function httpMetrics(metrics: AppMetrics) {
       const method = req.method ?? 'GET';
       metrics.httpRequests.inc({ method, route, status_code, client_type });
       metrics.httpDuration.observe({ method, route, status_code }, (performance.now() - started) / 1000);
-      metrics.httpResponseSize.observe({ route, client_type }, bytes);
+      metrics.httpResponseSize.observe(
+        { route, client_type },
+        (socket?.bytesWritten ?? socketBytesBefore) - socketBytesBefore,
+      );
     });
     res.once('close', () => {
       if (!res.writableFinished) metrics.httpAborted.inc(labels());
