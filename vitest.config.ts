@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+// `extends: true`: each project inherits the root options below (timeouts), not vitest's 5 s default.
 const project = (name: string, root: string) => ({
+  extends: true as const,
   test: { name, root, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
 });
 

@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { ConfigError } from '@brainbytes/telemetry';
+
+export { ConfigError };
 
 export interface Credential {
   user: string;
@@ -26,11 +29,6 @@ export interface GatewayConfig {
   snapshotIntervalMs: number;
   maxLogBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-}
-
-/** A setting that cannot be used; the message names the variable and says what it takes. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 type Env = Record<string, string | undefined>;

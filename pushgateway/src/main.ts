@@ -1,16 +1,9 @@
-import { createLogger } from '@brainbytes/telemetry';
-import { ConfigError, loadConfig } from './config';
+import { configOrExit, createLogger } from '@brainbytes/telemetry';
+import { loadConfig } from './config';
 import { createGateway } from './gateway';
 
 async function main() {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`pushgateway: ${error.message}\n`);
-    process.exit(2);
-  }
+  const config = configOrExit('pushgateway', () => loadConfig());
   const logger = createLogger(config.logLevel);
   const gateway = await createGateway(config, logger);
   const address = await gateway.listen();

@@ -10,6 +10,7 @@ export {
   WEB_VITAL_SECONDS_BUCKETS,
 } from './catalog';
 export { type ClientType, clientTypeOf } from './client-type';
+export { ConfigError, configOrExit } from './config-error';
 export { collectDelta } from './delta';
 export { escapeLabelValue } from './exposition';
 export { httpMetrics } from './express';

@@ -1,3 +1,7 @@
+import { ConfigError } from '@brainbytes/telemetry';
+
+export { ConfigError };
+
 export interface Credential {
   user: string;
   password: string;
@@ -20,10 +24,6 @@ export interface ExporterConfig {
   ecoPlanMonthlyDollars: number;
   maxDrainBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 type Env = Record<string, string | undefined>;

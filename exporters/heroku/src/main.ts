@@ -1,16 +1,9 @@
-import { createLogger } from '@brainbytes/telemetry';
-import { ConfigError, loadConfig } from './config';
+import { configOrExit, createLogger } from '@brainbytes/telemetry';
+import { loadConfig } from './config';
 import { createExporter } from './exporter';
 
 async function main() {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`heroku-exporter: ${error.message}\n`);
-    process.exit(2);
-  }
+  const config = configOrExit('heroku-exporter', () => loadConfig());
   const logger = createLogger(config.logLevel);
   const exporter = createExporter(config, logger);
   const address = await exporter.listen();

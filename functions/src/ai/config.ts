@@ -1,3 +1,7 @@
+import { ConfigError } from '@brainbytes/telemetry';
+
+export { ConfigError };
+
 export interface AiConfig {
   port: number;
   apiKey: string | undefined;
@@ -9,10 +13,6 @@ export interface AiConfig {
   fallback: 'offline' | 'none';
   pushgatewayUrl: string | undefined;
   environment: string;
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 type Env = Record<string, string | undefined>;

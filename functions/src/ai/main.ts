@@ -1,18 +1,11 @@
-import { createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
+import { configOrExit, createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { createAiApp } from './app';
-import { ConfigError, loadAiConfig } from './config';
+import { loadAiConfig } from './config';
 import { Tutor } from './tutor';
 
 function main() {
-  let config: ReturnType<typeof loadAiConfig>;
-  try {
-    config = loadAiConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`ai: ${error.message}\n`);
-    process.exit(2);
-  }
+  const config = configOrExit('ai', () => loadAiConfig());
   const logger = createLogger('info');
   const registry = new Registry();
   const metrics = createAppMetrics(registry);

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { ConfigError } from '@brainbytes/telemetry';
+
+export { ConfigError };
 
 export interface ApiConfig {
   port: number;
@@ -11,10 +14,6 @@ export interface ApiConfig {
   aiTimeoutMs: number;
   pushgatewayUrl: string | undefined;
   environment: 'development' | 'staging' | 'production';
-}
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
 }
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {

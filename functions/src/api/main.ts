@@ -1,10 +1,10 @@
-import { createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
+import { configOrExit, createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { httpTutor } from './ai-client';
 import { createApiApp } from './app';
 import { TokenSigner } from './auth';
-import { ConfigError, loadApiConfig } from './config';
+import { loadApiConfig } from './config';
 import { instrumentDatabase } from './db/instrumented';
 import { migrate } from './db/migrations';
 import { openDatabase } from './db/open';
@@ -12,14 +12,7 @@ import { Learning } from './learning';
 import { Students } from './students';
 
 async function main() {
-  let config: ReturnType<typeof loadApiConfig>;
-  try {
-    config = loadApiConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`api: ${error.message}\n`);
-    process.exit(2);
-  }
+  const config = configOrExit('api', () => loadApiConfig());
   const logger = createLogger('info');
   const registry = new Registry();
   const metrics = createAppMetrics(registry);
