@@ -12,6 +12,7 @@ export interface AiConfig {
   timeoutMs: number;
   fallback: 'offline' | 'none';
   pushgatewayUrl: string | undefined;
+  pushgatewayCredentials: string | undefined;
   environment: string;
 }
 
@@ -58,6 +59,7 @@ export function loadAiConfig(env: Env = process.env): AiConfig {
     timeoutMs,
     fallback,
     pushgatewayUrl: get('PUSHGATEWAY_URL'),
+    pushgatewayCredentials: get('PUSHGATEWAY_PUSH_CREDENTIALS'),
     environment,
   };
 }

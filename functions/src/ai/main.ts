@@ -1,5 +1,6 @@
-import { configOrExit, createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
+import { configOrExit, createAppMetrics, createLogger } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
+import { startPushing } from '../push';
 import { createAiApp } from './app';
 import { loadAiConfig } from './config';
 import { Tutor } from './tutor';
@@ -10,14 +11,7 @@ function main() {
   const registry = new Registry();
   const metrics = createAppMetrics(registry);
   const tutor = new Tutor(config, metrics, logger);
-  if (config.pushgatewayUrl) {
-    new PushClient({
-      url: config.pushgatewayUrl,
-      registry,
-      job: 'brainbytes-ai',
-      groupings: { environment: config.environment, platform: process.env.DYNO ? 'heroku' : 'local' },
-    }).start(10_000);
-  }
+  startPushing(registry, 'brainbytes-ai', config);
   // Loopback unless told otherwise: the endpoint spends AI money and has no auth of its own.
   const host = process.env.AI_HOST ?? (process.env.DYNO ? '0.0.0.0' : '127.0.0.1');
   const server = createAiApp(tutor, logger).listen(config.port, host, () => {

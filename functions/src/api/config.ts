@@ -13,6 +13,7 @@ export interface ApiConfig {
   aiUrl: string;
   aiTimeoutMs: number;
   pushgatewayUrl: string | undefined;
+  pushgatewayCredentials: string | undefined;
   environment: 'development' | 'staging' | 'production';
 }
 
@@ -46,6 +47,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     aiUrl: (get('AI_URL') ?? 'http://127.0.0.1:3002').replace(/\/$/, ''),
     aiTimeoutMs: Number(get('AI_CALL_TIMEOUT_MS') ?? '35000'),
     pushgatewayUrl: get('PUSHGATEWAY_URL'),
+    pushgatewayCredentials: get('PUSHGATEWAY_PUSH_CREDENTIALS'),
     environment,
   };
 }

@@ -1,6 +1,7 @@
-import { configOrExit, createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
+import { configOrExit, createAppMetrics, createLogger } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
+import { startPushing } from '../push';
 import { httpTutor } from './ai-client';
 import { createApiApp } from './app';
 import { TokenSigner } from './auth';
@@ -30,14 +31,7 @@ async function main() {
     logger,
     metrics,
   });
-  if (config.pushgatewayUrl) {
-    new PushClient({
-      url: config.pushgatewayUrl,
-      registry,
-      job: 'brainbytes-api',
-      groupings: { environment: config.environment, platform: process.env.DYNO ? 'heroku' : 'local' },
-    }).start(10_000);
-  }
+  startPushing(registry, 'brainbytes-api', config);
   // Locally the business-metrics job is an interval; on Lambda a schedule, on Heroku the scheduler.
   const business = () =>
     collectBusinessMetrics(db, metrics).catch((error: Error) =>

@@ -1,4 +1,4 @@
-import { type AppMetrics, createAppMetrics, PushClient } from '@brainbytes/telemetry';
+import { type AppMetrics, createAppMetrics, PushClient, pushBeforeReturn } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { loadSsmParameters } from './secrets';
 
@@ -32,18 +32,20 @@ export function lambdaRuntime(functionName: 'api' | 'ai' | 'job') {
       }
       metrics.functionInvocations.inc({ function: functionName, cold_start: String(cold) });
       cold = false;
-      const started = performance.now();
-      try {
-        return await handler(event, context);
-      } finally {
-        const memoryGb =
-          Number(context.memoryLimitInMB ?? process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128) / 1024;
-        metrics.functionGbSeconds.inc(
-          { function: functionName },
-          (memoryGb * (performance.now() - started)) / 1000,
-        );
-        await push?.flush();
-      }
+      const timed = async () => {
+        const started = performance.now();
+        try {
+          return await handler(event, context);
+        } finally {
+          const memoryGb =
+            Number(context.memoryLimitInMB ?? process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128) / 1024;
+          metrics.functionGbSeconds.inc(
+            { function: functionName },
+            (memoryGb * (performance.now() - started)) / 1000,
+          );
+        }
+      };
+      return push ? pushBeforeReturn(push, timed)() : timed();
     };
   }
   return { metrics, registry, wrap };
