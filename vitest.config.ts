@@ -15,6 +15,7 @@ export default defineConfig({
       project('pushgateway', './pushgateway'),
       project('heroku-exporter', './exporters/heroku'),
       project('functions', './functions'),
+      project('monitoring', './monitoring'),
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

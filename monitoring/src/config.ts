@@ -1,0 +1,164 @@
+import { ConfigError } from '@brainbytes/telemetry';
+
+export const TEAMS = ['infrastructure', 'product', 'engineering', 'ai'] as const;
+export type Team = (typeof TEAMS)[number];
+
+/** Where Prometheus scrapes one component, and the basic-auth it needs (password from a file). */
+export interface ScrapeTarget {
+  scheme: 'http' | 'https';
+  address: string;
+  username?: string;
+  passwordFile?: string;
+}
+
+export interface MonitoringConfig {
+  environment: string;
+  cluster: string;
+  scrapeInterval: string;
+  evaluationInterval: string;
+  /** The spend rules integrate a month; once a minute is plenty. */
+  spendEvaluationInterval: string;
+  /** Passed to `prometheus --storage.tsdb.retention.time` by whatever starts it. */
+  retention: string;
+  targets: {
+    prometheus: ScrapeTarget;
+    pushgateway: ScrapeTarget;
+    herokuExporter: ScrapeTarget;
+    nodeExporter: ScrapeTarget;
+    alertmanager: ScrapeTarget;
+  };
+  remoteWrite?: { url: string; username: string; passwordFile: string };
+  monthlyBudgetDollars: number;
+  runbookBaseUrl: string;
+  alerting: {
+    from: string;
+    smarthost: string;
+    smtpUsername?: string;
+    smtpPasswordFile?: string;
+    smtpRequireTls: boolean;
+    teamEmails: Record<Team, string>;
+    escalationEmail: string;
+    budgetEmail: string;
+    slackWebhookUrlFile?: string;
+    slackChannels: Record<Team, string>;
+    /** A dead man's switch (Healthchecks.io, Dead Man's Snitch …) that expects the Watchdog every minute. */
+    watchdogUrl?: string;
+    grafanaUrl: string;
+  };
+}
+
+type Env = Record<string, string | undefined>;
+
+const DURATION = /^\d+(ms|s|m|h|d|w|y)$/;
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+$/;
+
+function duration(name: string, value: string): string {
+  if (!DURATION.test(value))
+    throw new ConfigError(`${name}="${value}" must be a Prometheus duration like 15s or 15d`);
+  return value;
+}
+
+function email(name: string, value: string): string {
+  for (const address of value.split(',')) {
+    if (!EMAIL.test(address.trim()))
+      throw new ConfigError(`${name}="${value}" must be an email address (or a comma-separated list)`);
+  }
+  return value;
+}
+
+/** `localhost:9091` or `https://brainbytes-gateway.herokuapp.com`: the scheme decides TLS. */
+function target(env: Env, prefix: string, fallback: string): ScrapeTarget {
+  const name = `${prefix}_TARGET`;
+  const text = env[name]?.trim() || fallback;
+  const match = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+(?::\d{1,5})?)\/?$/.exec(text);
+  if (!match) throw new ConfigError(`${name}="${text}" must be host:port or an http(s) URL without a path`);
+  const username = env[`${prefix}_SCRAPE_USER`]?.trim() || undefined;
+  const passwordFile = env[`${prefix}_SCRAPE_PASSWORD_FILE`]?.trim() || undefined;
+  if (Boolean(username) !== Boolean(passwordFile))
+    throw new ConfigError(`${prefix}_SCRAPE_USER and ${prefix}_SCRAPE_PASSWORD_FILE must be set together`);
+  return {
+    scheme: match[1] === 'https' ? 'https' : 'http',
+    address: match[2] as string,
+    ...(username && passwordFile ? { username, passwordFile } : {}),
+  };
+}
+
+function remoteWrite(env: Env): MonitoringConfig['remoteWrite'] {
+  const names = [
+    'GRAFANA_CLOUD_PROMETHEUS_URL',
+    'GRAFANA_CLOUD_PROMETHEUS_USER',
+    'GRAFANA_CLOUD_TOKEN_FILE',
+  ] as const;
+  const [url, username, passwordFile] = names.map((n) => env[n]?.trim() || '');
+  const set = [url, username, passwordFile].filter(Boolean).length;
+  if (set === 0) return undefined;
+  if (set < 3) throw new ConfigError(`remote_write to Grafana Cloud needs all of ${names.join(', ')}`);
+  if (!/^https?:\/\//.test(url as string))
+    throw new ConfigError(`GRAFANA_CLOUD_PROMETHEUS_URL="${url}" must be an http(s) URL`);
+  return { url: url as string, username: username as string, passwordFile: passwordFile as string };
+}
+
+export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
+  const get = (name: string, fallback: string) => env[name]?.trim() || fallback;
+  const budgetText = get('BRAINBYTES_MONTHLY_BUDGET_DOLLARS', '100');
+  const monthlyBudgetDollars = Number(budgetText);
+  if (!Number.isFinite(monthlyBudgetDollars) || monthlyBudgetDollars <= 0)
+    throw new ConfigError(
+      `BRAINBYTES_MONTHLY_BUDGET_DOLLARS="${budgetText}" must be a positive number of US dollars`,
+    );
+  const teamEmails = Object.fromEntries(
+    TEAMS.map((team) => {
+      const name = `ALERT_EMAIL_${team.toUpperCase()}`;
+      return [team, email(name, get(name, `${team}@brainbytes.ph`))];
+    }),
+  ) as Record<Team, string>;
+  const slackChannels = Object.fromEntries(
+    TEAMS.map((team) => [team, get(`SLACK_CHANNEL_${team.toUpperCase()}`, `#brainbytes-${team}`)]),
+  ) as Record<Team, string>;
+  const rw = remoteWrite(env);
+  return {
+    environment: get('MONITORING_ENVIRONMENT', 'development'),
+    cluster: get('MONITORING_CLUSTER', 'local'),
+    scrapeInterval: duration('PROMETHEUS_SCRAPE_INTERVAL', get('PROMETHEUS_SCRAPE_INTERVAL', '15s')),
+    evaluationInterval: duration(
+      'PROMETHEUS_EVALUATION_INTERVAL',
+      get('PROMETHEUS_EVALUATION_INTERVAL', '15s'),
+    ),
+    spendEvaluationInterval: duration(
+      'PROMETHEUS_SPEND_EVALUATION_INTERVAL',
+      get('PROMETHEUS_SPEND_EVALUATION_INTERVAL', '1m'),
+    ),
+    retention: duration('PROMETHEUS_RETENTION', get('PROMETHEUS_RETENTION', '15d')),
+    targets: {
+      prometheus: target(env, 'PROMETHEUS', 'localhost:9090'),
+      pushgateway: target(env, 'PUSHGATEWAY', 'localhost:9091'),
+      herokuExporter: target(env, 'HEROKU_EXPORTER', 'localhost:9595'),
+      nodeExporter: target(env, 'NODE_EXPORTER', 'localhost:9100'),
+      alertmanager: target(env, 'ALERTMANAGER', 'localhost:9093'),
+    },
+    ...(rw ? { remoteWrite: rw } : {}),
+    monthlyBudgetDollars,
+    runbookBaseUrl: get(
+      'RUNBOOK_BASE_URL',
+      'https://github.com/brainbytes/brainbytes/blob/main/monitoring/README.md',
+    ).replace(/\/$/, ''),
+    alerting: {
+      from: email('ALERT_EMAIL_FROM', get('ALERT_EMAIL_FROM', 'alerts@brainbytes.ph')),
+      smarthost: get('SMTP_SMARTHOST', 'localhost:25'),
+      ...(env.SMTP_AUTH_USERNAME?.trim() ? { smtpUsername: env.SMTP_AUTH_USERNAME.trim() } : {}),
+      ...(env.SMTP_AUTH_PASSWORD_FILE?.trim()
+        ? { smtpPasswordFile: env.SMTP_AUTH_PASSWORD_FILE.trim() }
+        : {}),
+      smtpRequireTls: get('SMTP_REQUIRE_TLS', 'false') === 'true',
+      teamEmails,
+      escalationEmail: email('ALERT_EMAIL_ESCALATION', get('ALERT_EMAIL_ESCALATION', 'lead@brainbytes.ph')),
+      budgetEmail: email('ALERT_EMAIL_BUDGET', get('ALERT_EMAIL_BUDGET', 'owner@brainbytes.ph')),
+      ...(env.SLACK_WEBHOOK_URL_FILE?.trim()
+        ? { slackWebhookUrlFile: env.SLACK_WEBHOOK_URL_FILE.trim() }
+        : {}),
+      slackChannels,
+      ...(env.WATCHDOG_URL?.trim() ? { watchdogUrl: env.WATCHDOG_URL.trim() } : {}),
+      grafanaUrl: get('GRAFANA_URL', 'http://localhost:3003').replace(/\/$/, ''),
+    },
+  };
+}

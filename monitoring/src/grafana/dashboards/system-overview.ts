@@ -1,0 +1,125 @@
+import { dashboard, ENV } from '../panel';
+
+export const systemOverview = dashboard({
+  uid: 'bb-system-overview',
+  title: 'BrainBytes — System Overview',
+  description: 'Is BrainBytes up, used and within budget? Start here.',
+  tags: ['overview'],
+  rows: [
+    {
+      title: 'Right now',
+      panels: [
+        {
+          title: 'Targets up',
+          type: 'stat',
+          unit: 'percentunit',
+          queries: [{ expr: 'sum(up) / count(up)' }],
+          thresholds: [
+            [0, 'red'],
+            [0.99, 'green'],
+          ],
+          min: 0,
+          max: 1,
+        },
+        {
+          title: 'API requests',
+          type: 'stat',
+          unit: 'reqps',
+          queries: [{ expr: `sum(job_route:brainbytes_http_requests:rate5m{job="brainbytes-api",${ENV}})` }],
+        },
+        {
+          title: 'API 5xx ratio',
+          type: 'stat',
+          unit: 'percentunit',
+          queries: [{ expr: `max(environment:brainbytes_api_errors:ratio_rate5m{${ENV}})` }],
+          thresholds: [
+            [0.005, 'orange'],
+            [0.05, 'red'],
+          ],
+        },
+        {
+          title: 'Questions',
+          type: 'stat',
+          unit: 'reqps',
+          queries: [{ expr: `sum(rate(brainbytes_questions_total{${ENV}}[$__rate_interval]))` }],
+        },
+        {
+          title: 'Active students (1 day)',
+          type: 'stat',
+          unit: 'short',
+          queries: [{ expr: `sum(brainbytes_active_students{window="1d",${ENV}})` }],
+        },
+        {
+          title: 'Budget used this month',
+          type: 'gauge',
+          unit: 'percentunit',
+          queries: [{ expr: 'brainbytes:spend_budget:ratio' }],
+          min: 0,
+          max: 1.2,
+          thresholds: [
+            [0.5, 'yellow'],
+            [0.8, 'orange'],
+            [1, 'red'],
+          ],
+        },
+      ],
+    },
+    {
+      title: 'Traffic',
+      panels: [
+        {
+          title: 'Requests by service',
+          type: 'timeseries',
+          unit: 'reqps',
+          queries: [
+            { expr: `sum by (job) (job_route:brainbytes_http_requests:rate5m{${ENV}})`, legend: '{{job}}' },
+          ],
+          stack: true,
+        },
+        {
+          title: 'Questions by subject',
+          type: 'timeseries',
+          unit: 'reqps',
+          queries: [
+            {
+              expr: `sum by (subject) (rate(brainbytes_questions_total{${ENV}}[$__rate_interval]))`,
+              legend: '{{subject}}',
+            },
+          ],
+          stack: true,
+        },
+      ],
+    },
+    {
+      title: 'Platform',
+      panels: [
+        {
+          title: 'Firing alerts',
+          type: 'table',
+          unit: 'short',
+          queries: [
+            { expr: 'sort_desc(count by (alertname, severity, team) (ALERTS{alertstate="firing"}))' },
+          ],
+          width: 8,
+        },
+        {
+          title: 'Heroku dynos by state',
+          type: 'timeseries',
+          unit: 'short',
+          queries: [{ expr: 'sum by (app, state) (heroku_dynos)', legend: '{{app}} {{state}}' }],
+          width: 8,
+        },
+        {
+          title: 'Pushgateway groups and series',
+          type: 'timeseries',
+          unit: 'short',
+          queries: [
+            { expr: 'sum(pushgateway_groups)', legend: 'groups' },
+            { expr: 'sum(pushgateway_series)', legend: 'series' },
+          ],
+          width: 8,
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,65 @@
+import type { MonitoringConfig, ScrapeTarget } from '../config';
+
+/** The job names Prometheus gives its own targets; alerts and dashboards use them. */
+export const SCRAPE_JOBS = {
+  prometheus: 'prometheus',
+  pushgateway: 'pushgateway',
+  herokuExporter: 'heroku-exporter',
+  nodeExporter: 'node',
+  alertmanager: 'alertmanager',
+} as const;
+
+function connection(target: ScrapeTarget) {
+  return {
+    scheme: target.scheme,
+    ...(target.username && target.passwordFile
+      ? { basic_auth: { username: target.username, password_file: target.passwordFile } }
+      : {}),
+  };
+}
+
+function scrapeJob(job: string, target: ScrapeTarget, extra: Record<string, unknown> = {}) {
+  return { job_name: job, ...extra, ...connection(target), static_configs: [{ targets: [target.address] }] };
+}
+
+/** prometheus.yml. Credentials are only ever file paths; the files are written at deploy time. */
+export function prometheusConfig(config: MonitoringConfig) {
+  const { targets } = config;
+  return {
+    global: {
+      scrape_interval: config.scrapeInterval,
+      evaluation_interval: config.evaluationInterval,
+      external_labels: { environment: config.environment, cluster: config.cluster },
+    },
+    rule_files: ['rules/*.yml'],
+    alerting: {
+      alertmanagers: [
+        {
+          ...connection(targets.alertmanager),
+          static_configs: [{ targets: [targets.alertmanager.address] }],
+        },
+      ],
+    },
+    scrape_configs: [
+      scrapeJob(SCRAPE_JOBS.prometheus, targets.prometheus),
+      // Pushed series keep their own job, environment and platform labels.
+      scrapeJob(SCRAPE_JOBS.pushgateway, targets.pushgateway, { honor_labels: true }),
+      scrapeJob(SCRAPE_JOBS.herokuExporter, targets.herokuExporter),
+      scrapeJob(SCRAPE_JOBS.nodeExporter, targets.nodeExporter),
+      scrapeJob(SCRAPE_JOBS.alertmanager, targets.alertmanager),
+    ],
+    ...(config.remoteWrite
+      ? {
+          remote_write: [
+            {
+              url: config.remoteWrite.url,
+              basic_auth: {
+                username: config.remoteWrite.username,
+                password_file: config.remoteWrite.passwordFile,
+              },
+            },
+          ],
+        }
+      : {}),
+  };
+}

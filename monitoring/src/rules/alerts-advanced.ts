@@ -1,0 +1,125 @@
+import { manilaHourIs } from './recording';
+import type { AlertRule } from './types';
+
+interface Slo {
+  alert: string;
+  /** Recorded as `<ratioPrefix><window>`, e.g. environment:brainbytes_api_errors:ratio_rate1h. */
+  ratioPrefix: string;
+  objective: number;
+  team: AlertRule['team'];
+  service: string;
+  what: string;
+}
+
+export const SLOS: Slo[] = [
+  {
+    alert: 'ApiErrorBudgetBurn',
+    ratioPrefix: 'environment:brainbytes_api_errors:ratio_rate',
+    objective: 0.995,
+    team: 'engineering',
+    service: 'api',
+    what: 'API availability (99.5% of requests without a 5xx)',
+  },
+  {
+    alert: 'ApiLatencyBudgetBurn',
+    ratioPrefix: 'environment:brainbytes_api_slow_requests:ratio_rate',
+    objective: 0.99,
+    team: 'engineering',
+    service: 'api',
+    what: 'API latency (99% of requests within 1 s)',
+  },
+  {
+    alert: 'AiLatencyBudgetBurn',
+    ratioPrefix: 'environment:brainbytes_ai_slow_answers:ratio_rate',
+    objective: 0.95,
+    team: 'ai',
+    service: 'ai',
+    what: 'AI answer latency (95% of answers within 10.24 s)',
+  },
+];
+
+/**
+ * The SRE workbook's multi-window, multi-burn-rate alerts: page when 2% of a 30-day error budget
+ * burns in an hour or 5% in six; ticket when 10% burns in a day or three days.
+ */
+function burnRateAlerts(slo: Slo): AlertRule[] {
+  const budget = Number((1 - slo.objective).toFixed(6));
+  const pair = (factor: number, long: string, short: string) =>
+    `(${slo.ratioPrefix}${long} > (${factor} * ${budget}) and ${slo.ratioPrefix}${short} > (${factor} * ${budget}))`;
+  const common = { team: slo.team, service: slo.service };
+  return [
+    {
+      alert: slo.alert,
+      expr: `${pair(14.4, '1h', '5m')}\nor\n${pair(6, '6h', '30m')}`,
+      for: '2m',
+      severity: 'critical',
+      ...common,
+      summary: `The ${slo.service.toUpperCase()} burns its error budget fast.`,
+      description: `${slo.what} in {{ $labels.environment }}: {{ $value | humanizePercentage }} of requests miss the objective; at this rate the 30-day budget is gone in days.`,
+    },
+    {
+      alert: slo.alert,
+      expr: `${pair(3, '1d', '2h')}\nor\n${pair(1, '3d', '6h')}`,
+      for: '15m',
+      severity: 'warning',
+      ...common,
+      summary: `The ${slo.service.toUpperCase()} burns its error budget steadily.`,
+      description: `${slo.what} in {{ $labels.environment }}: {{ $value | humanizePercentage }} of requests miss the objective, faster than the budget allows.`,
+    },
+  ];
+}
+
+/** 8 KiB per answer response: the ask round trip is meant to cost ≈ 4 KB plus the answer's text. */
+export const ANSWER_BYTES_BUDGET = 8192;
+
+/** Weekday after-school study hours in Manila, 15:00–22:00 (UTC+8). */
+const MANILA_PEAK = Array.from({ length: 7 }, (_, i) => `(${manilaHourIs(15 + i)})`).join(' or ');
+
+export const advancedAlerts: AlertRule[] = [
+  ...SLOS.flatMap(burnRateAlerts),
+  {
+    alert: 'SlowLcpOn3g',
+    expr: 'connection_metric:brainbytes_web_vitals_seconds:p75_1h{connection="3g",metric="LCP"} > 4',
+    for: '30m',
+    severity: 'warning',
+    team: 'product',
+    service: 'web',
+    summary: 'Students on 3G wait too long for the page.',
+    description:
+      'p75 Largest Contentful Paint on 3G in {{ $labels.environment }} is {{ $value | humanizeDuration }} (poor above 4s).',
+  },
+  {
+    alert: 'DataPerAnswerOverBudget',
+    expr: `client_type:brainbytes_answer_response_bytes:avg_rate1h > ${ANSWER_BYTES_BUDGET}`,
+    for: '30m',
+    severity: 'warning',
+    team: 'product',
+    service: 'api',
+    summary: 'Answers cost students more data than budgeted.',
+    description: `An answer costs {{ $labels.client_type }} students {{ $value | humanize1024 }}B on average in {{ $labels.environment }} (budget ${ANSWER_BYTES_BUDGET / 1024} KiB): prepaid data runs out sooner.`,
+  },
+  {
+    alert: 'ConnectionDropRateHigh',
+    expr: 'environment:brainbytes_http_requests_aborted:ratio_rate15m > 0.05',
+    for: '15m',
+    severity: 'warning',
+    team: 'product',
+    service: 'api',
+    summary: 'Many students lose their connection mid-request.',
+    description:
+      '{{ $value | humanizePercentage }} of requests in {{ $labels.environment }} were abandoned before the answer arrived (threshold 5%).',
+  },
+  {
+    alert: 'TrafficMissingInManilaPeakHours',
+    expr: `sum by (environment) (rate(brainbytes_questions_total{environment="production"}[30m])) == 0
+and on () (${MANILA_PEAK})
+and on () (day_of_week() >= 1 and day_of_week() <= 5)`,
+    for: '15m',
+    severity: 'warning',
+    team: 'product',
+    service: 'api',
+    summary: 'No questions during Manila study hours.',
+    description:
+      'Production has had no questions for 30 minutes on a weekday between 15:00 and 22:00 Manila time, when students study: check the web app, DNS and the API.',
+  },
+];

@@ -1,0 +1,145 @@
+import type { AlertRule } from './types';
+
+/** Symptoms of one component at a time: targets, API, AI, database, Heroku, host. */
+export const basicAlerts: AlertRule[] = [
+  {
+    alert: 'TargetDown',
+    expr: 'up == 0',
+    for: '2m',
+    severity: 'critical',
+    team: 'infrastructure',
+    service: '{{ $labels.job }}',
+    summary: 'Prometheus cannot scrape a target.',
+    description:
+      '{{ $labels.job }} at {{ $labels.instance }} has not answered a scrape for 2 minutes: its metrics are missing and alerts that read them stay silent.',
+  },
+  {
+    alert: 'ApiHighErrorRatio',
+    expr: `job_route:brainbytes_http_errors:ratio_rate5m{job="brainbytes-api"} > 0.05
+and on (environment, job, route)
+job_route:brainbytes_http_requests:rate5m > 0.01`,
+    for: '5m',
+    severity: 'critical',
+    team: 'engineering',
+    service: 'api',
+    summary: 'The API answers too many requests with 5xx.',
+    description:
+      '{{ $value | humanizePercentage }} of {{ $labels.route }} requests in {{ $labels.environment }} failed with 5xx over the last 5 minutes (threshold 5%).',
+  },
+  {
+    alert: 'ApiHighLatency',
+    expr: 'job_route:brainbytes_http_request_duration_seconds:p95_5m{job="brainbytes-api"} > 2',
+    for: '10m',
+    severity: 'warning',
+    team: 'engineering',
+    service: 'api',
+    summary: 'API p95 latency is above 2 seconds.',
+    description:
+      'p95 latency of {{ $labels.route }} in {{ $labels.environment }} is {{ $value | humanizeDuration }} (threshold 2s); on 3G that is a question that feels broken.',
+  },
+  ...(
+    [
+      ['AiProviderErrors', 'error', 0.1, 'critical', '5m', 'fails'],
+      ['AiProviderTimeouts', 'timeout', 0.05, 'warning', '10m', 'times out on'],
+      ['AiProviderRateLimited', 'rate_limited', 0.05, 'warning', '10m', 'rate-limits'],
+    ] as const
+  ).map(
+    ([alert, outcome, threshold, severity, duration, verb]): AlertRule => ({
+      alert,
+      expr: `provider_outcome:brainbytes_ai_requests:ratio_rate5m{outcome="${outcome}",provider!="offline"} > ${threshold}`,
+      for: duration,
+      severity,
+      team: 'ai',
+      service: 'ai',
+      summary: `The AI provider ${verb} too many answers.`,
+      description: `{{ $labels.provider }} ${verb} {{ $value | humanizePercentage }} of answers in {{ $labels.environment }} (threshold ${threshold * 100}%); students get the offline tutor instead.`,
+    }),
+  ),
+  {
+    alert: 'OfflineTutorInProduction',
+    expr: 'sum by (environment) (rate(brainbytes_ai_requests_total{environment="production",provider="offline",outcome="success"}[10m])) > 0',
+    for: '5m',
+    severity: 'warning',
+    team: 'ai',
+    service: 'ai',
+    summary: 'Production answers come from the offline tutor.',
+    description:
+      'The AI tutor in production answers {{ printf "%.2f" $value }} questions/s from the offline curriculum: it has no OPENAI_API_KEY (or OPENAI_API_KEY_PARAMETER).',
+  },
+  {
+    alert: 'DbConnectionsNearPoolSize',
+    expr: `max by (environment, job) (brainbytes_db_connections_active)
+/
+max by (environment, job) (brainbytes_db_connections_max) > 0.8`,
+    for: '5m',
+    severity: 'warning',
+    team: 'engineering',
+    service: 'api',
+    summary: 'The database pool is nearly exhausted.',
+    description:
+      '{{ $labels.job }} in {{ $labels.environment }} uses {{ $value | humanizePercentage }} of its database pool; requests will start to queue.',
+  },
+  {
+    alert: 'HerokuDynoCrashed',
+    expr: 'sum by (app, process_type) (increase(heroku_dyno_crashes_total[5m])) > 0',
+    severity: 'critical',
+    team: 'infrastructure',
+    service: 'heroku',
+    summary: 'A Heroku dyno crashed.',
+    description:
+      'A {{ $labels.process_type }} dyno of {{ $labels.app }} crashed ({{ $value | humanize }} in 5 minutes); Heroku restarts it with backoff.',
+  },
+  ...(
+    [
+      ['HerokuDynoMemoryQuotaExceeded', 'R14', 'warning', 'is over its memory quota and swapping'],
+      [
+        'HerokuDynoMemoryQuotaVastlyExceeded',
+        'R15',
+        'critical',
+        'was killed for using far more than its memory quota',
+      ],
+    ] as const
+  ).map(
+    ([alert, code, severity, what]): AlertRule => ({
+      alert,
+      expr: `sum by (app, process_type) (increase(heroku_dyno_errors_total{code="${code}"}[15m])) > 0`,
+      severity,
+      team: 'infrastructure',
+      service: 'heroku',
+      summary: `A Heroku dyno reported ${code}.`,
+      description: `A {{ $labels.process_type }} dyno of {{ $labels.app }} ${what} (${code}, {{ $value | humanize }} in 15 minutes).`,
+    }),
+  ),
+  {
+    alert: 'HerokuRequestTimeouts',
+    expr: 'sum by (app) (increase(heroku_router_errors_total{code="H12"}[10m])) > 0',
+    severity: 'warning',
+    team: 'infrastructure',
+    service: 'heroku',
+    summary: 'The Heroku router timed out requests (H12).',
+    description:
+      '{{ $labels.app }} let {{ $value | humanize }} requests run past the router’s 30 s limit in 10 minutes (H12): students saw an error page.',
+  },
+  {
+    alert: 'HostMemoryPressure',
+    expr: 'node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.1',
+    for: '10m',
+    severity: 'warning',
+    team: 'infrastructure',
+    service: 'host',
+    summary: 'The host is running out of memory.',
+    description: '{{ $labels.instance }} has {{ $value | humanizePercentage }} of its memory available.',
+  },
+  {
+    alert: 'HostDiskPressure',
+    expr: `node_filesystem_avail_bytes{fstype!~"tmpfs|overlay|squashfs"} / node_filesystem_size_bytes < 0.1
+and node_filesystem_readonly == 0`,
+    for: '10m',
+    severity: 'warning',
+    team: 'infrastructure',
+    service: 'host',
+    summary: 'A disk is nearly full.',
+    description:
+      '{{ $labels.mountpoint }} on {{ $labels.instance }} has {{ $value | humanizePercentage }} free; Prometheus and the gateway stop writing when it is full.',
+  },
+];

@@ -1,0 +1,62 @@
+import type { AlertRule } from './types';
+
+/** Labels that send an alert to the budget owner's email at any hour. */
+export const BUDGET_LABELS = { category: 'budget' } as const;
+
+/** Prometheus templates run `query`, so the email can carry the breakdown the alert fired on. */
+export const BUDGET_ANNOTATIONS = {
+  breakdown:
+    '{{ range query "sort_desc(provider:brainbytes_spend_dollars:month_to_date)" }}{{ .Labels.provider }}: ${{ printf "%.2f" .Value }}; {{ end }}',
+  forecast:
+    '{{ with query "brainbytes:spend_dollars:forecast_month_end" }}${{ printf "%.2f" (. | first | value) }}{{ end }}',
+  budget:
+    '{{ with query "brainbytes:budget_dollars:monthly" }}${{ printf "%.2f" (. | first | value) }}{{ end }}',
+};
+
+const threshold = (percent: number, severity: AlertRule['severity'], alert: string): AlertRule => ({
+  alert,
+  expr: `brainbytes:spend_budget:ratio >= ${percent / 100}`,
+  severity,
+  team: 'product',
+  service: 'budget',
+  labels: BUDGET_LABELS,
+  annotations: BUDGET_ANNOTATIONS,
+  summary:
+    percent >= 100
+      ? 'This month’s cloud spend is over budget.'
+      : `This month’s cloud spend passed ${percent}% of the budget.`,
+  description: `Spend so far this month is {{ $value | humanizePercentage }} of the monthly budget (BRAINBYTES_MONTHLY_BUDGET_DOLLARS).`,
+});
+
+export const budgetAlerts: AlertRule[] = [
+  threshold(50, 'info', 'MonthlyBudgetHalfSpent'),
+  threshold(80, 'warning', 'MonthlyBudgetMostlySpent'),
+  threshold(100, 'critical', 'MonthlyBudgetExceeded'),
+  {
+    alert: 'MonthlySpendForecastOverBudget',
+    expr: 'brainbytes:spend_dollars:forecast_month_end > brainbytes:budget_dollars:monthly',
+    for: '1h',
+    severity: 'warning',
+    team: 'product',
+    service: 'budget',
+    labels: BUDGET_LABELS,
+    annotations: BUDGET_ANNOTATIONS,
+    summary: 'This month’s spend is on course to exceed the budget.',
+    description:
+      'At the last day’s spend rate the month ends at ${{ printf "%.2f" $value }}, over the monthly budget.',
+  },
+  {
+    alert: 'AiCostPerQuestionDoubled',
+    expr: `brainbytes:ai_cost_per_question_dollars:rate1h > 2 * brainbytes:ai_cost_per_question_dollars:avg7d
+and brainbytes:ai_cost_per_question_dollars:avg7d > 0`,
+    for: '1h',
+    severity: 'warning',
+    team: 'ai',
+    service: 'ai',
+    labels: BUDGET_LABELS,
+    annotations: BUDGET_ANNOTATIONS,
+    summary: 'An answer costs twice what it did this week.',
+    description:
+      'AI cost per question is ${{ printf "%.4f" $value }} over the last hour, more than double the 7-day average: a pricier model, longer prompts or retries.',
+  },
+];

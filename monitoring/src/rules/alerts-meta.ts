@@ -1,0 +1,72 @@
+import type { AlertRule } from './types';
+
+/** Jobs that push on a schedule, and how long a silence means they stopped (3 missed runs). */
+export const SCHEDULED_PUSHERS = { 'brainbytes-jobs': 15 } as const;
+
+/** Alerts about the monitoring itself: if these fire, the others may not. */
+export const metaAlerts: AlertRule[] = [
+  {
+    alert: 'Watchdog',
+    expr: 'vector(1)',
+    severity: 'none',
+    team: 'infrastructure',
+    service: 'monitoring',
+    summary: 'Always firing: proves the alerting pipeline works end to end.',
+    description:
+      'This alert always fires. The dead man’s switch (WATCHDOG_URL) pages when it stops arriving: then Prometheus or Alertmanager is down.',
+  },
+  ...Object.entries(SCHEDULED_PUSHERS).map(
+    ([job, minutes]): AlertRule => ({
+      alert: 'JobNotPushing',
+      expr: `time() - max by (job, environment, platform) (push_time_seconds{job="${job}"}) > ${minutes * 60}`,
+      for: '5m',
+      severity: 'warning',
+      team: 'engineering',
+      service: 'jobs',
+      summary: 'A scheduled job has stopped pushing metrics.',
+      description: `{{ $labels.job }} ({{ $labels.environment }}, {{ $labels.platform }}) last pushed {{ $value | humanizeDuration }} ago; it should push every 5 minutes. Business and spend numbers are going stale.`,
+    }),
+  ),
+  {
+    alert: 'ScrapesFailingIntermittently',
+    expr: 'avg_over_time(up[15m]) < 0.9 and avg_over_time(up[15m]) > 0',
+    for: '15m',
+    severity: 'warning',
+    team: 'infrastructure',
+    service: '{{ $labels.job }}',
+    summary: 'Scrapes of a target keep failing.',
+    description:
+      'Only {{ $value | humanizePercentage }} of scrapes of {{ $labels.job }} at {{ $labels.instance }} succeeded in 15 minutes: its graphs have gaps.',
+  },
+  {
+    alert: 'PrometheusRuleEvaluationFailures',
+    expr: 'sum by (rule_group) (increase(prometheus_rule_evaluation_failures_total[5m])) > 0',
+    severity: 'critical',
+    team: 'infrastructure',
+    service: 'prometheus',
+    summary: 'Prometheus fails to evaluate rules.',
+    description:
+      '{{ $value | humanize }} evaluations of {{ $labels.rule_group }} failed in 5 minutes: recorded series and alerts from it are missing.',
+  },
+  {
+    alert: 'AlertmanagerNotificationsFailing',
+    expr: 'sum by (integration) (rate(alertmanager_notifications_failed_total[5m])) > 0',
+    for: '5m',
+    severity: 'critical',
+    team: 'infrastructure',
+    service: 'alertmanager',
+    summary: 'Alertmanager cannot deliver notifications.',
+    description:
+      'Alertmanager fails to send to {{ $labels.integration }} ({{ printf "%.2f" $value }} failures/s): check the SMTP smarthost or the Slack webhook.',
+  },
+  {
+    alert: 'PrometheusNotConnectedToAlertmanager',
+    expr: 'max_over_time(prometheus_notifications_alertmanagers_discovered[5m]) < 1',
+    for: '5m',
+    severity: 'critical',
+    team: 'infrastructure',
+    service: 'prometheus',
+    summary: 'Prometheus has no Alertmanager to send alerts to.',
+    description: 'Prometheus discovered no Alertmanager for 5 minutes: every alert is going nowhere.',
+  },
+];

@@ -1,0 +1,33 @@
+import type { MonitoringConfig } from '../config';
+import { advancedAlerts } from './alerts-advanced';
+import { basicAlerts } from './alerts-basic';
+import { budgetAlerts } from './alerts-budget';
+import { metaAlerts } from './alerts-meta';
+import { recordingRules } from './recording';
+import { withRunbooks } from './runbook';
+import type { AlertRule, RenderedRule, RuleGroup } from './types';
+
+export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
+  return [
+    { name: 'brainbytes-basic.alerts', rules: basicAlerts },
+    { name: 'brainbytes-advanced.alerts', rules: advancedAlerts },
+    { name: 'brainbytes-budget.alerts', interval: config.spendEvaluationInterval, rules: budgetAlerts },
+    { name: 'brainbytes-meta.alerts', rules: metaAlerts },
+  ];
+}
+
+/**
+ * One rule file per group, named after it (`brainbytes-http.rules.yml`), so a unit test can load
+ * just the groups it exercises.
+ */
+export function ruleFiles(config: MonitoringConfig): Map<string, { groups: RuleGroup<RenderedRule>[] }> {
+  const groups: RuleGroup<RenderedRule>[] = [
+    ...recordingRules(config),
+    ...withRunbooks(alertGroups(config), config.runbookBaseUrl),
+  ];
+  return new Map(groups.map((group) => [`${group.name}.yml`, { groups: [group] }]));
+}
+
+export function allAlerts(config: MonitoringConfig): AlertRule[] {
+  return alertGroups(config).flatMap((g) => g.rules);
+}

@@ -1,0 +1,271 @@
+import type { MonitoringConfig } from '../config';
+import type { RecordingRule, RuleGroup } from './types';
+
+/**
+ * Recording rules, named `level:metric:operations`. Every rule keeps `environment` (production and
+ * staging never mix) unless it is about the account's money, which is one bill.
+ */
+
+/** The SRE workbook's windows for multi-window, multi-burn-rate alerts. */
+export const SLO_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
+export type SloWindow = (typeof SLO_WINDOWS)[number];
+
+/** Route template of the ask endpoint: its responses are the answers students pay data for. */
+export const ANSWER_ROUTE = '/api/sessions/:id/questions';
+
+/** AWS Lambda list prices for arm64 in ap-southeast-1 (checked 2026-11): per GB-second and per request. */
+export const LAMBDA_PRICE = { gbSecondDollars: 0.0000133334, requestDollars: 0.0000002 } as const;
+
+/** Manila is UTC+8 all year (no daylight saving). */
+export const MANILA_UTC_OFFSET_HOURS = 8;
+
+const quantiles = [
+  ['p50', 0.5],
+  ['p95', 0.95],
+  ['p99', 0.99],
+] as const;
+
+function httpRules(): RecordingRule[] {
+  const by = 'environment, job, route';
+  return [
+    {
+      record: 'job_route:brainbytes_http_requests:rate5m',
+      expr: `sum by (${by}) (rate(brainbytes_http_requests_total[5m]))`,
+    },
+    {
+      record: 'job_route:brainbytes_http_errors:ratio_rate5m',
+      expr: `sum by (${by}) (rate(brainbytes_http_requests_total{status_code=~"5.."}[5m]))
+/
+sum by (${by}) (rate(brainbytes_http_requests_total[5m]))`,
+    },
+    ...quantiles.map(([name, q]) => ({
+      record: `job_route:brainbytes_http_request_duration_seconds:${name}_5m`,
+      expr: `histogram_quantile(${q}, sum by (${by}, le) (rate(brainbytes_http_request_duration_seconds_bucket[5m])))`,
+    })),
+    {
+      record: 'client_type:brainbytes_http_requests:share_rate5m',
+      expr: `sum by (environment, client_type) (rate(brainbytes_http_requests_total[5m]))
+/ ignoring (client_type) group_left
+sum by (environment) (rate(brainbytes_http_requests_total[5m]))`,
+    },
+    {
+      record: 'client_type:brainbytes_answer_response_bytes:avg_rate1h',
+      expr: `sum by (environment, client_type) (rate(brainbytes_http_response_size_bytes_sum{route="${ANSWER_ROUTE}"}[1h]))
+/
+sum by (environment, client_type) (rate(brainbytes_http_response_size_bytes_count{route="${ANSWER_ROUTE}"}[1h]))`,
+    },
+    {
+      record: 'environment:brainbytes_http_requests_aborted:ratio_rate15m',
+      expr: `sum by (environment) (rate(brainbytes_http_requests_aborted_total[15m]))
+/
+sum by (environment) (rate(brainbytes_http_requests_total[15m]))`,
+    },
+  ];
+}
+
+/** Error and slow-request ratios over every SLO window, for the burn-rate alerts. */
+function sloRules(): RecordingRule[] {
+  return SLO_WINDOWS.flatMap((w) => [
+    {
+      record: `environment:brainbytes_api_errors:ratio_rate${w}`,
+      expr: `sum by (environment) (rate(brainbytes_http_requests_total{job="brainbytes-api",status_code=~"5.."}[${w}]))
+/
+sum by (environment) (rate(brainbytes_http_requests_total{job="brainbytes-api"}[${w}]))`,
+    },
+    {
+      record: `environment:brainbytes_api_slow_requests:ratio_rate${w}`,
+      expr: `1 - (
+  sum by (environment) (rate(brainbytes_http_request_duration_seconds_bucket{job="brainbytes-api",le="1"}[${w}]))
+  /
+  sum by (environment) (rate(brainbytes_http_request_duration_seconds_count{job="brainbytes-api"}[${w}]))
+)`,
+    },
+    {
+      record: `environment:brainbytes_ai_slow_answers:ratio_rate${w}`,
+      expr: `1 - (
+  sum by (environment) (rate(brainbytes_ai_request_duration_seconds_bucket{le="10.24"}[${w}]))
+  /
+  sum by (environment) (rate(brainbytes_ai_request_duration_seconds_count[${w}]))
+)`,
+    },
+  ]);
+}
+
+function aiRules(): RecordingRule[] {
+  const by = 'environment, provider, model';
+  return [
+    ...quantiles.map(([name, q]) => ({
+      record: `provider_model:brainbytes_ai_request_duration_seconds:${name}_5m`,
+      expr: `histogram_quantile(${q}, sum by (${by}, le) (rate(brainbytes_ai_request_duration_seconds_bucket[5m])))`,
+    })),
+    {
+      record: 'provider_model:brainbytes_ai_time_to_first_token_seconds:p95_5m',
+      expr: `histogram_quantile(0.95, sum by (${by}, le) (rate(brainbytes_ai_time_to_first_token_seconds_bucket[5m])))`,
+    },
+    {
+      record: 'provider_model_type:brainbytes_ai_tokens_used:rate5m',
+      expr: `sum by (${by}, type) (rate(brainbytes_ai_tokens_used_total[5m]))`,
+    },
+    {
+      // Attempts against each provider by outcome; error, timeout and rate-limit alerts read this.
+      record: 'provider_outcome:brainbytes_ai_requests:ratio_rate5m',
+      expr: `sum by (environment, provider, outcome) (rate(brainbytes_ai_requests_total[5m]))
+/ ignoring (outcome) group_left
+sum by (environment, provider) (rate(brainbytes_ai_requests_total[5m]))`,
+    },
+    {
+      // Every question ends in exactly one success or fallback answer.
+      record: 'environment:brainbytes_ai_fallback_answers:ratio_rate5m',
+      expr: `sum by (environment) (rate(brainbytes_ai_requests_total{outcome="fallback"}[5m]))
+/
+sum by (environment) (rate(brainbytes_ai_requests_total{outcome=~"success|fallback"}[5m]))`,
+    },
+    {
+      record: 'provider_model:brainbytes_ai_cost_dollars:rate1h',
+      expr: `sum by (${by}) (rate(brainbytes_ai_cost_dollars_total[1h]))`,
+    },
+  ];
+}
+
+function webRules(): RecordingRule[] {
+  return [
+    {
+      record: 'connection_metric:brainbytes_web_vitals_seconds:p75_1h',
+      expr: 'histogram_quantile(0.75, sum by (environment, connection, metric, le) (rate(brainbytes_web_vitals_seconds_bucket[1h])))',
+    },
+    {
+      record: 'client_type:brainbytes_web_page_views:share_rate1h',
+      expr: `sum by (environment, client_type) (rate(brainbytes_web_page_views_total[1h]))
+/ ignoring (client_type) group_left
+sum by (environment) (rate(brainbytes_web_page_views_total[1h]))`,
+    },
+    {
+      record: 'connection:brainbytes_web_page_transfer_bytes:avg_rate1h',
+      expr: `sum by (environment, connection) (rate(brainbytes_web_page_transfer_bytes_sum[1h]))
+/
+sum by (environment, connection) (rate(brainbytes_web_page_transfer_bytes_count[1h]))`,
+    },
+  ];
+}
+
+/** A scalar expression true only in the given Manila hour (`hour()` is UTC). */
+export const manilaHourIs = (hour: number) => `hour() == ${(hour - MANILA_UTC_OFFSET_HOURS + 24) % 24}`;
+
+/** Questions per second, labelled with the Manila hour it was measured in: averaged over days it is usage by hour of day. */
+function usageByHourRules(): RecordingRule[] {
+  const branches = Array.from({ length: 24 }, (_, hour) => {
+    const label = String(hour).padStart(2, '0');
+    return `label_replace(sum by (environment) (rate(brainbytes_questions_total[5m])) and on () ${manilaHourIs(hour)}, "manila_hour", "${label}", "", "")`;
+  });
+  return [{ record: 'manila_hour:brainbytes_questions:rate5m', expr: branches.join('\nor\n') }];
+}
+
+const SPEND_RATE = 'provider:brainbytes_spend_dollars:rate1h';
+/** Seconds from now to the end of the UTC month (cloud bills close on UTC month ends). */
+export const SECONDS_LEFT_IN_MONTH =
+  'scalar((days_in_month() - day_of_month()) * 86400 + 86400 - time() % 86400)';
+
+const MONTH_START = 'brainbytes:month_start:timestamp_seconds';
+
+/**
+ * Month-to-date spend from a dollars-per-second series: the sum of its hourly samples (each the
+ * rate over the hour ending there) for the hours that belong to this month. Inside the subquery
+ * `time()` is the step's time, and `@ end()` reads the month's start as of the evaluation, so
+ * one range serves every month. Exact to the last whole hour while Prometheus holds the whole
+ * month (retention ≥ 31 d, or the hosted ruler); with less it counts only what is retained.
+ */
+function integralThisMonth(rateSelector: string): string {
+  return `sum by (provider) (sum_over_time((
+  ${rateSelector}
+  and on () (vector(time() - 3600) >= on () ${MONTH_START} @ end())
+)[31d:1h])) * 3600`;
+}
+
+function spendRules(config: MonitoringConfig): RecordingRule[] {
+  const provider = (name: string, expr: string) => `label_replace(${expr}, "provider", "${name}", "", "")`;
+  return [
+    {
+      record: MONTH_START,
+      expr: 'vector(time() - time() % 86400) - (day_of_month() - 1) * 86400',
+    },
+    {
+      // Dollars per second, by provider; the account's spend, every environment together.
+      record: SPEND_RATE,
+      expr: [
+        provider('ai', 'sum(rate(brainbytes_ai_cost_dollars_total[1h]))'),
+        provider(
+          'lambda',
+          `sum(rate(brainbytes_function_gb_seconds_total[1h])) * ${LAMBDA_PRICE.gbSecondDollars}
+  + (sum(rate(brainbytes_function_invocations_total{platform="lambda"}[1h])) * ${LAMBDA_PRICE.requestDollars} or vector(0))`,
+        ),
+        provider('heroku', 'sum(rate(heroku_cost_accrued_dollars_total[1h]))'),
+      ].join('\nor\n'),
+    },
+    {
+      record: 'provider:brainbytes_spend_dollars:rate1d',
+      expr: `avg_over_time(${SPEND_RATE}[1d])`,
+    },
+    {
+      // The sources that know the calendar win: the AI answers stored this month, Heroku's
+      // monthly accrual. Lambda has only its counter, so it is integrated here.
+      record: 'provider:brainbytes_spend_dollars:month_to_date',
+      expr: [
+        provider('ai', 'sum(brainbytes_ai_spend_month_to_date_dollars)'),
+        provider('heroku', 'sum(heroku_cost_accrued_dollars_total)'),
+        integralThisMonth(`${SPEND_RATE}{provider="lambda"}`),
+        // An AI spend estimate when the scheduled job does not report (local runs).
+        integralThisMonth(`${SPEND_RATE}{provider="ai"}`),
+      ].join('\nor\n'),
+    },
+    {
+      record: 'provider:brainbytes_spend_dollars:forecast_month_end',
+      expr: `provider:brainbytes_spend_dollars:month_to_date
++ on (provider)
+provider:brainbytes_spend_dollars:rate1d * ${SECONDS_LEFT_IN_MONTH}`,
+    },
+    {
+      record: 'brainbytes:spend_dollars:month_to_date',
+      expr: 'sum(provider:brainbytes_spend_dollars:month_to_date)',
+    },
+    {
+      record: 'brainbytes:spend_dollars:forecast_month_end',
+      expr: 'sum(provider:brainbytes_spend_dollars:forecast_month_end)',
+    },
+    {
+      // BRAINBYTES_MONTHLY_BUDGET_DOLLARS, rendered in: the budget as a series beside the spend.
+      record: 'brainbytes:budget_dollars:monthly',
+      expr: `vector(${config.monthlyBudgetDollars})`,
+    },
+    {
+      record: 'brainbytes:spend_budget:ratio',
+      expr: 'brainbytes:spend_dollars:month_to_date / brainbytes:budget_dollars:monthly',
+    },
+    {
+      record: 'brainbytes:cost_per_question_dollars:rate1d',
+      expr: 'sum(provider:brainbytes_spend_dollars:rate1d) / sum(rate(brainbytes_questions_total[1d]))',
+    },
+    {
+      record: 'brainbytes:ai_cost_per_question_dollars:rate1h',
+      expr: 'sum(rate(brainbytes_ai_cost_dollars_total[1h])) / sum(rate(brainbytes_questions_total[1h]))',
+    },
+    {
+      record: 'brainbytes:ai_cost_per_question_dollars:avg7d',
+      expr: 'avg_over_time(brainbytes:ai_cost_per_question_dollars:rate1h[7d])',
+    },
+    {
+      record: 'brainbytes:cost_per_active_student_dollars:month_to_date',
+      expr: 'brainbytes:spend_dollars:month_to_date / sum(brainbytes_active_students{window="30d"})',
+    },
+  ];
+}
+
+export function recordingRules(config: MonitoringConfig): RuleGroup<RecordingRule>[] {
+  return [
+    { name: 'brainbytes-http.rules', rules: httpRules() },
+    { name: 'brainbytes-slo.rules', rules: sloRules() },
+    { name: 'brainbytes-ai.rules', rules: aiRules() },
+    { name: 'brainbytes-web.rules', rules: [...webRules(), ...usageByHourRules()] },
+    // The month-long subqueries need not run every 15 s.
+    { name: 'brainbytes-spend.rules', interval: config.spendEvaluationInterval, rules: spendRules(config) },
+  ];
+}

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { LAMBDA_PRICE } from '../src/rules/recording';
+import { renderToTemp, requireBinary } from './helpers/render';
+
+const run = promisify(execFile);
+const promtool = requireBinary('promtool', 'prometheus');
+
+// A month of hourly samples (January 1970 has 744 hours): Lambda burns 1 GB-s and one request
+// per second; the AI job reports $12 so far; Heroku has accrued $7. Spend rules every hour.
+const { dir } = renderToTemp({
+  PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1h',
+  BRAINBYTES_MONTHLY_BUDGET_DOLLARS: '50',
+});
+const lambdaDollarsPerHour = 3600 * (LAMBDA_PRICE.gbSecondDollars + LAMBDA_PRICE.requestDollars);
+const PUSHED = 'job="brainbytes-api",environment="production",platform="lambda"';
+
+/** `count(expr > low < high)` is 1 only when the value lies in (low, high). */
+const within = (expr: string, value: number, tolerance = 0.01) => ({
+  expr: `count(${expr} > ${value * (1 - tolerance)} < ${value * (1 + tolerance)})`,
+  eval_time: '',
+  exp_samples: [{ labels: '{}', value: 1 }],
+});
+
+const at = (evalTime: string, check: ReturnType<typeof within>) => ({ ...check, eval_time: evalTime });
+
+it('spend rules: month to date per provider restarts with the month; forecast, budget ratio and cost per question', async () => {
+  const test = {
+    rule_files: [join(dir, 'prometheus/rules/brainbytes-spend.rules.yml')],
+    evaluation_interval: '1h',
+    tests: [
+      {
+        interval: '1h',
+        input_series: [
+          { series: `brainbytes_function_gb_seconds_total{${PUSHED},function="api"}`, values: '0+3600x760' },
+          {
+            series: `brainbytes_function_invocations_total{${PUSHED},function="api",cold_start="false"}`,
+            values: '0+3600x760',
+          },
+          {
+            series: 'brainbytes_ai_spend_month_to_date_dollars{job="brainbytes-jobs",provider="openai"}',
+            values: '12x760',
+          },
+          {
+            series: 'heroku_cost_accrued_dollars_total{job="heroku-exporter",app="brainbytes-api"}',
+            values: '7x760',
+          },
+          {
+            series: `brainbytes_questions_total{${PUSHED},subject="math",client_type="mobile"}`,
+            values: '0+360x760',
+          },
+          { series: 'brainbytes_active_students{job="brainbytes-jobs",window="30d"}', values: '20x760' },
+        ],
+        promql_expr_test: [
+          // Jan 31, 23:00: 743 whole hours of Lambda spend this month.
+          at(
+            '743h',
+            within(
+              'provider:brainbytes_spend_dollars:month_to_date{provider="lambda"}',
+              743 * lambdaDollarsPerHour,
+            ),
+          ),
+          at('743h', within('provider:brainbytes_spend_dollars:month_to_date{provider="ai"}', 12)),
+          at('743h', within('provider:brainbytes_spend_dollars:month_to_date{provider="heroku"}', 7)),
+          at('743h', within('brainbytes:spend_dollars:month_to_date', 19 + 743 * lambdaDollarsPerHour)),
+          // One hour left in January: the forecast adds an hour at the day's rate.
+          at(
+            '743h',
+            within(
+              'provider:brainbytes_spend_dollars:forecast_month_end{provider="lambda"}',
+              744 * lambdaDollarsPerHour,
+            ),
+          ),
+          at('743h', within('brainbytes:spend_budget:ratio', (19 + 743 * lambdaDollarsPerHour) / 50)),
+          at('743h', within('brainbytes:budget_dollars:monthly', 50)),
+          // Feb 1, 01:00: January is gone; only February's first hour counts.
+          at(
+            '745h',
+            within(
+              'provider:brainbytes_spend_dollars:month_to_date{provider="lambda"}',
+              lambdaDollarsPerHour,
+            ),
+          ),
+          // $/s over questions/s: 0.1 questions per second.
+          at(
+            '745h',
+            within('brainbytes:cost_per_question_dollars:rate1d', lambdaDollarsPerHour / 3600 / 0.1),
+          ),
+          at(
+            '745h',
+            within(
+              'brainbytes:cost_per_active_student_dollars:month_to_date',
+              (19 + lambdaDollarsPerHour) / 20,
+            ),
+          ),
+        ],
+      },
+    ],
+  };
+  const file = join(dir, 'spend-test.yml');
+  writeFileSync(file, stringify(test, { lineWidth: 0 }));
+  const result = await run(promtool, ['test', 'rules', file]).catch(
+    (e: { stdout: string; stderr: string }) => e,
+  );
+  expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+}, 120_000);
