@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { databases, useApi } from './api-harness';
 
-describe.each(databases)('API metrics on %s', (_name, open) => {
+describe.each(databases)('API metrics on %s', (name, open) => {
   const h = useApi(open);
 
   it('records HTTP, auth, learning and database metrics by route template and client type', async () => {
@@ -45,6 +45,8 @@ describe.each(databases)('API metrics on %s', (_name, open) => {
     expect(s.get('brainbytes_db_query_duration_seconds_count{operation="insert_questions"}')).toBeGreaterThan(
       0,
     );
+    // The pool's size beside its use: PGlite has one connection, the node-postgres pool ten.
+    expect(s.get('brainbytes_db_connections_max{}')).toBe(name === 'PGlite' ? 1 : 10);
   });
 
   it('counts a request the client abandoned before the answer came', async () => {

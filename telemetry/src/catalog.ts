@@ -52,6 +52,12 @@ export const CATALOG = {
     'gauge',
     'Database connections checked out of the pool.',
   ),
+  // Beside it: the pool size, so "near the pool size" needs no constant in the alert.
+  dbConnectionsMax: def(
+    'brainbytes_db_connections_max',
+    'gauge',
+    'Database connections the pool may open (its size).',
+  ),
   aiRequests: def(
     'brainbytes_ai_requests_total',
     'counter',

@@ -15,5 +15,7 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Connections checked out right now (brainbytes_db_connections_active). */
   activeConnections(): number;
+  /** The pool's size (brainbytes_db_connections_max): PGlite has one connection. */
+  readonly maxConnections: number;
   close(): Promise<void>;
 }

@@ -9,8 +9,9 @@ export function operationOf(sql: string): string {
   return table && verb !== 'create' ? `${verb}_${table}` : verb;
 }
 
-/** Times every query by operation and keeps brainbytes_db_connections_active current. */
+/** Times every query by operation, keeps brainbytes_db_connections_active current and reports the pool size. */
 export function instrumentDatabase(db: Database, metrics: AppMetrics): Database {
+  metrics.dbConnectionsMax.set(db.maxConnections);
   const timed = (target: Queryable): Queryable => ({
     async query(sql, params) {
       const started = performance.now();
@@ -34,6 +35,7 @@ export function instrumentDatabase(db: Database, metrics: AppMetrics): Database 
     exec: outer.exec,
     transaction: (work) => db.transaction((tx) => work(timed(tx))),
     activeConnections: () => db.activeConnections(),
+    maxConnections: db.maxConnections,
     close: () => db.close(),
   };
 }

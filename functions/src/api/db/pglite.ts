@@ -26,6 +26,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
         } as Queryable),
       ),
     activeConnections: () => active,
+    maxConnections: 1,
     close: () => db.close(),
   };
 }

@@ -41,6 +41,7 @@ export function openPostgres(
       }
     },
     activeConnections: () => active,
+    maxConnections: poolSize,
     close: () => pool.end(),
   };
 }
