@@ -1,0 +1,165 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CATALOG } from '@brainbytes/telemetry';
+import { describe, expect, it } from 'vitest';
+import { loadMonitoringConfig } from '../src/config';
+import { DASHBOARDS } from '../src/grafana/dashboards';
+import { DATASOURCE } from '../src/grafana/panel';
+import { renderAll } from '../src/render';
+import { allAlerts, ruleFiles } from '../src/rules';
+import { inspectPromql, withGrafanaVariables } from './helpers/promql';
+
+const config = loadMonitoringConfig({});
+const groups = [...ruleFiles(config).values()].flatMap((f) => f.groups);
+const recorded = new Set(groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))));
+const appMetricNames = new Set(
+  Object.values(CATALOG).flatMap((m) =>
+    m.kind === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],
+  ),
+);
+
+type Panel = {
+  id: number;
+  type: string;
+  title: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+} & {
+  targets?: { expr: string }[];
+  fieldConfig?: { defaults: { unit?: string } };
+  datasource?: { uid: string };
+};
+
+const dashboardQueries = Object.entries(DASHBOARDS).flatMap(([name, d]) =>
+  (d.panels as Panel[]).flatMap((p) =>
+    (p.targets ?? []).map((t) => ({ where: `${name} / ${p.title}`, expr: t.expr })),
+  ),
+);
+const ruleQueries = groups.flatMap((g) =>
+  g.rules.map((r) => ({ where: `${g.name} / ${'record' in r ? r.record : r.alert}`, expr: r.expr })),
+);
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('rendered files', () => {
+  it('are current: monitoring/rendered is exactly what the TypeScript renders with the defaults', () => {
+    const dir = new URL('../rendered', import.meta.url).pathname;
+    const expected = renderAll(config);
+    const onDisk = filesUnder(dir).map((f) => relative(dir, f));
+    expect(onDisk.sort(), 'run `npm run render -w monitoring` and commit').toEqual(
+      [...expected.keys()].sort(),
+    );
+    for (const [path, text] of expected)
+      expect(
+        readFileSync(join(dir, path), 'utf8'),
+        `${path} is stale: run npm run render -w monitoring`,
+      ).toBe(text);
+  });
+
+  it('hold no secret values: credentials are only ever file paths', () => {
+    const rendered = renderAll(
+      loadMonitoringConfig({
+        PUSHGATEWAY_SCRAPE_USER: 'prometheus',
+        PUSHGATEWAY_SCRAPE_PASSWORD_FILE: '/run/secrets/gateway-password',
+        GRAFANA_CLOUD_PROMETHEUS_URL: 'https://prometheus-prod-37.grafana.net/api/prom/push',
+        GRAFANA_CLOUD_PROMETHEUS_USER: '123456',
+        GRAFANA_CLOUD_TOKEN_FILE: '/run/secrets/grafana-token',
+        SMTP_AUTH_USERNAME: 'alerts',
+        SMTP_AUTH_PASSWORD_FILE: '/run/secrets/smtp-password',
+        SLACK_WEBHOOK_URL_FILE: '/run/secrets/slack-webhook',
+      }),
+    );
+    const prometheus = rendered.get('prometheus/prometheus.yml') ?? '';
+    expect(prometheus).toContain('password_file: /run/secrets/gateway-password');
+    expect(prometheus).toContain('url: https://prometheus-prod-37.grafana.net/api/prom/push');
+    const alertmanager = rendered.get('alertmanager/alertmanager.yml') ?? '';
+    expect(alertmanager).toContain('smtp_auth_password_file: /run/secrets/smtp-password');
+    expect(alertmanager).toContain('slack_api_url_file: /run/secrets/slack-webhook');
+    for (const text of rendered.values())
+      expect(text).not.toMatch(/^\s*(password|smtp_auth_password|api_url|slack_api_url):/m);
+  });
+
+  it('refuse half-set credentials with a message naming the variables', () => {
+    expect(() =>
+      loadMonitoringConfig({ GRAFANA_CLOUD_PROMETHEUS_URL: 'https://x.grafana.net/api/prom/push' }),
+    ).toThrow(/GRAFANA_CLOUD_PROMETHEUS_USER, GRAFANA_CLOUD_TOKEN_FILE/);
+    expect(() => loadMonitoringConfig({ PUSHGATEWAY_SCRAPE_USER: 'p' })).toThrow(
+      /PUSHGATEWAY_SCRAPE_PASSWORD_FILE/,
+    );
+    expect(() => loadMonitoringConfig({ BRAINBYTES_MONTHLY_BUDGET_DOLLARS: 'lots' })).toThrow(
+      /BRAINBYTES_MONTHLY_BUDGET_DOLLARS="lots" must be a positive number/,
+    );
+    expect(() => loadMonitoringConfig({ PROMETHEUS_SCRAPE_INTERVAL: '15 seconds' })).toThrow(
+      /PROMETHEUS_SCRAPE_INTERVAL/,
+    );
+    expect(() => loadMonitoringConfig({ ALERT_EMAIL_AI: 'not-an-address' })).toThrow(/ALERT_EMAIL_AI/);
+  });
+});
+
+describe('PromQL', () => {
+  it.each([...ruleQueries, ...dashboardQueries].map((q) => [q.where, q.expr] as const))(
+    '%s parses',
+    (_where, expr) => {
+      expect(inspectPromql(withGrafanaVariables(expr)).errors).toEqual([]);
+    },
+  );
+
+  it('finds a syntax error when there is one (the parser check can fail)', () => {
+    expect(inspectPromql('sum(rate(brainbytes_http_requests_total[5m])').errors).not.toEqual([]);
+  });
+
+  it('selects only app metrics of the catalog or recorded series', () => {
+    const unknown = [...ruleQueries, ...dashboardQueries].flatMap(({ where, expr }) =>
+      inspectPromql(withGrafanaVariables(expr))
+        .metrics.filter((m) => m.startsWith('brainbytes') && !appMetricNames.has(m) && !recorded.has(m))
+        .map((m) => `${where}: ${m}`),
+    );
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe('dashboards', () => {
+  const all = Object.values(DASHBOARDS);
+
+  it('are five, with unique uids and titles', () => {
+    expect(all).toHaveLength(5);
+    expect(new Set(all.map((d) => d.uid)).size).toBe(5);
+    expect(new Set(all.map((d) => d.title)).size).toBe(5);
+  });
+
+  it.each(Object.entries(DASHBOARDS))(
+    '%s: unique panel ids, units set, the provisioned datasource, no overlaps',
+    (_name, d) => {
+      const panels = d.panels as Panel[];
+      expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+      const cells = new Set<string>();
+      for (const p of panels) {
+        expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
+        for (let x = p.gridPos.x; x < p.gridPos.x + p.gridPos.w; x++)
+          for (let y = p.gridPos.y; y < p.gridPos.y + p.gridPos.h; y++) {
+            expect(cells.has(`${x},${y}`), `${p.title} overlaps at ${x},${y}`).toBe(false);
+            cells.add(`${x},${y}`);
+          }
+        if (p.type === 'row') continue;
+        expect(p.fieldConfig?.defaults.unit, `${p.title} has a unit`).toBeTruthy();
+        expect(p.datasource?.uid).toBe(DATASOURCE.uid);
+        expect(p.targets?.length, `${p.title} has a query`).toBeGreaterThan(0);
+      }
+      expect(new Set(panels.map((p) => p.title)).size, 'panel titles are unique').toBe(panels.length);
+    },
+  );
+});
+
+describe('README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  it.each([...new Set(allAlerts(config).map((a) => a.alert))])(
+    'explains %s under its own heading (the runbook link)',
+    (alert) => {
+      expect(readme).toMatch(new RegExp(`^#### ${alert}$`, 'm'));
+    },
+  );
+});
