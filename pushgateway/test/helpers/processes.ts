@@ -14,7 +14,7 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-function track(child: ChildProcess, url: string, port: number): RunningProcess {
+export function trackProcess(child: ChildProcess, url: string, port: number): RunningProcess {
   let output = '';
   child.stdout?.on('data', (d) => {
     output += d;
@@ -49,7 +49,7 @@ export async function startOfficialGateway(): Promise<RunningProcess> {
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const running = track(child, `http://127.0.0.1:${port}`, port);
+  const running = trackProcess(child, `http://127.0.0.1:${port}`, port);
   await waitForHttp(`${running.url}/-/ready`);
   return running;
 }
@@ -65,7 +65,7 @@ export async function startGatewayProcess(
     env: { ...process.env, PUSHGATEWAY_PORT: String(port), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const running = track(child, `http://127.0.0.1:${port}`, port);
+  const running = trackProcess(child, `http://127.0.0.1:${port}`, port);
   await waitForHttp(`${running.url}/-/healthy`).catch((error) => {
     throw new Error(`${error.message}\n${running.output()}`);
   });

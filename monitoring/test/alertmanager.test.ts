@@ -1,0 +1,353 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { BUSINESS_HOURS } from '../src/alertmanager/config';
+import { TEAMS } from '../src/config';
+import { allAlerts } from '../src/rules';
+import { renderToTemp, requireBinary } from './helpers/render';
+import { eventually, httpSink, type RunningProcess, smtpSink, startAlertmanager } from './helpers/services';
+
+const run = promisify(execFile);
+const amtool = requireBinary('amtool', 'prometheus-alertmanager');
+const rendered = renderToTemp();
+const configFile = join(rendered.dir, 'alertmanager/alertmanager.yml');
+
+async function routesFor(labels: Record<string, string>, expected?: string[]) {
+  const args = ['config', 'routes', 'test', `--config.file=${configFile}`];
+  if (expected) args.push(`--verify.receivers=${expected.join(',')}`);
+  const result = await run(amtool, [...args, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]).catch(
+    (e: { stdout: string; stderr: string; code: number }) => e,
+  );
+  return { ok: !('code' in result) || result.code === 0, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+describe('amtool', () => {
+  it('accepts the rendered alertmanager.yml and its templates', async () => {
+    const { stdout } = await run(amtool, ['check-config', configFile]);
+    expect(stdout).toContain('SUCCESS');
+    expect(stdout).toMatch(/1 templates/);
+  });
+
+  const ROUTES: [string, Record<string, string>, string[]][] = [
+    [
+      'Watchdog → the dead man’s switch only',
+      { alertname: 'Watchdog', severity: 'none', team: 'infrastructure' },
+      ['watchdog'],
+    ],
+    [
+      'a budget critical → the owner’s email, not the team or the lead',
+      { alertname: 'MonthlyBudgetExceeded', severity: 'critical', team: 'product', category: 'budget' },
+      ['budget-owner'],
+    ],
+    [
+      'AI cost per question → the owner’s email',
+      { alertname: 'AiCostPerQuestionDoubled', severity: 'warning', team: 'ai', category: 'budget' },
+      ['budget-owner'],
+    ],
+    ...TEAMS.map((team): [string, Record<string, string>, string[]] => [
+      `${team}'s critical → escalation (after 30 min) and ${team}'s Slack + email`,
+      { alertname: 'SomethingBroke', severity: 'critical', team },
+      ['escalation', `${team}-critical`],
+    ]),
+    ...TEAMS.map((team): [string, Record<string, string>, string[]] => [
+      `${team}'s warning → ${team}'s Slack (business hours)`,
+      { alertname: 'SomethingSlow', severity: 'warning', team },
+      [`${team}-slack`],
+    ]),
+    [
+      'an info → the team’s Slack',
+      { alertname: 'Note', severity: 'info', team: 'product' },
+      ['product-slack'],
+    ],
+    ['an alert with no team → default', { alertname: 'Orphan', severity: 'warning' }, ['default']],
+  ];
+
+  it.each(ROUTES)('routes %s', async (_name, labels, receivers) => {
+    const result = await routesFor(labels, receivers);
+    expect(result.ok, result.output).toBe(true);
+  });
+
+  it('fails a route test that expects the wrong receiver (the table can fail)', async () => {
+    const result = await routesFor({ alertname: 'X', severity: 'warning', team: 'ai' }, ['ai-critical']);
+    expect(result.ok).toBe(false);
+  });
+
+  it('routes every alert rule somewhere other than the default receiver', async () => {
+    for (const alert of allAlerts(rendered.config)) {
+      const labels = { alertname: alert.alert, severity: alert.severity, team: alert.team, ...alert.labels };
+      const { output } = await routesFor(labels);
+      expect(output, alert.alert).not.toBe('default');
+      expect(output.length, alert.alert).toBeGreaterThan(0);
+    }
+  });
+});
+
+/** Manila's weekday and hour now, as Alertmanager's `location: Asia/Manila` sees them. */
+function manilaNow() {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'Asia/Manila',
+    weekday: 'long',
+    hour: 'numeric',
+    hourCycle: 'h23',
+  }).formatToParts(new Date());
+  const weekday = parts.find((p) => p.type === 'weekday')?.value.toLowerCase() ?? '';
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value);
+  return {
+    weekday,
+    hour,
+    inBusinessHours: !['saturday', 'sunday'].includes(weekday) && hour >= 8 && hour < 18,
+  };
+}
+
+describe('a live Alertmanager with SMTP and Slack sinks', () => {
+  let smtp: Awaited<ReturnType<typeof smtpSink>>;
+  let hooks: Awaited<ReturnType<typeof httpSink>>;
+  let alertmanager: RunningProcess;
+  let dir: string;
+
+  const post = async (alerts: { labels: Record<string, string>; annotations: Record<string, string> }[]) => {
+    const res = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alerts.map((a) => ({ ...a, generatorURL: 'http://prometheus.test/graph' }))),
+    });
+    expect(res.status).toBe(200);
+  };
+
+  /** Renders from the environment a deployment would set, then shortens the waits for the test. */
+  async function start(adjustBusinessHours?: (interval: Record<string, unknown>) => void) {
+    smtp = await smtpSink();
+    hooks = await httpSink();
+    const { dir: renderedDir } = renderToTemp({
+      SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
+      SLACK_WEBHOOK_URL_FILE: '/dev/null', // replaced below, once the file exists
+      WATCHDOG_URL: `${hooks.url}/watchdog`,
+    });
+    dir = renderedDir;
+    const file = join(dir, 'alertmanager/alertmanager.yml');
+    writeFileSync(join(dir, 'slack-webhook-url'), `${hooks.url}/slack`);
+    const config = parse(readFileSync(file, 'utf8'));
+    config.global.slack_api_url_file = join(dir, 'slack-webhook-url');
+    const shorten = (route: Record<string, unknown>) => {
+      if (route.receiver !== 'escalation') Object.assign(route, { group_wait: '1s', group_interval: '2s' });
+      for (const child of (route.routes as Record<string, unknown>[] | undefined) ?? []) shorten(child);
+    };
+    shorten(config.route);
+    if (adjustBusinessHours) adjustBusinessHours(config.time_intervals[0].time_intervals[0]);
+    writeFileSync(file, stringify(config));
+    alertmanager = await startAlertmanager(file);
+  }
+
+  async function stop() {
+    await alertmanager?.stop();
+    await smtp?.close();
+    await hooks?.close();
+  }
+
+  describe('with the rendered routing and business hours', () => {
+    beforeAll(() => start());
+    afterAll(stop);
+
+    it('emails and posts a critical to the team at once, and not yet to the lead', async () => {
+      await post([
+        {
+          labels: {
+            alertname: 'AiProviderErrors',
+            severity: 'critical',
+            team: 'ai',
+            service: 'ai',
+            environment: 'production',
+            provider: 'openai',
+          },
+          annotations: {
+            summary: 'The AI provider fails too many answers.',
+            description:
+              'openai fails 20% of answers in production (threshold 10%); students get the offline tutor instead.',
+            runbook_url: 'https://example.test/monitoring#aiprovidererrors',
+          },
+        },
+      ]);
+      const mail = await eventually('the ai team email', () =>
+        smtp.mails.find((m) => m.to.includes('ai@brainbytes.ph')),
+      );
+      expect(mail.from).toBe('alerts@brainbytes.ph');
+      expect(mail.parsed.subject).toBe('[BrainBytes FIRING] AiProviderErrors — critical (ai)');
+      expect(mail.parsed.html).toContain('openai fails 20% of answers in production');
+      expect(mail.parsed.html).toContain('href="https://example.test/monitoring#aiprovidererrors"');
+      expect(mail.parsed.text).toContain('Runbook: https://example.test/monitoring#aiprovidererrors');
+      const slack = await eventually('the Slack post', () => hooks.received.find((r) => r.path === '/slack'));
+      const body = slack.body as {
+        channel: string;
+        attachments: { title: string; text: string; color: string }[];
+      };
+      expect(body.channel).toBe('#brainbytes-ai');
+      expect(body.attachments[0]?.title).toBe('[FIRING:1] AiProviderErrors (critical, ai)');
+      expect(body.attachments[0]?.text).toContain('*The AI provider fails too many answers.*');
+      expect(body.attachments[0]?.color).toBe('danger');
+      expect(
+        smtp.mails.some((m) => m.to.includes('lead@brainbytes.ph')),
+        'escalation waits 30 minutes',
+      ).toBe(false);
+    });
+
+    it('emails a budget alert to the owner with the spend by provider and the forecast', async () => {
+      await post([
+        {
+          labels: {
+            alertname: 'MonthlyBudgetExceeded',
+            severity: 'critical',
+            team: 'product',
+            service: 'budget',
+            category: 'budget',
+          },
+          annotations: {
+            summary: 'This month’s cloud spend is over budget.',
+            description:
+              'Spend so far this month is 120% of the monthly budget (BRAINBYTES_MONTHLY_BUDGET_DOLLARS).',
+            breakdown: 'ai: $80.00; heroku: $35.00; lambda: $5.00; ',
+            forecast: '$190.00',
+            budget: '$100.00',
+            runbook_url: 'https://example.test/monitoring#monthlybudgetexceeded',
+          },
+        },
+      ]);
+      const mail = await eventually('the budget email', () =>
+        smtp.mails.find((m) => m.to.includes('owner@brainbytes.ph')),
+      );
+      expect(mail.parsed.subject).toBe('[BrainBytes budget] This month’s cloud spend is over budget.');
+      expect(mail.parsed.html).toContain('ai: $80.00; heroku: $35.00; lambda: $5.00;');
+      expect(mail.parsed.html).toMatch(/Forecast to month end<\/th><td>\$190\.00/);
+      expect(mail.parsed.html).toMatch(/Monthly budget<\/th><td>\$100\.00/);
+      expect(mail.parsed.text).toContain('Forecast to month end: $190.00 (budget $100.00)');
+      expect(hooks.received.filter((r) => r.path === '/slack').length, 'budget alerts go by email only').toBe(
+        1,
+      );
+    });
+
+    it('sends the Watchdog to the dead man’s switch', async () => {
+      await post([
+        {
+          labels: { alertname: 'Watchdog', severity: 'none', team: 'infrastructure', service: 'monitoring' },
+          annotations: { summary: 'Always firing.' },
+        },
+      ]);
+      const hook = await eventually('the watchdog webhook', () =>
+        hooks.received.find((r) => r.path === '/watchdog'),
+      );
+      expect(
+        (hook.body as { status: string; commonLabels: { alertname: string } }).commonLabels.alertname,
+      ).toBe('Watchdog');
+    });
+
+    it(`posts a warning to Slack only inside Manila business hours (now: ${JSON.stringify(manilaNow())})`, async () => {
+      await post([
+        {
+          labels: {
+            alertname: 'ApiHighLatency',
+            severity: 'warning',
+            team: 'engineering',
+            service: 'api',
+            environment: 'production',
+          },
+          annotations: {
+            summary: 'API p95 latency is above 2 seconds.',
+            description: 'p95 is 2.4s',
+            runbook_url: 'x',
+          },
+        },
+      ]);
+      const warning = () =>
+        hooks.received.find((r) => JSON.stringify(r.body).includes('ApiHighLatency')) ?? undefined;
+      if (manilaNow().inBusinessHours) {
+        const slack = await eventually('the warning on Slack', warning);
+        expect((slack.body as { channel: string }).channel).toBe('#brainbytes-engineering');
+      } else {
+        await new Promise((r) => setTimeout(r, 5000));
+        expect(warning()).toBeUndefined();
+      }
+    });
+  });
+
+  describe('with business hours moved to exclude this moment', () => {
+    // The other branch of the test above, every run: business hours that cannot contain now.
+    beforeAll(() =>
+      start((interval) => {
+        const { weekday } = manilaNow();
+        const days = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+        interval.weekdays = days.filter((d) => d !== weekday);
+      }),
+    );
+    afterAll(stop);
+
+    it('holds a warning outside business hours, while a critical still goes out', async () => {
+      await post([
+        {
+          labels: {
+            alertname: 'ApiHighLatency',
+            severity: 'warning',
+            team: 'engineering',
+            service: 'api',
+            environment: 'production',
+          },
+          annotations: {
+            summary: 'API p95 latency is above 2 seconds.',
+            description: 'p95 is 2.4s',
+            runbook_url: 'x',
+          },
+        },
+        {
+          labels: {
+            alertname: 'HerokuDynoCrashed',
+            severity: 'critical',
+            team: 'infrastructure',
+            service: 'heroku',
+            app: 'brainbytes-api',
+          },
+          annotations: {
+            summary: 'A Heroku dyno crashed.',
+            description: 'A web dyno crashed.',
+            runbook_url: 'x',
+          },
+        },
+      ]);
+      await eventually('the critical email', () =>
+        smtp.mails.find((m) => m.to.includes('infrastructure@brainbytes.ph')),
+      );
+      await new Promise((r) => setTimeout(r, 4000)); // two group intervals
+      expect(hooks.received.filter((r) => JSON.stringify(r.body).includes('ApiHighLatency'))).toEqual([]);
+      const silences = await (await fetch(`${alertmanager.url}/api/v2/alerts?active=true`)).json();
+      expect(
+        (silences as { labels: { alertname: string } }[]).some(
+          (a) => a.labels.alertname === 'ApiHighLatency',
+        ),
+      ).toBe(true);
+    });
+  });
+
+  it('holds every team warning to Mon–Fri 08:00–18:00 in Asia/Manila', () => {
+    const config = parse(readFileSync(configFile, 'utf8'));
+    expect(config.time_intervals).toEqual([
+      {
+        name: BUSINESS_HOURS,
+        time_intervals: [
+          {
+            weekdays: ['monday:friday'],
+            times: [{ start_time: '08:00', end_time: '18:00' }],
+            location: 'Asia/Manila',
+          },
+        ],
+      },
+    ]);
+    const teamRoutes = config.route.routes.filter((r: { matchers: string[] }) =>
+      r.matchers[0]?.startsWith('team='),
+    );
+    expect(teamRoutes).toHaveLength(TEAMS.length);
+    for (const route of teamRoutes) {
+      const warning = route.routes.find((r: { matchers: string[] }) => r.matchers[0]?.includes('warning'));
+      expect(warning.active_time_intervals).toEqual([BUSINESS_HOURS]);
+    }
+  });
+});

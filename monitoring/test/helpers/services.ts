@@ -1,0 +1,139 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { type RunningProcess, trackProcess } from '../../../pushgateway/test/helpers/processes';
+import { freePort, requireBinary, waitForHttp } from './render';
+
+export type { RunningProcess };
+
+async function startBinary(
+  name: string,
+  debianPackage: string,
+  args: (port: number) => string[],
+  readyPath: string,
+): Promise<RunningProcess> {
+  const binary = requireBinary(name, debianPackage);
+  const port = await freePort();
+  const child = spawn(binary, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const running = trackProcess(child, `http://127.0.0.1:${port}`, port);
+  await waitForHttp(`${running.url}${readyPath}`, 20_000).catch((error) => {
+    throw new Error(`${name} did not start: ${error.message}\n${running.output()}`);
+  });
+  return running;
+}
+
+/** Debian's Alertmanager 0.25, alone (no cluster), on a free port. */
+export const startAlertmanager = (configFile: string) =>
+  startBinary(
+    'prometheus-alertmanager',
+    'prometheus-alertmanager',
+    (port) => [
+      `--config.file=${configFile}`,
+      `--storage.path=${mkdtempSync(join(tmpdir(), 'bb-am-'))}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--web.external-url=http://127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    '/-/ready',
+  );
+
+/** Debian's Prometheus 2.42 with the given config, data in a temp folder. */
+export const startPrometheus = (configFile: string, port?: number) =>
+  startBinary(
+    'prometheus',
+    'prometheus',
+    (free) => [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${mkdtempSync(join(tmpdir(), 'bb-prom-'))}`,
+      `--web.listen-address=127.0.0.1:${port ?? free}`,
+      '--log.level=warn',
+    ],
+    '/-/ready',
+  );
+
+export const startNodeExporter = () =>
+  startBinary(
+    'prometheus-node-exporter',
+    'prometheus-node-exporter',
+    (port) => [`--web.listen-address=127.0.0.1:${port}`, '--no-collector.systemd', '--log.level=warn'],
+    '/metrics',
+  );
+
+export interface Mail {
+  from: string;
+  to: string[];
+  parsed: ParsedMail;
+}
+
+/** A real SMTP server (smtp-server) that keeps every message it is given. */
+export async function smtpSink(): Promise<{ port: number; mails: Mail[]; close(): Promise<void> }> {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      simpleParser(stream)
+        .then((parsed) => {
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            parsed,
+          });
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return { port, mails, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+export interface Received {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+/** An HTTP server that answers 200 and keeps every JSON body: Slack's webhook, a dead man's switch. */
+export async function httpSink(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      received.push({ path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : undefined });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs` with `what`. */
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
