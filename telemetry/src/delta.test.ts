@@ -44,4 +44,21 @@ describe('collectDelta', () => {
     expect(delta.text).not.toContain('q_total');
     expect(delta.snapshot.has('q_total{subject="a"}')).toBe(false);
   });
+
+  it("sends the push client's drop counter first, even when gauges alone fill maxSeries", async () => {
+    const { registry, gauge } = setup();
+    gauge.set(1);
+    const busy = new Gauge({ name: 'busy', help: 'h', labelNames: ['n'], registers: [registry] });
+    for (let n = 0; n < 5; n++) busy.set({ n: String(n) }, n);
+    const dropped = new Counter({
+      name: 'brainbytes_push_client_dropped_samples_total',
+      help: 'h',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    dropped.inc({ reason: 'series_limit' }, 6);
+    const delta = await collectDelta(registry, new Map(), 2);
+    expect(delta.text).toContain('brainbytes_push_client_dropped_samples_total{reason="series_limit"} 6\n');
+    expect(delta.dropped).toBe(5); // the counter and pool fit; busy's five wait
+  });
 });

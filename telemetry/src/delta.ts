@@ -1,5 +1,8 @@
 import type { Registry } from 'prom-client';
+import { CATALOG } from './catalog';
 import { escapeLabelValue } from './exposition';
+
+const DROPPED = CATALOG.pushDroppedSamples.name;
 
 /** Cumulative values by series (`name{labels}`), as of one collection. */
 export type Snapshot = Map<string, number>;
@@ -43,7 +46,10 @@ export async function collectDelta(
   let text = '';
   let samples = 0;
   let dropped = 0;
-  for (const family of await registry.getMetricsAsJSON()) {
+  const families = await registry.getMetricsAsJSON();
+  // The client's own drop counter goes first, so the limit it reports can never starve it.
+  families.sort((a, b) => Number(b.name === DROPPED) - Number(a.name === DROPPED));
+  for (const family of families) {
     const seen = new Map<string, number>();
     const change = (key: string, current: number) => {
       const before = acked.get(key) ?? 0;

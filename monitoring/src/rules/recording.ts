@@ -171,14 +171,20 @@ const MONTH_START = 'brainbytes:month_start:timestamp_seconds';
  * Month-to-date spend from a dollars-per-second series: the sum of its hourly samples (each the
  * rate over the hour ending there) for the hours that belong to this month. Inside the subquery
  * `time()` is the step's time, and `@ end()` reads the month's start as of the evaluation, so
- * one range serves every month. Exact to the last whole hour while Prometheus holds the whole
- * month (retention ≥ 31 d, or the hosted ruler); with less it counts only what is retained.
+ * one range serves every month; the hour under way is added at the current rate. Exact to the
+ * last whole hour while Prometheus holds the whole month (retention ≥ 31 d, or the hosted
+ * ruler); with less it counts only what is retained.
  */
 function integralThisMonth(rateSelector: string): string {
-  return `sum by (provider) (sum_over_time((
-  ${rateSelector}
-  and on () (vector(time() - 3600) >= on () ${MONTH_START} @ end())
-)[31d:1h])) * 3600`;
+  const rate = `sum by (provider) (${rateSelector})`;
+  return `(
+  sum by (provider) (sum_over_time((
+    ${rateSelector}
+    and on () (vector(time() - 3600) >= on () ${MONTH_START} @ end())
+  )[31d:1h])) * 3600
+  or ${rate} * 0
+)
++ on (provider) ${rate} * (time() % 3600)`;
 }
 
 function spendRules(config: MonitoringConfig): RecordingRule[] {

@@ -16,9 +16,10 @@ async function startBinary(
   debianPackage: string,
   args: (port: number) => string[],
   readyPath: string,
+  fixedPort?: number,
 ): Promise<RunningProcess> {
   const binary = requireBinary(name, debianPackage);
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const child = spawn(binary, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
   const running = trackProcess(child, `http://127.0.0.1:${port}`, port);
   await waitForHttp(`${running.url}${readyPath}`, 20_000).catch((error) => {
@@ -43,18 +44,23 @@ export const startAlertmanager = (configFile: string) =>
     '/-/ready',
   );
 
-/** Debian's Prometheus 2.42 with the given config, data in a temp folder. */
+/**
+ * Debian's Prometheus 2.42 with the given config, data in a temp folder. Alerts are re-sent every
+ * second instead of every minute: the first ones go out before Alertmanager is discovered.
+ */
 export const startPrometheus = (configFile: string, port?: number) =>
   startBinary(
     'prometheus',
     'prometheus',
-    (free) => [
+    (listen) => [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${mkdtempSync(join(tmpdir(), 'bb-prom-'))}`,
-      `--web.listen-address=127.0.0.1:${port ?? free}`,
+      `--web.listen-address=127.0.0.1:${listen}`,
+      '--rules.alert.resend-delay=1s',
       '--log.level=warn',
     ],
     '/-/ready',
+    port,
   );
 
 export const startNodeExporter = () =>
@@ -126,14 +132,14 @@ export async function httpSink(): Promise<{ url: string; received: Received[]; c
 /** Polls until `check` returns a value, or fails after `timeoutMs` with `what`. */
 export async function eventually<T>(
   what: string,
-  check: () => T | undefined,
+  check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 15_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakePlatformApi } from '../../exporters/heroku/test/fake-platform-api';
+import { lines, logplexBody } from '../../exporters/heroku/test/frames';
+import { type RunningExporter, startExporter } from '../../exporters/heroku/test/helpers';
+import { startGatewayProcess } from '../../pushgateway/test/helpers/processes';
+import { DASHBOARDS } from '../src/grafana/dashboards';
+import { ruleFiles } from '../src/rules';
+import { withGrafanaVariables } from './helpers/promql';
+import { freePort, renderToTemp } from './helpers/render';
+import {
+  eventually,
+  type RunningProcess,
+  startAlertmanager,
+  startNodeExporter,
+  startPrometheus,
+} from './helpers/services';
+import { simulateTraffic } from './helpers/traffic';
+
+/**
+ * The real Prometheus with the rendered config and rules, scraping our gateway (filled by the
+ * telemetry clients), the Heroku exporter (a fake Platform API and drained log lines), the node
+ * exporter and Alertmanager, every second. Every recording rule and dashboard query must return data.
+ */
+let gateway: RunningProcess;
+let exporter: RunningExporter;
+let platform: FakePlatformApi;
+let nodeExporter: RunningProcess;
+let alertmanager: RunningProcess;
+let prometheus: RunningProcess;
+let recordNames: string[];
+
+async function query(expr: string): Promise<unknown[]> {
+  const res = await fetch(`${prometheus.url}/api/v1/query`, {
+    method: 'POST',
+    body: new URLSearchParams({ query: expr }),
+  });
+  const body = (await res.json()) as { status: string; error?: string; data: { result: unknown[] } };
+  if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
+  return body.data.result;
+}
+
+const host = (url: string) => new URL(url).host;
+
+beforeAll(async () => {
+  gateway = await startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' });
+  platform = await new FakePlatformApi([
+    {
+      name: 'brainbytes-api',
+      dynos: [{ type: 'web', size: 'Basic', state: 'up', n: 2 }],
+      formation: [{ type: 'web', quantity: 2, size: 'Basic' }],
+      releases: 12,
+      addons: [{ service: 'heroku-postgresql', plan: 'essential-0', cents: 500 }],
+      runtimeMetrics: true,
+    },
+  ]).start();
+  exporter = await startExporter({
+    HEROKU_API_TOKEN: platform.token,
+    HEROKU_API_URL: platform.url,
+    HEROKU_DRAIN_TOKENS: 'd.api',
+  });
+  await exporter.exporter.poller!.poll();
+  const drained = await fetch(`${exporter.url}/drain/brainbytes-api`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/logplex-1',
+      'Logplex-Drain-Token': 'd.api',
+      'Logplex-Msg-Count': '8',
+    },
+    body: logplexBody([
+      lines.routerOk,
+      lines.routerPost,
+      lines.routerH12,
+      lines.memory,
+      lines.load,
+      lines.r14,
+      lines.crash,
+      lines.postgres,
+    ]),
+  });
+  expect(drained.status).toBeLessThan(300);
+  nodeExporter = await startNodeExporter();
+
+  const prometheusPort = await freePort();
+  const amRendered = renderToTemp();
+  alertmanager = await startAlertmanager(`${amRendered.dir}/alertmanager/alertmanager.yml`);
+  const { dir, config } = renderToTemp({
+    PROMETHEUS_SCRAPE_INTERVAL: '1s',
+    PROMETHEUS_EVALUATION_INTERVAL: '1s',
+    PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1s',
+    PROMETHEUS_TARGET: `127.0.0.1:${prometheusPort}`,
+    PUSHGATEWAY_TARGET: host(gateway.url),
+    HEROKU_EXPORTER_TARGET: host(exporter.url),
+    NODE_EXPORTER_TARGET: host(nodeExporter.url),
+    ALERTMANAGER_TARGET: host(alertmanager.url),
+  });
+  recordNames = [...ruleFiles(config).values()].flatMap((f) =>
+    f.groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))),
+  );
+  prometheus = await startPrometheus(`${dir}/prometheus/prometheus.yml`, prometheusPort);
+
+  // One refused push, as a misconfigured client would make: the gateway counts it.
+  const refused = await fetch(`${gateway.url}/metrics/job/brainbytes-api`, {
+    method: 'PUT',
+    body: 'not exposition text {',
+  });
+  expect(refused.status).toBe(400);
+  await simulateTraffic(gateway.url, 6, 1000);
+}, 90_000);
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await alertmanager?.stop();
+  await nodeExporter?.stop();
+  await exporter?.close();
+  await platform?.stop();
+  await gateway?.stop();
+});
+
+describe('the real Prometheus with the rendered configuration', () => {
+  it('scrapes every target', async () => {
+    const jobs = await eventually(
+      'all five targets up',
+      async () => {
+        const result = (await query('up == 1')) as { metric: { job: string } }[];
+        return result.length === 5 ? result.map((r) => r.metric.job).sort() : undefined;
+      },
+      20_000,
+    );
+    expect(jobs).toEqual(['alertmanager', 'heroku-exporter', 'node', 'prometheus', 'pushgateway']);
+  });
+
+  it('has every recording rule return data', async () => {
+    const missing = new Set(recordNames);
+    const deadline = Date.now() + 30_000;
+    while (missing.size && Date.now() < deadline) {
+      for (const name of missing) if ((await query(name)).length > 0) missing.delete(name);
+      if (missing.size) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect([...missing]).toEqual([]);
+  }, 45_000);
+
+  it('gives sane values: spend by all three providers, client shares adding to one, the Manila hour', async () => {
+    const providers = (await query('provider:brainbytes_spend_dollars:month_to_date')) as {
+      metric: { provider: string };
+      value: [number, string];
+    }[];
+    expect(providers.map((p) => p.metric.provider).sort()).toEqual(['ai', 'heroku', 'lambda']);
+    expect(providers.find((p) => p.metric.provider === 'ai')?.value[1]).toMatch(/^23\.5/); // the job's figure
+    for (const p of providers) expect(Number(p.value[1])).toBeGreaterThan(0);
+    const shares = (await query(
+      'sum by (environment) (client_type:brainbytes_http_requests:share_rate5m)',
+    )) as {
+      value: [number, string];
+    }[];
+    for (const s of shares) expect(Number(s.value[1])).toBeCloseTo(1, 6);
+    const hour = (await query('manila_hour:brainbytes_questions:rate5m')) as {
+      metric: { manila_hour: string };
+    }[];
+    const manila = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Manila',
+      hour: '2-digit',
+      hourCycle: 'h23',
+    }).format(new Date());
+    expect(hour[0]?.metric.manila_hour).toBe(manila);
+  });
+
+  it('has every dashboard query return data', async () => {
+    const queries = Object.entries(DASHBOARDS).flatMap(([name, d]) =>
+      (d.panels as { title: string; targets?: { expr: string }[] }[]).flatMap((p) =>
+        (p.targets ?? []).map((t) => ({
+          where: `${name} / ${p.title}`,
+          expr: withGrafanaVariables(t.expr, '1m'),
+        })),
+      ),
+    );
+    const empty = new Map(queries.map((q) => [q.expr, q.where]));
+    const deadline = Date.now() + 30_000;
+    while (empty.size && Date.now() < deadline) {
+      for (const [expr] of empty) if ((await query(expr)).length > 0) empty.delete(expr);
+      if (empty.size) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect([...empty].map(([expr, where]) => `${where}: ${expr}`)).toEqual([]);
+  }, 45_000);
+
+  it('fires the Watchdog and delivers it to Alertmanager', async () => {
+    const watchdog = await eventually(
+      'the Watchdog in Alertmanager',
+      async () => {
+        const alerts = (await (await fetch(`${alertmanager.url}/api/v2/alerts`)).json()) as {
+          labels: Record<string, string>;
+        }[];
+        return alerts.find((a) => a.labels.alertname === 'Watchdog');
+      },
+      20_000,
+    );
+    expect(watchdog.labels).toMatchObject({
+      severity: 'none',
+      team: 'infrastructure',
+      environment: 'development',
+      cluster: 'local',
+    });
+  }, 30_000);
+});
