@@ -16,6 +16,7 @@ export default defineConfig({
       project('heroku-exporter', './exporters/heroku'),
       project('functions', './functions'),
       project('monitoring', './monitoring'),
+      project('web', './web'),
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

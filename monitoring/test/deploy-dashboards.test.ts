@@ -92,7 +92,7 @@ describe('npm run dashboards:deploy', () => {
     expect(stdout).toContain('done: 5 dashboards saved');
     expect(stdout).not.toContain(TOKEN);
     const saves = grafana.requests.filter((r) => r.path === '/api/dashboards/db');
-    expect(saves.map((r) => (r.body?.dashboard as { uid: string }).uid).sort()).toEqual(
+    expect(saves.map((r) => (r.body?.dashboard as { uid: string } | undefined)?.uid).sort()).toEqual(
       Object.values(DASHBOARDS)
         .map((d) => d.uid)
         .sort(),

@@ -130,7 +130,7 @@ export class PushClient {
         const res = await fetch(this.endpoint, {
           method: 'POST',
           headers: { ...this.headers, 'X-Push-Id': push.id },
-          body: push.body,
+          body: new Uint8Array(push.body), // a plain view: fetch body types differ between Node and DOM typings
           signal: AbortSignal.timeout(remaining),
         });
         status = res.status;

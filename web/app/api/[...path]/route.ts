@@ -1,0 +1,50 @@
+import type { NextRequest } from 'next/server';
+
+/**
+ * The same-origin door to the API: the browser talks to /api on this app, and this handler
+ * forwards to BRAINBYTES_API_URL (read at run time, so one build serves every environment).
+ * The student's client type comes from the User-Agent, so it is passed on, with the client's address.
+ */
+export const dynamic = 'force-dynamic';
+
+const API_URL = () => (process.env.BRAINBYTES_API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+const FORWARDED = [
+  'authorization',
+  'content-type',
+  'idempotency-key',
+  'user-agent',
+  'accept',
+  'accept-language',
+];
+const RETURNED = ['content-type', 'retry-after', 'cache-control'];
+
+async function forward(request: NextRequest): Promise<Response> {
+  const url = `${API_URL()}${request.nextUrl.pathname}${request.nextUrl.search}`;
+  const headers = new Headers();
+  for (const name of FORWARDED) {
+    const value = request.headers.get(name);
+    if (value) headers.set(name, value);
+  }
+  const client = request.headers.get('x-forwarded-for');
+  headers.set('x-forwarded-for', client ?? '127.0.0.1');
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  try {
+    const res = await fetch(url, {
+      method: request.method,
+      headers,
+      ...(hasBody ? { body: await request.arrayBuffer() } : {}),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(60_000),
+    });
+    const out = new Headers();
+    for (const name of RETURNED) {
+      const value = res.headers.get(name);
+      if (value) out.set(name, value);
+    }
+    return new Response(res.status === 204 ? null : res.body, { status: res.status, headers: out });
+  } catch {
+    return Response.json({ error: 'the API cannot be reached; try again in a moment' }, { status: 502 });
+  }
+}
+
+export { forward as GET, forward as POST, forward as PUT, forward as DELETE };

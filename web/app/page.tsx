@@ -1,0 +1,19 @@
+'use client';
+import Link from 'next/link';
+import { useLanguage } from '../components/providers';
+
+export default function Home() {
+  const { t } = useLanguage();
+  return (
+    <>
+      <h1>{t.appName}</h1>
+      <p>{t.tagline}</p>
+      <p className="actions">
+        <Link className="primary" href="/ask">
+          {t.start}
+        </Link>
+        <Link href="/signup">{t.navSignup}</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+'use client';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { type FormEvent, useState } from 'react';
+import { ApiError, api } from '../lib/api';
+import { KEYS, storage } from '../lib/storage';
+import { useLanguage } from './providers';
+
+export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
+  const { t } = useLanguage();
+  const router = useRouter();
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError('');
+    try {
+      const body = Object.fromEntries(form.entries());
+      const { token } = await api<{ token: string }>(
+        mode === 'login' ? '/api/auth/login' : '/api/auth/register',
+        {
+          method: 'POST',
+          body,
+        },
+      );
+      storage.setItem(KEYS.token, token);
+      router.push('/ask');
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const title = mode === 'login' ? t.login : t.signup;
+  return (
+    <>
+      <h1>{title}</h1>
+      <form onSubmit={submit}>
+        {mode === 'signup' && (
+          <>
+            <label htmlFor="name">{t.name}</label>
+            <input id="name" name="name" autoComplete="name" required maxLength={100} />
+          </>
+        )}
+        <label htmlFor="email">{t.email}</label>
+        <input id="email" name="email" type="email" autoComplete="email" required maxLength={254} />
+        <label htmlFor="password">{t.password}</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+          required
+          minLength={mode === 'signup' ? 8 : 1}
+          aria-describedby={mode === 'signup' ? 'password-hint' : undefined}
+        />
+        {mode === 'signup' && (
+          <p id="password-hint" className="hint">
+            {t.passwordHint}
+          </p>
+        )}
+        <p role="alert" className="error">
+          {error && `${t.error} ${error}`}
+        </p>
+        <div className="actions">
+          <button className="primary" type="submit" disabled={busy}>
+            {title}
+          </button>
+          {mode === 'login' ? (
+            <span>
+              {t.noAccount} <Link href="/signup">{t.navSignup}</Link>
+            </span>
+          ) : (
+            <span>
+              {t.haveAccount} <Link href="/login">{t.navLogin}</Link>
+            </span>
+          )}
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import { KEYS, storage } from './storage';
+
+/** Why a call did not get an answer: the page can tell the student and the RUM reporter can count it. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly status: number,
+    /** `offline`, `timeout`, `failed` (network or 5xx/429): worth retrying; `refused`: a 4xx answer. */
+    readonly kind: 'offline' | 'timeout' | 'failed' | 'refused',
+  ) {
+    super(message);
+  }
+  get retryable() {
+    return this.kind !== 'refused';
+  }
+}
+
+type Listener = (error: ApiError) => void;
+const listeners = new Set<Listener>();
+/** Called for every failed call (the RUM reporter counts them). */
+export const onApiFailure = (listener: Listener) => {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+};
+
+export interface CallOptions {
+  method?: string;
+  body?: unknown;
+  idempotencyKey?: string;
+  timeoutMs?: number;
+}
+
+/** Same-origin calls to the API (the app proxies /api to it), with the student's token. */
+export async function api<T>(
+  path: string,
+  { method = 'GET', body, idempotencyKey, timeoutMs = 20_000 }: CallOptions = {},
+) {
+  const token = storage.getItem(KEYS.token);
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const timedOut = (error as Error).name === 'TimeoutError';
+    const kind = timedOut ? 'timeout' : globalThis.navigator?.onLine === false ? 'offline' : 'failed';
+    throw report(new ApiError(timedOut ? 'the request timed out' : 'no connection', 0, kind));
+  }
+  const data = res.status === 204 ? undefined : await res.json().catch(() => undefined);
+  if (res.ok) return data as T;
+  const message = (data as { error?: string } | undefined)?.error ?? `HTTP ${res.status}`;
+  if (res.status === 401) storage.removeItem(KEYS.token);
+  throw report(
+    new ApiError(message, res.status, res.status >= 500 || res.status === 429 ? 'failed' : 'refused'),
+  );
+}
+
+function report(error: ApiError) {
+  for (const listener of listeners) listener(error);
+  return error;
+}
