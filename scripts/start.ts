@@ -12,8 +12,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 interface Component {
   name: string;
   dir: string;
-  /** The bundle to run, relative to `dir`. */
-  entry: string;
+  /** Node's arguments: the bundle to run (relative to `dir`) and its own arguments. */
+  args: string[];
   url: string;
   health: string;
   env?: Record<string, string>;
@@ -24,11 +24,12 @@ const gatewayPort = process.env.PUSHGATEWAY_PORT ?? '9091';
 const exporterPort = process.env.HEROKU_EXPORTER_PORT ?? '9595';
 const aiPort = process.env.AI_PORT ?? '3002';
 const apiPort = process.env.API_PORT ?? '3000';
+const webPort = process.env.WEB_PORT ?? '3001';
 const components: Component[] = [
   {
     name: 'pushgateway',
     dir: 'pushgateway',
-    entry: 'dist/main.mjs',
+    args: ['--enable-source-maps', 'dist/main.mjs'],
     url: `http://127.0.0.1:${gatewayPort}`,
     health: '/-/healthy',
     env: { PUSHGATEWAY_PORT: gatewayPort },
@@ -36,7 +37,7 @@ const components: Component[] = [
   {
     name: 'heroku-exporter',
     dir: 'exporters/heroku',
-    entry: 'dist/main.mjs',
+    args: ['--enable-source-maps', 'dist/main.mjs'],
     url: `http://127.0.0.1:${exporterPort}`,
     health: '/-/healthy',
     env: {
@@ -48,7 +49,7 @@ const components: Component[] = [
   {
     name: 'ai',
     dir: 'functions',
-    entry: 'dist/ai.mjs',
+    args: ['--enable-source-maps', 'dist/ai.mjs'],
     url: `http://127.0.0.1:${aiPort}`,
     health: '/ai/health',
     env: {
@@ -62,7 +63,7 @@ const components: Component[] = [
   {
     name: 'api',
     dir: 'functions',
-    entry: 'dist/api.mjs',
+    args: ['--enable-source-maps', 'dist/api.mjs'],
     url: `http://127.0.0.1:${apiPort}`,
     health: '/api/health',
     env: {
@@ -71,6 +72,15 @@ const components: Component[] = [
       PUSHGATEWAY_URL: process.env.PUSHGATEWAY_URL ?? `http://127.0.0.1:${gatewayPort}`,
     },
     note: process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite in .data/pglite (no DATABASE_URL)',
+  },
+  {
+    name: 'web',
+    dir: 'web',
+    args: [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', webPort, '-H', '127.0.0.1'],
+    url: `http://127.0.0.1:${webPort}`,
+    health: '/login',
+    env: { BRAINBYTES_API_URL: `http://127.0.0.1:${apiPort}`, NEXT_TELEMETRY_DISABLED: '1' },
+    note: 'the student app; /api goes to the API',
   },
 ];
 
@@ -108,7 +118,7 @@ async function waitHealthy(component: Component, child: ChildProcess, timeoutMs 
 async function main() {
   for (const component of components) {
     say(`starting ${component.name} …`);
-    const child = spawn(process.execPath, ['--enable-source-maps', component.entry], {
+    const child = spawn(process.execPath, component.args, {
       cwd: path.join(root, component.dir),
       env: { ...process.env, INIT_CWD: root, ...component.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,10 +9,12 @@ export default function Home() {
       <h1>{t.appName}</h1>
       <p>{t.tagline}</p>
       <p className="actions">
-        <Link className="primary" href="/ask">
+        <Link prefetch={false} className="primary" href="/ask">
           {t.start}
         </Link>
-        <Link href="/signup">{t.navSignup}</Link>
+        <Link prefetch={false} href="/signup">
+          {t.navSignup}
+        </Link>
       </p>
     </>
   );

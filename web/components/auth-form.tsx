@@ -70,11 +70,17 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
           </button>
           {mode === 'login' ? (
             <span>
-              {t.noAccount} <Link href="/signup">{t.navSignup}</Link>
+              {t.noAccount}{' '}
+              <Link prefetch={false} href="/signup">
+                {t.navSignup}
+              </Link>
             </span>
           ) : (
             <span>
-              {t.haveAccount} <Link href="/login">{t.navLogin}</Link>
+              {t.haveAccount}{' '}
+              <Link prefetch={false} href="/login">
+                {t.navLogin}
+              </Link>
             </span>
           )}
         </div>

@@ -15,7 +15,7 @@ export function Nav() {
   useEffect(() => setSignedIn(Boolean(storage.getItem(KEYS.token))), [pathname]);
   const link = (href: string, label: string) => (
     <li>
-      <Link href={href} aria-current={pathname === href ? 'page' : undefined}>
+      <Link prefetch={false} href={href} aria-current={pathname === href ? 'page' : undefined}>
         {label}
       </Link>
     </li>
@@ -28,7 +28,7 @@ export function Nav() {
   };
   return (
     <header className="bar">
-      <Link href="/" className="brand">
+      <Link prefetch={false} href="/" className="brand">
         {t.appName}
       </Link>
       <nav aria-label="Main">

@@ -55,7 +55,7 @@ async function sendQueued(item: QueuedQuestion, onAnswer: (q: StoredQuestion) =>
       idempotencyKey: item.key,
       timeoutMs: 30_000,
     });
-    if (item.attempts > 1) track({ type: 'connection', event: 'replayed' });
+    if (item.attempts > 1) track({ type: 'connection', event: 'replayed' }); // sent later than asked
     onAnswer(answered);
     return { ok: true };
   } catch (error) {

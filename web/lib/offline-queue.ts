@@ -74,14 +74,16 @@ export interface DrainReport {
 let draining: Promise<DrainReport> | undefined;
 
 /**
- * Sends queued questions oldest first, one at a time. Stops at the first retryable failure (the
+ * Sends queued questions oldest first, one at a time; `send` sees the attempt's number in
+ * `attempts` (2 and up: a replay). Stops at the first retryable failure (the
  * connection is gone; the rest would fail too). One drain at a time per page.
  */
 export function drainQueue(queue: QuestionQueue, send: (item: QueuedQuestion) => Promise<SendOutcome>) {
   draining ??= (async function drainOnce(): Promise<DrainReport> {
     const report: DrainReport = { sent: [], refused: [] };
-    for (const item of queue.list()) {
-      queue.update(item.key, { attempts: item.attempts + 1 });
+    for (const waiting of queue.list()) {
+      const item = { ...waiting, attempts: waiting.attempts + 1 };
+      queue.update(item.key, { attempts: item.attempts });
       const outcome = await send(item);
       if (outcome.ok) {
         queue.remove(item.key);

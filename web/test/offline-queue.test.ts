@@ -52,6 +52,7 @@ describe('drainQueue', () => {
     const sent: string[] = [];
     const report = await drainQueue(queue, async (q) => {
       sent.push(q.key);
+      expect(q.attempts).toBe(1);
       return q.key === 'q-2' ? { ok: false, retry: true, reason: 'offline' } : { ok: true };
     });
     expect(sent).toEqual(['q-1', 'q-2']);
@@ -99,7 +100,8 @@ describe('drainQueue', () => {
     };
     queue.add(item(1));
     expect((await drainQueue(queue, send)).stopped).toBe('timeout');
-    expect((await drainQueue(queue, send)).sent.map((q) => q.key)).toEqual(['q-1']);
+    const second = await drainQueue(queue, send);
+    expect(second.sent.map((q) => [q.key, q.attempts])).toEqual([['q-1', 2]]); // the second attempt: a replay
     expect(stored.size).toBe(1);
     expect(queue.list()).toEqual([]);
   });

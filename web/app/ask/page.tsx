@@ -40,7 +40,8 @@ export default function AskPage() {
   useEffect(() => {
     setSignedIn(Boolean(storage.getItem(KEYS.token)));
     setDraft(storage.getItem(KEYS.draft) ?? '');
-    const saved = storage.getItem(KEYS.subject);
+    // The session under way decides the subject; otherwise the last one picked.
+    const saved = currentSession()?.subject ?? storage.getItem(KEYS.subject);
     if (saved && (SUBJECT_IDS as readonly string[]).includes(saved)) setSubject(saved as SubjectId);
     setWaiting(queue.list());
     setOnline(navigator.onLine);
@@ -111,7 +112,10 @@ export default function AskPage() {
   if (ready && !signedIn)
     return (
       <p>
-        {t.needLogin} <Link href="/login">{t.navLogin}</Link>
+        {t.needLogin}{' '}
+        <Link prefetch={false} href="/login">
+          {t.navLogin}
+        </Link>
       </p>
     );
 

@@ -36,7 +36,10 @@ export default function SessionsPage() {
   if (!signedIn)
     return (
       <p>
-        {t.needLogin} <Link href="/login">{t.navLogin}</Link>
+        {t.needLogin}{' '}
+        <Link prefetch={false} href="/login">
+          {t.navLogin}
+        </Link>
       </p>
     );
   return (

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export interface RouteJs {
+  route: string;
+  /** Every script a modern browser loads first (the noModule polyfills excluded), gzipped. */
+  totalGz: number;
+  /** Next's and React's runtime: the build manifest's root main files. */
+  frameworkGz: number;
+  /** The rest: this app's layout and page chunks. */
+  ownGz: number;
+}
+
+const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+/** First-load JS per route from a production build (`.next`), read off each prerendered page. */
+export function firstLoadJs(nextDir: string, routes: string[]): RouteJs[] {
+  const manifest = JSON.parse(readFileSync(join(nextDir, 'build-manifest.json'), 'utf8')) as {
+    rootMainFiles: string[];
+    polyfillFiles: string[];
+  };
+  const framework = new Set(manifest.rootMainFiles);
+  return routes.map((route) => {
+    const html = readFileSync(
+      join(nextDir, 'server/app', `${route === '/' ? 'index' : route.slice(1)}.html`),
+      'utf8',
+    );
+    const scripts = [...html.matchAll(/<script src="\/_next\/([^"]+)"([^>]*)>/g)]
+      .filter((m) => !/noModule/i.test(m[2] ?? ''))
+      .map((m) => m[1] as string);
+    let frameworkGz = 0;
+    let ownGz = 0;
+    for (const file of new Set(scripts)) {
+      const size = gz(join(nextDir, file));
+      if (framework.has(file)) frameworkGz += size;
+      else ownGz += size;
+    }
+    return { route, totalGz: frameworkGz + ownGz, frameworkGz, ownGz };
+  });
+}

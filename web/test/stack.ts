@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitForHttp } from '../../pushgateway/test/helpers/ports';
+import {
+  type RunningProcess,
+  startGatewayProcess,
+  trackProcess,
+} from '../../pushgateway/test/helpers/processes';
+
+export { requireBinary } from '../../pushgateway/test/helpers/binaries';
+export type { RunningProcess };
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const webDir = join(root, 'web');
+
+async function startNode(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  healthPath: string,
+  cwd = root,
+) {
+  const port = await freePort();
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const running = trackProcess(child, `http://127.0.0.1:${port}`, port);
+  await waitForHttp(`${running.url}${healthPath}`, 30_000).catch((error) => {
+    throw new Error(`${name} did not start: ${error.message}\n${running.output()}`);
+  });
+  return running;
+}
+
+/**
+ * The real stack on free ports: our gateway (in memory), the AI tutor (offline curriculum), the
+ * API on a fresh PGlite, and the production build of the web app (`next start`).
+ */
+export async function startStack() {
+  if (!existsSync(join(webDir, '.next', 'BUILD_ID')))
+    throw new Error(
+      'web/ has no production build: run `npm run build -w web` first (CI runs `npm run build`)',
+    );
+  const gateway = await startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' });
+  const ai = await startNode(
+    'AI tutor',
+    ['--import', 'tsx', 'functions/src/ai/main.ts'],
+    { PUSHGATEWAY_URL: gateway.url },
+    '/ai/health',
+  );
+  const api = await startNode(
+    'API',
+    ['--import', 'tsx', 'functions/src/api/main.ts'],
+    { AI_URL: ai.url, PUSHGATEWAY_URL: gateway.url, PGLITE_DIR: mkdtempSync(join(tmpdir(), 'bb-web-e2e-')) },
+    '/api/health',
+  );
+  const web = await startNode(
+    'web',
+    [join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1'],
+    { BRAINBYTES_API_URL: api.url },
+    '/login',
+    webDir,
+  );
+  return {
+    gateway,
+    ai,
+    api,
+    web,
+    async stop() {
+      for (const p of [web, api, ai, gateway]) await p.stop();
+    },
+  };
+}
+
+/** Chromium as the machine's env doc says to start it here: no background networking, no sandbox as root. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
