@@ -1,4 +1,4 @@
-import { ConfigError } from '@brainbytes/telemetry';
+import { ConfigError } from '@brainbytes/telemetry/config-error';
 
 export const TEAMS = ['infrastructure', 'product', 'engineering', 'ai'] as const;
 export type Team = (typeof TEAMS)[number];
@@ -18,6 +18,8 @@ export interface MonitoringConfig {
   evaluationInterval: string;
   /** The spend rules integrate a month; once a minute is plenty. */
   spendEvaluationInterval: string;
+  /** Demos and end-to-end tests only: every alert's `for` becomes this (PROMETHEUS_ALERT_FOR). */
+  alertForOverride?: string;
   /** Passed to `prometheus --storage.tsdb.retention.time` by whatever starts it. */
   retention: string;
   targets: {
@@ -44,6 +46,9 @@ export interface MonitoringConfig {
     /** A dead man's switch (Healthchecks.io, Dead Man's Snitch …) that expects the Watchdog every minute. */
     watchdogUrl?: string;
     grafanaUrl: string;
+    /** Routing waits (ALERTMANAGER_GROUP_WAIT, ALERTMANAGER_GROUP_INTERVAL); tests shorten them. */
+    groupWait: string;
+    groupInterval: string;
   };
 }
 
@@ -129,6 +134,9 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       get('PROMETHEUS_SPEND_EVALUATION_INTERVAL', '1m'),
     ),
     retention: duration('PROMETHEUS_RETENTION', get('PROMETHEUS_RETENTION', '15d')),
+    ...(env.PROMETHEUS_ALERT_FOR?.trim()
+      ? { alertForOverride: duration('PROMETHEUS_ALERT_FOR', env.PROMETHEUS_ALERT_FOR.trim()) }
+      : {}),
     targets: {
       prometheus: target(env, 'PROMETHEUS', 'localhost:9090'),
       pushgateway: target(env, 'PUSHGATEWAY', 'localhost:9091'),
@@ -159,6 +167,8 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       slackChannels,
       ...(env.WATCHDOG_URL?.trim() ? { watchdogUrl: env.WATCHDOG_URL.trim() } : {}),
       grafanaUrl: get('GRAFANA_URL', 'http://localhost:3003').replace(/\/$/, ''),
+      groupWait: duration('ALERTMANAGER_GROUP_WAIT', get('ALERTMANAGER_GROUP_WAIT', '30s')),
+      groupInterval: duration('ALERTMANAGER_GROUP_INTERVAL', get('ALERTMANAGER_GROUP_INTERVAL', '5m')),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { ConfigError } from '@brainbytes/telemetry';
+import { secondsSetting } from '../push';
 
 export { ConfigError };
 
@@ -13,6 +14,7 @@ export interface AiConfig {
   fallback: 'offline' | 'none';
   pushgatewayUrl: string | undefined;
   pushgatewayCredentials: string | undefined;
+  pushIntervalMs: number;
   environment: string;
 }
 
@@ -60,6 +62,7 @@ export function loadAiConfig(env: Env = process.env): AiConfig {
     fallback,
     pushgatewayUrl: get('PUSHGATEWAY_URL'),
     pushgatewayCredentials: get('PUSHGATEWAY_PUSH_CREDENTIALS'),
+    pushIntervalMs: secondsSetting('PUSH_INTERVAL_SECONDS', env.PUSH_INTERVAL_SECONDS, 10),
     environment,
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError } from '@brainbytes/telemetry';
+import { secondsSetting } from '../push';
 
 export { ConfigError };
 
@@ -14,6 +15,9 @@ export interface ApiConfig {
   aiTimeoutMs: number;
   pushgatewayUrl: string | undefined;
   pushgatewayCredentials: string | undefined;
+  pushIntervalMs: number;
+  /** How often the local server runs the business-metrics job (BUSINESS_METRICS_INTERVAL_SECONDS, default 300). */
+  businessMetricsIntervalMs: number;
   environment: 'development' | 'staging' | 'production';
 }
 
@@ -48,6 +52,12 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     aiTimeoutMs: Number(get('AI_CALL_TIMEOUT_MS') ?? '35000'),
     pushgatewayUrl: get('PUSHGATEWAY_URL'),
     pushgatewayCredentials: get('PUSHGATEWAY_PUSH_CREDENTIALS'),
+    pushIntervalMs: secondsSetting('PUSH_INTERVAL_SECONDS', env.PUSH_INTERVAL_SECONDS, 10),
+    businessMetricsIntervalMs: secondsSetting(
+      'BUSINESS_METRICS_INTERVAL_SECONDS',
+      env.BUSINESS_METRICS_INTERVAL_SECONDS,
+      300,
+    ),
     environment,
   };
 }

@@ -38,7 +38,7 @@ async function main() {
       logger.warn('business metrics failed', { error }),
     );
   void business();
-  setInterval(business, 5 * 60_000).unref();
+  setInterval(business, config.businessMetricsIntervalMs).unref();
   const host = process.env.API_HOST ?? (process.env.DYNO ? '0.0.0.0' : '127.0.0.1');
   const server = app.listen(config.port, host, () =>
     logger.info('API listening', {

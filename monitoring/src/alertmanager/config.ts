@@ -82,12 +82,13 @@ function receivers(config: MonitoringConfig) {
  * holds a night-time warning until the next business morning: the group stays pending and is
  * sent on the first flush inside business hours, if the alert still fires.
  */
-function route() {
+function route(config: MonitoringConfig) {
+  const { groupWait, groupInterval } = config.alerting;
   return {
     receiver: receiverNames.fallback,
     group_by: ['alertname', 'service', 'team'],
-    group_wait: '30s',
-    group_interval: '5m',
+    group_wait: groupWait,
+    group_interval: groupInterval,
     repeat_interval: '4h',
     routes: [
       {
@@ -101,7 +102,6 @@ function route() {
       {
         receiver: receiverNames.budget,
         matchers: ['category="budget"'],
-        group_wait: '1m',
         repeat_interval: '24h',
       },
       // A critical still firing after ESCALATE_AFTER: an alert resolved sooner never reaches the lead.
@@ -178,7 +178,7 @@ export function alertmanagerConfig(config: MonitoringConfig) {
         ],
       },
     ],
-    route: route(),
+    route: route(config),
     inhibit_rules: inhibitRules(),
     receivers: receivers(config),
   };

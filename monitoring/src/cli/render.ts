@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { configOrExit } from '@brainbytes/telemetry';
+import { configOrExit } from '@brainbytes/telemetry/config-error';
 import { loadMonitoringConfig } from '../config';
 import { renderAll } from '../render';
 
@@ -24,7 +25,10 @@ if (values.help) {
   process.exit(0);
 }
 
-const out = resolve(values.out ?? new URL('../../rendered', import.meta.url).pathname);
+// src/cli/render.ts under tsx, or the dist/render.mjs bundle: both live in monitoring/.
+const here = dirname(fileURLToPath(import.meta.url));
+const monitoringDir = here.endsWith('dist') ? resolve(here, '..') : resolve(here, '../..');
+const out = resolve(values.out ?? join(monitoringDir, 'rendered'));
 const config = configOrExit('monitoring', () => loadMonitoringConfig(values['from-env'] ? process.env : {}));
 const files = renderAll(config);
 

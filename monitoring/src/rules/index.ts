@@ -21,10 +21,13 @@ export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
  * just the groups it exercises.
  */
 export function ruleFiles(config: MonitoringConfig): Map<string, { groups: RuleGroup<RenderedRule>[] }> {
-  const groups: RuleGroup<RenderedRule>[] = [
-    ...recordingRules(config),
-    ...withRunbooks(alertGroups(config), config.runbookBaseUrl),
-  ];
+  const alerts = withRunbooks(alertGroups(config), config.runbookBaseUrl).map((group) => ({
+    ...group,
+    rules: group.rules.map((rule) =>
+      config.alertForOverride && rule.for ? { ...rule, for: config.alertForOverride } : rule,
+    ),
+  }));
+  const groups: RuleGroup<RenderedRule>[] = [...recordingRules(config), ...alerts];
   return new Map(groups.map((group) => [`${group.name}.yml`, { groups: [group] }]));
 }
 
