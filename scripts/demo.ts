@@ -1,0 +1,221 @@
+/**
+ * `npm run demo`: simulated students use the running stack over HTTP — sign up, start study
+ * sessions, ask the tutor, and report real-user metrics from "their browsers" — so the dashboards
+ * and alerts have realistic data within minutes. Phones and computers, 4G to slow 2G, busier in
+ * Manila's after-school hours. Bounded: it stops by itself.
+ *
+ *   npm run demo -- [--students 24] [--minutes 3] [--url http://127.0.0.1:3001]
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({
+  options: {
+    students: { type: 'string', default: process.env.DEMO_STUDENTS ?? '24' },
+    minutes: { type: 'string', default: process.env.DEMO_MINUTES ?? '3' },
+    url: { type: 'string', default: process.env.DEMO_URL },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+const STUDENTS = Number(values.students);
+const MINUTES = Number(values.minutes);
+if (!Number.isInteger(STUDENTS) || STUDENTS < 1 || STUDENTS > 500)
+  throw new Error(`--students "${values.students}" must be a whole number from 1 to 500`);
+if (!(MINUTES > 0 && MINUTES <= 60))
+  throw new Error(`--minutes "${values.minutes}" must be more than 0 and at most 60`);
+
+const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
+
+type Connection = '4g' | '3g' | '2g' | 'slow-2g';
+const weighted = <T>(choices: [T, number][]): T => {
+  let r = Math.random() * choices.reduce((s, [, w]) => s + w, 0);
+  for (const [value, weight] of choices) if ((r -= weight) < 0) return value;
+  return choices[0]![0];
+};
+const jitter = (value: number) => value * (0.6 + Math.random() * 0.8);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const PHONE_UA =
+  'Mozilla/5.0 (Linux; Android 13; SM-A146P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36';
+const DESKTOP_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36';
+/** Seconds of LCP a page takes on each connection, before jitter. */
+const LCP_SECONDS: Record<Connection, number> = { '4g': 1.6, '3g': 3.4, '2g': 6.5, 'slow-2g': 11 };
+const QUESTIONS: Record<string, string[]> = {
+  math: ['How do I add fractions?', 'Paano mag-multiply ng fractions?', 'What is the Pythagorean theorem?'],
+  science: ['What is photosynthesis?', 'Ano ang photosynthesis?', 'Why is the sky blue?'],
+  english: ['What is a noun?', 'When do I use past tense?'],
+  filipino: ['Ano ang pangngalan?', 'Ano ang pandiwa?'],
+  history: ['Who was Jose Rizal?', 'Kailan ang EDSA People Power?'],
+};
+
+/** How busy students are at this Manila hour (UTC+8): after school and evenings are the peak. */
+function manilaIntensity(now = new Date()): { hour: number; intensity: number } {
+  const hour = (now.getUTCHours() + 8) % 24;
+  const intensity =
+    hour >= 15 && hour < 22 ? 1 : hour >= 7 && hour < 15 ? 0.6 : hour >= 22 || hour < 1 ? 0.4 : 0.15;
+  return { hour, intensity };
+}
+
+const stats = { students: 0, questions: 0, rumEvents: 0, errors: 0 };
+
+async function main() {
+  const base = await pickBase();
+  const { hour, intensity } = manilaIntensity();
+  say(
+    `${STUDENTS} students for ${MINUTES} min against ${base}; Manila time ${String(hour).padStart(2, '0')}:00, intensity ${intensity}`,
+  );
+  const deadline = Date.now() + MINUTES * 60_000;
+  const progress = setInterval(
+    () =>
+      say(
+        `${stats.students} students active, ${stats.questions} questions, ${stats.rumEvents} RUM events, ${stats.errors} errors`,
+      ),
+    10_000,
+  );
+  await Promise.all(
+    Array.from({ length: STUDENTS }, (_, i) => sleep(i * 400).then(() => student(base, deadline, intensity))),
+  );
+  clearInterval(progress);
+  say(`done: ${stats.questions} questions, ${stats.rumEvents} RUM events, ${stats.errors} errors`);
+  if (stats.questions === 0) {
+    say('no question got an answer: is the stack running? (npm start)');
+    process.exitCode = 1;
+  }
+}
+
+/** Through the web app's /api proxy when it runs, else straight to the API. */
+async function pickBase(): Promise<string> {
+  const candidates = values.url ? [values.url] : ['http://127.0.0.1:3001', 'http://127.0.0.1:3000'];
+  for (const url of candidates) {
+    try {
+      if ((await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(3000) })).ok)
+        return url.replace(/\/$/, '');
+    } catch {
+      // try the next one
+    }
+  }
+  throw new Error(
+    `nothing answers at ${candidates.join(' or ')}/api/health: start the stack first (npm start)`,
+  );
+}
+
+async function student(base: string, deadline: number, intensity: number) {
+  const mobile = Math.random() < 0.75;
+  const connection = mobile
+    ? weighted<Connection>([
+        ['4g', 45],
+        ['3g', 32],
+        ['2g', 16],
+        ['slow-2g', 7],
+      ])
+    : weighted<Connection>([
+        ['4g', 85],
+        ['3g', 15],
+      ]);
+  const client_type = mobile ? 'mobile' : 'desktop';
+  const headers: Record<string, string> = {
+    'User-Agent': mobile ? PHONE_UA : DESKTOP_UA,
+    'X-Forwarded-For': `10.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 254) + 1}`,
+    'Content-Type': 'application/json',
+  };
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...headers, ...extra },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(40_000),
+    });
+    if (!res.ok) {
+      stats.errors++;
+      throw new Error(`${method} ${path}: ${res.status}`);
+    }
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  };
+  const rum = (page: string, events: Record<string, unknown>[]) => {
+    stats.rumEvents += events.length;
+    return call('POST', '/api/rum', {
+      events: events.map((e) => ({ page, client_type, connection, ...e })),
+    }).catch(() => undefined);
+  };
+  const pageLoad = (page: string) => {
+    const lcp = jitter(LCP_SECONDS[connection]);
+    return rum(page, [
+      { type: 'page_view' },
+      { type: 'vital', name: 'TTFB', value: Math.round(jitter(lcp * 180)) },
+      { type: 'vital', name: 'FCP', value: Math.round(jitter(lcp * 650)) },
+      { type: 'vital', name: 'LCP', value: Math.round(lcp * 1000) },
+      { type: 'vital', name: 'CLS', value: Number((Math.random() * 0.08).toFixed(3)) },
+      { type: 'transfer', bytes: Math.round(jitter(158_000)) },
+    ]);
+  };
+  try {
+    const { token } = await call<{ token: string }>('POST', '/api/auth/register', {
+      email: `demo-${randomUUID().slice(0, 8)}@example.ph`,
+      name: 'Demo Student',
+      password: 'demo-password-2026',
+    });
+    stats.students++;
+    const auth = { Authorization: `Bearer ${token}` };
+    await pageLoad('/ask');
+    while (Date.now() < deadline) {
+      const subject = weighted<string>([
+        ['math', 30],
+        ['science', 25],
+        ['english', 15],
+        ['filipino', 15],
+        ['history', 15],
+      ]);
+      const session = await call<{ id: string }>(
+        'POST',
+        '/api/sessions',
+        { subject },
+        { ...auth, 'Idempotency-Key': randomUUID() },
+      );
+      await rum('/ask', [{ type: 'action', action: 'subject_change' }]);
+      for (let n = 0; n < 2 + Math.floor(Math.random() * 4) && Date.now() < deadline; n++) {
+        const pool = QUESTIONS[subject] ?? QUESTIONS.math!;
+        const question = pool[Math.floor(Math.random() * pool.length)]!;
+        // Weak signals drop: the question waits on the phone and is sent again later, once.
+        const dropped = (connection === '2g' || connection === 'slow-2g') && Math.random() < 0.3;
+        if (dropped) await rum('/ask', [{ type: 'connection', event: 'offline' }]);
+        await call(
+          'POST',
+          `/api/sessions/${session.id}/questions`,
+          { question },
+          { ...auth, 'Idempotency-Key': randomUUID() },
+        );
+        stats.questions++;
+        await rum('/ask', [
+          { type: 'action', action: 'ask' },
+          ...(dropped
+            ? [
+                { type: 'connection', event: 'online' },
+                { type: 'connection', event: 'replayed' },
+              ]
+            : []),
+          { type: 'vital', name: 'INP', value: Math.round(jitter(mobile ? 180 : 90)) },
+          ...(Math.random() < 0.03 ? [{ type: 'error', kind: 'js' }] : []),
+        ]);
+        await sleep(jitter(8000 / intensity));
+      }
+      if (Math.random() < 0.3) {
+        await call('GET', '/api/sessions', undefined, auth);
+        await pageLoad('/sessions');
+      }
+    }
+  } catch (error) {
+    if (!values.quiet) say(`a student stopped: ${(error as Error).message}`);
+  }
+}
+
+main().catch((error: Error) => {
+  say(error.message);
+  process.exitCode = 1;
+});
