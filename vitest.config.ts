@@ -17,6 +17,8 @@ export default defineConfig({
       project('functions', './functions'),
       project('monitoring', './monitoring'),
       project('web', './web'),
+      // The repository as a whole: deployment files, and the end-to-end chain.
+      { extends: true as const, test: { name: 'stack', root: '.', include: ['test/**/*.test.ts'] } },
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -30,7 +30,10 @@ const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
 type Connection = '4g' | '3g' | '2g' | 'slow-2g';
 const weighted = <T>(choices: [T, number][]): T => {
   let r = Math.random() * choices.reduce((s, [, w]) => s + w, 0);
-  for (const [value, weight] of choices) if ((r -= weight) < 0) return value;
+  for (const [value, weight] of choices) {
+    r -= weight;
+    if (r < 0) return value;
+  }
   return choices[0]![0];
 };
 const jitter = (value: number) => value * (0.6 + Math.random() * 0.8);
