@@ -70,6 +70,21 @@ describe('log drain', () => {
     expect(s.get('heroku_dyno_restarts_total{app="brainbytes-api",process_type="web"}')).toBe(1);
   });
 
+  it('starts the counters alerts watch at 0 on the first message from an app or process type', async () => {
+    // increase() cannot see a counter that appears at 1: the first crash must count from 0.
+    exp = await start();
+    await post(logplexBody([lines.memory, lines.routerOk]));
+    const s = await scrape();
+    expect(s.get('heroku_dyno_crashes_total{app="brainbytes-api",process_type="web"}')).toBe(0);
+    expect(s.get('heroku_dyno_restarts_total{app="brainbytes-api",process_type="web"}')).toBe(0);
+    for (const code of ['R10', 'R14', 'R15'])
+      expect(s.get(`heroku_dyno_errors_total{app="brainbytes-api",code="${code}",process_type="web"}`)).toBe(
+        0,
+      );
+    expect(s.get('heroku_router_errors_total{app="brainbytes-api",code="H12"}')).toBe(0);
+    expect(s.get('heroku_dyno_crashes_total{app="brainbytes-api",process_type="worker"}')).toBeUndefined();
+  });
+
   it('converts Postgres and Redis samples to base units, and counts L10 drops', async () => {
     exp = await start();
     await post(logplexBody([lines.postgres, lines.redis, lines.l10, lines.appOutput]));

@@ -20,6 +20,9 @@ const MEMORY_KINDS: Record<string, string> = {
   memory_swap: 'swap',
   memory_quota: 'quota',
 };
+/** The error codes monitoring/ alerts on (H12 timeouts, H10 crashed app; R14/R15 memory, R10 boot timeout). */
+const ALERTED_ROUTER_CODES = ['H10', 'H12'];
+const ALERTED_DYNO_CODES = ['R10', 'R14', 'R15'];
 const LOAD_WINDOWS: Record<string, string> = { load_avg_1m: '1m', load_avg_5m: '5m', load_avg_15m: '15m' };
 
 /**
@@ -67,7 +70,22 @@ export class DrainIngest {
     return 'other';
   }
 
+  /**
+   * Alerts read `increase()`, which cannot see a counter that appears already at 1: the first
+   * message from an app (router) or a process type (dyno) starts the counters alerts watch at 0.
+   */
+  private readonly started = new Set<string>();
+  private startAt0(id: string, start: () => void) {
+    if (this.started.has(id)) return;
+    this.started.add(id);
+    start();
+  }
+
   private router(app: string, text: string): string {
+    this.startAt0(`router ${app}`, () => {
+      for (const code of ALERTED_ROUTER_CODES)
+        this.m.routerErrors.add(this.key(this.m.routerErrors, app, code), 0);
+    });
     const f = parseLogfmt(text);
     const method = METHODS.has(f.get('method') ?? '') ? f.get('method')! : 'OTHER';
     const rawStatus = f.get('status') ?? '';
@@ -89,6 +107,12 @@ export class DrainIngest {
 
   private dyno(app: string, procId: string, text: string): string {
     const processType = procId.slice(0, procId.indexOf('.'));
+    this.startAt0(`dyno ${app} ${processType}`, () => {
+      this.m.dynoCrashes.add(this.key(this.m.dynoCrashes, app, processType), 0);
+      this.m.dynoRestarts.add(this.key(this.m.dynoRestarts, app, processType), 0);
+      for (const code of ALERTED_DYNO_CODES)
+        this.m.dynoErrors.add(this.key(this.m.dynoErrors, app, processType, code), 0);
+    });
     if (text.startsWith('source=') || text.includes(' sample#')) {
       const f = parseLogfmt(text);
       const source = this.sourceLabel(app, f.get('source') ?? procId);

@@ -1,0 +1,336 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAppMetrics, PushClient } from '@brainbytes/telemetry';
+import { Registry } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakePlatformApi } from '../exporters/heroku/test/fake-platform-api';
+import { lines, logplexBody } from '../exporters/heroku/test/frames';
+import { FakeOpenAi } from '../functions/test/fake-openai';
+import { eventually, type Mail, smtpSink } from '../monitoring/test/helpers/services';
+import { requireBinary } from '../pushgateway/test/helpers/binaries';
+import { freePort } from '../pushgateway/test/helpers/ports';
+
+/**
+ * The whole chain on this machine, started by `npm start`'s own script: students (the demo) use
+ * the web app and the API; the AI tutor asks a fake OpenAI; everything pushes to our gateway;
+ * the real Prometheus scrapes it with the rendered rules; the real Alertmanager emails an in-test
+ * SMTP server. Then the AI provider fails, the month's spend goes over budget and a dyno crashes,
+ * and each reaches an inbox. Alert `for` and routing waits are shortened through their settings.
+ */
+const root = fileURLToPath(new URL('..', import.meta.url));
+let stack: ChildProcess;
+let output = '';
+let openai: FakeOpenAi;
+let heroku: FakePlatformApi;
+let smtp: Awaited<ReturnType<typeof smtpSink>>;
+const ports: Record<string, number> = {};
+const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
+
+async function promQuery(
+  expr: string,
+): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+  const res = await fetch(`${url('prometheus')}/api/v1/query`, {
+    method: 'POST',
+    body: new URLSearchParams({ query: expr }),
+  });
+  const body = (await res.json()) as {
+    status: string;
+    error?: string;
+    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+  };
+  if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
+  return body.data.result;
+}
+
+function runDemo(students: number, minutes: number) {
+  return new Promise<string>((resolve, reject) => {
+    const demo = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/demo.ts',
+        '--students',
+        String(students),
+        '--minutes',
+        String(minutes),
+        '--url',
+        url('web'),
+      ],
+      { cwd: root },
+    );
+    let text = '';
+    demo.stdout.on('data', (d) => (text += d));
+    demo.stderr.on('data', (d) => (text += d));
+    demo.on('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`demo exited ${code}:\n${text}`)),
+    );
+  });
+}
+
+const mailTo = (address: string, subject: RegExp) => () =>
+  smtp.mails.find((m: Mail) => m.to.includes(address) && subject.test(m.parsed.subject ?? ''));
+
+beforeAll(async () => {
+  for (const binary of [
+    ['prometheus', 'prometheus'],
+    ['prometheus-alertmanager', 'prometheus-alertmanager'],
+    ['prometheus-node-exporter', 'prometheus-node-exporter'],
+  ])
+    requireBinary(binary[0] as string, binary[1] as string);
+  openai = await new FakeOpenAi().start();
+  heroku = await new FakePlatformApi([
+    {
+      name: 'brainbytes-api',
+      dynos: [{ type: 'web', size: 'Basic', state: 'up', n: 1 }],
+      formation: [{ type: 'web', quantity: 1, size: 'Basic' }],
+      releases: 3,
+      addons: [{ service: 'heroku-postgresql', plan: 'essential-0', cents: 500 }],
+      runtimeMetrics: true,
+    },
+  ]).start();
+  smtp = await smtpSink();
+  for (const name of [
+    'gateway',
+    'exporter',
+    'ai',
+    'api',
+    'web',
+    'prometheus',
+    'alertmanager',
+    'node',
+    'grafana',
+    'mail',
+  ])
+    ports[name] = await freePort();
+  stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      BRAINBYTES_DATA_DIR: mkdtempSync(join(tmpdir(), 'bb-e2e-')),
+      PUSHGATEWAY_PORT: String(ports.gateway),
+      HEROKU_EXPORTER_PORT: String(ports.exporter),
+      AI_PORT: String(ports.ai),
+      API_PORT: String(ports.api),
+      WEB_PORT: String(ports.web),
+      PROMETHEUS_PORT: String(ports.prometheus),
+      ALERTMANAGER_PORT: String(ports.alertmanager),
+      NODE_EXPORTER_PORT: String(ports.node),
+      GRAFANA_PORT: String(ports.grafana),
+      MAIL_SINK_PORT: String(ports.mail),
+      OPENAI_API_KEY: 'sk-test-e2e',
+      OPENAI_BASE_URL: openai.url,
+      AI_PROVIDER: 'openai',
+      AI_TIMEOUT_MS: '2000',
+      HEROKU_API_TOKEN: heroku.token,
+      HEROKU_API_URL: heroku.url,
+      HEROKU_APPS: 'brainbytes-api',
+      HEROKU_DRAIN_TOKENS: 'd.e2e',
+      HEROKU_POLL_INTERVAL_SECONDS: '2',
+      SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
+      BRAINBYTES_MONTHLY_BUDGET_DOLLARS: '100',
+      PROMETHEUS_SCRAPE_INTERVAL: '1s',
+      PROMETHEUS_EVALUATION_INTERVAL: '1s',
+      PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1s',
+      PROMETHEUS_ALERT_FOR: '5s',
+      ALERTMANAGER_GROUP_WAIT: '1s',
+      ALERTMANAGER_GROUP_INTERVAL: '2s',
+      PUSH_INTERVAL_SECONDS: '1',
+      BUSINESS_METRICS_INTERVAL_SECONDS: '2',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  stack.stdout?.on('data', (d) => (output += d));
+  stack.stderr?.on('data', (d) => (output += d));
+  await eventually(
+    'npm start to report the stack running',
+    () =>
+      output.includes('[start] the stack is running')
+        ? true
+        : stack.exitCode !== null
+          ? Promise.reject(new Error(output))
+          : undefined,
+    120_000,
+  ).catch((error) => {
+    throw new Error(`${(error as Error).message}\n${output.slice(-4000)}`);
+  });
+  await runDemo(6, 0.3);
+}, 180_000);
+
+afterAll(async () => {
+  if (stack && stack.exitCode === null) {
+    const exited = new Promise((resolve) => stack.once('exit', resolve));
+    stack.kill('SIGINT');
+    await exited;
+  }
+  await openai?.stop();
+  await heroku?.stop();
+  await smtp?.close();
+});
+
+describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', () => {
+  it('started every component, including the monitoring stack', () => {
+    for (const name of [
+      'pushgateway',
+      'heroku-exporter',
+      'ai',
+      'api',
+      'web',
+      'prometheus',
+      'alertmanager',
+      'node-exporter',
+    ])
+      expect(output, name).toMatch(new RegExp(`\\[start\\] ${name} is up`));
+  });
+
+  it('has every required metric of ../shared/METRICS.md in Prometheus, with its labels and sane values', async () => {
+    const REQUIRED: [string, string[]][] = [
+      ['brainbytes_http_requests_total', ['method', 'route', 'status_code', 'client_type']],
+      ['brainbytes_http_request_duration_seconds_bucket', ['method', 'route', 'status_code']],
+      ['brainbytes_db_connections_active', []],
+      ['brainbytes_ai_requests_total', ['provider', 'model', 'subject', 'outcome']],
+      ['brainbytes_ai_request_duration_seconds_bucket', ['provider', 'model']],
+      ['brainbytes_ai_tokens_used_total', ['provider', 'model', 'type']],
+      ['brainbytes_http_response_size_bytes_bucket', ['route', 'client_type']],
+      ['brainbytes_questions_total', ['subject', 'client_type']],
+      ['brainbytes_ai_cost_dollars_total', ['provider', 'model']],
+      ['brainbytes_web_page_views_total', ['page', 'client_type', 'connection']],
+      ['brainbytes_web_vitals_seconds_bucket', ['metric', 'page', 'client_type', 'connection']],
+      ['brainbytes_active_students', ['window']],
+      ['heroku_router_requests_total', ['app']],
+      ['heroku_monthly_run_rate_dollars', ['app', 'component']],
+      ['push_time_seconds', ['job']],
+      ['pushgateway_pushes_total', ['outcome']],
+    ];
+    await fetch(`${url('exporter')}/drain/brainbytes-api`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/logplex-1',
+        'Logplex-Drain-Token': 'd.e2e',
+        'Logplex-Msg-Count': '4',
+      },
+      // A worker dyno comes up (its crash comes later), the router serves, web.1 reports its memory.
+      body: logplexBody([
+        lines.crash.replace('from up to crashed', 'from starting to up'),
+        lines.routerOk,
+        lines.routerPost,
+        lines.memory,
+      ]),
+    });
+    const missing: string[] = [];
+    await eventually(
+      'every required metric',
+      async () => {
+        missing.length = 0;
+        for (const [name, labels] of REQUIRED) {
+          const series = await promQuery(name);
+          const good = series.filter((s) => labels.every((l) => s.metric[l]) && Number(s.value[1]) >= 0);
+          if (!good.length) missing.push(name);
+        }
+        return missing.length ? undefined : true;
+      },
+      30_000,
+    ).catch(() => expect(missing).toEqual([]));
+    const pushed = await promQuery('brainbytes_http_requests_total{job="brainbytes-api"}');
+    expect(pushed.every((s) => s.metric.environment === 'development' && s.metric.platform === 'local')).toBe(
+      true,
+    );
+    expect(
+      pushed.some(
+        (s) => s.metric.route === '/api/sessions/:id/questions' && s.metric.client_type === 'mobile',
+      ),
+    ).toBe(true);
+    const tokens = await promQuery('sum by (type) (brainbytes_ai_tokens_used_total{provider="openai"})');
+    expect(Object.fromEntries(tokens.map((t) => [t.metric.type, Number(t.value[1])]))).toMatchObject({
+      input: expect.any(Number),
+      output: expect.any(Number),
+    });
+    for (const t of tokens) expect(Number(t.value[1])).toBeGreaterThan(0);
+    const cost = await promQuery('sum(brainbytes_ai_cost_dollars_total)');
+    expect(Number(cost[0]?.value[1])).toBeGreaterThan(0);
+    expect(Number(cost[0]?.value[1])).toBeLessThan(1); // a few dozen small answers cost cents
+    const spend = await promQuery('provider:brainbytes_spend_dollars:month_to_date');
+    expect(spend.map((s) => s.metric.provider).sort()).toEqual(expect.arrayContaining(['ai', 'heroku']));
+  }, 60_000);
+
+  it('emails the ai team when the AI provider fails (AiProviderErrors)', async () => {
+    openai.behaviours.push(...Array.from({ length: 400 }, () => 500 as const));
+    await runDemo(4, 0.25);
+    const mail = await eventually(
+      'the AiProviderErrors email',
+      mailTo('ai@brainbytes.ph', /AiProviderErrors/),
+      60_000,
+    );
+    expect(mail.parsed.subject).toBe('[BrainBytes FIRING] AiProviderErrors — critical (ai)');
+    expect(mail.parsed.html).toMatch(/openai fails \d+(\.\d+)?% of answers in development/);
+    const fallback = await promQuery('sum(brainbytes_ai_requests_total{outcome="fallback"})');
+    expect(Number(fallback[0]?.value[1])).toBeGreaterThan(0); // students still got the offline tutor
+  }, 90_000);
+
+  it('emails the owner when this month’s spend passes the budget, with the breakdown by provider', async () => {
+    // What the scheduled job pushes after reading this month's AI spend from the database.
+    const registry = new Registry();
+    const metrics = createAppMetrics(registry);
+    metrics.aiSpendMonthToDate.set({ provider: 'openai' }, 180);
+    const client = new PushClient({
+      url: url('gateway'),
+      registry,
+      job: 'brainbytes-jobs',
+      groupings: { environment: 'production', platform: 'lambda' },
+    });
+    expect((await client.flush()).ok).toBe(true);
+    const mail = await eventually('the budget email', mailTo('owner@brainbytes.ph', /over budget/), 60_000);
+    expect(mail.parsed.subject).toBe('[BrainBytes budget] This month’s cloud spend is over budget.');
+    expect(mail.parsed.html).toMatch(/ai: \$18\d\.\d\d;/);
+    expect(mail.parsed.html).toMatch(/heroku: \$\d+\.\d\d;/);
+    expect(mail.parsed.html).toMatch(/Monthly budget<\/th><td>\$100\.00/);
+  }, 90_000);
+
+  it('fires HerokuDynoCrashed when a crash line comes through the drain, and emails infrastructure', async () => {
+    const res = await fetch(`${url('exporter')}/drain/brainbytes-api`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/logplex-1',
+        'Logplex-Drain-Token': 'd.e2e',
+        'Logplex-Msg-Count': '1',
+      },
+      body: logplexBody([lines.crash]),
+    });
+    expect(res.status).toBeLessThan(300);
+    const alert = await eventually(
+      'HerokuDynoCrashed firing in Prometheus',
+      async () => {
+        const res = await fetch(`${url('prometheus')}/api/v1/alerts`);
+        const alerts = (
+          (await res.json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } }
+        ).data.alerts;
+        return alerts.find((a) => a.labels.alertname === 'HerokuDynoCrashed' && a.state === 'firing');
+      },
+      30_000,
+    );
+    expect(alert.labels).toMatchObject({
+      app: 'brainbytes-api',
+      process_type: 'worker',
+      severity: 'critical',
+      team: 'infrastructure',
+    });
+    const mail = await eventually(
+      'the crash email',
+      mailTo('infrastructure@brainbytes.ph', /HerokuDynoCrashed/),
+      30_000,
+    );
+    expect(mail.parsed.html).toContain('A worker dyno of brainbytes-api crashed');
+  }, 60_000);
+
+  it('stops every child on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) => stack.once('exit', resolve));
+    stack.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('[start] stopped');
+    await expect(fetch(`${url('api')}/api/health`)).rejects.toThrow();
+  }, 30_000);
+});
