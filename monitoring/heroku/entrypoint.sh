@@ -26,6 +26,8 @@ secret GRAFANA_CLOUD_TOKEN GRAFANA_CLOUD_TOKEN_FILE
 secret PUSHGATEWAY_SCRAPE_PASSWORD PUSHGATEWAY_SCRAPE_PASSWORD_FILE
 secret HEROKU_EXPORTER_SCRAPE_PASSWORD HEROKU_EXPORTER_SCRAPE_PASSWORD_FILE
 
+# Prometheus scrapes itself on this dyno's port unless told otherwise.
+export PROMETHEUS_TARGET="${PROMETHEUS_TARGET:-localhost:$PORT}"
 node "$APP_DIR/monitoring/dist/render.mjs" --from-env --out "$CONFIG"
 
 case "${MONITORING_ROLE:-}" in
