@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePlatformApi } from '../exporters/heroku/test/fake-platform-api';
 import { lines, logplexBody } from '../exporters/heroku/test/frames';
 import { FakeOpenAi } from '../functions/test/fake-openai';
-import { eventually, type Mail, smtpSink } from '../monitoring/test/helpers/services';
+import { eventually, type Mail, promQuery, smtpSink } from '../monitoring/test/helpers/services';
 import { requireBinary } from '../pushgateway/test/helpers/binaries';
 import { freePort } from '../pushgateway/test/helpers/ports';
 
@@ -29,21 +29,7 @@ let smtp: Awaited<ReturnType<typeof smtpSink>>;
 const ports: Record<string, number> = {};
 const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
 
-async function promQuery(
-  expr: string,
-): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
-  const res = await fetch(`${url('prometheus')}/api/v1/query`, {
-    method: 'POST',
-    body: new URLSearchParams({ query: expr }),
-  });
-  const body = (await res.json()) as {
-    status: string;
-    error?: string;
-    data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-  };
-  if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
-  return body.data.result;
-}
+const query = (expr: string) => promQuery(url('prometheus'), expr);
 
 function runDemo(students: number, minutes: number) {
   return new Promise<string>((resolve, reject) => {
@@ -227,7 +213,7 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
       async () => {
         missing.length = 0;
         for (const [name, labels] of REQUIRED) {
-          const series = await promQuery(name);
+          const series = await query(name);
           const good = series.filter((s) => labels.every((l) => s.metric[l]) && Number(s.value[1]) >= 0);
           if (!good.length) missing.push(name);
         }
@@ -235,7 +221,7 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
       },
       30_000,
     ).catch(() => expect(missing).toEqual([]));
-    const pushed = await promQuery('brainbytes_http_requests_total{job="brainbytes-api"}');
+    const pushed = await query('brainbytes_http_requests_total{job="brainbytes-api"}');
     expect(pushed.every((s) => s.metric.environment === 'development' && s.metric.platform === 'local')).toBe(
       true,
     );
@@ -244,16 +230,16 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
         (s) => s.metric.route === '/api/sessions/:id/questions' && s.metric.client_type === 'mobile',
       ),
     ).toBe(true);
-    const tokens = await promQuery('sum by (type) (brainbytes_ai_tokens_used_total{provider="openai"})');
+    const tokens = await query('sum by (type) (brainbytes_ai_tokens_used_total{provider="openai"})');
     expect(Object.fromEntries(tokens.map((t) => [t.metric.type, Number(t.value[1])]))).toMatchObject({
       input: expect.any(Number),
       output: expect.any(Number),
     });
     for (const t of tokens) expect(Number(t.value[1])).toBeGreaterThan(0);
-    const cost = await promQuery('sum(brainbytes_ai_cost_dollars_total)');
+    const cost = await query('sum(brainbytes_ai_cost_dollars_total)');
     expect(Number(cost[0]?.value[1])).toBeGreaterThan(0);
     expect(Number(cost[0]?.value[1])).toBeLessThan(1); // a few dozen small answers cost cents
-    const spend = await promQuery('provider:brainbytes_spend_dollars:month_to_date');
+    const spend = await query('provider:brainbytes_spend_dollars:month_to_date');
     expect(spend.map((s) => s.metric.provider).sort()).toEqual(expect.arrayContaining(['ai', 'heroku']));
   }, 60_000);
 
@@ -267,7 +253,7 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
     );
     expect(mail.parsed.subject).toBe('[BrainBytes FIRING] AiProviderErrors — critical (ai)');
     expect(mail.parsed.html).toMatch(/openai fails \d+(\.\d+)?% of answers in development/);
-    const fallback = await promQuery('sum(brainbytes_ai_requests_total{outcome="fallback"})');
+    const fallback = await query('sum(brainbytes_ai_requests_total{outcome="fallback"})');
     expect(Number(fallback[0]?.value[1])).toBeGreaterThan(0); // students still got the offline tutor
   }, 90_000);
 

@@ -85,6 +85,21 @@ describe('amtool', () => {
   });
 });
 
+const LATENCY_WARNING = {
+  labels: {
+    alertname: 'ApiHighLatency',
+    severity: 'warning',
+    team: 'engineering',
+    service: 'api',
+    environment: 'production',
+  },
+  annotations: {
+    summary: 'API p95 latency is above 2 seconds.',
+    description: 'p95 is 2.4s',
+    runbook_url: 'x',
+  },
+};
+
 /** Manila's weekday and hour now, as Alertmanager's `location: Asia/Manila` sees them. */
 function manilaNow() {
   const parts = new Intl.DateTimeFormat('en-US', {
@@ -240,22 +255,7 @@ describe('a live Alertmanager with SMTP and Slack sinks', () => {
     });
 
     it(`posts a warning to Slack only inside Manila business hours (now: ${JSON.stringify(manilaNow())})`, async () => {
-      await post([
-        {
-          labels: {
-            alertname: 'ApiHighLatency',
-            severity: 'warning',
-            team: 'engineering',
-            service: 'api',
-            environment: 'production',
-          },
-          annotations: {
-            summary: 'API p95 latency is above 2 seconds.',
-            description: 'p95 is 2.4s',
-            runbook_url: 'x',
-          },
-        },
-      ]);
+      await post([LATENCY_WARNING]);
       const warning = () =>
         hooks.received.find((r) => JSON.stringify(r.body).includes('ApiHighLatency')) ?? undefined;
       if (manilaNow().inBusinessHours) {
@@ -281,20 +281,7 @@ describe('a live Alertmanager with SMTP and Slack sinks', () => {
 
     it('holds a warning outside business hours, while a critical still goes out', async () => {
       await post([
-        {
-          labels: {
-            alertname: 'ApiHighLatency',
-            severity: 'warning',
-            team: 'engineering',
-            service: 'api',
-            environment: 'production',
-          },
-          annotations: {
-            summary: 'API p95 latency is above 2 seconds.',
-            description: 'p95 is 2.4s',
-            runbook_url: 'x',
-          },
-        },
+        LATENCY_WARNING,
         {
           labels: {
             alertname: 'HerokuDynoCrashed',

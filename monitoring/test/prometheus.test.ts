@@ -9,6 +9,7 @@ import { withGrafanaVariables } from './helpers/promql';
 import { freePort, renderToTemp } from './helpers/render';
 import {
   eventually,
+  promQuery,
   type RunningProcess,
   startAlertmanager,
   startNodeExporter,
@@ -29,15 +30,7 @@ let alertmanager: RunningProcess;
 let prometheus: RunningProcess;
 let recordNames: string[];
 
-async function query(expr: string): Promise<unknown[]> {
-  const res = await fetch(`${prometheus.url}/api/v1/query`, {
-    method: 'POST',
-    body: new URLSearchParams({ query: expr }),
-  });
-  const body = (await res.json()) as { status: string; error?: string; data: { result: unknown[] } };
-  if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
-  return body.data.result;
-}
+const query = (expr: string) => promQuery(prometheus.url, expr);
 
 const host = (url: string) => new URL(url).host;
 
@@ -121,7 +114,7 @@ describe('the real Prometheus with the rendered configuration', () => {
     const jobs = await eventually(
       'all five targets up',
       async () => {
-        const result = (await query('up == 1')) as { metric: { job: string } }[];
+        const result = await query('up == 1');
         return result.length === 5 ? result.map((r) => r.metric.job).sort() : undefined;
       },
       20_000,
@@ -153,9 +146,7 @@ describe('the real Prometheus with the rendered configuration', () => {
       value: [number, string];
     }[];
     for (const s of shares) expect(Number(s.value[1])).toBeCloseTo(1, 6);
-    const hour = (await query('manila_hour:brainbytes_questions:rate5m')) as {
-      metric: { manila_hour: string };
-    }[];
+    const hour = await query('manila_hour:brainbytes_questions:rate5m');
     const manila = new Intl.DateTimeFormat('en-GB', {
       timeZone: 'Asia/Manila',
       hour: '2-digit',

@@ -3,14 +3,10 @@ import { drainQueue, QuestionQueue, type QueuedQuestion, type SendOutcome } from
 import { track } from './rum-client';
 import { KEYS, storage } from './storage';
 
-export interface StoredQuestion {
-  id: string;
-  session_id: string;
-  subject: string;
-  question: string;
-  answer: string;
-  created_at: string;
-}
+/** A question and its answer as the API returns them (the API's own type; erased at build). */
+export type { StoredQuestion } from '../../functions/src/api/learning';
+
+import type { StoredQuestion } from '../../functions/src/api/learning';
 
 /** The study session questions go to; `id` is missing until the API has created it. */
 export interface CurrentSession {

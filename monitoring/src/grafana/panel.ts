@@ -169,5 +169,20 @@ export function dashboard(spec: DashboardSpec) {
 
 export type Dashboard = ReturnType<typeof dashboard>;
 
+/** This month's spend as a share of the budget, coloured at the budget alerts' thresholds. */
+export const budgetGauge = (title: string): PanelSpec => ({
+  title,
+  type: 'gauge',
+  unit: 'percentunit',
+  queries: [{ expr: 'brainbytes:spend_budget:ratio' }],
+  min: 0,
+  max: 1.2,
+  thresholds: [
+    [0.5, 'yellow'],
+    [0.8, 'orange'],
+    [1, 'red'],
+  ],
+});
+
 /** `environment=~"$environment"`, the selector every app query carries. */
 export const ENV = 'environment=~"$environment"';

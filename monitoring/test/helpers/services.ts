@@ -143,3 +143,19 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+export interface PromSample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** An instant query through Prometheus's HTTP API; a PromQL error fails the test with its message. */
+export async function promQuery(prometheusUrl: string, expr: string): Promise<PromSample[]> {
+  const res = await fetch(`${prometheusUrl}/api/v1/query`, {
+    method: 'POST',
+    body: new URLSearchParams({ query: expr }),
+  });
+  const body = (await res.json()) as { status: string; error?: string; data: { result: PromSample[] } };
+  if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
+  return body.data.result;
+}

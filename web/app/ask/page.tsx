@@ -1,6 +1,6 @@
 'use client';
-import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
 import { api } from '../../lib/api';
 import { SUBJECT_IDS, type SubjectId } from '../../lib/i18n';
@@ -109,15 +109,7 @@ export default function AskPage() {
     setThread([]);
   };
 
-  if (ready && !signedIn)
-    return (
-      <p>
-        {t.needLogin}{' '}
-        <Link prefetch={false} href="/login">
-          {t.navLogin}
-        </Link>
-      </p>
-    );
+  if (ready && !signedIn) return <NeedLogin />;
 
   return (
     <>

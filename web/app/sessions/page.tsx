@@ -1,6 +1,6 @@
 'use client';
-import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
 import { ApiError, api } from '../../lib/api';
 import type { SubjectId } from '../../lib/i18n';
@@ -33,15 +33,7 @@ export default function SessionsPage() {
     setOpen({ id, thread });
   };
 
-  if (!signedIn)
-    return (
-      <p>
-        {t.needLogin}{' '}
-        <Link prefetch={false} href="/login">
-          {t.navLogin}
-        </Link>
-      </p>
-    );
+  if (!signedIn) return <NeedLogin />;
   return (
     <>
       <h1>{t.sessionsTitle}</h1>

@@ -1,4 +1,4 @@
-import { dashboard, ENV } from '../panel';
+import { budgetGauge, dashboard, ENV } from '../panel';
 
 const DAY = 86400;
 
@@ -29,19 +29,7 @@ export const resourceOptimization = dashboard({
           unit: 'currencyUSD',
           queries: [{ expr: 'brainbytes:budget_dollars:monthly' }],
         },
-        {
-          title: 'Budget used',
-          type: 'gauge',
-          unit: 'percentunit',
-          queries: [{ expr: 'brainbytes:spend_budget:ratio' }],
-          min: 0,
-          max: 1.2,
-          thresholds: [
-            [0.5, 'yellow'],
-            [0.8, 'orange'],
-            [1, 'red'],
-          ],
-        },
+        budgetGauge('Budget used'),
         {
           title: 'Cost per question (1 day)',
           type: 'stat',

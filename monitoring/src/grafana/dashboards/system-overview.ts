@@ -1,4 +1,4 @@
-import { dashboard, ENV } from '../panel';
+import { budgetGauge, dashboard, ENV } from '../panel';
 
 export const systemOverview = dashboard({
   uid: 'bb-system-overview',
@@ -49,19 +49,7 @@ export const systemOverview = dashboard({
           unit: 'short',
           queries: [{ expr: `sum(brainbytes_active_students{window="1d",${ENV}})` }],
         },
-        {
-          title: 'Budget used this month',
-          type: 'gauge',
-          unit: 'percentunit',
-          queries: [{ expr: 'brainbytes:spend_budget:ratio' }],
-          min: 0,
-          max: 1.2,
-          thresholds: [
-            [0.5, 'yellow'],
-            [0.8, 'orange'],
-            [1, 'red'],
-          ],
-        },
+        budgetGauge('Budget used this month'),
       ],
     },
     {
