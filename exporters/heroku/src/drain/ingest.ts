@@ -73,19 +73,31 @@ export class DrainIngest {
   /**
    * Alerts read `increase()`, which cannot see a counter that appears already at 1: the first
    * message from an app (router) or a process type (dyno) starts the counters alerts watch at 0.
+   * Looked up per message, so keyed without building strings.
    */
-  private readonly started = new Set<string>();
-  private startAt0(id: string, start: () => void) {
-    if (this.started.has(id)) return;
-    this.started.add(id);
-    start();
+  private readonly routerApps = new Set<string>();
+  private readonly dynoTypes = new Map<string, Set<string>>();
+
+  private startRouterAt0(app: string) {
+    if (this.routerApps.has(app)) return;
+    this.routerApps.add(app);
+    for (const code of ALERTED_ROUTER_CODES)
+      this.m.routerErrors.add(this.key(this.m.routerErrors, app, code), 0);
+  }
+
+  private startDynoAt0(app: string, processType: string) {
+    const types = this.dynoTypes.get(app) ?? new Set<string>();
+    if (types.has(processType)) return;
+    this.dynoTypes.set(app, types);
+    types.add(processType);
+    this.m.dynoCrashes.add(this.key(this.m.dynoCrashes, app, processType), 0);
+    this.m.dynoRestarts.add(this.key(this.m.dynoRestarts, app, processType), 0);
+    for (const code of ALERTED_DYNO_CODES)
+      this.m.dynoErrors.add(this.key(this.m.dynoErrors, app, processType, code), 0);
   }
 
   private router(app: string, text: string): string {
-    this.startAt0(`router ${app}`, () => {
-      for (const code of ALERTED_ROUTER_CODES)
-        this.m.routerErrors.add(this.key(this.m.routerErrors, app, code), 0);
-    });
+    this.startRouterAt0(app);
     const f = parseLogfmt(text);
     const method = METHODS.has(f.get('method') ?? '') ? f.get('method')! : 'OTHER';
     const rawStatus = f.get('status') ?? '';
@@ -107,12 +119,7 @@ export class DrainIngest {
 
   private dyno(app: string, procId: string, text: string): string {
     const processType = procId.slice(0, procId.indexOf('.'));
-    this.startAt0(`dyno ${app} ${processType}`, () => {
-      this.m.dynoCrashes.add(this.key(this.m.dynoCrashes, app, processType), 0);
-      this.m.dynoRestarts.add(this.key(this.m.dynoRestarts, app, processType), 0);
-      for (const code of ALERTED_DYNO_CODES)
-        this.m.dynoErrors.add(this.key(this.m.dynoErrors, app, processType, code), 0);
-    });
+    this.startDynoAt0(app, processType);
     if (text.startsWith('source=') || text.includes(' sample#')) {
       const f = parseLogfmt(text);
       const source = this.sourceLabel(app, f.get('source') ?? procId);
