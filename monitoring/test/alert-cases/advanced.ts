@@ -1,0 +1,155 @@
+import { type AlertCase, API, ASK, aiSlow, apiSlow, httpTotals, production } from './inputs';
+
+/** SLO burn rates and what students feel. */
+export const ADVANCED_CASES: AlertCase[] = [
+  // --- advanced: SLO burn rates (crit: 10 minutes of heavy burn; warn: 3 hours of steady burn) ---
+  ...(
+    [
+      [
+        'ApiErrorBudgetBurn',
+        'API availability (99.5% of requests without a 5xx)',
+        httpTotals,
+        ['0+90x20', '0+10x20', '10%'],
+        ['0+98x200', '0+2x200', '2%'],
+        ['0+998x20', '0+2x20'],
+      ],
+      [
+        'ApiLatencyBudgetBurn',
+        'API latency (99% of requests within 1 s)',
+        apiSlow,
+        ['0+48x20', '0+60x20', '20%'],
+        ['0+96x200', '0+100x200', '4%'],
+        ['0+199x20', '0+200x20'],
+      ],
+      [
+        'AiLatencyBudgetBurn',
+        'AI answer latency (95% of answers within 10.24 s)',
+        aiSlow,
+        ['0+60x20', '0+100x20', '40%'],
+        ['0+80x200', '0+100x200', '20%'],
+        ['0+99x20', '0+100x20'],
+      ],
+    ] as const
+  ).flatMap(([alert, what, series, crit, warn, quiet]): AlertCase[] => [
+    {
+      alert,
+      recording: ['brainbytes-slo.rules'],
+      evalTime: '10m',
+      series: series(crit[0], crit[1]),
+      fires: [
+        {
+          severity: 'critical',
+          labels: production,
+          description: `${what} in production: ${crit[2]} of requests miss the objective; at this rate the 30-day budget is gone in days.`,
+        },
+      ],
+    },
+    {
+      alert,
+      recording: ['brainbytes-slo.rules'],
+      evalTime: '3h',
+      series: series(warn[0], warn[1]),
+      fires: [
+        {
+          severity: 'warning',
+          labels: production,
+          description: `${what} in production: ${warn[2]} of requests miss the objective, faster than the budget allows.`,
+        },
+      ],
+    },
+    { alert, recording: ['brainbytes-slo.rules'], evalTime: '3h', series: series(quiet[0], quiet[1]) },
+  ]),
+
+  // --- advanced: students ---
+  ...(['3g', '4g'] as const).map(
+    (connection): AlertCase => ({
+      alert: 'SlowLcpOn3g',
+      recording: ['brainbytes-web.rules'],
+      evalTime: '40m',
+      series: Object.fromEntries(
+        (['4', '6', '+Inf'] as const).map((le) => [
+          `brainbytes_web_vitals_seconds_bucket{${API},metric="LCP",page="/ask",client_type="mobile",connection="${connection}",le="${le}"}`,
+          le === '4' ? '0x60' : '0+60x60',
+        ]),
+      ),
+      ...(connection === '3g'
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: { ...production, connection: '3g', metric: 'LCP' },
+                description: 'p75 Largest Contentful Paint on 3G in production is 5.5s (poor above 4s).',
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
+  ...([10_000, 2_000] as const).map(
+    (bytes): AlertCase => ({
+      alert: 'DataPerAnswerOverBudget',
+      recording: ['brainbytes-http.rules'],
+      evalTime: '40m',
+      series: {
+        [`brainbytes_http_response_size_bytes_sum{${API},${ASK},client_type="mobile"}`]: `0+${bytes * 60}x60`,
+        [`brainbytes_http_response_size_bytes_count{${API},${ASK},client_type="mobile"}`]: '0+60x60',
+      },
+      ...(bytes > 8192
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: { ...production, client_type: 'mobile' },
+                description:
+                  'An answer costs mobile students 9.766kiB on average in production (budget 8 KiB): prepaid data runs out sooner.',
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
+  ...(['0+6x40', '0+1x40'] as const).map(
+    (aborted): AlertCase => ({
+      alert: 'ConnectionDropRateHigh',
+      recording: ['brainbytes-http.rules'],
+      evalTime: '35m',
+      series: {
+        [`brainbytes_http_requests_aborted_total{${API},${ASK},client_type="mobile"}`]: aborted,
+        [`brainbytes_http_requests_total{${API},method="POST",${ASK},status_code="200",client_type="mobile"}`]:
+          '0+60x40',
+      },
+      ...(aborted === '0+6x40'
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: production,
+                description:
+                  '10% of requests in production were abandoned before the answer arrived (threshold 5%).',
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
+  // 08:00 UTC is 16:00 in Manila, a Thursday: study time. 03:00 UTC is 11:00, school time.
+  ...(['8h', '3h'] as const).map(
+    (evalTime): AlertCase => ({
+      alert: 'TrafficMissingInManilaPeakHours',
+      evalTime,
+      series: { [`brainbytes_questions_total{${API},subject="math",client_type="mobile"}`]: '5x500' },
+      ...(evalTime === '8h'
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: production,
+                description:
+                  'Production has had no questions for 30 minutes on a weekday between 15:00 and 22:00 Manila time, when students study: check the web app, DNS and the API.',
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
+];

@@ -1,0 +1,72 @@
+import { type AlertCase, BUDGET_SHOWN, budgetInputs, budgetLabels } from './inputs';
+
+/** Budget alerts, fed the recorded spend series (the spend rules have tests of their own). */
+export const BUDGET_CASES: AlertCase[] = [
+  // --- budget: fed the recorded spend series (the spend rules have tests of their own) ---
+  ...(
+    [
+      ['MonthlyBudgetHalfSpent', 'info', '0.6x10', '0.3x10', '60%'],
+      ['MonthlyBudgetMostlySpent', 'warning', '0.85x10', '0.6x10', '85%'],
+      ['MonthlyBudgetExceeded', 'critical', '1.2x10', '0.9x10', '120%'],
+    ] as const
+  ).flatMap(([alert, severity, high, low, shown]): AlertCase[] => [
+    {
+      alert,
+      evalTime: '5m',
+      series: budgetInputs(high),
+      fires: [
+        {
+          severity,
+          labels: budgetLabels,
+          description: `Spend so far this month is ${shown} of the monthly budget (BRAINBYTES_MONTHLY_BUDGET_DOLLARS).`,
+          annotations: BUDGET_SHOWN,
+        },
+      ],
+    },
+    { alert, evalTime: '5m', series: budgetInputs(low) },
+  ]),
+  ...(['150x100', '90x100'] as const).map(
+    (forecast): AlertCase => ({
+      alert: 'MonthlySpendForecastOverBudget',
+      evalTime: '70m',
+      series: { ...budgetInputs('0.5x100'), 'brainbytes:spend_dollars:forecast_month_end': forecast },
+      ...(forecast === '150x100'
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: budgetLabels,
+                description:
+                  'At the last day’s spend rate the month ends at $150.00, over the monthly budget.',
+                annotations: { ...BUDGET_SHOWN, forecast: '$150.00' },
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
+  ...(['0.01x100', '0.006x100'] as const).map(
+    (hourly): AlertCase => ({
+      alert: 'AiCostPerQuestionDoubled',
+      evalTime: '70m',
+      series: {
+        ...budgetInputs('0.5x100'),
+        'brainbytes:ai_cost_per_question_dollars:rate1h': hourly,
+        'brainbytes:ai_cost_per_question_dollars:avg7d': '0.004x100',
+      },
+      ...(hourly === '0.01x100'
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: budgetLabels,
+                description:
+                  'AI cost per question is $0.0100 over the last hour, more than double the 7-day average: a pricier model, longer prompts or retries.',
+                annotations: BUDGET_SHOWN,
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
+];

@@ -1,0 +1,193 @@
+/**
+ * What `npm start` runs, in order, and how each part is reached: the app's own processes, then the
+ * monitoring stack from Debian's binaries with the configuration rendered into the data folder.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadMonitoringConfig } from '../monitoring/src/config';
+import { renderAll } from '../monitoring/src/render';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+export const dataDir = path.resolve(root, env.BRAINBYTES_DATA_DIR ?? '.data');
+
+export interface Component {
+  name: string;
+  /** `node` runs a script of ours; anything else is a Debian binary looked up on PATH. */
+  command: string;
+  args: string[];
+  cwd?: string;
+  url: string;
+  health: string;
+  env?: Record<string, string>;
+  note?: string;
+  /** How to install `command` when it is missing; then the component is skipped. */
+  install?: string;
+}
+
+const port = (name: string, fallback: string) => env[name] ?? fallback;
+export const ports = {
+  gateway: port('PUSHGATEWAY_PORT', '9091'),
+  exporter: port('HEROKU_EXPORTER_PORT', '9595'),
+  ai: port('AI_PORT', '3002'),
+  api: port('API_PORT', '3000'),
+  web: port('WEB_PORT', '3001'),
+  prometheus: port('PROMETHEUS_PORT', '9090'),
+  alertmanager: port('ALERTMANAGER_PORT', '9093'),
+  node: port('NODE_EXPORTER_PORT', '9100'),
+  grafana: port('GRAFANA_PORT', '3003'),
+  smtp: port('MAIL_SINK_PORT', '1025'),
+};
+const local = (p: string) => `http://127.0.0.1:${p}`;
+const gatewayUrl = env.PUSHGATEWAY_URL ?? local(ports.gateway);
+const monitoringDir = path.join(dataDir, 'monitoring');
+
+export function appComponents(): Component[] {
+  const node = (entry: string) => ['--enable-source-maps', entry];
+  return [
+    {
+      name: 'pushgateway',
+      command: 'node',
+      args: node('dist/main.mjs'),
+      cwd: 'pushgateway',
+      url: local(ports.gateway),
+      health: '/-/healthy',
+      env: { PUSHGATEWAY_PORT: ports.gateway, PUSHGATEWAY_DATA_DIR: path.join(dataDir, 'pushgateway') },
+    },
+    {
+      name: 'heroku-exporter',
+      command: 'node',
+      args: node('dist/main.mjs'),
+      cwd: 'exporters/heroku',
+      url: local(ports.exporter),
+      health: '/-/healthy',
+      env: {
+        HEROKU_EXPORTER_PORT: ports.exporter,
+        HEROKU_EXPORTER_HOST: env.HEROKU_EXPORTER_HOST ?? '127.0.0.1',
+      },
+      note: env.HEROKU_API_TOKEN ? 'Platform API + drain' : 'drain receiver only (no HEROKU_API_TOKEN)',
+    },
+    {
+      name: 'ai',
+      command: 'node',
+      args: node('dist/ai.mjs'),
+      cwd: 'functions',
+      url: local(ports.ai),
+      health: '/ai/health',
+      env: { AI_PORT: ports.ai, PUSHGATEWAY_URL: gatewayUrl },
+      note: env.OPENAI_API_KEY
+        ? `AI provider ${env.AI_MODEL ?? 'gpt-4o-mini'}`
+        : 'offline tutor (no OPENAI_API_KEY)',
+    },
+    {
+      name: 'api',
+      command: 'node',
+      args: node('dist/api.mjs'),
+      cwd: 'functions',
+      url: local(ports.api),
+      health: '/api/health',
+      env: {
+        API_PORT: ports.api,
+        AI_URL: local(ports.ai),
+        PUSHGATEWAY_URL: gatewayUrl,
+        PGLITE_DIR: path.join(dataDir, 'pglite'),
+      },
+      note: env.DATABASE_URL
+        ? 'PostgreSQL (DATABASE_URL)'
+        : `PGlite in ${path.relative(root, dataDir)}/pglite`,
+    },
+    {
+      name: 'web',
+      command: 'node',
+      args: [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', ports.web, '-H', '127.0.0.1'],
+      cwd: 'web',
+      url: local(ports.web),
+      health: '/login',
+      env: { BRAINBYTES_API_URL: local(ports.api), NEXT_TELEMETRY_DISABLED: '1' },
+      note: 'the student app; /api goes to the API',
+    },
+  ];
+}
+
+export function monitoringComponents(): Component[] {
+  const config = loadMonitoringConfig({
+    PROMETHEUS_TARGET: `127.0.0.1:${ports.prometheus}`,
+    PUSHGATEWAY_TARGET: `127.0.0.1:${ports.gateway}`,
+    HEROKU_EXPORTER_TARGET: `127.0.0.1:${ports.exporter}`,
+    NODE_EXPORTER_TARGET: `127.0.0.1:${ports.node}`,
+    ALERTMANAGER_TARGET: `127.0.0.1:${ports.alertmanager}`,
+    SMTP_SMARTHOST: `127.0.0.1:${ports.smtp}`,
+    GRAFANA_URL: local(ports.grafana),
+    ...env,
+  });
+  for (const [file, text] of renderAll(config)) {
+    mkdirSync(path.dirname(path.join(monitoringDir, file)), { recursive: true });
+    writeFileSync(path.join(monitoringDir, file), text);
+  }
+  const rendered = (file: string) => path.join(monitoringDir, file);
+  return [
+    {
+      name: 'prometheus',
+      command: 'prometheus',
+      args: [
+        `--config.file=${rendered('prometheus/prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(dataDir, 'prometheus')}`,
+        `--storage.tsdb.retention.time=${config.retention}`,
+        `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+        '--log.level=warn',
+      ],
+      url: local(ports.prometheus),
+      health: '/-/ready',
+      install: 'sudo apt-get install -y prometheus',
+      note: `rules and scrape config rendered into ${path.relative(root, monitoringDir)}`,
+    },
+    {
+      name: 'alertmanager',
+      command: 'prometheus-alertmanager',
+      args: [
+        `--config.file=${rendered('alertmanager/alertmanager.yml')}`,
+        `--storage.path=${path.join(dataDir, 'alertmanager')}`,
+        `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+        `--web.external-url=${local(ports.alertmanager)}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
+      url: local(ports.alertmanager),
+      health: '/-/ready',
+      install: 'sudo apt-get install -y prometheus-alertmanager',
+      note: env.SMTP_SMARTHOST
+        ? `email through ${env.SMTP_SMARTHOST}`
+        : `email kept in ${path.relative(root, dataDir)}/mail`,
+    },
+    {
+      name: 'node-exporter',
+      command: 'prometheus-node-exporter',
+      args: [`--web.listen-address=127.0.0.1:${ports.node}`, '--no-collector.systemd', '--log.level=warn'],
+      url: local(ports.node),
+      health: '/metrics',
+      install: 'sudo apt-get install -y prometheus-node-exporter',
+    },
+    {
+      name: 'grafana',
+      command: 'grafana-server',
+      args: [
+        '--homepath=/usr/share/grafana',
+        `cfg:paths.data=${path.join(dataDir, 'grafana')}`,
+        `cfg:paths.provisioning=${rendered('grafana/provisioning')}`,
+        `cfg:server.http_port=${ports.grafana}`,
+        'cfg:server.http_addr=127.0.0.1',
+        'cfg:auth.anonymous.enabled=true',
+        'cfg:auth.anonymous.org_role=Viewer',
+      ],
+      url: local(ports.grafana),
+      health: '/api/health',
+      env: {
+        PROMETHEUS_URL: local(ports.prometheus),
+        BRAINBYTES_DASHBOARDS_DIR: rendered('grafana/dashboards'),
+      },
+      install:
+        'Grafana is not in Debian: add https://apt.grafana.com (see monitoring/README.md) and `sudo apt-get install -y grafana`',
+    },
+  ];
+}
