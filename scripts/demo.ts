@@ -78,7 +78,9 @@ async function main() {
     10_000,
   );
   await Promise.all(
-    Array.from({ length: STUDENTS }, (_, i) => sleep(i * 400).then(() => student(base, deadline, intensity))),
+    Array.from({ length: STUDENTS }, (_, i) =>
+      sleep(i * 400).then(() => student(i, base, deadline, intensity)),
+    ),
   );
   clearInterval(progress);
   say(`done: ${stats.questions} questions, ${stats.rumEvents} RUM events, ${stats.errors} errors`);
@@ -104,19 +106,29 @@ async function pickBase(): Promise<string> {
   );
 }
 
-async function student(base: string, deadline: number, intensity: number) {
-  const mobile = Math.random() < 0.75;
-  const connection = mobile
-    ? weighted<Connection>([
-        ['4g', 45],
-        ['3g', 32],
-        ['2g', 16],
-        ['slow-2g', 7],
-      ])
-    : weighted<Connection>([
-        ['4g', 85],
-        ['3g', 15],
-      ]);
+/**
+ * Who the students are, in a fixed rotation so even a short demo has every kind: three in four on
+ * phones; phones on 4G, 3G, 2G and slow 2G about 45/30/17/8, computers mostly on 4G.
+ */
+const PROFILES: [mobile: boolean, connection: Connection][] = [
+  [true, '4g'],
+  [true, '3g'],
+  [true, '2g'],
+  [false, '4g'],
+  [true, 'slow-2g'],
+  [true, '4g'],
+  [true, '3g'],
+  [false, '4g'],
+  [true, '4g'],
+  [true, '2g'],
+  [true, '3g'],
+  [false, '3g'],
+];
+
+async function student(index: number, base: string, deadline: number, intensity: number) {
+  const [mobile, connection] = PROFILES[index % PROFILES.length]!;
+  // One student in five hits a JavaScript error, and one mistypes a password first.
+  const unlucky = index % 5 === 0;
   const client_type = mobile ? 'mobile' : 'desktop';
   const headers: Record<string, string> = {
     'User-Agent': mobile ? PHONE_UA : DESKTOP_UA,
@@ -159,12 +171,21 @@ async function student(base: string, deadline: number, intensity: number) {
     ]);
   };
   try {
+    const email = `demo-${randomUUID().slice(0, 8)}@example.ph`;
     const { token } = await call<{ token: string }>('POST', '/api/auth/register', {
-      email: `demo-${randomUUID().slice(0, 8)}@example.ph`,
+      email,
       name: 'Demo Student',
       password: 'demo-password-2026',
     });
     stats.students++;
+    if (unlucky) {
+      const wrong = await fetch(`${base}/api/auth/login`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email, password: 'not-my-password' }),
+      });
+      if (wrong.status !== 401) stats.errors++;
+    }
     const auth = { Authorization: `Bearer ${token}` };
     await pageLoad('/ask');
     while (Date.now() < deadline) {
@@ -186,7 +207,8 @@ async function student(base: string, deadline: number, intensity: number) {
         const pool = QUESTIONS[subject] ?? QUESTIONS.math!;
         const question = pool[Math.floor(Math.random() * pool.length)]!;
         // Weak signals drop: the question waits on the phone and is sent again later, once.
-        const dropped = (connection === '2g' || connection === 'slow-2g') && Math.random() < 0.3;
+        // Weak signals drop the first question of a session; then one in three.
+        const dropped = (connection === '2g' || connection === 'slow-2g') && (n === 0 || Math.random() < 0.3);
         if (dropped) await rum('/ask', [{ type: 'connection', event: 'offline' }]);
         await call(
           'POST',
@@ -204,7 +226,7 @@ async function student(base: string, deadline: number, intensity: number) {
               ]
             : []),
           { type: 'vital', name: 'INP', value: Math.round(jitter(mobile ? 180 : 90)) },
-          ...(Math.random() < 0.03 ? [{ type: 'error', kind: 'js' }] : []),
+          ...(unlucky && n === 0 ? [{ type: 'error', kind: 'js' }] : []),
         ]);
         await sleep(jitter(8000 / intensity));
       }

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePlatformApi } from '../exporters/heroku/test/fake-platform-api';
 import { lines, logplexBody } from '../exporters/heroku/test/frames';
 import { FakeOpenAi } from '../functions/test/fake-openai';
+import { DASHBOARDS } from '../monitoring/src/grafana/dashboards';
+import { withGrafanaVariables } from '../monitoring/test/helpers/promql';
 import { eventually, type Mail, promQuery, smtpSink } from '../monitoring/test/helpers/services';
 import { requireBinary } from '../pushgateway/test/helpers/binaries';
 import { freePort } from '../pushgateway/test/helpers/ports';
@@ -241,6 +243,42 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
     expect(Number(cost[0]?.value[1])).toBeLessThan(1); // a few dozen small answers cost cents
     const spend = await query('provider:brainbytes_spend_dollars:month_to_date');
     expect(spend.map((s) => s.metric.provider).sort()).toEqual(expect.arrayContaining(['ai', 'heroku']));
+  }, 60_000);
+
+  it('after the demo, every dashboard query returns data, but for failures that did not happen and Lambda', async () => {
+    await fetch(`${url('exporter')}/drain/brainbytes-api`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/logplex-1',
+        'Logplex-Drain-Token': 'd.e2e',
+        'Logplex-Msg-Count': '2',
+      },
+      body: logplexBody([lines.load, lines.postgres]),
+    });
+    // Empty until something goes wrong (refused pushes, dropped samples), and Lambda's own
+    // panels: this stack runs the functions as servers, so nothing is invoked on Lambda.
+    const NOT_HERE = [
+      /pushgateway_pushes_total\{outcome!="accepted"\}/,
+      /brainbytes_push_client_dropped_samples_total/,
+      /brainbytes_function_(invocations|gb_seconds)_total/,
+    ];
+    const queries = Object.entries(DASHBOARDS).flatMap(([name, d]) =>
+      (d.panels as { title: string; targets?: { expr: string }[] }[]).flatMap((p) =>
+        (p.targets ?? [])
+          .filter((t) => !NOT_HERE.some((re) => re.test(t.expr)))
+          .map((t) => ({ where: `${name} / ${p.title}`, expr: withGrafanaVariables(t.expr, '1m') })),
+      ),
+    );
+    const empty = new Map(queries.map((q) => [q.expr, q.where]));
+    await eventually(
+      'every dashboard query to return data',
+      async () => {
+        for (const [expr] of empty) if ((await query(expr)).length > 0) empty.delete(expr);
+        return empty.size ? undefined : true;
+      },
+      30_000,
+    ).catch(() => undefined);
+    expect([...empty].map(([expr, where]) => `${where}: ${expr}`)).toEqual([]);
   }, 60_000);
 
   it('emails the ai team when the AI provider fails (AiProviderErrors)', async () => {

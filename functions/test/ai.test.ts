@@ -58,7 +58,7 @@ const withProvider = async (extra: Record<string, string> = {}) => {
 const Q = { question: 'How do I add fractions like 1/2 + 1/3?', subject: 'math' };
 
 describe('AI tutor with an OpenAI-compatible provider (real openai client, fake server)', () => {
-  it('answers, records tokens by type and the cost from the price table', async () => {
+  it('answers, records tokens by type, the cost from the price table, and time to first token', async () => {
     const ai = await withProvider();
     const res = await ask(ai.url, Q);
     expect(res.status).toBe(200);
@@ -87,6 +87,11 @@ describe('AI tutor with an OpenAI-compatible provider (real openai client, fake 
       12,
     );
     expect(fake!.requests[0]!.authorization).toBe('Bearer sk-test');
+    // One JSON answer for the caller, streamed from the provider: time to first token is measured.
+    expect(fake!.requests[0]).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(
+      s.get('brainbytes_ai_time_to_first_token_seconds_count{model="gpt-4o-mini",provider="openai"}'),
+    ).toBe(1);
   });
 
   it('streams over SSE with usage included, and measures time to first token', async () => {

@@ -94,10 +94,8 @@ export class Tutor {
     const { model, provider } = this.config;
     // The SDK's timeout covers each attempt; this bounds the whole answer, stream included.
     const signal = AbortSignal.timeout(this.config.timeoutMs * 2 + 1000);
-    if (!onDelta) {
-      const completion = await this.client!.chat.completions.create({ model, messages }, { signal });
-      return { answer: completion.choices[0]?.message?.content ?? '', usage: usageOf(completion.usage) };
-    }
+    // Always streamed from the provider, even when our caller wants one JSON answer: time to
+    // first token is the provider's, and every answer should measure it.
     const stream = await this.client!.chat.completions.create(
       { model, messages, stream: true, stream_options: { include_usage: true } },
       { signal },
@@ -110,7 +108,7 @@ export class Tutor {
         if (!answer)
           this.metrics.aiTimeToFirstToken.observe({ provider, model }, (performance.now() - started) / 1000);
         answer += delta;
-        onDelta(delta);
+        onDelta?.(delta);
       }
       if (chunk.usage) usage = usageOf(chunk.usage);
     }

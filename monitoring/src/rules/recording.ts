@@ -19,6 +19,15 @@ export const LAMBDA_PRICE = { gbSecondDollars: 0.0000133334, requestDollars: 0.0
 /** Manila is UTC+8 all year (no daylight saving). */
 export const MANILA_UTC_OFFSET_HOURS = 8;
 
+/**
+ * `numerator / denominator`, summed by `by`, that is 0 rather than absent while the numerator's
+ * series do not exist yet (no 5xx so far): an empty error panel reads as broken monitoring.
+ */
+export const ratioOrZero = (numerator: string, denominator: string, by: string) =>
+  `(sum by (${by}) (${numerator}) or sum by (${by}) (${denominator}) * 0)
+/
+sum by (${by}) (${denominator})`;
+
 const quantiles = [
   ['p50', 0.5],
   ['p95', 0.95],
@@ -34,9 +43,11 @@ function httpRules(): RecordingRule[] {
     },
     {
       record: 'job_route:brainbytes_http_errors:ratio_rate5m',
-      expr: `sum by (${by}) (rate(brainbytes_http_requests_total{status_code=~"5.."}[5m]))
-/
-sum by (${by}) (rate(brainbytes_http_requests_total[5m]))`,
+      expr: ratioOrZero(
+        'rate(brainbytes_http_requests_total{status_code=~"5.."}[5m])',
+        'rate(brainbytes_http_requests_total[5m])',
+        by,
+      ),
     },
     ...quantiles.map(([name, q]) => ({
       record: `job_route:brainbytes_http_request_duration_seconds:${name}_5m`,
@@ -56,9 +67,11 @@ sum by (environment, client_type) (rate(brainbytes_http_response_size_bytes_coun
     },
     {
       record: 'environment:brainbytes_http_requests_aborted:ratio_rate15m',
-      expr: `sum by (environment) (rate(brainbytes_http_requests_aborted_total[15m]))
-/
-sum by (environment) (rate(brainbytes_http_requests_total[15m]))`,
+      expr: ratioOrZero(
+        'rate(brainbytes_http_requests_aborted_total[15m])',
+        'rate(brainbytes_http_requests_total[15m])',
+        'environment',
+      ),
     },
   ];
 }
@@ -68,9 +81,11 @@ function sloRules(): RecordingRule[] {
   return SLO_WINDOWS.flatMap((w) => [
     {
       record: `environment:brainbytes_api_errors:ratio_rate${w}`,
-      expr: `sum by (environment) (rate(brainbytes_http_requests_total{job="brainbytes-api",status_code=~"5.."}[${w}]))
-/
-sum by (environment) (rate(brainbytes_http_requests_total{job="brainbytes-api"}[${w}]))`,
+      expr: ratioOrZero(
+        `rate(brainbytes_http_requests_total{job="brainbytes-api",status_code=~"5.."}[${w}])`,
+        `rate(brainbytes_http_requests_total{job="brainbytes-api"}[${w}])`,
+        'environment',
+      ),
     },
     {
       record: `environment:brainbytes_api_slow_requests:ratio_rate${w}`,
@@ -116,9 +131,11 @@ sum by (environment, provider) (rate(brainbytes_ai_requests_total[5m]))`,
     {
       // Every question ends in exactly one success or fallback answer.
       record: 'environment:brainbytes_ai_fallback_answers:ratio_rate5m',
-      expr: `sum by (environment) (rate(brainbytes_ai_requests_total{outcome="fallback"}[5m]))
-/
-sum by (environment) (rate(brainbytes_ai_requests_total{outcome=~"success|fallback"}[5m]))`,
+      expr: ratioOrZero(
+        'rate(brainbytes_ai_requests_total{outcome="fallback"}[5m])',
+        'rate(brainbytes_ai_requests_total{outcome=~"success|fallback"}[5m])',
+        'environment',
+      ),
     },
     {
       record: 'provider_model:brainbytes_ai_cost_dollars:rate1h',
