@@ -91,6 +91,13 @@ beforeAll(async () => {
   );
   prometheus = await startPrometheus(`${dir}/prometheus/prometheus.yml`, prometheusPort);
 
+  // Prometheus syncs its targets a few seconds after it is ready; traffic that ended before the
+  // first scrape of the gateway would be one flat sample, and every rate 0.
+  await eventually(
+    'the first scrape of the gateway',
+    async () => ((await query('up{job="pushgateway"} == 1')).length ? true : undefined),
+    20_000,
+  );
   // One refused push, as a misconfigured client would make: the gateway counts it.
   const refused = await fetch(`${gateway.url}/metrics/job/brainbytes-api`, {
     method: 'PUT',
@@ -133,13 +140,20 @@ describe('the real Prometheus with the rendered configuration', () => {
   }, 45_000);
 
   it('gives sane values: spend by all three providers, client shares adding to one, the Manila hour', async () => {
-    const providers = (await query('provider:brainbytes_spend_dollars:month_to_date')) as {
-      metric: { provider: string };
-      value: [number, string];
-    }[];
+    let last: unknown;
+    const providers = await eventually(
+      'spend above 0 for ai, heroku and lambda',
+      async () => {
+        const result = await query('provider:brainbytes_spend_dollars:month_to_date');
+        last = result.map((r) => [r.metric.provider, r.value[1]]);
+        return result.length === 3 && result.every((p) => Number(p.value[1]) > 0) ? result : undefined;
+      },
+      15_000,
+    ).catch((error) => {
+      throw new Error(`${(error as Error).message}; last: ${JSON.stringify(last)}`);
+    });
     expect(providers.map((p) => p.metric.provider).sort()).toEqual(['ai', 'heroku', 'lambda']);
     expect(providers.find((p) => p.metric.provider === 'ai')?.value[1]).toMatch(/^23\.5/); // the job's figure
-    for (const p of providers) expect(Number(p.value[1])).toBeGreaterThan(0);
     const shares = (await query(
       'sum by (environment) (client_type:brainbytes_http_requests:share_rate5m)',
     )) as {
