@@ -18,20 +18,26 @@ describe('POST /api/rum (real-user metrics from the browser)', () => {
   const metrics = createAppMetrics(registry);
   const samples = async () => readScrape(await registry.metrics()).samples;
 
-  beforeAll(async () => {
-    db = await openPglite('memory://');
+  async function listen(options: { rumPerMinute: number; trustProxyHops?: number }) {
     const app = createApiApp({
       db,
       students: new Students(db, new TokenSigner('x'.repeat(32)), 1),
       learning: new Learning(db, async () => ({ answer: '', provider: '', model: '', costDollars: 0 })),
       logger: createLogger('error'),
       metrics,
-      rumPerMinute: 5,
+      ...options,
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    close = () => new Promise((r) => server.close(() => r()));
+    return {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      close: () => new Promise<void>((r) => server.close(() => r())),
+    };
+  }
+
+  beforeAll(async () => {
+    db = await openPglite('memory://');
+    ({ url, close } = await listen({ rumPerMinute: 5 }));
   });
   afterAll(async () => {
     await close();
@@ -116,5 +122,24 @@ describe('POST /api/rum (real-user metrics from the browser)', () => {
       statuses.push((await send({ events: [{ type: 'page_view', ...on }] }, { ip: '192.0.2.77' })).status);
     expect(statuses).toEqual([204, 204, 204, 204, 204, 429, 429]);
     expect((await send({ events: [{ type: 'page_view', ...on }] }, { ip: '192.0.2.78' })).status).toBe(204);
+  });
+
+  it("tells students apart behind the web app's proxy when told it is there (API_TRUST_PROXY_HOPS=2)", async () => {
+    const behind = await listen({ rumPerMinute: 2, trustProxyHops: 2 });
+    const beacon = (client: string) =>
+      fetch(`${behind.url}/api/rum`, {
+        method: 'POST',
+        // What the API sees on Heroku: the student's address, then the web dyno's, added by routers.
+        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `${client}, 10.1.2.3` },
+        body: JSON.stringify({ events: [{ type: 'page_view', ...on }] }),
+      }).then((r) => r.status);
+    try {
+      expect([await beacon('203.0.113.5'), await beacon('203.0.113.5'), await beacon('203.0.113.5')]).toEqual(
+        [204, 204, 429],
+      );
+      expect(await beacon('203.0.113.6')).toBe(204); // another student through the same web dyno
+    } finally {
+      await behind.close();
+    }
   });
 });

@@ -53,6 +53,7 @@ export function createApiApp({
   logger,
   metrics,
   rumPerMinute = 60,
+  trustProxyHops = 1,
 }: {
   db: Database;
   students: Students;
@@ -60,10 +61,12 @@ export function createApiApp({
   logger: Logger;
   metrics?: AppMetrics;
   rumPerMinute?: number;
+  /** Proxies in front whose X-Forwarded-For is believed: Heroku's router (1), plus the web app's /api proxy (2). */
+  trustProxyHops?: number;
 }) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1); // Heroku's router and API Gateway set X-Forwarded-For
+  app.set('trust proxy', trustProxyHops); // Heroku's router and API Gateway set X-Forwarded-For
   if (metrics) app.use(httpMetrics(metrics));
   // sendBeacon posts text/plain; the RUM route reads JSON from either.
   app.use('/api/rum', express.json({ limit: MAX_BODY, type: ['application/json', 'text/plain'] }));

@@ -18,7 +18,16 @@ export interface ApiConfig {
   pushIntervalMs: number;
   /** How often the local server runs the business-metrics job (BUSINESS_METRICS_INTERVAL_SECONDS, default 300). */
   businessMetricsIntervalMs: number;
+  /** API_TRUST_PROXY_HOPS: 1 behind Heroku's router or API Gateway, 2 when students come through the web app's proxy too. */
+  trustProxyHops: number;
   environment: 'development' | 'staging' | 'production';
+}
+
+function hops(text: string | undefined): number {
+  const value = Number(text?.trim() || 1);
+  if (!Number.isInteger(value) || value < 0 || value > 5)
+    throw new ConfigError(`API_TRUST_PROXY_HOPS="${text}" must be a whole number from 0 to 5`);
+  return value;
 }
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
@@ -53,6 +62,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     pushgatewayUrl: get('PUSHGATEWAY_URL'),
     pushgatewayCredentials: get('PUSHGATEWAY_PUSH_CREDENTIALS'),
     pushIntervalMs: secondsSetting('PUSH_INTERVAL_SECONDS', env.PUSH_INTERVAL_SECONDS, 10),
+    trustProxyHops: hops(env.API_TRUST_PROXY_HOPS),
     businessMetricsIntervalMs: secondsSetting(
       'BUSINESS_METRICS_INTERVAL_SECONDS',
       env.BUSINESS_METRICS_INTERVAL_SECONDS,

@@ -30,6 +30,7 @@ async function main() {
     learning: new Learning(db, httpTutor(config.aiUrl, config.aiTimeoutMs), metrics),
     logger,
     metrics,
+    trustProxyHops: config.trustProxyHops,
   });
   startPushing(registry, 'brainbytes-api', config);
   // Locally the business-metrics job is an interval; on Lambda a schedule, on Heroku the scheduler.
