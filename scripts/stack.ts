@@ -118,7 +118,6 @@ export function monitoringComponents(): Component[] {
     NODE_EXPORTER_TARGET: `127.0.0.1:${ports.node}`,
     ALERTMANAGER_TARGET: `127.0.0.1:${ports.alertmanager}`,
     SMTP_SMARTHOST: `127.0.0.1:${ports.smtp}`,
-    GRAFANA_URL: local(ports.grafana),
     ...env,
   });
   for (const [file, text] of renderAll(config)) {

@@ -7,7 +7,7 @@ import { createAppMetrics, PushClient } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePlatformApi } from '../exporters/heroku/test/fake-platform-api';
-import { lines, logplexBody } from '../exporters/heroku/test/frames';
+import { lines, postDrain } from '../exporters/heroku/test/frames';
 import { FakeOpenAi } from '../functions/test/fake-openai';
 import { DASHBOARDS } from '../monitoring/src/grafana/dashboards';
 import { withGrafanaVariables } from '../monitoring/test/helpers/promql';
@@ -194,21 +194,13 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
       ['push_time_seconds', ['job']],
       ['pushgateway_pushes_total', ['outcome']],
     ];
-    await fetch(`${url('exporter')}/drain/brainbytes-api`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/logplex-1',
-        'Logplex-Drain-Token': 'd.e2e',
-        'Logplex-Msg-Count': '4',
-      },
-      // A worker dyno comes up (its crash comes later), the router serves, web.1 reports its memory.
-      body: logplexBody([
-        lines.crash.replace('from up to crashed', 'from starting to up'),
-        lines.routerOk,
-        lines.routerPost,
-        lines.memory,
-      ]),
-    });
+    // A worker dyno comes up (its crash comes later), the router serves, web.1 reports its memory.
+    await postDrain(url('exporter'), 'brainbytes-api', 'd.e2e', [
+      lines.crash.replace('from up to crashed', 'from starting to up'),
+      lines.routerOk,
+      lines.routerPost,
+      lines.memory,
+    ]);
     const missing: string[] = [];
     await eventually(
       'every required metric',
@@ -246,15 +238,7 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
   }, 60_000);
 
   it('after the demo, every dashboard query returns data, but for failures that did not happen and Lambda', async () => {
-    await fetch(`${url('exporter')}/drain/brainbytes-api`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/logplex-1',
-        'Logplex-Drain-Token': 'd.e2e',
-        'Logplex-Msg-Count': '2',
-      },
-      body: logplexBody([lines.load, lines.postgres]),
-    });
+    await postDrain(url('exporter'), 'brainbytes-api', 'd.e2e', [lines.load, lines.postgres]);
     // Empty until something goes wrong (refused pushes, dropped samples), and Lambda's own
     // panels: this stack runs the functions as servers, so nothing is invoked on Lambda.
     const NOT_HERE = [
@@ -315,15 +299,7 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
   }, 90_000);
 
   it('fires HerokuDynoCrashed when a crash line comes through the drain, and emails infrastructure', async () => {
-    const res = await fetch(`${url('exporter')}/drain/brainbytes-api`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/logplex-1',
-        'Logplex-Drain-Token': 'd.e2e',
-        'Logplex-Msg-Count': '1',
-      },
-      body: logplexBody([lines.crash]),
-    });
+    const res = await postDrain(url('exporter'), 'brainbytes-api', 'd.e2e', [lines.crash]);
     expect(res.status).toBeLessThan(300);
     const alert = await eventually(
       'HerokuDynoCrashed firing in Prometheus',

@@ -45,7 +45,6 @@ export interface MonitoringConfig {
     slackChannels: Record<Team, string>;
     /** A dead man's switch (Healthchecks.io, Dead Man's Snitch …) that expects the Watchdog every minute. */
     watchdogUrl?: string;
-    grafanaUrl: string;
     /** Routing waits (ALERTMANAGER_GROUP_WAIT, ALERTMANAGER_GROUP_INTERVAL); tests shorten them. */
     groupWait: string;
     groupInterval: string;
@@ -166,7 +165,6 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
         : {}),
       slackChannels,
       ...(env.WATCHDOG_URL?.trim() ? { watchdogUrl: env.WATCHDOG_URL.trim() } : {}),
-      grafanaUrl: get('GRAFANA_URL', 'http://localhost:3003').replace(/\/$/, ''),
       groupWait: duration('ALERTMANAGER_GROUP_WAIT', get('ALERTMANAGER_GROUP_WAIT', '30s')),
       groupInterval: duration('ALERTMANAGER_GROUP_INTERVAL', get('ALERTMANAGER_GROUP_INTERVAL', '5m')),
     },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePlatformApi } from '../../exporters/heroku/test/fake-platform-api';
-import { lines, logplexBody } from '../../exporters/heroku/test/frames';
+import { lines, postDrain } from '../../exporters/heroku/test/frames';
 import { type RunningExporter, startExporter } from '../../exporters/heroku/test/helpers';
 import { startGatewayProcess } from '../../pushgateway/test/helpers/processes';
 import { DASHBOARDS } from '../src/grafana/dashboards';
@@ -52,24 +52,16 @@ beforeAll(async () => {
     HEROKU_DRAIN_TOKENS: 'd.api',
   });
   await exporter.exporter.poller!.poll();
-  const drained = await fetch(`${exporter.url}/drain/brainbytes-api`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/logplex-1',
-      'Logplex-Drain-Token': 'd.api',
-      'Logplex-Msg-Count': '8',
-    },
-    body: logplexBody([
-      lines.routerOk,
-      lines.routerPost,
-      lines.routerH12,
-      lines.memory,
-      lines.load,
-      lines.r14,
-      lines.crash,
-      lines.postgres,
-    ]),
-  });
+  const drained = await postDrain(exporter.url, 'brainbytes-api', 'd.api', [
+    lines.routerOk,
+    lines.routerPost,
+    lines.routerH12,
+    lines.memory,
+    lines.load,
+    lines.r14,
+    lines.crash,
+    lines.postgres,
+  ]);
   expect(drained.status).toBeLessThan(300);
   nodeExporter = await startNodeExporter();
 

@@ -29,3 +29,16 @@ export const lines = {
   l10: `<172>1 ${TS} host heroku logplex - Error L10 (output buffer overflow): 500 messages dropped since ${TS}.`,
   appOutput: `<190>1 ${TS} host app web.1 - {"level":"info","msg":"listening"}`,
 };
+
+/** POSTs messages to an exporter's drain as Logplex does (one frame, its token and message count). */
+export function postDrain(exporterUrl: string, app: string, token: string, messages: string[]) {
+  return fetch(`${exporterUrl}/drain/${app}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/logplex-1',
+      'Logplex-Drain-Token': token,
+      'Logplex-Msg-Count': String(messages.length),
+    },
+    body: logplexBody(messages),
+  });
+}

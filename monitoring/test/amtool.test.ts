@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { BUSINESS_HOURS } from '../src/alertmanager/config';
+import { TEAMS } from '../src/config';
+import { allAlerts } from '../src/rules';
+import { renderToTemp, requireBinary } from './helpers/render';
+
+const run = promisify(execFile);
+const amtool = requireBinary('amtool', 'prometheus-alertmanager');
+const rendered = renderToTemp();
+const configFile = join(rendered.dir, 'alertmanager/alertmanager.yml');
+
+async function routesFor(labels: Record<string, string>, expected?: string[]) {
+  const args = ['config', 'routes', 'test', `--config.file=${configFile}`];
+  if (expected) args.push(`--verify.receivers=${expected.join(',')}`);
+  const result = await run(amtool, [...args, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)]).catch(
+    (e: { stdout: string; stderr: string; code: number }) => e,
+  );
+  return { ok: !('code' in result) || result.code === 0, output: `${result.stdout}${result.stderr}`.trim() };
+}
+
+describe('amtool', () => {
+  it('accepts the rendered alertmanager.yml and its templates', async () => {
+    const { stdout } = await run(amtool, ['check-config', configFile]);
+    expect(stdout).toContain('SUCCESS');
+    expect(stdout).toMatch(/1 templates/);
+  });
+
+  const ROUTES: [string, Record<string, string>, string[]][] = [
+    [
+      'Watchdog → the dead man’s switch only',
+      { alertname: 'Watchdog', severity: 'none', team: 'infrastructure' },
+      ['watchdog'],
+    ],
+    [
+      'a budget critical → the owner’s email, not the team or the lead',
+      { alertname: 'MonthlyBudgetExceeded', severity: 'critical', team: 'product', category: 'budget' },
+      ['budget-owner'],
+    ],
+    [
+      'AI cost per question → the owner’s email',
+      { alertname: 'AiCostPerQuestionDoubled', severity: 'warning', team: 'ai', category: 'budget' },
+      ['budget-owner'],
+    ],
+    ...TEAMS.map((team): [string, Record<string, string>, string[]] => [
+      `${team}'s critical → escalation (after 30 min) and ${team}'s Slack + email`,
+      { alertname: 'SomethingBroke', severity: 'critical', team },
+      ['escalation', `${team}-critical`],
+    ]),
+    ...TEAMS.map((team): [string, Record<string, string>, string[]] => [
+      `${team}'s warning → ${team}'s Slack (business hours)`,
+      { alertname: 'SomethingSlow', severity: 'warning', team },
+      [`${team}-slack`],
+    ]),
+    [
+      'an info → the team’s Slack',
+      { alertname: 'Note', severity: 'info', team: 'product' },
+      ['product-slack'],
+    ],
+    ['an alert with no team → default', { alertname: 'Orphan', severity: 'warning' }, ['default']],
+  ];
+
+  it.each(ROUTES)('routes %s', async (_name, labels, receivers) => {
+    const result = await routesFor(labels, receivers);
+    expect(result.ok, result.output).toBe(true);
+  });
+
+  it('fails a route test that expects the wrong receiver (the table can fail)', async () => {
+    const result = await routesFor({ alertname: 'X', severity: 'warning', team: 'ai' }, ['ai-critical']);
+    expect(result.ok).toBe(false);
+  });
+
+  it('routes every alert rule somewhere other than the default receiver', async () => {
+    for (const alert of allAlerts(rendered.config)) {
+      const labels = { alertname: alert.alert, severity: alert.severity, team: alert.team, ...alert.labels };
+      const { output } = await routesFor(labels);
+      expect(output, alert.alert).not.toBe('default');
+      expect(output.length, alert.alert).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('business hours', () => {
+  it('holds every team warning to Mon–Fri 08:00–18:00 in Asia/Manila', () => {
+    const config = parse(readFileSync(configFile, 'utf8'));
+    expect(config.time_intervals).toEqual([
+      {
+        name: BUSINESS_HOURS,
+        time_intervals: [
+          {
+            weekdays: ['monday:friday'],
+            times: [{ start_time: '08:00', end_time: '18:00' }],
+            location: 'Asia/Manila',
+          },
+        ],
+      },
+    ]);
+    const teamRoutes = config.route.routes.filter((r: { matchers: string[] }) =>
+      r.matchers[0]?.startsWith('team='),
+    );
+    expect(teamRoutes).toHaveLength(TEAMS.length);
+    for (const route of teamRoutes) {
+      const warning = route.routes.find((r: { matchers: string[] }) => r.matchers[0]?.includes('warning'));
+      expect(warning.active_time_intervals).toEqual([BUSINESS_HOURS]);
+    }
+  });
+});
