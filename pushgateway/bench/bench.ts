@@ -93,6 +93,36 @@ async function scrapeMs(url: string, gzip: boolean): Promise<number> {
   return times.sort((a, b) => a - b)[2]!;
 }
 
+const DISTINCT_SETS_ROW = 'PUT 10,000 series of a name 3,000 groups of distinct label-name sets hold (ms)';
+
+/**
+ * The cross-group duplicate check at its worst: 3,000 groups, each with its own set of grouping
+ * label names, hold one series of a name; then pushes of 10,000 series of that name (median of 3).
+ */
+async function distinctLabelSetsMs(url: string): Promise<number> {
+  await runLoad({
+    url,
+    clients: CLIENTS,
+    durationMs: 3_600_000,
+    maxRequests: 3000,
+    request: (n) => ({
+      method: 'PUT',
+      path: `/metrics/job/sets/l${n}/x`,
+      body: `shared_series{a="${n}"} 1\n`,
+    }),
+  });
+  const times: number[] = [];
+  for (let push = 0; push < 3; push++) {
+    const body = Array.from({ length: 10_000 }, (_, i) => `shared_series{a="${i}",p="${push}"} 1\n`).join('');
+    const t0 = performance.now();
+    const res = await fetch(`${url}/metrics/job/sets-big/push/${push}`, { method: 'PUT', body });
+    await res.arrayBuffer();
+    if (res.status !== 200 && res.status !== 202) throw new Error(`big push answered ${res.status}`);
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[1]!;
+}
+
 type Rows = Map<string, { official?: LoadResult | number; ours?: LoadResult | number; unit: string }>;
 
 async function measure(gateway: Gateway, stored: number, rows: Rows) {
@@ -141,6 +171,7 @@ async function measure(gateway: Gateway, stored: number, rows: Rows) {
     record(`/metrics scrape gzip, ${label} (ms)`, await scrapeMs(gateway.url, true), 'ms');
     record(`RSS, ${label} (MiB)`, rssMiB(gateway), 'MiB');
   }
+  if (stored === 0) record(DISTINCT_SETS_ROW, await distinctLabelSetsMs(gateway.url), 'ms');
   await load(
     `PUT 20 series, distinct groups, ${label}`,
     (n) => put(`/metrics/job/bench/instance/${stored}-${n}`, n),

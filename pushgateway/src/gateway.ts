@@ -106,7 +106,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       if (pushId !== undefined && !PUSH_ID.test(pushId)) {
         throw new HttpError(400, 'X-Push-Id must be 1 to 128 printable ASCII characters');
       }
-      const group = parseGroupingKey(path);
+      const group = parseGroupingKey(path, config);
       const time = Date.now();
       if (method === 'DELETE') {
         req.resume();

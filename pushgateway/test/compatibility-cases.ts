@@ -225,4 +225,29 @@ export const compatibilityCases: CompatCase[] = [
     steps: [put('/metrics/job/a', 'push_time_seconds 5\n')],
     differs: { official: [200], ours: [400], why: 'the official gateway silently overwrites it; we say so' },
   },
+  { name: 'a body without a final line feed is refused', steps: [put('/metrics/job/a', 'x 1')] },
+  {
+    name: 'a grouping label "quantile" over a summary is refused',
+    steps: [
+      put('/metrics/job/a/quantile/0.9', '# TYPE s summary\ns{quantile="0.5"} 1\ns_sum 1\ns_count 1\n'),
+    ],
+  },
+  {
+    name: 'a grouping label "le" over a histogram is refused',
+    steps: [put('/metrics/job/a/le/0.5', histogram)],
+    differs: {
+      official: [200],
+      ours: [400],
+      why: 'the official gateway stores it and its scrape then has "le" twice: Prometheus drops the whole target',
+    },
+  },
+  {
+    name: 'a histogram _sum line carrying "le" is refused',
+    steps: [put('/metrics/job/a', '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_sum{le="7"} 1\nh_count 1\n')],
+    differs: {
+      official: [200],
+      ours: [400],
+      why: 'the official gateway stores it with "le" twice in its scrape',
+    },
+  },
 ];

@@ -102,7 +102,7 @@ describe('delta pushes', () => {
       deltaPush('/metrics/job/api', '# TYPE c_total counter\nc_total -1\n'),
     );
     expect(reply.status).toBe(400);
-    expect(reply.body).toMatch(/counter deltas must be >= 0/);
+    expect(reply.body).toMatch(/counter deltas must be finite and >= 0/);
   });
 
   it('refuses a delta PUT, which would replace the group', async () => {

@@ -45,7 +45,7 @@ describe('limits', () => {
   });
 
   it('refuses more series in one push than PUSHGATEWAY_MAX_SERIES_PER_PUSH', async () => {
-    const body = Array.from({ length: 101 }, (_, i) => `x{i="${i}"} 1`).join('\n');
+    const body = Array.from({ length: 101 }, (_, i) => `x{i="${i}"} 1`).join('\n') + '\n';
     const reply = await put('/metrics/job/a', body);
     expect([reply.status, reply.body]).toEqual([
       413,
@@ -56,10 +56,10 @@ describe('limits', () => {
 
   it('refuses a push that would take the gateway past PUSHGATEWAY_MAX_SERIES', async () => {
     for (const g of [1, 2]) {
-      const body = Array.from({ length: 100 }, (_, i) => `big{i="${i}"} 1`).join('\n');
+      const body = Array.from({ length: 100 }, (_, i) => `big{i="${i}"} 1`).join('\n') + '\n';
       expect((await put(`/metrics/job/g${g}`, body)).status).toBe(200);
     }
-    const body = Array.from({ length: 99 }, (_, i) => `big{i="${i}"} 1`).join('\n');
+    const body = Array.from({ length: 99 }, (_, i) => `big{i="${i}"} 1`).join('\n') + '\n';
     expect((await put('/metrics/job/g3', body)).status).toBe(200);
     const over = await put('/metrics/job/g4', 'big{i="x"} 1\nbig{i="y"} 1\n');
     expect([over.status, over.body]).toEqual([413, expect.stringContaining('PUSHGATEWAY_MAX_SERIES')]);

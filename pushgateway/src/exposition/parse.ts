@@ -23,6 +23,15 @@ const NO_LIMITS: ParseLimits = {
   maxLabelValueLength: Number.POSITIVE_INFINITY,
 };
 
+export const labelNameTooLong = (name: string, where: string, max: number) =>
+  badRequest(
+    `label name "${name.slice(0, 64)}…" of ${where} is longer than ${max} characters (PUSHGATEWAY_MAX_LABEL_NAME_LENGTH)`,
+  );
+export const labelValueTooLong = (name: string, where: string, max: number) =>
+  badRequest(
+    `value of label "${name.slice(0, 64)}" of ${where} is longer than ${max} characters (PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH)`,
+  );
+
 interface SampleLine {
   name: string;
   labels: Labels;
@@ -36,6 +45,13 @@ interface SampleLine {
  * folding `_bucket`/`_sum`/`_count` samples into their histogram or summary as the Go parser does.
  */
 export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): ParsedPush {
+  // The format ends every line, the last one too, with a line feed; the official gateway refuses a
+  // body without it, and so do we (a body cut short in transit looks exactly like that).
+  if (text.length > 0 && !text.endsWith('\n')) {
+    throw badRequest(
+      'text format parsing error: the body must end with a line feed ("\\n") after its last line',
+    );
+  }
   const families = new Map<string, MetricFamily>();
   const grouped = new Map<string, Map<string, Metric>>();
   const withSamples = new Set<string>();
@@ -125,12 +141,19 @@ function addSample(
   const suffix = sample.name.slice(family.name.length);
   let bound: number | undefined;
   const labels: Labels = [];
+  const boundLine = suffix === (family.type === 'histogram' ? '_bucket' : '');
   for (const pair of sample.labels) {
-    if (suffix === (family.type === 'histogram' ? '_bucket' : '') && pair[0] === boundLabel) {
+    if (pair[0] !== boundLabel) labels.push(pair);
+    else if (!boundLine) {
+      // The renderer adds the bound label itself: kept here, the series would carry it twice.
+      throw fail(
+        `label "${boundLabel}" is not allowed on "${sample.name}" of ${family.type} "${family.name}"`,
+      );
+    } else {
       bound = parseFloatValue(pair[1]);
       if (bound === undefined)
         throw fail(`expected float as value for "${boundLabel}" label, got "${pair[1]}"`);
-    } else labels.push(pair);
+    }
   }
   labels.sort(byName);
   const signature = labels.map(([n, v]) => `${n}\u0000${v}`).join('\u0001');
@@ -175,9 +198,7 @@ function parseSampleLine(line: string, fail: (why: string) => Error, limits: Par
       const labelName = line.slice(nameStart, i);
       if (!isLabelName(labelName)) throw fail(`invalid label name for metric "${name}"`);
       if (labelName.length > limits.maxLabelNameLength) {
-        throw badRequest(
-          `label name "${labelName.slice(0, 64)}…" of metric "${name}" is longer than ${limits.maxLabelNameLength} characters`,
-        );
+        throw labelNameTooLong(labelName, `metric "${name}"`, limits.maxLabelNameLength);
       }
       i = skipBlank(line, i);
       if (line[i] !== '=') throw fail(`expected '=' after label name "${labelName}" of metric "${name}"`);
@@ -189,9 +210,7 @@ function parseSampleLine(line: string, fail: (why: string) => Error, limits: Par
       if (i >= line.length) throw fail(`unterminated value of label "${labelName}" of metric "${name}"`);
       const value = unescapeText(line.slice(valueStart, i), true);
       if (value.length > limits.maxLabelValueLength) {
-        throw badRequest(
-          `value of label "${labelName}" of metric "${name}" is longer than ${limits.maxLabelValueLength} characters`,
-        );
+        throw labelValueTooLong(labelName, `metric "${name}"`, limits.maxLabelValueLength);
       }
       if (seen.has(labelName)) throw fail(`duplicate label name "${labelName}" for metric "${name}"`);
       seen.add(labelName);

@@ -5,7 +5,7 @@ import type { Group, StoredFamily } from '../store/types';
 
 /** Label text `a="1",b="x"` (as stored) back to an object; values are escaped only for `\`, `"`, newline. */
 function labelsOf(key: string): Record<string, string> {
-  const labels: Record<string, string> = {};
+  const labels: Record<string, string> = Object.create(null);
   for (const match of key.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
     labels[match[1]!] = match[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
   }
@@ -38,13 +38,16 @@ export function metricsApiJson(groups: Iterable<Group>) {
       help,
       metrics: [{ labels: timeLabels, value: str(value) }],
     });
-    const entry: Record<string, unknown> = {
-      labels: Object.fromEntries(group.labels),
+    // No prototype: a family named `__proto__` is then an ordinary key, not the object's prototype.
+    const entry: Record<string, unknown> = Object.create(null);
+    for (const family of group.families.values()) entry[family.name] = familyJson(family, timeStamp);
+    // The group's own fields last, so they win; pushes of these names are refused anyway (API_FIELDS in store/consistency.ts).
+    Object.assign(entry, {
+      labels: Object.assign(Object.create(null), Object.fromEntries(group.labels)),
       last_push_successful: group.pushTime >= group.failureTime,
       push_time_seconds: gauge(PUSH_TIME_HELP, group.pushTime),
       push_failure_time_seconds: gauge(PUSH_FAILURE_TIME_HELP, group.failureTime),
-    };
-    for (const family of group.families.values()) entry[family.name] = familyJson(family, timeStamp);
+    });
     data.push(entry);
   }
   return { status: 'success', data };

@@ -8,6 +8,17 @@ const gunzip = promisify(zlib.gunzip);
 const tooLarge = (limit: number, what: string) =>
   new HttpError(413, `${what} is larger than ${limit} bytes (PUSHGATEWAY_MAX_BODY_BYTES)`);
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Label values must be valid UTF-8 (as in Prometheus): decoding replacement characters would merge distinct values. */
+function utf8(bytes: Buffer): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new HttpError(400, 'body is not valid UTF-8');
+  }
+}
+
 /**
  * Reads a request body of at most `limit` bytes, inflating `Content-Encoding: gzip` to at most
  * `limit` bytes as well: a zip bomb stops inflating at the limit instead of filling memory.
@@ -32,13 +43,14 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
   const encoding = String(req.headers['content-encoding'] ?? 'identity')
     .trim()
     .toLowerCase();
-  if (encoding === 'identity' || encoding === '') return raw.toString('utf8');
+  if (encoding === 'identity' || encoding === '') return utf8(raw);
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
     throw new HttpError(415, `unsupported Content-Encoding "${encoding}"; send identity or gzip`);
   }
   try {
-    return (await gunzip(raw, { maxOutputLength: limit })).toString('utf8');
+    return utf8(await gunzip(raw, { maxOutputLength: limit }));
   } catch (error) {
+    if (error instanceof HttpError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
       throw tooLarge(limit, 'inflated gzip body');
     throw new HttpError(400, `body is not valid gzip: ${(error as Error).message}`);

@@ -1,4 +1,5 @@
 import { isLabelName, isReservedLabelName } from '../exposition/names';
+import { labelNameTooLong, labelValueTooLong, type ParseLimits } from '../exposition/parse';
 import type { Labels } from '../exposition/types';
 import { badRequest } from './http-error';
 
@@ -10,8 +11,15 @@ function decodeBase64(value: string, what: string): string {
   if (!BASE64URL.test(value) || bare.length % 4 === 1) {
     throw badRequest(`invalid base64 encoding in ${what}: "${value}" is not URL-safe base64 (RFC 4648 §5)`);
   }
-  return Buffer.from(bare, 'base64url').toString('utf8');
+  try {
+    // Fatal: two different invalid byte strings would both decode to U+FFFD and name one group.
+    return UTF8.decode(Buffer.from(bare, 'base64url'));
+  } catch {
+    throw badRequest(`${what} is not valid UTF-8 once decoded from base64`);
+  }
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 function decodeComponent(raw: string): string {
   try {
@@ -31,7 +39,10 @@ const useBase64 = (name: string, why: string) =>
  * Grouping labels from the path after `/metrics/`: `job/<job>{/<label>/<value>}`, any name may
  * carry `@base64`. The path is split before percent-decoding, so an encoded `/` cannot move labels.
  */
-export function parseGroupingKey(rawPath: string): Labels {
+export function parseGroupingKey(
+  rawPath: string,
+  limits: Pick<ParseLimits, 'maxLabelNameLength' | 'maxLabelValueLength'>,
+): Labels {
   const parts = rawPath.split('/');
   if (parts.length % 2 !== 0) {
     throw badRequest(`odd number of components in label string "/${parts.slice(2).join('/')}"`);
@@ -55,6 +66,10 @@ export function parseGroupingKey(rawPath: string): Labels {
     if (!base64 && value.includes('/')) throw useBase64(name, 'a "/" in the value');
     if (i === 0 && value === '') throw badRequest('job name is required');
     if (labels.has(name)) throw badRequest(`label "${name}" is given twice in the path`);
+    if (name.length > limits.maxLabelNameLength)
+      throw labelNameTooLong(name, 'the path', limits.maxLabelNameLength);
+    if (value.length > limits.maxLabelValueLength)
+      throw labelValueTooLong(name, 'the path', limits.maxLabelValueLength);
     labels.set(name, value);
   }
   return [...labels];

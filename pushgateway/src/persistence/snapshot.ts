@@ -28,7 +28,8 @@ export interface Snapshot {
   version: 1;
   /** The position in the operation log this state includes (a sequence number or a stream id). */
   position: string;
-  pushIds: Array<[string, number]>;
+  /** Push ids with their time and (since the fingerprint was added) the fingerprint of their push. */
+  pushIds: Array<[string, number, string?]>;
   groups: SavedGroup[];
 }
 
@@ -67,7 +68,7 @@ export function* snapshotJson(store: MetricStore, position: string, pieceBytes =
 }
 
 export function restoreSnapshot(store: MetricStore, snapshot: Snapshot, groupKey: (g: SavedGroup) => string) {
-  for (const [id, time] of snapshot.pushIds) store.pushIds.add(id, time);
+  for (const [id, time, fingerprint] of snapshot.pushIds) store.pushIds.add(id, time, fingerprint);
   for (const saved of snapshot.groups) {
     const families = new Map<string, StoredFamily>();
     for (const f of saved.families) {

@@ -6,6 +6,9 @@ import { INCONSISTENT } from './normalize';
 import { signatureOf } from './signature';
 import type { Group, StoredFamily } from './types';
 
+/** Fields of every group's entry in `/api/v1/metrics`; a family of that name would overwrite one. */
+export const API_FIELDS: ReadonlySet<string> = new Set(['labels', 'last_push_successful']);
+
 export interface PushUnderCheck {
   groupKey: string;
   labels: Labels;
@@ -41,6 +44,9 @@ export function checkConsistency(
     if (reservedNames.has(name)) {
       throw fail(`metric name "${name}" is one of the gateway's own metrics and cannot be pushed`);
     }
+    if (API_FIELDS.has(name)) {
+      throw fail(`metric name "${name}" is a field of every group in /api/v1/metrics and cannot be pushed`);
+    }
     const current = existsElsewhere(name);
     if (current && current.type !== type) {
       throw fail(`metric "${name}" is pushed as ${type} but is a ${current.type} in the gateway already`);
@@ -73,38 +79,26 @@ export function checkConsistency(
     }
     const entry = index.get(name);
     if (entry && (entry.signatures.size > 1 || !entry.signatures.has(signature))) {
-      checkCrossGroupDuplicates(entry, family, signature, fail);
+      const owners = seriesOwners(entry);
+      for (const key of family.metrics.keys()) {
+        const owner = owners.get(key);
+        if (owner !== undefined && owner !== groupKey) {
+          throw fail(
+            `collected metric "${name}" {${key}} was collected before with the same name and label values`,
+          );
+        }
+      }
     }
   }
 }
 
-/**
- * A series of this push could equal one of a group with other grouping label names only if its
- * labels contain that group's key; so each series is projected onto each other signature and
- * looked up. Costs signatures × series, never the whole store.
- */
-function checkCrossGroupDuplicates(
-  entry: FamilyIndex,
-  family: StoredFamily,
-  signature: string,
-  fail: (why: string) => HttpError,
-) {
-  for (const [other, { names }] of entry.signatures) {
-    if (other === signature) continue;
-    for (const key of family.metrics.keys()) {
-      const pairs: string[] = [];
-      for (const name of names) {
-        const match = new RegExp(`(?:^|,)${name}="((?:[^"\\\\]|\\\\.)*)"`).exec(key);
-        if (!match) break;
-        pairs.push(`${name}="${match[1]}"`);
-      }
-      if (pairs.length !== names.length) continue;
-      const holder = entry.holders.get(pairs.join(','));
-      if (holder?.metrics.has(key)) {
-        throw fail(
-          `collected metric "${family.name}" {${key}} was collected before with the same name and label values`,
-        );
-      }
+/** The family's series-owner index, built from its holders the first time it is needed. */
+export function seriesOwners(entry: FamilyIndex): Map<string, string> {
+  if (!entry.owners) {
+    entry.owners = new Map();
+    for (const [groupKey, family] of entry.holders) {
+      for (const key of family.metrics.keys()) entry.owners.set(key, groupKey);
     }
   }
+  return entry.owners;
 }

@@ -5,12 +5,18 @@ import type { StoredFamily, StoredMetric } from './types';
 export function invalidDelta(family: StoredFamily): string | undefined {
   if (family.type !== 'counter' && family.type !== 'histogram' && family.type !== 'summary') return undefined;
   for (const metric of family.metrics.values()) {
-    if (family.type === 'counter' && !(metric.value >= 0)) {
-      return `delta of counter "${family.name}" {${metric.key}} is ${metric.value}; counter deltas must be >= 0`;
+    if (family.type === 'counter' && !(metric.value >= 0 && metric.value < Number.POSITIVE_INFINITY)) {
+      return `delta of counter "${family.name}" {${metric.key}} is ${metric.value}; counter deltas must be finite and >= 0`;
+    }
+    // A NaN or an infinity added once would stay in the running total for good.
+    if (family.type !== 'counter' && !(Number.isFinite(metric.sum) && Number.isFinite(metric.count))) {
+      return `delta of ${family.type} "${family.name}" {${metric.key}} has a sum or count that is not finite`;
     }
     if (family.type === 'summary') continue;
-    const bad = metric.count < 0 || [...(metric.points?.values() ?? [])].some((v) => !(v >= 0));
-    if (bad) return `delta of histogram "${family.name}" {${metric.key}} has a negative bucket or count`;
+    const bad =
+      metric.count < 0 || [...(metric.points?.values() ?? [])].some((v) => !(v >= 0 && Number.isFinite(v)));
+    if (bad)
+      return `delta of histogram "${family.name}" {${metric.key}} has a negative or non-finite bucket, or a negative count`;
   }
   return undefined;
 }

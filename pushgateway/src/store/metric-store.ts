@@ -1,11 +1,11 @@
 import { type ParsedPush, type ParseLimits, parseExposition } from '../exposition/parse';
 import type { Labels, MetricType } from '../exposition/types';
 import { HttpError } from '../http/http-error';
-import { checkConsistency } from './consistency';
+import { checkConsistency, seriesOwners } from './consistency';
 import { mergeDelta } from './delta';
 import { labelText, withGroupingLabels } from './label-text';
 import { INCONSISTENT, normalizeFamilies } from './normalize';
-import { PushIdWindow } from './push-id-window';
+import { PushIdWindow, pushFingerprint } from './push-id-window';
 import { seriesOf } from './series-count';
 import { signatureOf } from './signature';
 import type { ApplyResult, Group, Operation, StoredFamily } from './types';
@@ -34,6 +34,12 @@ export interface FamilyIndex {
   help: string | undefined;
   holders: Map<string, StoredFamily>;
   signatures: Map<string, { names: string[]; count: number }>;
+  /**
+   * Series key → the group holding it, kept only while groups of more than one signature hold the
+   * name (the only case where two groups' series can be equal): a lookup per pushed series,
+   * whatever the number of groups, at no memory cost for the usual one-signature family.
+   */
+  owners?: Map<string, string>;
 }
 
 export interface StoreEvents {
@@ -78,13 +84,22 @@ export class MetricStore {
       if (group) this.removeGroup(group);
       return OK;
     }
-    if (op.pushId !== undefined && this.pushIds.has(op.pushId, op.time)) {
-      return { status: 200, message: 'push id already applied; ignored', duplicate: true };
+    const fingerprint = op.pushId === undefined ? '' : pushFingerprint(op, key);
+    if (op.pushId !== undefined) {
+      const applied = this.pushIds.get(op.pushId, op.time);
+      if (applied !== undefined && applied !== '' && applied !== fingerprint) {
+        return {
+          status: 409,
+          message: `X-Push-Id "${op.pushId}" was used for a different push (body, group or mode); give each new push a new id`,
+        };
+      }
+      if (applied !== undefined)
+        return { status: 200, message: 'push id already applied; ignored', duplicate: true };
     }
     try {
       const push = parsed ?? this.parse(op.body);
       this.applyPush(key, op, push);
-      if (op.pushId !== undefined) this.pushIds.add(op.pushId, op.time);
+      if (op.pushId !== undefined) this.pushIds.add(op.pushId, op.time, fingerprint);
       return OK;
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
@@ -243,6 +258,8 @@ export class MetricStore {
     const signature = entry.signatures.get(group.signature);
     if (signature) signature.count++;
     else entry.signatures.set(group.signature, { names: group.labels.map(([n]) => n), count: 1 });
+    if (entry.owners) for (const key of family.metrics.keys()) entry.owners.set(key, group.key);
+    else if (entry.signatures.size > 1) seriesOwners(entry);
     for (const metric of family.metrics.values()) this.seriesTotal += seriesOf(metric);
   }
 
@@ -254,6 +271,12 @@ export class MetricStore {
     entry.holders.delete(group.key);
     const signature = entry.signatures.get(group.signature);
     if (signature && --signature.count === 0) entry.signatures.delete(group.signature);
+    if (entry.signatures.size <= 1) entry.owners = undefined;
+    else if (entry.owners) {
+      for (const key of family.metrics.keys()) {
+        if (entry.owners.get(key) === group.key) entry.owners.delete(key);
+      }
+    }
     if (entry.holders.size === 0) {
       this.index.delete(family.name);
       this.namesVersion++;

@@ -3,6 +3,9 @@ import { HttpError } from '../http/http-error';
 import { labelText, withGroupingLabels } from './label-text';
 import type { StoredFamily, StoredMetric } from './types';
 
+/** The label a histogram's or summary's own lines carry; nothing else may set it on that family. */
+const BOUND_LABEL: Partial<Record<string, string>> = { histogram: 'le', summary: 'quantile' };
+
 export const INCONSISTENT = 'pushed metrics are invalid or inconsistent with existing metrics';
 
 /**
@@ -16,6 +19,13 @@ export function normalizeFamilies(
 ): Map<string, StoredFamily> {
   const stored = new Map<string, StoredFamily>();
   for (const family of families.values()) {
+    const bound = BOUND_LABEL[family.type];
+    if (bound && grouping.some(([name]) => name === bound)) {
+      throw new HttpError(
+        400,
+        `${INCONSISTENT}: grouping label "${bound}" in the path clashes with the "${bound}" label of ${family.type} "${family.name}"`,
+      );
+    }
     const metrics = new Map<string, StoredMetric>();
     for (const metric of family.metrics) {
       const key = labelText(withGroupingLabels(metric.labels, grouping));

@@ -1,22 +1,36 @@
+import { createHash } from 'node:crypto';
+import type { Operation } from './types';
+
+/** What a push id stands for: the same id must always carry the same method, mode, group and body. */
+export function pushFingerprint(op: Extract<Operation, { kind: 'push' }>, groupKey: string): string {
+  return createHash('sha256')
+    .update(`${op.method}\u0000${op.delta}\u0000${groupKey}\u0000`)
+    .update(op.body)
+    .digest('base64url')
+    .slice(0, 22);
+}
+
 /**
- * Push ids applied recently, so that a retried delta push is applied once. Bounded by count and
+ * Push ids applied recently, with the fingerprint of the push each stood for, so that a retried
+ * delta push is applied once and a reused id with another push is refused. Bounded by count and
  * by age; ages are measured in operation time so that replaying the log gives the same answers.
  */
 export class PushIdWindow {
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new Map<string, { time: number; fingerprint: string }>();
 
   constructor(
     private readonly maxEntries: number,
     private readonly maxAgeMs: number,
   ) {}
 
-  has(id: string, nowMs: number): boolean {
+  /** The fingerprint the id was applied with ('' when restored from a state that had none), or undefined. */
+  get(id: string, nowMs: number): string | undefined {
     this.evict(nowMs);
-    return this.seen.has(id);
+    return this.seen.get(id)?.fingerprint;
   }
 
-  add(id: string, timeMs: number) {
-    this.seen.set(id, timeMs);
+  add(id: string, timeMs: number, fingerprint = '') {
+    this.seen.set(id, { time: timeMs, fingerprint });
     this.evict(timeMs);
   }
 
@@ -24,12 +38,12 @@ export class PushIdWindow {
     return this.seen.size;
   }
 
-  entries(): Array<[string, number]> {
-    return [...this.seen];
+  entries(): Array<[id: string, time: number, fingerprint: string]> {
+    return [...this.seen].map(([id, { time, fingerprint }]) => [id, time, fingerprint]);
   }
 
   private evict(nowMs: number) {
-    for (const [id, time] of this.seen) {
+    for (const [id, { time }] of this.seen) {
       if (this.seen.size <= this.maxEntries && nowMs - time <= this.maxAgeMs) break;
       this.seen.delete(id);
     }
