@@ -115,3 +115,50 @@ describe('hostile pushes are refused with a 4xx that says why, and store nothing
     expect([reply.status, reply.body]).toEqual([400, expect.stringContaining('must end with a line feed')]);
   });
 });
+
+describe('the cross-group duplicate check costs what the push touches, not the number of groups', () => {
+  let gw: InProcessGateway;
+  beforeAll(async () => {
+    gw = await startInProcess();
+  });
+  afterAll(async () => gw.close());
+
+  /** Milliseconds for one 10,000-series push of a name `holders` groups hold, each with its own label-name set. */
+  const bigPushMs = async (holders: number, tag: string) => {
+    for (let n = 0; n < holders; n += 100) {
+      await Promise.all(
+        Array.from({ length: Math.min(100, holders - n) }, (_, i) =>
+          request(gw.url, {
+            method: 'PUT',
+            path: `/metrics/job/${tag}/l${n + i}/x`,
+            body: `${tag}_s{a="${n + i}"} 1\n`,
+          }),
+        ),
+      );
+    }
+    const body = Array.from({ length: 10_000 }, (_, i) => `${tag}_s{a="${i}",b="big"} 1\n`).join('');
+    const t0 = performance.now();
+    const reply = await request(gw.url, { method: 'PUT', path: `/metrics/job/${tag}-big`, body });
+    expect(reply.status, reply.body).toBe(200);
+    return performance.now() - t0;
+  };
+
+  it('takes about as long with 3,000 distinct label-name sets as with 3 (was 19 s against 0.05 s)', async () => {
+    const few = await bigPushMs(3, 'few');
+    const many = await bigPushMs(3000, 'many');
+    expect(many).toBeLessThan(10 * few + 500);
+    // And a series equal to one another group holds is still found among them.
+    const clash = await request(gw.url, {
+      method: 'PUT',
+      path: '/metrics/job/many/l7/x',
+      body: 'many_s{a="7"} 2\n',
+    });
+    expect(clash.status).toBe(200);
+    const dup = await request(gw.url, {
+      method: 'PUT',
+      path: '/metrics/job/many',
+      body: 'many_s{a="7",l7="x"} 1\n',
+    });
+    expect([dup.status, dup.body]).toEqual([400, expect.stringContaining('was collected before')]);
+  });
+});
