@@ -21,6 +21,7 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   maxSeriesPerPush: number;
   maxSeries: number;
+  maxBytes: number;
   maxGroups: number;
   maxLabelNameLength: number;
   maxLabelValueLength: number;
@@ -123,6 +124,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxBodyBytes: int('PUSHGATEWAY_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024),
     maxSeriesPerPush: int('PUSHGATEWAY_MAX_SERIES_PER_PUSH', 10_000),
     maxSeries: int('PUSHGATEWAY_MAX_SERIES', 1_000_000),
+    maxBytes: int('PUSHGATEWAY_MAX_BYTES', 128 * 1024 * 1024, 64 * 1024),
     maxGroups: int('PUSHGATEWAY_MAX_GROUPS', 100_000),
     maxLabelNameLength: int('PUSHGATEWAY_MAX_LABEL_NAME_LENGTH', 128),
     maxLabelValueLength: int('PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH', 1024),

@@ -39,6 +39,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       groupTtlMs: config.groupTtlMs,
       deltaTtlMs: config.deltaTtlMs,
       maxSeries: config.maxSeries,
+      maxBytes: config.maxBytes,
       maxGroups: config.maxGroups,
       pushIdWindow: config.pushIdWindow,
       pushIdMaxAgeMs: config.pushIdTtlMs,
@@ -128,6 +129,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
           ? 'accepted'
           : statusOutcome(result.status);
       if (result.status !== 200) {
+        metrics.refusals.inc({ reason: result.reason ?? 'invalid' });
         logger.debug('push refused', { status: result.status, reason: result.message });
         return send(res, result.status, result.message);
       }
@@ -137,7 +139,10 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       );
       return send(res, 200, '');
     } catch (error) {
-      if (error instanceof HttpError) outcome = statusOutcome(error.status);
+      if (error instanceof HttpError) {
+        outcome = statusOutcome(error.status);
+        metrics.refusals.inc({ reason: error.reason });
+      }
       throw error;
     } finally {
       metrics.pushes.inc({ method, mode: mode === 'delta' ? 'delta' : 'ordinary', outcome });

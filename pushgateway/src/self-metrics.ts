@@ -13,6 +13,12 @@ export function createSelfMetrics(store: () => MetricStore, persistence: string)
     labelNames: ['method', 'mode', 'outcome'],
     registers: [registry],
   });
+  const refusals = new Counter({
+    name: 'pushgateway_push_refusals_total',
+    help: 'Pushes refused, by reason: a limit (byte_budget, series, series_per_push, groups, label_length, body_size), a reused push id, credentials, or invalid content.',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   const pushDuration = new Histogram({
     name: 'pushgateway_push_duration_seconds',
     help: 'Time to handle an accepted push, from the first byte read to the response.',
@@ -60,6 +66,22 @@ export function createSelfMetrics(store: () => MetricStore, persistence: string)
     },
   });
   new Gauge({
+    name: 'pushgateway_stored_bytes',
+    help: 'Estimated cost of the stored metrics, in memory or on disk, whichever is more; held under PUSHGATEWAY_MAX_BYTES.',
+    registers: [registry],
+    collect() {
+      this.set(store().bytesTotal);
+    },
+  });
+  new Gauge({
+    name: 'pushgateway_max_bytes',
+    help: 'PUSHGATEWAY_MAX_BYTES: the most the stored metrics may cost.',
+    registers: [registry],
+    collect() {
+      this.set(store().options.maxBytes);
+    },
+  });
+  new Gauge({
     name: 'pushgateway_push_ids_remembered',
     help: 'Delta push ids remembered to apply retried pushes once.',
     registers: [registry],
@@ -74,7 +96,7 @@ export function createSelfMetrics(store: () => MetricStore, persistence: string)
     registers: [registry],
   }).set({ persistence }, 1);
 
-  return { registry, pushes, pushDuration, expired, persistenceSeconds, persistenceErrors };
+  return { registry, pushes, refusals, pushDuration, expired, persistenceSeconds, persistenceErrors };
 }
 
 export type SelfMetrics = ReturnType<typeof createSelfMetrics>;

@@ -26,10 +26,12 @@ const NO_LIMITS: ParseLimits = {
 export const labelNameTooLong = (name: string, where: string, max: number) =>
   badRequest(
     `label name "${name.slice(0, 64)}…" of ${where} is longer than ${max} characters (PUSHGATEWAY_MAX_LABEL_NAME_LENGTH)`,
+    'label_length',
   );
 export const labelValueTooLong = (name: string, where: string, max: number) =>
   badRequest(
     `value of label "${name.slice(0, 64)}" of ${where} is longer than ${max} characters (PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH)`,
+    'label_length',
   );
 
 interface SampleLine {
@@ -103,6 +105,7 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
       throw new HttpError(
         413,
         `push has more than ${limits.maxSamples} samples (PUSHGATEWAY_MAX_SERIES_PER_PUSH)`,
+        'series_per_push',
       );
     }
     hasTimestamp ||= sample.timestamp;

@@ -6,7 +6,7 @@ import { HttpError } from './http-error';
 const gunzip = promisify(zlib.gunzip);
 
 const tooLarge = (limit: number, what: string) =>
-  new HttpError(413, `${what} is larger than ${limit} bytes (PUSHGATEWAY_MAX_BODY_BYTES)`);
+  new HttpError(413, `${what} is larger than ${limit} bytes (PUSHGATEWAY_MAX_BODY_BYTES)`, 'body_size');
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 

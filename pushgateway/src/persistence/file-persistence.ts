@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import type { ParsedPush } from '../exposition/parse';
 import { HttpError } from '../http/http-error';
 import { labelText } from '../store/label-text';
 import type { MetricStore } from '../store/metric-store';
 import type { ApplyResult, Operation } from '../store/types';
 import type { Persistence, PersistenceObserver } from './persistence';
-import { restoreSnapshot, type Snapshot, snapshotJson } from './snapshot';
+import { SnapshotReader, snapshotPieces } from './snapshot';
 
 export interface FileOptions {
   dir: string;
@@ -43,9 +44,14 @@ export class FilePersistence implements Persistence {
   async open() {
     fs.mkdirSync(this.options.dir, { recursive: true });
     if (fs.existsSync(this.snapshotPath)) {
-      const snapshot = JSON.parse(fs.readFileSync(this.snapshotPath, 'utf8')) as Snapshot;
-      restoreSnapshot(this.store, snapshot, (g) => labelText(g.labels));
-      this.seq = this.snapshotSeq = Number(snapshot.position);
+      // Line by line: no size of state becomes one string (V8 strings stop at 512 MiB).
+      const reader = new SnapshotReader(this.store, labelText);
+      const lines = readline.createInterface({
+        input: fs.createReadStream(this.snapshotPath, { encoding: 'utf8' }),
+        crlfDelay: Number.POSITIVE_INFINITY,
+      });
+      for await (const line of lines) reader.line(line);
+      this.seq = this.snapshotSeq = Number(reader.finish());
     }
     this.replayLog();
     this.fd = fs.openSync(this.logPath, 'a');
@@ -113,7 +119,7 @@ export class FilePersistence implements Persistence {
     try {
       const tmp = `${this.snapshotPath}.tmp`;
       const fd = fs.openSync(tmp, 'w');
-      for (const piece of snapshotJson(this.store, String(this.seq))) fs.writeSync(fd, piece);
+      for (const piece of snapshotPieces(this.store, String(this.seq))) fs.writeSync(fd, piece);
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       fs.renameSync(tmp, this.snapshotPath);

@@ -6,7 +6,7 @@ import { labelText } from '../store/label-text';
 import type { MetricStore } from '../store/metric-store';
 import type { ApplyResult, Operation } from '../store/types';
 import type { Persistence, PersistenceObserver } from './persistence';
-import { restoreSnapshot, type Snapshot, snapshotJson } from './snapshot';
+import { SnapshotReader, snapshotPieces } from './snapshot';
 
 export interface RedisOptions {
   url: string;
@@ -25,6 +25,8 @@ export function compareStreamIds(a: string, b: string): number {
   return am - bm || as - bs;
 }
 
+const SNAPSHOT_PIECES_PER_READ = 16;
+
 /** Entries older than this are trimmed only once a snapshot covers them, so a slow reader is not skipped. */
 const TRIM_GRACE_MS = 60_000;
 
@@ -40,7 +42,7 @@ export class RedisPersistence implements Persistence {
   private readonly client: Redis;
   private readonly reader: Redis;
   private readonly nonce = randomUUID();
-  private readonly keys: { log: string; snapshot: string; lock: string };
+  private readonly keys: { log: string; snapshot: string; legacySnapshot: string; lock: string };
   private lastId = '0-0';
   private readonly waiters = new Map<string, (result: ApplyResult) => void>();
   private readonly early = new Map<string, ApplyResult>();
@@ -64,7 +66,9 @@ export class RedisPersistence implements Persistence {
     }
     this.keys = {
       log: `${options.prefix}:log`,
-      snapshot: `${options.prefix}:snapshot`,
+      // A list of pieces of snapshot lines (see snapshot.ts); `:snapshot` held version 1 as one string.
+      snapshot: `${options.prefix}:snapshot-lines`,
+      legacySnapshot: `${options.prefix}:snapshot`,
       lock: `${options.prefix}:snapshot-lock`,
     };
   }
@@ -77,11 +81,25 @@ export class RedisPersistence implements Persistence {
   }
 
   private async load() {
-    const saved = await this.client.get(this.keys.snapshot);
-    if (saved) {
-      const snapshot = JSON.parse(saved) as Snapshot;
-      restoreSnapshot(this.store, snapshot, (g) => labelText(g.labels));
-      this.lastId = snapshot.position;
+    const reader = new SnapshotReader(this.store, labelText);
+    const pieces = await this.client.llen(this.keys.snapshot);
+    if (pieces > 0) {
+      // A few pieces at a time: no size of state is read as one string.
+      for (let start = 0; start < pieces; start += SNAPSHOT_PIECES_PER_READ) {
+        const batch = await this.client.lrange(
+          this.keys.snapshot,
+          start,
+          start + SNAPSHOT_PIECES_PER_READ - 1,
+        );
+        for (const piece of batch) for (const line of piece.split('\n')) reader.line(line);
+      }
+      this.lastId = reader.finish();
+    } else {
+      const legacy = await this.client.get(this.keys.legacySnapshot);
+      if (legacy) {
+        reader.line(legacy);
+        this.lastId = reader.finish();
+      }
     }
     for (;;) {
       const entries = (await this.client.xrange(
@@ -209,7 +227,13 @@ export class RedisPersistence implements Persistence {
       if (locked !== 'OK') return;
       const started = performance.now();
       const position = this.lastId;
-      await this.client.set(this.keys.snapshot, [...snapshotJson(this.store, position)].join(''));
+      // Taken in one synchronous pass, so it is the state at `position`; sent as pieces, renamed into place.
+      const pieces = [...snapshotPieces(this.store, position)];
+      const staging = `${this.keys.snapshot}:staging:${this.nonce}`;
+      const write = this.client.pipeline().del(staging);
+      for (const piece of pieces) write.rpush(staging, piece);
+      write.rename(staging, this.keys.snapshot).del(this.keys.legacySnapshot);
+      for (const [error] of (await write.exec()) ?? []) if (error) throw error;
       const [ms, seq] = position.split('-').map(Number) as [number, number];
       const graceMs = Date.now() - TRIM_GRACE_MS;
       const minId = ms < graceMs ? `${ms}-${seq + 1}` : `${graceMs}-0`;

@@ -22,74 +22,137 @@ interface SavedGroup {
   failureTime: number;
   lastPushMs: number;
   delta: boolean;
-  families: SavedFamily[];
 }
-export interface Snapshot {
-  version: 1;
-  /** The position in the operation log this state includes (a sequence number or a stream id). */
-  position: string;
-  /** Push ids with their time and (since the fingerprint was added) the fingerprint of their push. */
-  pushIds: Array<[string, number, string?]>;
-  groups: SavedGroup[];
-}
-
-function savedGroup(group: Group): SavedGroup {
-  const families: SavedFamily[] = [];
-  for (const family of group.families.values()) {
-    const metrics: SavedMetric[] = [];
-    for (const m of family.metrics.values()) {
-      const saved: SavedMetric = [m.key, enc(m.value), enc(m.sum), enc(m.count)];
-      if (m.points) saved.push([...m.points].map(([at, v]) => [enc(at), enc(v)]));
-      metrics.push(saved);
-    }
-    families.push({ name: family.name, type: family.type, help: family.help, metrics });
-  }
-  const { labels, pushTime, failureTime, lastPushMs, delta } = group;
-  return { labels, pushTime, failureTime, lastPushMs, delta, families };
-}
+type SavedPushId = [id: string, time: number, fingerprint?: string];
 
 /**
- * The store as Snapshot JSON, in pieces of about `pieceBytes`: a large store is written without
- * ever holding its whole JSON text in memory.
+ * A snapshot is JSON lines, so that no size of state is ever one string, written or read:
+ * `{"version":2,"position":…}`, then `{"ids":[…]}` lines, then for each group a `{"group":…}`
+ * line followed by `{"family":…}` lines of that group (a large family spans several lines).
+ * Version 1, one JSON document, is still read.
  */
-export function* snapshotJson(store: MetricStore, position: string, pieceBytes = 1 << 20): Generator<string> {
-  const head: Omit<Snapshot, 'groups'> = { version: 1, position, pushIds: store.pushIds.entries() };
-  let piece = `${JSON.stringify(head).slice(0, -1)},"groups":[`;
-  let first = true;
-  for (const group of store.groups.values()) {
-    piece += (first ? '' : ',') + JSON.stringify(savedGroup(group));
-    first = false;
+type SnapshotLine =
+  | {
+      version: 1 | 2;
+      position: string;
+      pushIds?: SavedPushId[];
+      groups?: Array<SavedGroup & { families: SavedFamily[] }>;
+    }
+  | { ids: SavedPushId[] }
+  | { group: SavedGroup }
+  | { family: SavedFamily };
+
+const LINE_BYTES = 256 * 1024;
+const IDS_PER_LINE = 2000;
+
+/**
+ * The store as snapshot lines, in pieces of about `pieceBytes` (each piece whole lines): a large
+ * store is written without ever holding its whole text in memory.
+ */
+export function* snapshotPieces(
+  store: MetricStore,
+  position: string,
+  pieceBytes = 1 << 20,
+): Generator<string> {
+  let piece = '';
+  const line = function* (value: SnapshotLine) {
+    piece += `${JSON.stringify(value)}\n`;
     if (piece.length >= pieceBytes) {
       yield piece;
       piece = '';
     }
+  };
+  yield* line({ version: 2, position });
+  const ids = store.pushIds.entries();
+  for (let i = 0; i < ids.length; i += IDS_PER_LINE) yield* line({ ids: ids.slice(i, i + IDS_PER_LINE) });
+  for (const group of store.groups.values()) {
+    const { labels, pushTime, failureTime, lastPushMs, delta } = group;
+    yield* line({ group: { labels, pushTime, failureTime, lastPushMs, delta } });
+    for (const family of group.families.values()) {
+      let metrics: SavedMetric[] = [];
+      let size = 0;
+      const head = { name: family.name, type: family.type, help: family.help };
+      for (const m of family.metrics.values()) {
+        const saved: SavedMetric = [m.key, enc(m.value), enc(m.sum), enc(m.count)];
+        if (m.points) saved.push([...m.points].map(([at, v]) => [enc(at), enc(v)]));
+        metrics.push(saved);
+        size += m.key.length + 32 * (m.points?.size ?? 1);
+        if (size < LINE_BYTES) continue;
+        yield* line({ family: { ...head, metrics } });
+        metrics = [];
+        size = 0;
+      }
+      if (metrics.length > 0 || family.metrics.size === 0) yield* line({ family: { ...head, metrics } });
+    }
   }
-  yield `${piece}]}`;
+  if (piece) yield piece;
 }
 
-export function restoreSnapshot(store: MetricStore, snapshot: Snapshot, groupKey: (g: SavedGroup) => string) {
-  for (const [id, time, fingerprint] of snapshot.pushIds) store.pushIds.add(id, time, fingerprint);
-  for (const saved of snapshot.groups) {
-    const families = new Map<string, StoredFamily>();
-    for (const f of saved.families) {
-      const metrics = new Map<string, StoredMetric>();
-      for (const [key, value, sum, count, points] of f.metrics) {
-        const metric: StoredMetric = { key, value: dec(value), sum: dec(sum), count: dec(count) };
-        if (points) metric.points = new Map(points.map(([at, v]) => [dec(at), dec(v)]));
-        metrics.set(key, metric);
+/** Restores a snapshot line by line, as it is read; `finish()` returns the position it includes. */
+export class SnapshotReader {
+  private position: string | undefined;
+  private group: Group | undefined;
+
+  constructor(
+    private readonly store: MetricStore,
+    private readonly groupKey: (labels: Array<[string, string]>) => string,
+  ) {}
+
+  line(text: string) {
+    if (text.trim() === '') return;
+    const line = JSON.parse(text) as SnapshotLine;
+    if ('version' in line) {
+      this.position = line.position;
+      for (const id of line.pushIds ?? []) this.addPushId(id);
+      for (const { families, ...group } of line.groups ?? []) {
+        this.startGroup(group);
+        for (const family of families) this.addFamily(family);
       }
-      families.set(f.name, { name: f.name, type: f.type, help: f.help, metrics });
-    }
-    const group: Group = {
-      key: groupKey(saved),
+    } else if ('ids' in line) for (const id of line.ids) this.addPushId(id);
+    else if ('group' in line) this.startGroup(line.group);
+    else if ('family' in line) this.addFamily(line.family);
+  }
+
+  finish(): string {
+    this.endGroup();
+    if (this.position === undefined) throw new Error('the snapshot has no header line');
+    return this.position;
+  }
+
+  private addPushId([id, time, fingerprint]: SavedPushId) {
+    this.store.pushIds.add(id, time, fingerprint);
+  }
+
+  private startGroup(saved: SavedGroup) {
+    this.endGroup();
+    this.group = {
+      key: this.groupKey(saved.labels),
       labels: saved.labels,
       signature: signatureOf(saved.labels),
-      families,
+      families: new Map(),
       pushTime: saved.pushTime,
       failureTime: saved.failureTime,
       lastPushMs: saved.lastPushMs,
       delta: saved.delta,
     };
-    store.restoreGroup(group);
+  }
+
+  private addFamily(saved: SavedFamily) {
+    if (!this.group) throw new Error('the snapshot has a family before any group');
+    let family: StoredFamily | undefined = this.group.families.get(saved.name);
+    if (!family) {
+      family = { name: saved.name, type: saved.type, help: saved.help, metrics: new Map() };
+      this.group.families.set(saved.name, family);
+    }
+    for (const [key, value, sum, count, points] of saved.metrics) {
+      const metric: StoredMetric = { key, value: dec(value), sum: dec(sum), count: dec(count) };
+      if (points) metric.points = new Map(points.map(([at, v]) => [dec(at), dec(v)]));
+      family.metrics.set(key, metric);
+    }
+  }
+
+  private endGroup() {
+    if (this.group) this.store.restoreGroup(this.group);
+    this.group = undefined;
   }
 }

@@ -6,7 +6,7 @@ import { mergeDelta } from './delta';
 import { labelText, withGroupingLabels } from './label-text';
 import { INCONSISTENT, normalizeFamilies } from './normalize';
 import { PushIdWindow, pushFingerprint } from './push-id-window';
-import { seriesOf } from './series-count';
+import { bytesOf, GROUP_OVERHEAD_BYTES, seriesOf } from './series-count';
 import { signatureOf } from './signature';
 import type { ApplyResult, Group, Operation, StoredFamily } from './types';
 
@@ -15,6 +15,8 @@ export interface StoreOptions {
   groupTtlMs: number;
   deltaTtlMs: number;
   maxSeries: number;
+  /** PUSHGATEWAY_MAX_BYTES: what the stored data may cost, in memory or on disk, whichever is more. */
+  maxBytes: number;
   maxGroups: number;
   pushIdWindow: number;
   pushIdMaxAgeMs: number;
@@ -53,6 +55,8 @@ export class MetricStore {
   readonly index = new Map<string, FamilyIndex>();
   readonly pushIds: PushIdWindow;
   seriesTotal = 0;
+  /** The estimated cost of everything stored (see `bytesOf`), held under `maxBytes`. */
+  bytesTotal = 0;
   /** Bumped by every change of the set of metric names, so renderers can cache the sorted list. */
   namesVersion = 0;
 
@@ -90,6 +94,7 @@ export class MetricStore {
       if (applied !== undefined && applied !== '' && applied !== fingerprint) {
         return {
           status: 409,
+          reason: 'push_id_reused',
           message: `X-Push-Id "${op.pushId}" was used for a different push (body, group or mode); give each new push a new id`,
         };
       }
@@ -111,7 +116,7 @@ export class MetricStore {
           group.timeText = undefined;
         }
       }
-      return { status: error.status, message: error.message };
+      return { status: error.status, message: error.message, reason: error.reason };
     }
   }
 
@@ -150,12 +155,21 @@ export class MetricStore {
 
     let added = 0;
     let removed = 0;
+    let addedBytes = group ? 0 : GROUP_OVERHEAD_BYTES + 2 * key.length;
+    let removedBytes = 0;
     for (const family of incoming.values()) {
-      for (const metric of family.metrics.values()) added += seriesOf(metric);
+      for (const metric of family.metrics.values()) {
+        added += seriesOf(metric);
+        addedBytes += bytesOf(metric);
+      }
     }
     if (group) {
       for (const family of group.families.values()) {
-        if (replaced(family.name)) for (const metric of family.metrics.values()) removed += seriesOf(metric);
+        if (!replaced(family.name)) continue;
+        for (const metric of family.metrics.values()) {
+          removed += seriesOf(metric);
+          removedBytes += bytesOf(metric);
+        }
       }
     }
     if (op.delta) added = this.deltaGrowth(group, incoming);
@@ -163,6 +177,15 @@ export class MetricStore {
       throw new HttpError(
         413,
         `the gateway would hold more than ${this.options.maxSeries} series (PUSHGATEWAY_MAX_SERIES); push refused`,
+        'series',
+      );
+    }
+    // A delta push grows a stored metric by at most what the pushed one costs: counted in full.
+    if (this.bytesTotal - removedBytes + addedBytes > this.options.maxBytes) {
+      throw new HttpError(
+        413,
+        `the gateway would hold more than ${this.options.maxBytes} bytes of metrics (PUSHGATEWAY_MAX_BYTES); push refused`,
+        'byte_budget',
       );
     }
 
@@ -171,6 +194,7 @@ export class MetricStore {
       throw new HttpError(
         413,
         `the gateway already holds ${this.options.maxGroups} groups (PUSHGATEWAY_MAX_GROUPS); push refused`,
+        'groups',
       );
     }
     if (!op.delta) {
@@ -225,12 +249,14 @@ export class MetricStore {
       delta: false,
     };
     this.groups.set(key, group);
+    this.bytesTotal += GROUP_OVERHEAD_BYTES + 2 * key.length;
     return group;
   }
 
   /** Restores a group as it was persisted (snapshot load). */
   restoreGroup(group: Group) {
     this.groups.set(group.key, group);
+    this.bytesTotal += GROUP_OVERHEAD_BYTES + 2 * group.key.length;
     const families = [...group.families.values()];
     group.families.clear();
     for (const family of families) this.attachFamily(group, family);
@@ -239,6 +265,7 @@ export class MetricStore {
   private removeGroup(group: Group) {
     for (const family of [...group.families.values()]) this.detachFamily(group, family);
     this.groups.delete(group.key);
+    this.bytesTotal -= GROUP_OVERHEAD_BYTES + 2 * group.key.length;
   }
 
   private attachFamily(group: Group, family: StoredFamily) {
@@ -260,13 +287,19 @@ export class MetricStore {
     else entry.signatures.set(group.signature, { names: group.labels.map(([n]) => n), count: 1 });
     if (entry.owners) for (const key of family.metrics.keys()) entry.owners.set(key, group.key);
     else if (entry.signatures.size > 1) seriesOwners(entry);
-    for (const metric of family.metrics.values()) this.seriesTotal += seriesOf(metric);
+    for (const metric of family.metrics.values()) {
+      this.seriesTotal += seriesOf(metric);
+      this.bytesTotal += bytesOf(metric);
+    }
   }
 
   private detachFamily(group: Group, family: StoredFamily) {
     group.families.delete(family.name);
     const entry = this.index.get(family.name);
-    for (const metric of family.metrics.values()) this.seriesTotal -= seriesOf(metric);
+    for (const metric of family.metrics.values()) {
+      this.seriesTotal -= seriesOf(metric);
+      this.bytesTotal -= bytesOf(metric);
+    }
     if (!entry) return;
     entry.holders.delete(group.key);
     const signature = entry.signatures.get(group.signature);

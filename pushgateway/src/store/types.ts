@@ -1,4 +1,5 @@
 import type { Labels, MetricType } from '../exposition/types';
+import type { RefusalReason } from '../http/http-error';
 
 /**
  * One label set of a stored family. `key` is the rendered, sorted label text including the
@@ -56,6 +57,7 @@ export type Operation =
 export interface ApplyResult {
   status: number;
   message: string;
+  reason?: RefusalReason;
   /** True when the push id was already applied and the push was ignored. */
   duplicate?: boolean;
 }
