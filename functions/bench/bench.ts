@@ -8,14 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { startGatewayProcess } from '../../pushgateway/test/helpers/processes';
-import { createApiApp } from '../src/api/app';
-import { TokenSigner } from '../src/api/auth';
+import { loadApiConfig } from '../src/api/config';
+import { createApi } from '../src/api/create-api';
 import type { Database } from '../src/api/db/database';
 import { instrumentDatabase } from '../src/api/db/instrumented';
 import { migrate } from '../src/api/db/migrations';
 import { openPglite } from '../src/api/db/pglite';
-import { Learning } from '../src/api/learning';
-import { Students } from '../src/api/students';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // enough that two identical servers agree within ~1 %
 const PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -27,14 +25,10 @@ async function serve(db: Database, instrumented: boolean, pushUrl?: string) {
   const registry = new Registry();
   const metrics = instrumented ? createAppMetrics(registry) : undefined;
   const store = metrics ? instrumentDatabase(db, metrics) : db;
-  const app = createApiApp({
+  const { app } = createApi({
+    config: loadApiConfig({ AUTH_SECRET: 'b'.repeat(32), AUTH_TOKEN_TTL_HOURS: '24' }),
     db: store,
-    students: new Students(store, new TokenSigner('b'.repeat(32)), 24, metrics),
-    learning: new Learning(
-      store,
-      async () => ({ answer: 'a', provider: 'offline', model: 'm', costDollars: 0 }),
-      metrics,
-    ),
+    askTutor: async () => ({ answer: 'a', provider: 'offline', model: 'm', costDollars: 0 }),
     logger,
     metrics,
   });

@@ -9,20 +9,18 @@ import { createAiApp } from '../src/ai/app';
 import { loadAiConfig } from '../src/ai/config';
 import { Tutor } from '../src/ai/tutor';
 import { type AskTutor, httpTutor } from '../src/api/ai-client';
-import { createApiApp } from '../src/api/app';
-import { TokenSigner } from '../src/api/auth';
+import { loadApiConfig } from '../src/api/config';
+import { createApi } from '../src/api/create-api';
 import type { Database } from '../src/api/db/database';
 import { instrumentDatabase } from '../src/api/db/instrumented';
 import { migrate } from '../src/api/db/migrations';
 import { openPglite } from '../src/api/db/pglite';
 import { openPostgres } from '../src/api/db/postgres';
-import { Learning } from '../src/api/learning';
-import { Students } from '../src/api/students';
 
 /** Every API test runs on both: embedded PGlite and the real PostgreSQL on this machine. */
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-const listen = async (app: ReturnType<typeof createApiApp>) => {
+const listen = async (app: ReturnType<typeof createApi>['app']) => {
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return {
@@ -43,7 +41,7 @@ export const databases: Array<[string, () => Promise<{ db: Database; drop: () =>
       await admin.connect();
       await admin.query(`CREATE SCHEMA ${schema}`);
       await admin.end();
-      const db = openPostgres(PG_URL, { schema });
+      const db = openPostgres(PG_URL, { schema, applicationName: schema });
       return {
         db,
         drop: async () => {
@@ -62,7 +60,21 @@ export const databases: Array<[string, () => Promise<{ db: Database; drop: () =>
  * The API with its real Express app, database and the AI function (offline tutor) over HTTP, on free
  * ports, around the tests of the calling describe block.
  */
-export function useApi(open: () => Promise<{ db: Database; drop: () => Promise<void> }>) {
+/** Limits high enough that tests about other things never meet them; the limit tests set their own. */
+const ROOMY_LIMITS: Record<string, string> = {
+  API_RATE_LOGIN_ACCOUNT_ADDRESS: '1000/1m',
+  API_RATE_LOGIN_ADDRESS: '1000/1m',
+  API_RATE_LOGIN_ACCOUNT: '1000/1m',
+  API_RATE_QUESTIONS: '1000/1m',
+  API_RATE_QUESTIONS_DAILY: '1000/1d',
+  API_RATE_QUESTIONS_ADDRESS: '1000/1m',
+  API_RATE_SESSIONS: '1000/1m',
+};
+
+export function useApi(
+  open: () => Promise<{ db: Database; drop: () => Promise<void> }>,
+  env: Record<string, string> = {},
+) {
   let api: { url: string; close: () => Promise<void> };
   let ai: { url: string; close: () => Promise<void> };
   let store: { db: Database; drop: () => Promise<void> };
@@ -75,11 +87,11 @@ export function useApi(open: () => Promise<{ db: Database; drop: () => Promise<v
 
   beforeAll(async () => {
     store = await open();
-    expect(await migrate(store.db)).toEqual([1]);
+    expect(await migrate(store.db)).toEqual([1, 2]);
     expect(await migrate(store.db)).toEqual([]); // migrations run once
     const tutor = new Tutor(loadAiConfig({}), createAppMetrics(new Registry()), createLogger('error'));
     ai = await listen(
-      createAiApp(tutor, createLogger('error')) as unknown as ReturnType<typeof createApiApp>,
+      createAiApp(tutor, createLogger('error')) as unknown as ReturnType<typeof createApi>['app'],
     );
     const viaHttp = httpTutor(ai.url, 5000);
     const askTutor: AskTutor = async (request) => {
@@ -89,15 +101,13 @@ export function useApi(open: () => Promise<{ db: Database; drop: () => Promise<v
       return viaHttp(request);
     };
     const db = instrumentDatabase(store.db, metrics);
-    api = await listen(
-      createApiApp({
-        db,
-        students: new Students(db, new TokenSigner('x'.repeat(32)), 24, metrics),
-        learning: new Learning(db, askTutor, metrics),
-        logger: createLogger('error'),
-        metrics,
-      }),
-    );
+    const config = loadApiConfig({
+      AUTH_SECRET: 'x'.repeat(32),
+      AUTH_TOKEN_TTL_HOURS: '24',
+      ...ROOMY_LIMITS,
+      ...env,
+    });
+    api = await listen(createApi({ config, db, askTutor, logger: createLogger('error'), metrics }).app);
   });
   afterAll(async () => {
     await api?.close();

@@ -90,7 +90,7 @@ describe.each(databases)('API on %s', (_name, open) => {
     ).toEqual([]);
   });
 
-  it('does not tell which emails exist, and locks an account after repeated failures', async () => {
+  it('does not tell which emails exist', async () => {
     const { email } = await h.newStudent();
     const unknown = await h.call('POST', '/api/auth/login', {
       email: 'nobody@example.ph',
@@ -99,12 +99,6 @@ describe.each(databases)('API on %s', (_name, open) => {
     const wrong = await h.call('POST', '/api/auth/login', { email, password: 'wrong-pass' });
     expect([unknown.status, unknown.body.error]).toEqual([401, 'email or password is wrong']);
     expect([wrong.status, wrong.body.error]).toEqual([401, 'email or password is wrong']);
-    for (let i = 0; i < 4; i++) await h.call('POST', '/api/auth/login', { email, password: 'wrong-pass' });
-    const locked = await h.call('POST', '/api/auth/login', { email, password: 'maganda123' });
-    expect([locked.status, locked.body.error]).toEqual([
-      429,
-      expect.stringMatching(/too many failed log-ins/),
-    ]);
     const taken = await h.call('POST', '/api/auth/register', {
       email,
       name: 'Other',

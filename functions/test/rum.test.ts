@@ -3,12 +3,10 @@ import { createAppMetrics, createLogger } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readScrape } from '../../pushgateway/test/helpers/exposition';
-import { createApiApp } from '../src/api/app';
-import { TokenSigner } from '../src/api/auth';
+import { loadApiConfig } from '../src/api/config';
+import { createApi } from '../src/api/create-api';
 import type { Database } from '../src/api/db/database';
 import { openPglite } from '../src/api/db/pglite';
-import { Learning } from '../src/api/learning';
-import { Students } from '../src/api/students';
 
 describe('POST /api/rum (real-user metrics from the browser)', () => {
   let url = '';
@@ -18,14 +16,13 @@ describe('POST /api/rum (real-user metrics from the browser)', () => {
   const metrics = createAppMetrics(registry);
   const samples = async () => readScrape(await registry.metrics()).samples;
 
-  async function listen(options: { rumPerMinute: number; trustProxyHops?: number }) {
-    const app = createApiApp({
+  async function listen(env: Record<string, string>) {
+    const { app } = createApi({
+      config: loadApiConfig(env),
       db,
-      students: new Students(db, new TokenSigner('x'.repeat(32)), 1),
-      learning: new Learning(db, async () => ({ answer: '', provider: '', model: '', costDollars: 0 })),
+      askTutor: async () => ({ answer: '', provider: '', model: '', costDollars: 0 }),
       logger: createLogger('error'),
       metrics,
-      ...options,
     });
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
@@ -37,7 +34,7 @@ describe('POST /api/rum (real-user metrics from the browser)', () => {
 
   beforeAll(async () => {
     db = await openPglite('memory://');
-    ({ url, close } = await listen({ rumPerMinute: 5 }));
+    ({ url, close } = await listen({ API_RUM_BATCHES_PER_MINUTE: '5' }));
   });
   afterAll(async () => {
     await close();
@@ -101,6 +98,7 @@ describe('POST /api/rum (real-user metrics from the browser)', () => {
     [{ events: [{ type: 'vital', name: 'CLS', value: 50, ...on }] }, 400, /CLS must be ≤ 10/],
     [{ events: [{ type: 'page_view', ...on, connection: '5g' }] }, 400, /events\.0\.connection/],
     [{ events: [] }, 400, /events: at least one event/],
+    [{ events: 'x'.repeat(600) }, 400, /events: must be an array of RUM events/],
     [
       { events: Array.from({ length: 101 }, () => ({ type: 'page_view', ...on })) },
       413,
@@ -124,20 +122,39 @@ describe('POST /api/rum (real-user metrics from the browser)', () => {
     expect((await send({ events: [{ type: 'page_view', ...on }] }, { ip: '192.0.2.78' })).status).toBe(204);
   });
 
-  it("tells students apart behind the web app's proxy when told it is there (API_TRUST_PROXY_HOPS=2)", async () => {
-    const behind = await listen({ rumPerMinute: 2, trustProxyHops: 2 });
-    const beacon = (client: string) =>
+  it("tells students apart behind the web app's proxy by the secret they share, and believes no one else", async () => {
+    const secret = 's'.repeat(32);
+    const behind = await listen({ API_RUM_BATCHES_PER_MINUTE: '2', API_PROXY_SECRET: secret });
+    // What the API sees on Heroku: X-Forwarded-For ends with the address Heroku's router saw.
+    const beacon = (routerSaw: string, headers: Record<string, string> = {}) =>
       fetch(`${behind.url}/api/rum`, {
         method: 'POST',
-        // What the API sees on Heroku: the student's address, then the web dyno's, added by routers.
-        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `${client}, 10.1.2.3` },
+        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': routerSaw, ...headers },
         body: JSON.stringify({ events: [{ type: 'page_view', ...on }] }),
       }).then((r) => r.status);
+    const viaProxy = (student: string) =>
+      beacon('10.1.2.3', { 'X-BrainBytes-Proxy-Secret': secret, 'X-BrainBytes-Client-Address': student });
     try {
-      expect([await beacon('203.0.113.5'), await beacon('203.0.113.5'), await beacon('203.0.113.5')]).toEqual(
-        [204, 204, 429],
+      expect([
+        await viaProxy('203.0.113.5'),
+        await viaProxy('203.0.113.5'),
+        await viaProxy('203.0.113.5'),
+      ]).toEqual([204, 204, 429]);
+      expect(await viaProxy('203.0.113.6')).toBe(204); // another student through the same web dyno
+      // A client calling the API directly: forged X-Forwarded-For entries and a claimed address
+      // without the secret change nothing; it is counted by what the router saw.
+      const forged = [
+        await beacon('1.1.1.1, 198.51.100.9'),
+        await beacon('2.2.2.2, 198.51.100.9', { 'X-BrainBytes-Client-Address': '3.3.3.3' }),
+        await beacon('4.4.4.4, 198.51.100.9', {
+          'X-BrainBytes-Proxy-Secret': 'x'.repeat(32),
+          'X-BrainBytes-Client-Address': '5.5.5.5',
+        }),
+      ];
+      expect(forged).toEqual([204, 204, 429]);
+      expect((await samples()).get('brainbytes_api_rate_limited_total{limit="rum"}')).toBeGreaterThanOrEqual(
+        2,
       );
-      expect(await beacon('203.0.113.6')).toBe(204); // another student through the same web dyno
     } finally {
       await behind.close();
     }

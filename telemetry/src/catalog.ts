@@ -105,6 +105,17 @@ export const CATALOG = {
     'Sign-up, log-in and log-out attempts, by outcome.',
     ['event', 'outcome'],
   ),
+  apiRateLimited: def(
+    'brainbytes_api_rate_limited_total',
+    'counter',
+    'Requests refused with 429, by the limit that refused them (login by account, by address, or both; questions per student, per day, per address; sessions; RUM).',
+    ['limit'],
+  ),
+  dbConnectionErrors: def(
+    'brainbytes_db_connection_errors_total',
+    'counter',
+    'Idle database connections the server dropped (maintenance, failover, restarts); the pool replaces them.',
+  ),
   studySessionsStarted: def('brainbytes_study_sessions_started_total', 'counter', 'Study sessions started.'),
   questions: def('brainbytes_questions_total', 'counter', 'Questions asked, by subject and client type.', [
     'subject',

@@ -1,5 +1,6 @@
 import { ConfigError } from '@brainbytes/telemetry';
 import { secondsSetting } from '../push';
+import { numberSetting } from '../settings';
 
 export { ConfigError };
 
@@ -40,9 +41,7 @@ export function loadAiConfig(env: Env = process.env): AiConfig {
   const provider = get('AI_PROVIDER') ?? providerFor(baseUrl);
   if (!/^[a-z0-9-]{1,32}$/.test(provider))
     throw new ConfigError(`AI_PROVIDER="${provider}" must be 1-32 lowercase letters, digits or -`);
-  const timeoutMs = Number(get('AI_TIMEOUT_MS') ?? '15000');
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 50)
-    throw new ConfigError(`AI_TIMEOUT_MS="${env.AI_TIMEOUT_MS}" must be a number of milliseconds ≥ 50`);
+  const timeoutMs = numberSetting('AI_TIMEOUT_MS', env.AI_TIMEOUT_MS, 15_000, { min: 50, integer: true });
   const fallback = get('AI_FALLBACK') ?? 'offline';
   if (fallback !== 'offline' && fallback !== 'none')
     throw new ConfigError(`AI_FALLBACK="${fallback}" must be offline or none`);

@@ -2,15 +2,18 @@ import { type AppMetrics, clientTypeOf, httpMetrics, type Logger } from '@brainb
 import express, { type Request } from 'express';
 import { z } from 'zod';
 import { CURRICULUM, SUBJECTS, type Subject } from '../ai/curriculum';
+import { clientAddress } from './client-address';
 import type { Database } from './db/database';
-import { errorHandler, HttpError, parseBody } from './errors';
+import { errorHandler, HttpError, NO_NUL, noNul, parseBody } from './errors';
 import type { Learning } from './learning';
+import { type RateLimits, rateLimited } from './rate-limits';
 import { parseRumBatch, RateLimiter, recordRum } from './rum';
 import type { Students } from './students';
 
 const MAX_BODY = '16kb';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+const text = () => z.string().refine(noNul, NO_NUL);
 const email = z
   .string()
   .trim()
@@ -19,14 +22,19 @@ const email = z
   .email('must be an email address');
 const register = z.object({
   email,
-  name: z.string().trim().min(1, 'required').max(100, 'at most 100 characters'),
-  password: z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters'),
+  name: text().pipe(z.string().trim().min(1, 'required').max(100, 'at most 100 characters')),
+  password: text().pipe(z.string().min(8, 'at least 8 characters').max(200, 'at most 200 characters')),
 });
-const login = z.object({ email, password: z.string().min(1, 'required').max(200, 'at most 200 characters') });
+const login = z.object({
+  email,
+  password: text().pipe(z.string().min(1, 'required').max(200, 'at most 200 characters')),
+});
 const subject = z.enum(SUBJECTS as [Subject, ...Subject[]], { message: `one of ${SUBJECTS.join(', ')}` });
 const startSession = z.object({ subject });
 const askQuestion = z.object({
-  question: z.string().trim().min(1, 'required, 1 to 2000 characters').max(2000, 'at most 2000 characters'),
+  question: text().pipe(
+    z.string().trim().min(1, 'required, 1 to 2000 characters').max(2000, 'at most 2000 characters'),
+  ),
 });
 
 /** `Idempotency-Key` header: what lets a flaky phone send the same write twice and have it happen once. */
@@ -50,23 +58,29 @@ export function createApiApp({
   db,
   students,
   learning,
+  limits,
   logger,
   metrics,
   rumPerMinute = 60,
   trustProxyHops = 1,
+  proxySecret,
 }: {
   db: Database;
   students: Students;
   learning: Learning;
+  limits: RateLimits;
   logger: Logger;
   metrics?: AppMetrics;
   rumPerMinute?: number;
-  /** Proxies in front whose X-Forwarded-For is believed: Heroku's router (1), plus the web app's /api proxy (2). */
+  /** Proxies in front whose X-Forwarded-For entry is believed: Heroku's router or API Gateway (1). */
   trustProxyHops?: number;
+  /** API_PROXY_SECRET: a request carrying it comes from the web app's proxy, whose client address is believed. */
+  proxySecret?: string;
 }) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', trustProxyHops); // Heroku's router and API Gateway set X-Forwarded-For
+  app.set('trust proxy', trustProxyHops); // Heroku's router and API Gateway append to X-Forwarded-For
+  const addressOf = clientAddress(proxySecret);
   if (metrics) app.use(httpMetrics(metrics));
   // sendBeacon posts text/plain; the RUM route reads JSON from either.
   app.use('/api/rum', express.json({ limit: MAX_BODY, type: ['application/json', 'text/plain'] }));
@@ -83,11 +97,11 @@ export function createApiApp({
 
   app.post('/api/auth/register', async (req, res) => {
     const { email: address, name, password } = parseBody(register, req.body);
-    res.status(201).json(await students.register(address, name, password));
+    res.status(201).json(await students.register(address, name, password, addressOf(req)));
   });
   app.post('/api/auth/login', async (req, res) => {
     const { email: address, password } = parseBody(login, req.body);
-    res.json(await students.login(address, password));
+    res.json(await students.login(address, password, addressOf(req)));
   });
   app.post('/api/auth/logout', async (req, res) => {
     await students.logout(req);
@@ -96,11 +110,10 @@ export function createApiApp({
 
   const rumLimit = new RateLimiter(rumPerMinute);
   app.post('/api/rum', (req, res) => {
-    if (!rumLimit.allow(req.ip ?? 'unknown'))
-      throw new HttpError(
-        429,
-        `more than ${rumPerMinute} RUM batches a minute from this client; send fewer, larger batches`,
-      );
+    if (!rumLimit.allow(addressOf(req))) {
+      metrics?.apiRateLimited.inc({ limit: 'rum' });
+      throw rateLimited('rum', 60);
+    }
     const events = parseRumBatch(req.body);
     if (metrics) recordRum(events, metrics);
     res.status(204).end();
@@ -121,7 +134,9 @@ export function createApiApp({
   app.post('/api/sessions', async (req, res) => {
     const student = await students.authenticate(req);
     const { subject: chosen } = parseBody(startSession, req.body);
-    const { session, created } = await learning.startSession(student.id, chosen, idempotencyKey(req));
+    const { session, created } = await learning.startSession(student.id, chosen, idempotencyKey(req), () =>
+      limits.take('sessions', student.id),
+    );
     res.status(created ? 201 : 200).json(session);
   });
   app.get('/api/sessions', async (req, res) => {
@@ -136,12 +151,18 @@ export function createApiApp({
     const student = await students.authenticate(req);
     const { question } = parseBody(askQuestion, req.body);
     const clientType = clientTypeOf(req.headers['user-agent']);
+    const address = addressOf(req);
     const result = await learning.ask(
       student.id,
       sessionIdOf(req),
       question,
       idempotencyKey(req),
       clientType,
+      async () => {
+        await limits.take('questions_address', address);
+        await limits.take('questions', student.id);
+        await limits.take('questions_daily', student.id);
+      },
     );
     res.status(result.created ? 201 : 200).json(result.question);
   });

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ConfigError } from '@brainbytes/telemetry';
 import { secondsSetting } from '../push';
+import { numberSetting, rateSetting } from '../settings';
+import type { RateLimitSettings } from './rate-limits';
 
 export { ConfigError };
 
@@ -20,6 +22,11 @@ export interface ApiConfig {
   businessMetricsIntervalMs: number;
   /** API_TRUST_PROXY_HOPS: 1 behind Heroku's router or API Gateway, 2 when students come through the web app's proxy too. */
   trustProxyHops: number;
+  /** API_PROXY_SECRET: the web app's /api proxy proves itself with it, and only then is its client address believed. */
+  proxySecret: string | undefined;
+  rateLimits: RateLimitSettings;
+  /** RUM batches a client may send a minute (API_RUM_BATCHES_PER_MINUTE). */
+  rumPerMinute: number;
   environment: 'development' | 'staging' | 'production';
 }
 
@@ -28,6 +35,12 @@ function hops(text: string | undefined): number {
   if (!Number.isInteger(value) || value < 0 || value > 5)
     throw new ConfigError(`API_TRUST_PROXY_HOPS="${text}" must be a whole number from 0 to 5`);
   return value;
+}
+
+function proxySecret(secret: string | undefined): string | undefined {
+  if (secret !== undefined && secret.length < 32)
+    throw new ConfigError('API_PROXY_SECRET must be at least 32 characters (the same value on the web app)');
+  return secret;
 }
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
@@ -56,13 +69,37 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     pgliteDir: path.resolve(env.INIT_CWD ?? process.cwd(), get('PGLITE_DIR') ?? '.data/pglite'),
     // Development without AUTH_SECRET: a fresh secret each start (tokens end with the process).
     authSecret: authSecret ?? randomBytes(32).toString('base64url'),
-    tokenTtlHours: Number(get('AUTH_TOKEN_TTL_HOURS') ?? '168'),
+    tokenTtlHours: numberSetting('AUTH_TOKEN_TTL_HOURS', env.AUTH_TOKEN_TTL_HOURS, 168, {
+      min: 0.01,
+      max: 8760,
+    }),
     aiUrl: (get('AI_URL') ?? 'http://127.0.0.1:3002').replace(/\/$/, ''),
-    aiTimeoutMs: Number(get('AI_CALL_TIMEOUT_MS') ?? '35000'),
+    aiTimeoutMs: numberSetting('AI_CALL_TIMEOUT_MS', env.AI_CALL_TIMEOUT_MS, 35_000, {
+      min: 100,
+      integer: true,
+    }),
     pushgatewayUrl: get('PUSHGATEWAY_URL'),
     pushgatewayCredentials: get('PUSHGATEWAY_PUSH_CREDENTIALS'),
     pushIntervalMs: secondsSetting('PUSH_INTERVAL_SECONDS', env.PUSH_INTERVAL_SECONDS, 10),
     trustProxyHops: hops(env.API_TRUST_PROXY_HOPS),
+    proxySecret: proxySecret(get('API_PROXY_SECRET')),
+    rateLimits: {
+      login_account_address: rateSetting(
+        'API_RATE_LOGIN_ACCOUNT_ADDRESS',
+        env.API_RATE_LOGIN_ACCOUNT_ADDRESS,
+        '5/15m',
+      ),
+      login_address: rateSetting('API_RATE_LOGIN_ADDRESS', env.API_RATE_LOGIN_ADDRESS, '60/15m'),
+      login_account: rateSetting('API_RATE_LOGIN_ACCOUNT', env.API_RATE_LOGIN_ACCOUNT, '50/1h'),
+      questions: rateSetting('API_RATE_QUESTIONS', env.API_RATE_QUESTIONS, '5,3/1m'),
+      questions_daily: rateSetting('API_RATE_QUESTIONS_DAILY', env.API_RATE_QUESTIONS_DAILY, '100/1d'),
+      questions_address: rateSetting('API_RATE_QUESTIONS_ADDRESS', env.API_RATE_QUESTIONS_ADDRESS, '60/1m'),
+      sessions: rateSetting('API_RATE_SESSIONS', env.API_RATE_SESSIONS, '10,30/1h'),
+    },
+    rumPerMinute: numberSetting('API_RUM_BATCHES_PER_MINUTE', env.API_RUM_BATCHES_PER_MINUTE, 60, {
+      min: 1,
+      integer: true,
+    }),
     businessMetricsIntervalMs: secondsSetting(
       'BUSINESS_METRICS_INTERVAL_SECONDS',
       env.BUSINESS_METRICS_INTERVAL_SECONDS,

@@ -6,10 +6,16 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Extra answer fields a client acts on (`code`, `retryAfterSeconds`, `limit`); never secrets. */
+    readonly details: { code?: string; retryAfterSeconds?: number; limit?: string } = {},
   ) {
     super(message);
   }
 }
+
+/** PostgreSQL text cannot hold U+0000: refused as a 400 here rather than failing as a 500 in the database. */
+export const noNul = (value: string) => !value.includes('\u0000');
+export const NO_NUL = { message: 'must not contain a NUL character' };
 
 /** Parses with a zod schema, or throws 400 naming the first bad field. */
 export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -32,6 +38,9 @@ export function errorHandler(onUnexpected: (error: unknown, req: Request) => voi
             ? [413, `body is larger than ${maxBody}`]
             : [500, 'internal error'];
     if (status === 500) onUnexpected(error, req);
-    if (!res.headersSent) res.status(status).json({ error: message });
+    if (res.headersSent) return;
+    const details = error instanceof HttpError ? error.details : {};
+    if (details.retryAfterSeconds !== undefined) res.set('Retry-After', String(details.retryAfterSeconds));
+    res.status(status).json({ error: message, ...details });
   };
 }

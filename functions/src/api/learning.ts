@@ -36,7 +36,16 @@ export class Learning {
     studentId: string,
     subject: string,
     key: string | undefined,
+    admit: () => Promise<void> = async () => {},
   ): Promise<{ session: StudySession; created: boolean }> {
+    if (key) {
+      const [existing] = await this.db.query<StudySession>(
+        'SELECT id, subject, started_at, ended_at FROM study_sessions WHERE student_id = $1 AND idempotency_key = $2',
+        [studentId, key],
+      );
+      if (existing) return { session: sameRequest(existing, existing.subject === subject), created: false };
+    }
+    await admit();
     const rows = await this.db.query<StudySession>(
       `INSERT INTO study_sessions (student_id, subject, idempotency_key) VALUES ($1, $2, $3)
        ON CONFLICT (student_id, idempotency_key) DO NOTHING RETURNING id, subject, started_at, ended_at`,
@@ -50,7 +59,7 @@ export class Learning {
       'SELECT id, subject, started_at, ended_at FROM study_sessions WHERE student_id = $1 AND idempotency_key = $2',
       [studentId, key],
     );
-    return { session: existing!, created: false };
+    return { session: sameRequest(existing!, existing!.subject === subject), created: false };
   }
 
   listSessions(studentId: string): Promise<StudySession[]> {
@@ -82,14 +91,20 @@ export class Learning {
     question: string,
     key: string | undefined,
     clientType: ClientType = 'unknown',
+    admit: () => Promise<void> = async () => {},
   ): Promise<{ question: StoredQuestion; created: boolean }> {
     if (key) {
       const [stored] = await this.db.query<StoredQuestion>(
         `SELECT ${QUESTION_COLUMNS} FROM questions WHERE student_id = $1 AND idempotency_key = $2`,
         [studentId, key],
       );
-      if (stored) return { question: stored, created: false };
+      if (stored) {
+        const same = stored.question === question && stored.session_id === sessionId;
+        return { question: sameRequest(stored, same), created: false };
+      }
     }
+    // A retry answered from the store above costs nothing; only a new question is counted.
+    await admit();
     const [session] = await this.db.query<StudySession>(
       'SELECT id, subject, started_at, ended_at FROM study_sessions WHERE id = $1 AND student_id = $2',
       [sessionId, studentId],
@@ -129,7 +144,7 @@ export class Learning {
       `SELECT ${QUESTION_COLUMNS} FROM questions WHERE student_id = $1 AND idempotency_key = $2`,
       [studentId, key],
     );
-    return { question: stored!, created: false };
+    return { question: sameRequest(stored!, stored!.question === question), created: false };
   }
 
   async history(studentId: string, sessionId: string): Promise<StoredQuestion[]> {
@@ -143,4 +158,15 @@ export class Learning {
       [sessionId],
     );
   }
+}
+
+/** What a retry gets back: the stored result, unless the key came with a different request (422). */
+function sameRequest<T>(stored: T, same: boolean): T {
+  if (!same) {
+    throw new HttpError(
+      422,
+      'Idempotency-Key was already used for a different request; use a new key for a new question or session',
+    );
+  }
+  return stored;
 }

@@ -3,14 +3,11 @@ import { Registry } from 'prom-client';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { startPushing } from '../push';
 import { httpTutor } from './ai-client';
-import { createApiApp } from './app';
-import { TokenSigner } from './auth';
 import { loadApiConfig } from './config';
+import { createApi } from './create-api';
 import { instrumentDatabase } from './db/instrumented';
 import { migrate } from './db/migrations';
 import { openDatabase } from './db/open';
-import { Learning } from './learning';
-import { Students } from './students';
 
 async function main() {
   const config = configOrExit('api', () => loadApiConfig());
@@ -18,24 +15,26 @@ async function main() {
   const registry = new Registry();
   const metrics = createAppMetrics(registry);
   const db = instrumentDatabase(await openDatabase(config), metrics);
+  db.onConnectionError((error) =>
+    logger.warn('database dropped an idle connection; the pool replaces it', { error }),
+  );
   const applied = await migrate(db);
   if (process.argv.includes('--migrate-only')) {
     logger.info('migrations applied', { applied });
     await db.close();
     return;
   }
-  const app = createApiApp({
+  const { app, limits } = createApi({
+    config,
     db,
-    students: new Students(db, new TokenSigner(config.authSecret), config.tokenTtlHours, metrics),
-    learning: new Learning(db, httpTutor(config.aiUrl, config.aiTimeoutMs), metrics),
+    askTutor: httpTutor(config.aiUrl, config.aiTimeoutMs),
     logger,
     metrics,
-    trustProxyHops: config.trustProxyHops,
   });
   startPushing(registry, 'brainbytes-api', config);
   // Locally the business-metrics job is an interval; on Lambda a schedule, on Heroku the scheduler.
   const business = () =>
-    collectBusinessMetrics(db, metrics).catch((error: Error) =>
+    Promise.all([collectBusinessMetrics(db, metrics), limits.prune()]).catch((error: Error) =>
       logger.warn('business metrics failed', { error }),
     );
   void business();

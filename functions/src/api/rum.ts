@@ -45,7 +45,10 @@ const pageOf = (page: string) => ((PAGES as readonly string[]).includes(page) ? 
 
 /** Validates a whole batch first, so a batch with one bad event records nothing. */
 export function parseRumBatch(body: unknown): RumEvent[] {
-  const count = (body as { events?: unknown[] } | null)?.events?.length ?? 0;
+  const given = (body as { events?: unknown } | null)?.events;
+  if (!Array.isArray(given))
+    throw new HttpError(400, 'events: must be an array of RUM events ({"events": [...]})');
+  const count = given.length;
   if (count > MAX_EVENTS)
     throw new HttpError(413, `batch has ${count} events; send at most ${MAX_EVENTS} per request`);
   const events = parseBody(batch, body).events;

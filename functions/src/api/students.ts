@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { DUMMY_HASH_PROMISE, hashPassword, type TokenSigner, verifyPassword } from './auth';
 import type { Database } from './db/database';
 import { HttpError } from './errors';
+import type { RateLimits } from './rate-limits';
 
 export interface Student {
   id: string;
@@ -10,16 +11,20 @@ export interface Student {
   name: string;
 }
 
-const MAX_FAILED_LOGINS = 5;
-const LOCK_MINUTES = 15;
 const WRONG = 'email or password is wrong';
 
-/** Sign-up, log-in (slowed and then locked after repeated failures) and log-out, and who a token belongs to. */
+/**
+ * Sign-up, log-in and log-out, and who a token belongs to. Password checks are rate limited in
+ * the database before any hashing: by account and address together (so an attacker elsewhere
+ * cannot lock the owner out), by address (so a flood spends the flooder's own budget), and by
+ * account across addresses. Unknown and known emails are limited and timed alike.
+ */
 export class Students {
   constructor(
     private readonly db: Database,
     private readonly tokens: TokenSigner,
     private readonly tokenTtlHours: number,
+    private readonly limits: RateLimits,
     private readonly metrics?: AppMetrics,
   ) {}
 
@@ -34,7 +39,9 @@ export class Students {
     email: string,
     name: string,
     password: string,
+    address: string,
   ): Promise<{ token: string; student: Student }> {
+    await this.limits.take('login_address', address); // hashing costs 32 MiB: counted as a sign-in
     const hash = await hashPassword(password);
     const rows = await this.db.query<Student>(
       'INSERT INTO students (email, name, password_hash) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING RETURNING id, email, name',
@@ -48,37 +55,31 @@ export class Students {
     return { token: await this.issue(rows[0]!.id), student: rows[0]! };
   }
 
-  async login(email: string, password: string): Promise<{ token: string; student: Student }> {
-    const [row] = await this.db.query<
-      Student & { password_hash: string; failed_logins: number; locked_until: Date | null }
-    >('SELECT id, email, name, password_hash, failed_logins, locked_until FROM students WHERE email = $1', [
-      email,
-    ]);
-    if (!row) {
-      await verifyPassword(password, await DUMMY_HASH_PROMISE); // same time as a real check: no account enumeration
-      this.event('login', 'failure');
-      throw new HttpError(401, WRONG);
-    }
-    if (row.locked_until && new Date(row.locked_until) > new Date()) {
+  async login(
+    email: string,
+    password: string,
+    address: string,
+  ): Promise<{ token: string; student: Student }> {
+    try {
+      await this.limits.take('login_address', address);
+      await this.limits.take('login_account_address', `${email}\u0000${address}`);
+      await this.limits.take('login_account', email);
+    } catch (error) {
       this.event('login', 'locked');
-      throw new HttpError(429, `too many failed log-ins; try again in ${LOCK_MINUTES} minutes`);
+      throw error;
     }
-    if (!(await verifyPassword(password, row.password_hash))) {
-      await this.db.query(
-        `UPDATE students SET failed_logins = failed_logins + 1,
-           locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + interval '${LOCK_MINUTES} minutes' ELSE locked_until END
-         WHERE id = $1`,
-        [row.id, MAX_FAILED_LOGINS],
-      );
-      // Each failure costs the guesser a little more time, up to a second.
-      await new Promise((r) => setTimeout(r, Math.min(1000, 100 * 2 ** row.failed_logins)));
+    const [row] = await this.db.query<Student & { password_hash: string }>(
+      'SELECT id, email, name, password_hash FROM students WHERE email = $1',
+      [email],
+    );
+    // One scrypt check either way: an unknown email takes as long as a wrong password.
+    const matches = await verifyPassword(password, row?.password_hash ?? (await DUMMY_HASH_PROMISE));
+    if (!row || !matches) {
       this.event('login', 'failure');
       throw new HttpError(401, WRONG);
     }
-    await this.db.query(
-      'UPDATE students SET failed_logins = 0, locked_until = NULL, last_seen_at = now() WHERE id = $1',
-      [row.id],
-    );
+    await this.limits.reset('login_account_address', `${email}\u0000${address}`);
+    await this.db.query('UPDATE students SET last_seen_at = now() WHERE id = $1', [row.id]);
     this.event('login', 'success');
     return { token: await this.issue(row.id), student: { id: row.id, email: row.email, name: row.name } };
   }
@@ -108,7 +109,7 @@ export class Students {
 
   private async issue(studentId: string): Promise<string> {
     const [row] = await this.db.query<{ id: string }>(
-      `INSERT INTO auth_sessions (student_id, expires_at) VALUES ($1, now() + make_interval(hours => $2)) RETURNING id`,
+      `INSERT INTO auth_sessions (student_id, expires_at) VALUES ($1, now() + $2::float8 * interval '1 hour') RETURNING id`,
       [studentId, this.tokenTtlHours],
     );
     return this.tokens.sign(row!.id);

@@ -1,14 +1,11 @@
 import { createLogger } from '@brainbytes/telemetry';
 import serverlessHttp from 'serverless-http';
-import { createApiApp } from '../api/app';
-import { TokenSigner } from '../api/auth';
 import { loadApiConfig } from '../api/config';
+import { createApi } from '../api/create-api';
 import { instrumentDatabase } from '../api/db/instrumented';
 import { migrate } from '../api/db/migrations';
 import { openDatabase } from '../api/db/open';
 import { lambdaTutor } from '../api/lambda-tutor';
-import { Learning } from '../api/learning';
-import { Students } from '../api/students';
 import { lambdaRuntime } from './runtime';
 
 const runtime = lambdaRuntime('api');
@@ -23,15 +20,14 @@ async function createHandler(): Promise<HttpHandler> {
   const db = instrumentDatabase(await openDatabase(config), runtime.metrics);
   await migrate(db);
   const { metrics } = runtime;
-  return serverlessHttp(
-    createApiApp({
-      db,
-      students: new Students(db, new TokenSigner(config.authSecret), config.tokenTtlHours, metrics),
-      learning: new Learning(db, lambdaTutor(functionName), metrics),
-      logger: createLogger('info'),
-      metrics,
-    }),
-  );
+  const { app } = createApi({
+    config,
+    db,
+    askTutor: lambdaTutor(functionName),
+    logger: createLogger('info'),
+    metrics,
+  });
+  return serverlessHttp(app);
 }
 
 /** API Gateway HTTP API (payload v2) → the same Express app as the local server. */

@@ -1,15 +1,18 @@
 import { loadApiConfig } from '../api/config';
 import type { Database } from '../api/db/database';
 import { openDatabase } from '../api/db/open';
+import { RateLimits } from '../api/rate-limits';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { lambdaRuntime } from './runtime';
 
 const runtime = lambdaRuntime('job');
 let db: Promise<Database> | undefined;
 
-/** Every 5 minutes (EventBridge schedule): the business metrics from the database, pushed as gauges. */
+/** Every 5 minutes (EventBridge schedule): the business metrics from the database, pushed as gauges; idle rate-limit buckets pruned. */
 export const handler = runtime.wrap(async () => {
-  db ??= openDatabase(loadApiConfig());
+  const config = loadApiConfig();
+  db ??= openDatabase(config);
   await collectBusinessMetrics(await db, runtime.metrics);
+  await new RateLimits(await db, config.rateLimits).prune(); // idle buckets are full again: forget them
   return { ok: true };
 });

@@ -17,5 +17,10 @@ export interface Database extends Queryable {
   activeConnections(): number;
   /** The pool's size (brainbytes_db_connections_max): PGlite has one connection. */
   readonly maxConnections: number;
+  /**
+   * Tells `listener` when the server drops an idle connection (maintenance, failover, a restart):
+   * the pool replaces it, so this is news, not a failure. Without a listener it is still survived.
+   */
+  onConnectionError(listener: (error: Error) => void): void;
   close(): Promise<void>;
 }

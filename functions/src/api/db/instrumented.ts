@@ -12,6 +12,7 @@ export function operationOf(sql: string): string {
 /** Times every query by operation, keeps brainbytes_db_connections_active current and reports the pool size. */
 export function instrumentDatabase(db: Database, metrics: AppMetrics): Database {
   metrics.dbConnectionsMax.set(db.maxConnections);
+  db.onConnectionError(() => metrics.dbConnectionErrors.inc());
   const timed = (target: Queryable): Queryable => ({
     async query(sql, params) {
       const started = performance.now();
@@ -36,6 +37,7 @@ export function instrumentDatabase(db: Database, metrics: AppMetrics): Database 
     transaction: (work) => db.transaction((tx) => work(timed(tx))),
     activeConnections: () => db.activeConnections(),
     maxConnections: db.maxConnections,
+    onConnectionError: (listener) => db.onConnectionError(listener),
     close: () => db.close(),
   };
 }

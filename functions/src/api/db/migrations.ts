@@ -52,6 +52,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX questions_created ON questions (created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'rate limits (token buckets shared by every instance)',
+    sql: `
+      CREATE TABLE rate_limits (
+        key text PRIMARY KEY,
+        tokens double precision NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE INDEX rate_limits_updated ON rate_limits (updated_at);
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

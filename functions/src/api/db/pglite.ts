@@ -27,6 +27,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
       ),
     activeConnections: () => active,
     maxConnections: 1,
+    onConnectionError: () => {}, // in this process: no connection to lose
     close: () => db.close(),
   };
 }

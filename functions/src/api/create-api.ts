@@ -1,0 +1,38 @@
+import type { AppMetrics, Logger } from '@brainbytes/telemetry';
+import type { AskTutor } from './ai-client';
+import { createApiApp } from './app';
+import { TokenSigner } from './auth';
+import type { ApiConfig } from './config';
+import type { Database } from './db/database';
+import { Learning } from './learning';
+import { RateLimits } from './rate-limits';
+import { Students } from './students';
+
+/** The API as every runtime serves it (local server, Heroku dyno, Lambda): one wiring, from its config. */
+export function createApi({
+  config,
+  db,
+  askTutor,
+  logger,
+  metrics,
+}: {
+  config: ApiConfig;
+  db: Database;
+  askTutor: AskTutor;
+  logger: Logger;
+  metrics?: AppMetrics;
+}) {
+  const limits = new RateLimits(db, config.rateLimits, metrics);
+  const app = createApiApp({
+    db,
+    students: new Students(db, new TokenSigner(config.authSecret), config.tokenTtlHours, limits, metrics),
+    learning: new Learning(db, askTutor, metrics),
+    limits,
+    logger,
+    metrics,
+    rumPerMinute: config.rumPerMinute,
+    trustProxyHops: config.trustProxyHops,
+    proxySecret: config.proxySecret,
+  });
+  return { app, limits };
+}
