@@ -2,6 +2,7 @@
  * What `npm start` runs, in order, and how each part is reached: the app's own processes, then the
  * monitoring stack from Debian's binaries with the configuration rendered into the data folder.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,8 @@ import { renderAll } from '../monitoring/src/render';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
 export const dataDir = path.resolve(root, env.BRAINBYTES_DATA_DIR ?? '.data');
+// The web app's proxy proves itself to the API with it (the API then believes its client address).
+const proxySecret = env.API_PROXY_SECRET ?? randomBytes(24).toString('base64url');
 
 export interface Component {
   name: string;
@@ -92,6 +95,7 @@ export function appComponents(): Component[] {
         AI_URL: local(ports.ai),
         PUSHGATEWAY_URL: gatewayUrl,
         PGLITE_DIR: path.join(dataDir, 'pglite'),
+        API_PROXY_SECRET: proxySecret,
       },
       note: env.DATABASE_URL
         ? 'PostgreSQL (DATABASE_URL)'
@@ -104,7 +108,11 @@ export function appComponents(): Component[] {
       cwd: 'web',
       url: local(ports.web),
       health: '/login',
-      env: { BRAINBYTES_API_URL: local(ports.api), NEXT_TELEMETRY_DISABLED: '1' },
+      env: {
+        BRAINBYTES_API_URL: local(ports.api),
+        NEXT_TELEMETRY_DISABLED: '1',
+        API_PROXY_SECRET: proxySecret,
+      },
       note: 'the student app; /api goes to the API',
     },
   ];

@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
-import { ApiError, api } from '../lib/api';
+import { api, errorText } from '../lib/api';
 import { KEYS, storage } from '../lib/storage';
 import { useLanguage } from './providers';
 
@@ -28,7 +28,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
       storage.setItem(KEYS.token, token);
       router.push('/ask');
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorText(e, t));
     } finally {
       setBusy(false);
     }

@@ -8,8 +8,13 @@ export class ApiError extends Error {
     readonly status: number,
     /** `offline`, `timeout`, `failed` (network or 5xx/429): worth retrying; `refused`: a 4xx answer. */
     readonly kind: 'offline' | 'timeout' | 'failed' | 'refused',
+    /** From a 429: how long the API asked us to wait before trying again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
+  }
+  get rateLimited() {
+    return this.status === 429;
   }
   get retryable() {
     return this.kind !== 'refused';
@@ -56,14 +61,28 @@ export async function api<T>(
   }
   const data = res.status === 204 ? undefined : await res.json().catch(() => undefined);
   if (res.ok) return data as T;
-  const message = (data as { error?: string } | undefined)?.error ?? `HTTP ${res.status}`;
+  const answer = data as { error?: string; retryAfterSeconds?: number } | undefined;
+  const message = answer?.error ?? `HTTP ${res.status}`;
   if (res.status === 401) storage.removeItem(KEYS.token);
+  const retryAfter = Number(res.headers.get('retry-after') ?? answer?.retryAfterSeconds) || undefined;
   throw report(
-    new ApiError(message, res.status, res.status >= 500 || res.status === 429 ? 'failed' : 'refused'),
+    new ApiError(
+      message,
+      res.status,
+      res.status >= 500 || res.status === 429 ? 'failed' : 'refused',
+      retryAfter,
+    ),
   );
 }
 
 function report(error: ApiError) {
   for (const listener of listeners) listener(error);
   return error;
+}
+
+/** What to tell the student: a rate limit in their language with when to try again, else the API's words. */
+export function errorText(error: unknown, t: { rateLimited: (minutes: number) => string }): string {
+  if (error instanceof ApiError && error.rateLimited)
+    return t.rateLimited(Math.max(1, Math.ceil((error.retryAfterSeconds ?? 60) / 60)));
+  return error instanceof Error ? error.message : String(error);
 }

@@ -46,6 +46,8 @@ const en = {
   loading: 'Loading…',
   error: 'Something went wrong:',
   needLogin: 'Please log in first.',
+  rateLimited: (minutes: number) =>
+    `Too many tries for now. Your question is kept on this phone; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
   subjects: {
     math: 'Math',
     science: 'Science',
@@ -101,6 +103,8 @@ const fil: Messages = {
   loading: 'Naglo-load…',
   error: 'May nangyaring mali:',
   needLogin: 'Mag-log in muna.',
+  rateLimited: (minutes: number) =>
+    `Masyadong marami ang sinubukan sa ngayon. Naka-save ang tanong mo sa teleponong ito; subukan ulit sa loob ng ${minutes} minuto.`,
   subjects: {
     math: 'Matematika',
     science: 'Agham',

@@ -56,6 +56,8 @@ async function sendQueued(item: QueuedQuestion, onAnswer: (q: StoredQuestion) =>
     return { ok: true };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
+    if (error.rateLimited)
+      return { ok: false, retry: true, reason: 'rate_limited', retryAfterSeconds: error.retryAfterSeconds };
     if (error.retryable)
       return { ok: false, retry: true, reason: error.kind === 'refused' ? 'failed' : error.kind };
     return { ok: false, retry: false, message: error.message };

@@ -24,7 +24,12 @@ export interface KeyValueStore {
 export type SendOutcome =
   | { ok: true }
   /** Worth trying again later: offline, timed out, 5xx, 429. */
-  | { ok: false; retry: true; reason: 'offline' | 'timeout' | 'failed' }
+  | {
+      ok: false;
+      retry: true;
+      reason: 'offline' | 'timeout' | 'failed' | 'rate_limited';
+      retryAfterSeconds?: number;
+    }
   /** The API refused it for good (4xx): keep no longer, tell the student why. */
   | { ok: false; retry: false; message: string };
 
@@ -68,7 +73,9 @@ export interface DrainReport {
   sent: QueuedQuestion[];
   refused: { item: QueuedQuestion; message: string }[];
   /** Why draining stopped early, if it did; the rest stay queued in order. */
-  stopped?: 'offline' | 'timeout' | 'failed';
+  stopped?: 'offline' | 'timeout' | 'failed' | 'rate_limited';
+  /** With `rate_limited`: how long the API asked to wait. */
+  retryAfterSeconds?: number;
 }
 
 let draining: Promise<DrainReport> | undefined;
@@ -90,6 +97,7 @@ export function drainQueue(queue: QuestionQueue, send: (item: QueuedQuestion) =>
         report.sent.push(item);
       } else if (outcome.retry) {
         report.stopped = outcome.reason;
+        report.retryAfterSeconds = outcome.retryAfterSeconds;
         break;
       } else {
         queue.remove(item.key);

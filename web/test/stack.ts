@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,12 +41,14 @@ async function startNode(
  * The real stack on free ports: our gateway (in memory), the AI tutor (offline curriculum), the
  * API on a fresh PGlite, and the production build of the web app (`next start`).
  */
-export async function startStack() {
+export async function startStack({ apiEnv = {} }: { apiEnv?: Record<string, string> } = {}) {
   if (!existsSync(join(webDir, '.next', 'BUILD_ID')))
     throw new Error(
       'web/ has no production build: run `npm run build -w web` first (CI runs `npm run build`)',
     );
   const gateway = await startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' });
+  // As npm start and the README's Heroku commands do: one secret, on the API and the web app.
+  const proxySecret = randomBytes(24).toString('base64url');
   const ai = await startNode(
     'AI tutor',
     ['--import', 'tsx', 'functions/src/ai/main.ts'],
@@ -55,13 +58,19 @@ export async function startStack() {
   const api = await startNode(
     'API',
     ['--import', 'tsx', 'functions/src/api/main.ts'],
-    { AI_URL: ai.url, PUSHGATEWAY_URL: gateway.url, PGLITE_DIR: mkdtempSync(join(tmpdir(), 'bb-web-e2e-')) },
+    {
+      AI_URL: ai.url,
+      PUSHGATEWAY_URL: gateway.url,
+      PGLITE_DIR: mkdtempSync(join(tmpdir(), 'bb-web-e2e-')),
+      API_PROXY_SECRET: proxySecret,
+      ...apiEnv,
+    },
     '/api/health',
   );
   const web = await startNode(
     'web',
     [join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1'],
-    { BRAINBYTES_API_URL: api.url },
+    { BRAINBYTES_API_URL: api.url, API_PROXY_SECRET: proxySecret },
     '/login',
     webDir,
   );
@@ -70,6 +79,7 @@ export async function startStack() {
     ai,
     api,
     web,
+    proxySecret,
     async stop() {
       for (const p of [web, api, ai, gateway]) await p.stop();
     },

@@ -10,7 +10,9 @@ import { type RateLimits, rateLimited } from './rate-limits';
 import { parseRumBatch, RateLimiter, recordRum } from './rum';
 import type { Students } from './students';
 
-const MAX_BODY = '16kb';
+/** The largest JSON body any route takes (RUM batches included); the web app's proxy refuses more before reading it. */
+export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BODY = `${MAX_BODY_BYTES}b`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const text = () => z.string().refine(noNul, NO_NUL);
@@ -177,7 +179,7 @@ export function createApiApp({
   app.use(
     errorHandler(
       (error, req) => logger.error('API request failed', { path: req.path, error: error as Error }),
-      MAX_BODY,
+      `${MAX_BODY_BYTES} bytes`,
     ),
   );
   return app;

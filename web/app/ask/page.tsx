@@ -21,6 +21,7 @@ export default function AskPage() {
   const [sending, setSending] = useState(false);
   const [online, setOnline] = useState(true);
   const [refused, setRefused] = useState<string[]>([]);
+  const [waitMinutes, setWaitMinutes] = useState<number | undefined>();
 
   const onAnswer = useCallback((q: StoredQuestion) => {
     if (currentSession()?.id === q.session_id)
@@ -35,6 +36,11 @@ export default function AskPage() {
     setWaiting(queue.list());
     if (report.refused.length)
       setRefused(report.refused.map((r) => `${r.item.question.slice(0, 60)} — ${r.message}`));
+    setWaitMinutes(
+      report.stopped === 'rate_limited'
+        ? Math.max(1, Math.ceil((report.retryAfterSeconds ?? 60) / 60))
+        : undefined,
+    );
   }, [onAnswer]);
 
   useEffect(() => {
@@ -115,6 +121,11 @@ export default function AskPage() {
     <>
       <h1>{t.navAsk}</h1>
       {!online && <p className="notice">{t.offline}</p>}
+      {waitMinutes !== undefined && (
+        <p className="notice" role="status" data-testid="rate-limited">
+          {t.rateLimited(waitMinutes)}
+        </p>
+      )}
       <form onSubmit={ask}>
         <label htmlFor="subject">{t.subject}</label>
         <select id="subject" value={subject} onChange={(e) => changeSubject(e.target.value as SubjectId)}>

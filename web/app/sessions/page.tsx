@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
-import { ApiError, api } from '../../lib/api';
+import { api, errorText } from '../../lib/api';
 import type { SubjectId } from '../../lib/i18n';
 import type { StoredQuestion } from '../../lib/learning';
 import { KEYS, storage } from '../../lib/storage';
@@ -17,15 +17,13 @@ interface Session {
 export default function SessionsPage() {
   const { t, language } = useLanguage();
   const [sessions, setSessions] = useState<Session[] | undefined>();
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>();
   const [open, setOpen] = useState<{ id: string; thread: StoredQuestion[] } | undefined>();
   const [signedIn, setSignedIn] = useState(true);
 
   useEffect(() => {
     if (!storage.getItem(KEYS.token)) return setSignedIn(false);
-    api<Session[]>('/api/sessions')
-      .then(setSessions)
-      .catch((e) => setError(e instanceof ApiError ? e.message : String(e)));
+    api<Session[]>('/api/sessions').then(setSessions).catch(setError);
   }, []);
 
   const show = async (id: string) => {
@@ -37,8 +35,8 @@ export default function SessionsPage() {
   return (
     <>
       <h1>{t.sessionsTitle}</h1>
-      {error && <p className="error">{`${t.error} ${error}`}</p>}
-      {!sessions && !error && <p>{t.loading}</p>}
+      {error !== undefined && <p className="error">{`${t.error} ${errorText(error, t)}`}</p>}
+      {!sessions && error === undefined && <p>{t.loading}</p>}
       {sessions?.length === 0 && <p>{t.noSessions}</p>}
       <ul className="cards">
         {sessions?.map((s) => (

@@ -1,9 +1,11 @@
 import type { NextRequest } from 'next/server';
+import { clientAddressOf, readLimitedBody } from '../../../lib/proxy';
 
 /**
  * The same-origin door to the API: the browser talks to /api on this app, and this handler
  * forwards to BRAINBYTES_API_URL (read at run time, so one build serves every environment).
- * The student's client type comes from the User-Agent, so it is passed on, with the client's address.
+ * Bodies are read up to WEB_API_MAX_BODY_BYTES and no further; the student's address is passed on
+ * in a header the API believes only with the secret both share (API_PROXY_SECRET).
  */
 export const dynamic = 'force-dynamic';
 
@@ -25,14 +27,21 @@ async function forward(request: NextRequest): Promise<Response> {
     const value = request.headers.get(name);
     if (value) headers.set(name, value);
   }
-  const client = request.headers.get('x-forwarded-for');
-  headers.set('x-forwarded-for', client ?? '127.0.0.1');
+  const forwardedFor = request.headers.get('x-forwarded-for');
+  if (forwardedFor) headers.set('x-forwarded-for', forwardedFor);
+  const secret = process.env.API_PROXY_SECRET;
+  if (secret) {
+    headers.set('x-brainbytes-proxy-secret', secret);
+    headers.set('x-brainbytes-client-address', clientAddressOf(forwardedFor));
+  }
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  const body = hasBody ? await readLimitedBody(request) : undefined;
+  if (body instanceof Response) return body;
   try {
     const res = await fetch(url, {
       method: request.method,
       headers,
-      ...(hasBody ? { body: await request.arrayBuffer() } : {}),
+      ...(body ? { body } : {}),
       redirect: 'manual',
       signal: AbortSignal.timeout(60_000),
     });
