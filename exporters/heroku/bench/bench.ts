@@ -40,7 +40,12 @@ function routerBody(): Buffer {
 
 function ingestBench(body: Buffer, count: number) {
   const metrics = createDrainMetrics();
-  const ingest = new DrainIngest(metrics, { apps: new Set(), maxApps: 50, maxSourcesPerApp: 200 });
+  const ingest = new DrainIngest(metrics, {
+    apps: new Set(),
+    maxApps: 50,
+    maxSourcesPerApp: 200,
+    maxProcessTypesPerApp: 20,
+  });
   const apps = Array.from({ length: 5 }, (_, i) => `brainbytes-app${i}`);
   const rounds = Math.ceil(count / 1000);
   const cpu0 = process.cpuUsage();

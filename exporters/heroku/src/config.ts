@@ -23,6 +23,8 @@ export interface ExporterConfig {
   /** The account's flat Eco plan fee, charged once when any app runs Eco dynos. */
   ecoPlanMonthlyDollars: number;
   maxDrainBodyBytes: number;
+  /** HEROKU_DRAIN_MAX_PROCESS_TYPES: process types labelled per app; more are counted as `other`. */
+  maxProcessTypesPerApp: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -88,6 +90,11 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
       'HEROKU_DRAIN_MAX_BODY_BYTES',
       get('HEROKU_DRAIN_MAX_BODY_BYTES', String(1024 * 1024)),
       1024,
+    ),
+    maxProcessTypesPerApp: positive(
+      'HEROKU_DRAIN_MAX_PROCESS_TYPES',
+      get('HEROKU_DRAIN_MAX_PROCESS_TYPES', '20'),
+      1,
     ),
     logLevel: logLevel as ExporterConfig['logLevel'],
   };

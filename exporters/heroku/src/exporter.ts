@@ -38,7 +38,12 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
   }
   const drainMetrics = createDrainMetrics();
   const receiver = new DrainReceiver(
-    new DrainIngest(drainMetrics, { apps: new Set(config.apps), maxApps: 50, maxSourcesPerApp: 200 }),
+    new DrainIngest(drainMetrics, {
+      apps: new Set(config.apps),
+      maxApps: 50,
+      maxSourcesPerApp: 200,
+      maxProcessTypesPerApp: config.maxProcessTypesPerApp,
+    }),
     drainMetrics,
     {
       credentials: config.drainCredentials,

@@ -180,3 +180,44 @@ describe('log drain', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('log drain cardinality', () => {
+  it('keeps /metrics bounded when a drain invents 100,000 process types and add-on sample names', async () => {
+    exp = await startExporter({
+      HEROKU_DRAIN_CREDENTIALS: 'drain:s3cret',
+      HEROKU_DRAIN_TOKENS: 'd.api-token',
+      HEROKU_DRAIN_MAX_PROCESS_TYPES: '5',
+    });
+    const series = async () => (await scrape()).size;
+    await post(logplexBody([lines.memory, lines.postgres, lines.redis]));
+    const before = await series();
+    const TS = '2026-11-26T03:00:00+00:00';
+    for (let batch = 0; batch < 100; batch++) {
+      const messages = [];
+      for (let i = 0; i < 1000; i++) {
+        const n = batch * 1000 + i;
+        messages.push(
+          i % 2 === 0
+            ? `<45>1 ${TS} host heroku t${n}.1 - source=t${n}.1 sample#memory_rss=1MB sample#load_avg_1m=0.1`
+            : `<134>1 ${TS} host app heroku-postgres - source=DATABASE sample#made_up_${n}=1 sample#db_size=5bytes`,
+        );
+      }
+      expect((await post(logplexBody(messages), { headers: { 'Logplex-Msg-Count': '1000' } })).status).toBe(
+        204,
+      );
+    }
+    const after = await scrape();
+    // Five process types of their own, then `other`: a few dozen series, not 700,000.
+    expect(after.size - before).toBeLessThan(100);
+    expect(after.get('heroku_exporter_drain_dropped_total{reason="unknown_sample"}')).toBe(50_000);
+    expect(after.get('heroku_exporter_drain_dropped_total{reason="process_type_cap"}')).toBeGreaterThan(
+      49_000,
+    );
+    expect(after.get('heroku_postgres_db_size_bytes{app="brainbytes-api",source="DATABASE"}')).toBe(5);
+    expect(
+      after.get(
+        'heroku_dyno_memory_bytes{app="brainbytes-api",kind="rss",process_type="other",source="other"}',
+      ),
+    ).toBe(1024 * 1024);
+  }, 60_000);
+});

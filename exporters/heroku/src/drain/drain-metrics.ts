@@ -113,6 +113,12 @@ export function createDrainMetrics() {
       'Drain frames or messages that could not be read and were skipped.',
       [],
     ),
+    drainDropped: new SeriesMap(
+      'heroku_exporter_drain_dropped_total',
+      'counter',
+      'Drain data refused to keep labels bounded: add-on samples Heroku does not document (unknown_sample), process types past HEROKU_DRAIN_MAX_PROCESS_TYPES counted as `other` (process_type_cap).',
+      ['reason'],
+    ),
     drainDuplicates: new SeriesMap(
       'heroku_exporter_drain_duplicate_frames_total',
       'counter',

@@ -9,7 +9,40 @@ export interface IngestLimits {
   apps: ReadonlySet<string>;
   maxApps: number;
   maxSourcesPerApp: number;
+  /** Process types kept per app (HEROKU_DRAIN_MAX_PROCESS_TYPES); more become `other`. */
+  maxProcessTypesPerApp: number;
 }
+
+/**
+ * The samples Heroku documents for its add-ons' metrics logs (Dev Center: "Heroku Postgres Metrics
+ * Logs", "Heroku Key-Value Store" metrics), with `-` as `_`. Anything else a drain claims is
+ * dropped and counted: the names become label values, so they must be a closed set.
+ */
+const LOAD_AND_IO = ['load_avg_1m', 'load_avg_5m', 'load_avg_15m', 'read_iops', 'write_iops'];
+const MEMORY = ['memory_total', 'memory_free', 'memory_cached'];
+export const POSTGRES_SAMPLES: ReadonlySet<string> = new Set([
+  'current_transaction',
+  'db_size',
+  'tables',
+  'active_connections',
+  'waiting_connections',
+  'index_cache_hit_rate',
+  'table_cache_hit_rate',
+  'tmp_disk_used',
+  'tmp_disk_available',
+  'memory_postgres',
+  'wal_percentage_used',
+  ...LOAD_AND_IO,
+  ...MEMORY,
+]);
+export const REDIS_SAMPLES: ReadonlySet<string> = new Set([
+  'active_connections',
+  'memory_redis',
+  'hit_rate',
+  'evicted_keys',
+  ...LOAD_AND_IO,
+  ...MEMORY,
+]);
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']);
 const DYNO_SOURCE = /^[a-z][a-z0-9_-]*\.\d+$/;
@@ -118,11 +151,12 @@ export class DrainIngest {
   }
 
   private dyno(app: string, procId: string, text: string): string {
-    const processType = procId.slice(0, procId.indexOf('.'));
+    const processType = this.processTypeLabel(app, procId.slice(0, procId.indexOf('.')));
     this.startDynoAt0(app, processType);
     if (text.startsWith('source=') || text.includes(' sample#')) {
       const f = parseLogfmt(text);
-      const source = this.sourceLabel(app, f.get('source') ?? procId);
+      // A process type past the cap has no sources of its own either.
+      const source = processType === 'other' ? 'other' : this.sourceLabel(app, f.get('source') ?? procId);
       for (const [name, raw] of f) {
         if (!name.startsWith('sample#')) continue;
         const sample = name.slice(7);
@@ -166,7 +200,11 @@ export class DrainIngest {
       if (!name.startsWith('sample#')) continue;
       const metric = name.slice(7).replace(/-/g, '_');
       const value = sampleValue(raw);
-      if (value === undefined || !/^[a-z0-9_]{1,40}$/.test(metric)) continue;
+      if (value === undefined) continue;
+      if (!(postgres ? POSTGRES_SAMPLES : REDIS_SAMPLES).has(metric)) {
+        this.m.drainDropped.add(this.key(this.m.drainDropped, 'unknown_sample'), 1);
+        continue;
+      }
       if (postgres) {
         this.m.postgresSample.set(this.key(this.m.postgresSample, app, source, metric), value);
         if (metric === 'db_size')
@@ -210,6 +248,24 @@ export class DrainIngest {
     if (this.seenApps.size >= this.limits.maxApps || !/^[a-z][a-z0-9-]{1,29}$/.test(app)) return 'other';
     this.seenApps.add(app);
     return app;
+  }
+
+  private readonly typesByApp = new Map<string, Set<string>>();
+
+  /** The process type as a label: the first `maxProcessTypesPerApp` of an app, then `other` (counted). */
+  private processTypeLabel(app: string, processType: string): string {
+    let types = this.typesByApp.get(app);
+    if (!types) {
+      types = new Set();
+      this.typesByApp.set(app, types);
+    }
+    if (types.has(processType)) return processType;
+    if (types.size < this.limits.maxProcessTypesPerApp) {
+      types.add(processType);
+      return processType;
+    }
+    this.m.drainDropped.add(this.key(this.m.drainDropped, 'process_type_cap'), 1);
+    return 'other';
   }
 
   private sourceLabel(app: string, source: string): string {
