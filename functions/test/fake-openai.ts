@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Behaviour = 'ok' | 429 | 500 | 'hang';
+export type Behaviour = 'ok' | 401 | 429 | 500 | 'hang';
 
 /**
  * An OpenAI-compatible chat-completions server (POST /v1/chat/completions): JSON answers with
@@ -43,6 +43,15 @@ export class FakeOpenAi {
       res.end(JSON.stringify({ error: { message, type, code: type } }));
     };
     if (behaviour === 'hang') return void this.hung.push(res);
+    if (behaviour === 401) {
+      // As OpenAI words it: the message quotes the key's first and last characters.
+      const key = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+      return error(
+        401,
+        'invalid_request_error',
+        `Incorrect API key provided: ${key.slice(0, 3)}*****${key.slice(-4)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      );
+    }
     if (behaviour === 429) return error(429, 'rate_limit_exceeded', 'Rate limit reached for requests');
     if (behaviour === 500) return error(500, 'server_error', 'The server had an error');
     const model = String(body.model);

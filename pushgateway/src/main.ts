@@ -1,4 +1,4 @@
-import { configOrExit, createLogger } from '@brainbytes/telemetry';
+import { configOrExit, createLogger, redact } from '@brainbytes/telemetry';
 import { loadConfig } from './config';
 import { createGateway } from './gateway';
 
@@ -34,6 +34,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`pushgateway failed to start: ${(error as Error).stack ?? error}\n`);
+  process.stderr.write(`pushgateway failed to start: ${redact(String((error as Error).stack ?? error))}\n`);
   process.exit(1);
 });

@@ -16,5 +16,5 @@ export { escapeLabelValue } from './exposition';
 export { httpMetrics } from './express';
 export { groupingPath } from './grouping-path';
 export { pushBeforeReturn } from './lambda';
-export { createLogger, LOG_LEVELS, type Logger, type LogLevel } from './logger';
+export { createLogger, LOG_LEVELS, type Logger, type LogLevel, redact } from './logger';
 export { type FlushResult, PushClient, type PushClientOptions } from './push-client';

@@ -1,4 +1,4 @@
-import { configOrExit, createLogger } from '@brainbytes/telemetry';
+import { configOrExit, createLogger, redact } from '@brainbytes/telemetry';
 import { loadConfig } from './config';
 import { createExporter } from './exporter';
 
@@ -25,6 +25,8 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`heroku-exporter failed to start: ${(error as Error).stack ?? error}\n`);
+  process.stderr.write(
+    `heroku-exporter failed to start: ${redact(String((error as Error).stack ?? error))}\n`,
+  );
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { configOrExit, createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { configOrExit, createAppMetrics, createLogger, redact } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { startPushing } from '../push';
 import { createAiApp } from './app';
@@ -18,7 +18,7 @@ function main() {
     logger.info('AI tutor listening', {
       url: `http://${host}:${config.port}`,
       provider: config.apiKey ? `${config.provider} (${config.model})` : 'offline tutor (no OPENAI_API_KEY)',
-      pushgateway: config.pushgatewayUrl ?? 'off (no PUSHGATEWAY_URL)',
+      pushgateway: config.pushgatewayUrl ? redact(config.pushgatewayUrl) : 'off (no PUSHGATEWAY_URL)',
     });
   });
   process.once('SIGTERM', () => server.close());

@@ -75,7 +75,15 @@ export class Tutor {
       const outcome = outcomeOf(error);
       this.metrics.aiRequests.inc({ provider, model, subject: request.subject, outcome });
       this.metrics.aiDuration.observe({ provider, model }, (performance.now() - started) / 1000);
-      this.logger.warn('AI provider failed', { provider, model, outcome, error: (error as Error).message });
+      // Status and type only: a provider's message can quote the key (OpenAI's 401 shows its last characters).
+      const { status, type, code } = error as { status?: number; type?: string; code?: string };
+      this.logger.warn('AI provider failed', {
+        provider,
+        model,
+        outcome,
+        status,
+        type: type ?? code ?? (error as Error).name,
+      });
       if (this.config.fallback !== 'offline')
         throw new TutorUnavailable(`the AI provider is unavailable (${outcome}); try again shortly`);
       return this.offline(request, onDelta, 'fallback');

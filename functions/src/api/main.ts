@@ -1,4 +1,4 @@
-import { configOrExit, createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { configOrExit, createAppMetrics, createLogger, redact } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { startPushing } from '../push';
@@ -52,6 +52,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`api failed to start: ${(error as Error).stack ?? error}\n`);
+  process.stderr.write(`api failed to start: ${redact(String((error as Error).stack ?? error))}\n`);
   process.exit(1);
 });
