@@ -72,6 +72,9 @@ function burnRateAlerts(slo: Slo): AlertRule[] {
 /** 8 KiB per answer response: the ask round trip is meant to cost ≈ 4 KB plus the answer's text. */
 export const ANSWER_BYTES_BUDGET = 8192;
 
+/** Refusals a minute, by one limit, that no class of honest students produces. */
+export const RATE_LIMITED_PER_MINUTE = 10;
+
 /** Weekday after-school study hours in Manila, 15:00–22:00 (UTC+8). */
 const MANILA_PEAK = Array.from({ length: 7 }, (_, i) => `(${manilaHourIs(15 + i)})`).join(' or ');
 
@@ -108,6 +111,16 @@ export const advancedAlerts: AlertRule[] = [
     summary: 'Many students lose their connection mid-request.',
     description:
       '{{ $value | humanizePercentage }} of requests in {{ $labels.environment }} were abandoned before the answer arrived (threshold 5%).',
+  },
+  {
+    alert: 'ApiRateLimitsFiringOften',
+    expr: `sum by (environment, limit) (rate(brainbytes_api_rate_limited_total[15m])) * 60 > ${RATE_LIMITED_PER_MINUTE}`,
+    for: '10m',
+    severity: 'warning',
+    team: 'engineering',
+    service: 'api',
+    summary: 'Rate limits refuse many requests: likely abuse.',
+    description: `The {{ $labels.limit }} limit refused {{ $value | humanize }} requests a minute in {{ $labels.environment }} for 10 minutes (threshold ${RATE_LIMITED_PER_MINUTE}): password guessing, a scripted account spending the AI budget, or a limit set too low for a classroom.`,
   },
   {
     alert: 'TrafficMissingInManilaPeakHours',

@@ -132,6 +132,25 @@ export const ADVANCED_CASES: AlertCase[] = [
         : {}),
     }),
   ),
+  ...(['0+300x40', '0+5x40'] as const).map(
+    (refused): AlertCase => ({
+      alert: 'ApiRateLimitsFiringOften',
+      evalTime: '35m',
+      series: { [`brainbytes_api_rate_limited_total{${API},limit="login_address"}`]: refused },
+      ...(refused === '0+300x40'
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: { ...production, limit: 'login_address' },
+                description:
+                  'The login_address limit refused 300 requests a minute in production for 10 minutes (threshold 10): password guessing, a scripted account spending the AI budget, or a limit set too low for a classroom.',
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
   // 08:00 UTC is 16:00 in Manila, a Thursday: study time. 03:00 UTC is 11:00, school time.
   ...(['8h', '3h'] as const).map(
     (evalTime): AlertCase => ({

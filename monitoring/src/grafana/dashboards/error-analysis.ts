@@ -51,6 +51,18 @@ export const errorAnalysis = dashboard({
             },
           ],
         },
+        {
+          title: 'Requests refused by rate limits (abuse, or limits set too low)',
+          type: 'timeseries',
+          unit: 'short',
+          queries: [
+            {
+              expr: `sum by (limit) (increase(brainbytes_api_rate_limited_total{${ENV}}[$__rate_interval]))`,
+              legend: '{{limit}}',
+            },
+          ],
+          stack: true,
+        },
       ],
     },
     {
@@ -146,6 +158,10 @@ export const errorAnalysis = dashboard({
             {
               expr: 'sum by (outcome) (increase(pushgateway_pushes_total{outcome!="accepted"}[$__rate_interval]))',
               legend: 'gateway {{outcome}}',
+            },
+            {
+              expr: 'sum by (reason) (increase(pushgateway_push_refusals_total[$__rate_interval]))',
+              legend: 'gateway refused: {{reason}}',
             },
             {
               expr: 'sum by (reason) (increase(brainbytes_push_client_dropped_samples_total[$__rate_interval]))',
