@@ -61,7 +61,7 @@ function manilaIntensity(now = new Date()): { hour: number; intensity: number } 
   return { hour, intensity };
 }
 
-const stats = { students: 0, questions: 0, rumEvents: 0, errors: 0 };
+const stats = { students: 0, questions: 0, rumEvents: 0, errors: 0, rateLimited: 0 };
 
 async function main() {
   const base = await pickBase();
@@ -73,7 +73,7 @@ async function main() {
   const progress = setInterval(
     () =>
       say(
-        `${stats.students} students active, ${stats.questions} questions, ${stats.rumEvents} RUM events, ${stats.errors} errors`,
+        `${stats.students} students active, ${stats.questions} questions, ${stats.rumEvents} RUM events, ${stats.errors} errors, ${stats.rateLimited} rate-limited (waited)`,
       ),
     10_000,
   );
@@ -141,12 +141,21 @@ async function student(index: number, base: string, deadline: number, intensity:
     body?: unknown,
     extra: Record<string, string> = {},
   ) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { ...headers, ...extra },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(40_000),
-    });
+    const send = () =>
+      fetch(`${base}${path}`, {
+        method,
+        headers: { ...headers, ...extra },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(40_000),
+      });
+    let res = await send();
+    // Rate limited: wait as told (the app's queue does the same), while the demo lasts.
+    while (res.status === 429 && Date.now() < deadline) {
+      stats.rateLimited++;
+      const wait = Number(res.headers.get('retry-after') ?? 10) * 1000;
+      await sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
+      res = await send();
+    }
     if (!res.ok) {
       stats.errors++;
       throw new Error(`${method} ${path}: ${res.status}`);

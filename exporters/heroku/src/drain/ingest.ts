@@ -254,30 +254,26 @@ export class DrainIngest {
 
   /** The process type as a label: the first `maxProcessTypesPerApp` of an app, then `other` (counted). */
   private processTypeLabel(app: string, processType: string): string {
-    let types = this.typesByApp.get(app);
-    if (!types) {
-      types = new Set();
-      this.typesByApp.set(app, types);
-    }
-    if (types.has(processType)) return processType;
-    if (types.size < this.limits.maxProcessTypesPerApp) {
-      types.add(processType);
-      return processType;
-    }
+    if (admit(this.typesByApp, app, processType, this.limits.maxProcessTypesPerApp)) return processType;
     this.m.drainDropped.add(this.key(this.m.drainDropped, 'process_type_cap'), 1);
     return 'other';
   }
 
   private sourceLabel(app: string, source: string): string {
-    let sources = this.sourcesByApp.get(app);
-    if (!sources) {
-      sources = new Set();
-      this.sourcesByApp.set(app, sources);
-    }
-    if (sources.has(source)) return source;
-    if (sources.size >= this.limits.maxSourcesPerApp || !/^[A-Za-z0-9_.-]{1,64}$/.test(source))
-      return 'other';
-    sources.add(source);
-    return source;
+    const valid = /^[A-Za-z0-9_.-]{1,64}$/.test(source);
+    return valid && admit(this.sourcesByApp, app, source, this.limits.maxSourcesPerApp) ? source : 'other';
   }
+}
+
+/** Whether `value` is (or now becomes) one of the at most `max` label values kept for `app`. */
+function admit(byApp: Map<string, Set<string>>, app: string, value: string, max: number): boolean {
+  let values = byApp.get(app);
+  if (!values) {
+    values = new Set();
+    byApp.set(app, values);
+  }
+  if (values.has(value)) return true;
+  if (values.size >= max) return false;
+  values.add(value);
+  return true;
 }
