@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -8,15 +9,10 @@ const gunzip = promisify(zlib.gunzip);
 const tooLarge = (limit: number, what: string) =>
   new HttpError(413, `${what} is larger than ${limit} bytes (PUSHGATEWAY_MAX_BODY_BYTES)`, 'body_size');
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
 /** Label values must be valid UTF-8 (as in Prometheus): decoding replacement characters would merge distinct values. */
 function utf8(bytes: Buffer): string {
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    throw new HttpError(400, 'body is not valid UTF-8');
-  }
+  if (!isUtf8(bytes)) throw new HttpError(400, 'body is not valid UTF-8');
+  return bytes.toString('utf8');
 }
 
 /**

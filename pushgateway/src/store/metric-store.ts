@@ -37,9 +37,10 @@ export interface FamilyIndex {
   holders: Map<string, StoredFamily>;
   signatures: Map<string, { names: string[]; count: number }>;
   /**
-   * Series key → the group holding it, kept only while groups of more than one signature hold the
-   * name (the only case where two groups' series can be equal): a lookup per pushed series,
-   * whatever the number of groups, at no memory cost for the usual one-signature family.
+   * Series key → the group holding it, built the first time groups of more than one signature
+   * hold the name (the only case where two groups' series can be equal) and kept up to date from
+   * then on: a lookup per pushed series, whatever the number of groups, at no memory cost for the
+   * usual one-signature family.
    */
   owners?: Map<string, string>;
 }
@@ -304,8 +305,9 @@ export class MetricStore {
     entry.holders.delete(group.key);
     const signature = entry.signatures.get(group.signature);
     if (signature && --signature.count === 0) entry.signatures.delete(group.signature);
-    if (entry.signatures.size <= 1) entry.owners = undefined;
-    else if (entry.owners) {
+    // Kept, once built, for as long as the name is held: a group replacing its family (PUT) would
+    // otherwise drop the index and rebuild it from every holder on each push.
+    if (entry.owners) {
       for (const key of family.metrics.keys()) {
         if (entry.owners.get(key) === group.key) entry.owners.delete(key);
       }
