@@ -88,3 +88,18 @@ describe('snapshots are JSON lines of bounded size, both ways', () => {
     expect(copy.pushIds.get('old', 6)).toBe('');
   });
 });
+
+describe('jsonBytes', () => {
+  it('is exactly the size of the JSON-escaped UTF-8 text, for plain and hostile label text', async () => {
+    const { jsonBytes } = await import('../store/series-count');
+    for (const text of [
+      'a="1",job="x"',
+      'a="q\\"uote\\\\d"',
+      `v="${String.fromCharCode(1).repeat(10)}"`,
+      'n="Ñiño ✓"',
+      '',
+    ]) {
+      expect(jsonBytes(text), text).toBe(Buffer.byteLength(JSON.stringify(text)));
+    }
+  });
+});

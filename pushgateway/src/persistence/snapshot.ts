@@ -1,6 +1,7 @@
 import { formatFloat, parseFloatValue } from '../exposition/float';
 import type { MetricType } from '../exposition/types';
 import type { MetricStore } from '../store/metric-store';
+import { jsonBytes } from '../store/series-count';
 import { signatureOf } from '../store/signature';
 import type { Group, StoredFamily, StoredMetric } from '../store/types';
 
@@ -145,7 +146,13 @@ export class SnapshotReader {
       this.group.families.set(saved.name, family);
     }
     for (const [key, value, sum, count, points] of saved.metrics) {
-      const metric: StoredMetric = { key, value: dec(value), sum: dec(sum), count: dec(count) };
+      const metric: StoredMetric = {
+        key,
+        keyBytes: jsonBytes(key),
+        value: dec(value),
+        sum: dec(sum),
+        count: dec(count),
+      };
       if (points) metric.points = new Map(points.map(([at, v]) => [dec(at), dec(v)]));
       family.metrics.set(key, metric);
     }

@@ -82,7 +82,7 @@ export function checkConsistency(
       const owners = seriesOwners(entry);
       for (const key of family.metrics.keys()) {
         const owner = owners.get(key);
-        if (owner !== undefined && owner !== groupKey) {
+        if (owner !== undefined && owner !== groupKey && entry.holders.get(owner)?.metrics.has(key)) {
           throw fail(
             `collected metric "${name}" {${key}} was collected before with the same name and label values`,
           );

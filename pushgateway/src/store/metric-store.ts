@@ -43,6 +43,8 @@ export interface FamilyIndex {
    * usual one-signature family.
    */
   owners?: Map<string, string>;
+  /** Series (label sets) of the name across its holders: bounds the stale entries `owners` may keep. */
+  metricCount: number;
 }
 
 export interface StoreEvents {
@@ -274,7 +276,14 @@ export class MetricStore {
     if (!entry) {
       // A flat copy: the parsed name is a slice that would keep the whole push body alive.
       const name = Buffer.from(family.name).toString();
-      entry = { name, type: family.type, help: family.help, holders: new Map(), signatures: new Map() };
+      entry = {
+        name,
+        type: family.type,
+        help: family.help,
+        holders: new Map(),
+        signatures: new Map(),
+        metricCount: 0,
+      };
       this.index.set(name, entry);
       this.namesVersion++;
     }
@@ -286,8 +295,15 @@ export class MetricStore {
     const signature = entry.signatures.get(group.signature);
     if (signature) signature.count++;
     else entry.signatures.set(group.signature, { names: group.labels.map(([n]) => n), count: 1 });
-    if (entry.owners) for (const key of family.metrics.keys()) entry.owners.set(key, group.key);
-    else if (entry.signatures.size > 1) seriesOwners(entry);
+    entry.metricCount += family.metrics.size;
+    if (entry.owners) {
+      for (const key of family.metrics.keys()) entry.owners.set(key, group.key);
+      // Detaching leaves entries behind (see detachFamily); past twice the live count, start afresh.
+      if (entry.owners.size > 2 * entry.metricCount + 1024) {
+        entry.owners = undefined;
+        seriesOwners(entry);
+      }
+    } else if (entry.signatures.size > 1) seriesOwners(entry);
     for (const metric of family.metrics.values()) {
       this.seriesTotal += seriesOf(metric);
       this.bytesTotal += bytesOf(metric);
@@ -305,13 +321,10 @@ export class MetricStore {
     entry.holders.delete(group.key);
     const signature = entry.signatures.get(group.signature);
     if (signature && --signature.count === 0) entry.signatures.delete(group.signature);
-    // Kept, once built, for as long as the name is held: a group replacing its family (PUT) would
-    // otherwise drop the index and rebuild it from every holder on each push.
-    if (entry.owners) {
-      for (const key of family.metrics.keys()) {
-        if (entry.owners.get(key) === group.key) entry.owners.delete(key);
-      }
-    }
+    entry.metricCount -= family.metrics.size;
+    // `owners` is kept, once built, for as long as the name is held, and is not pruned here: a PUT
+    // detaches and re-attaches the same keys, and deleting then re-adding them churns the map.
+    // A stale entry is told apart on lookup (consistency.ts checks the owner still holds the key).
     if (entry.holders.size === 0) {
       this.index.delete(family.name);
       this.namesVersion++;

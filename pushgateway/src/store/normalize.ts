@@ -1,6 +1,7 @@
 import type { MetricFamily } from '../exposition/types';
 import { HttpError } from '../http/http-error';
 import { labelText, withGroupingLabels } from './label-text';
+import { jsonBytes } from './series-count';
 import type { StoredFamily, StoredMetric } from './types';
 
 /** The label a histogram's or summary's own lines carry; nothing else may set it on that family. */
@@ -42,6 +43,7 @@ export function normalizeFamilies(
       const sortedPoints = points && new Map([...points].sort((a, b) => a[0] - b[0]));
       metrics.set(key, {
         key,
+        keyBytes: jsonBytes(key),
         value: metric.value,
         points: sortedPoints,
         sum: metric.sum,

@@ -7,6 +7,8 @@ import type { RefusalReason } from '../http/http-error';
  */
 export interface StoredMetric {
   key: string;
+  /** `jsonBytes(key)`, computed once: what the key costs in the snapshot and the log. */
+  keyBytes: number;
   value: number;
   /** Histogram: upper bound → cumulative count. Summary: quantile → value. */
   points?: Map<number, number>;
