@@ -2,6 +2,7 @@
  * What `npm start` runs, in order, and how each part is reached: the app's own processes, then the
  * monitoring stack from Debian's binaries with the configuration rendered into the data folder.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,6 +28,16 @@ export interface Component {
   note?: string;
   /** How to install `command` when it is missing; then the component is skipped. */
   install?: string;
+}
+
+/** Whether a Debian binary is on PATH. */
+export function installed(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const port = (name: string, fallback: string) => env[name] ?? fallback;
@@ -123,8 +134,11 @@ export function monitoringComponents(): Component[] {
     PROMETHEUS_TARGET: `127.0.0.1:${ports.prometheus}`,
     PUSHGATEWAY_TARGET: `127.0.0.1:${ports.gateway}`,
     HEROKU_EXPORTER_TARGET: `127.0.0.1:${ports.exporter}`,
-    NODE_EXPORTER_TARGET: `127.0.0.1:${ports.node}`,
-    ALERTMANAGER_TARGET: `127.0.0.1:${ports.alertmanager}`,
+    // Only what runs here is scraped: a job for a missing binary would keep TargetDown firing.
+    ...(installed('prometheus-node-exporter') ? { NODE_EXPORTER_TARGET: `127.0.0.1:${ports.node}` } : {}),
+    ...(installed('prometheus-alertmanager')
+      ? { ALERTMANAGER_TARGET: `127.0.0.1:${ports.alertmanager}` }
+      : {}),
     SMTP_SMARTHOST: `127.0.0.1:${ports.smtp}`,
     ...env,
   });

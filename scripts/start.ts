@@ -4,11 +4,19 @@
  * every child on Ctrl-C. A Debian binary that is missing is named with its install command and the
  * rest runs without it; a child that dies is reported with its exit code.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startMailSink } from './mail-sink';
-import { appComponents, type Component, dataDir, monitoringComponents, ports, root } from './stack';
+import {
+  appComponents,
+  type Component,
+  dataDir,
+  installed,
+  monitoringComponents,
+  ports,
+  root,
+} from './stack';
 
 const env = process.env;
 
@@ -25,15 +33,6 @@ function prefixed(name: string, stream: NodeJS.ReadableStream, out: NodeJS.Writa
     rest = lines.pop() ?? '';
     for (const line of lines) out.write(`[${name}] ${line}\n`);
   });
-}
-
-function installed(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function waitHealthy(component: Component, child: ChildProcess, timeoutMs = 60_000) {

@@ -22,12 +22,17 @@ export interface MonitoringConfig {
   alertForOverride?: string;
   /** Passed to `prometheus --storage.tsdb.retention.time` by whatever starts it. */
   retention: string;
+  /**
+   * What Prometheus scrapes: itself, and each other target only where its `<X>_TARGET` is set. A
+   * job rendered for something that does not run there (no node exporter on a dyno) would keep
+   * TargetDown firing for ever.
+   */
   targets: {
     prometheus: ScrapeTarget;
-    pushgateway: ScrapeTarget;
-    herokuExporter: ScrapeTarget;
-    nodeExporter: ScrapeTarget;
-    alertmanager: ScrapeTarget;
+    pushgateway?: ScrapeTarget;
+    herokuExporter?: ScrapeTarget;
+    nodeExporter?: ScrapeTarget;
+    alertmanager?: ScrapeTarget;
   };
   remoteWrite?: { url: string; username: string; passwordFile: string };
   monthlyBudgetDollars: number;
@@ -48,6 +53,8 @@ export interface MonitoringConfig {
     /** Routing waits (ALERTMANAGER_GROUP_WAIT, ALERTMANAGER_GROUP_INTERVAL); tests shorten them. */
     groupWait: string;
     groupInterval: string;
+    /** How long a production critical fires before the lead hears of it (ALERTMANAGER_ESCALATE_AFTER). */
+    escalateAfter: string;
   };
 }
 
@@ -71,15 +78,20 @@ function email(name: string, value: string): string {
 }
 
 /** `localhost:9091` or `https://brainbytes-gateway.herokuapp.com`: the scheme decides TLS. */
-function target(env: Env, prefix: string, fallback: string): ScrapeTarget {
+function target(env: Env, prefix: string): ScrapeTarget | undefined {
   const name = `${prefix}_TARGET`;
-  const text = env[name]?.trim() || fallback;
-  const match = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+(?::\d{1,5})?)\/?$/.exec(text);
-  if (!match) throw new ConfigError(`${name}="${text}" must be host:port or an http(s) URL without a path`);
+  const text = env[name]?.trim();
   const username = env[`${prefix}_SCRAPE_USER`]?.trim() || undefined;
   const passwordFile = env[`${prefix}_SCRAPE_PASSWORD_FILE`]?.trim() || undefined;
   if (Boolean(username) !== Boolean(passwordFile))
     throw new ConfigError(`${prefix}_SCRAPE_USER and ${prefix}_SCRAPE_PASSWORD_FILE must be set together`);
+  if (!text) {
+    if (username)
+      throw new ConfigError(`${prefix}_SCRAPE_USER is set but ${name} is not: set where to scrape`);
+    return undefined;
+  }
+  const match = /^(?:(https?):\/\/)?([A-Za-z0-9.-]+(?::\d{1,5})?)\/?$/.exec(text);
+  if (!match) throw new ConfigError(`${name}="${text}" must be host:port or an http(s) URL without a path`);
   return {
     scheme: match[1] === 'https' ? 'https' : 'http',
     address: match[2] as string,
@@ -101,6 +113,23 @@ function remoteWrite(env: Env): MonitoringConfig['remoteWrite'] {
     throw new ConfigError(`GRAFANA_CLOUD_PROMETHEUS_URL="${url}" must be an http(s) URL`);
   return { url: url as string, username: username as string, passwordFile: passwordFile as string };
 }
+
+/** Leaves out the targets that are not set, so the type and the rendered files agree. */
+function optionalTargets(
+  targets: Record<keyof MonitoringConfig['targets'], ScrapeTarget | undefined> & { prometheus: ScrapeTarget },
+): MonitoringConfig['targets'] {
+  return Object.fromEntries(
+    Object.entries(targets).filter(([, value]) => value !== undefined),
+  ) as MonitoringConfig['targets'];
+}
+
+/** The committed example (rendered/): the stack on one machine, every target on its default port. */
+export const LOCAL_EXAMPLE_ENV: Env = {
+  PUSHGATEWAY_TARGET: 'localhost:9091',
+  HEROKU_EXPORTER_TARGET: 'localhost:9595',
+  NODE_EXPORTER_TARGET: 'localhost:9100',
+  ALERTMANAGER_TARGET: 'localhost:9093',
+};
 
 export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
   const get = (name: string, fallback: string) => env[name]?.trim() || fallback;
@@ -136,13 +165,13 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
     ...(env.PROMETHEUS_ALERT_FOR?.trim()
       ? { alertForOverride: duration('PROMETHEUS_ALERT_FOR', env.PROMETHEUS_ALERT_FOR.trim()) }
       : {}),
-    targets: {
-      prometheus: target(env, 'PROMETHEUS', 'localhost:9090'),
-      pushgateway: target(env, 'PUSHGATEWAY', 'localhost:9091'),
-      herokuExporter: target(env, 'HEROKU_EXPORTER', 'localhost:9595'),
-      nodeExporter: target(env, 'NODE_EXPORTER', 'localhost:9100'),
-      alertmanager: target(env, 'ALERTMANAGER', 'localhost:9093'),
-    },
+    targets: optionalTargets({
+      prometheus: target(env, 'PROMETHEUS') ?? { scheme: 'http', address: 'localhost:9090' },
+      pushgateway: target(env, 'PUSHGATEWAY'),
+      herokuExporter: target(env, 'HEROKU_EXPORTER'),
+      nodeExporter: target(env, 'NODE_EXPORTER'),
+      alertmanager: target(env, 'ALERTMANAGER'),
+    }),
     ...(rw ? { remoteWrite: rw } : {}),
     monthlyBudgetDollars,
     runbookBaseUrl: get(
@@ -167,6 +196,7 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       ...(env.WATCHDOG_URL?.trim() ? { watchdogUrl: env.WATCHDOG_URL.trim() } : {}),
       groupWait: duration('ALERTMANAGER_GROUP_WAIT', get('ALERTMANAGER_GROUP_WAIT', '30s')),
       groupInterval: duration('ALERTMANAGER_GROUP_INTERVAL', get('ALERTMANAGER_GROUP_INTERVAL', '5m')),
+      escalateAfter: duration('ALERTMANAGER_ESCALATE_AFTER', get('ALERTMANAGER_ESCALATE_AFTER', '30m')),
     },
   };
 }

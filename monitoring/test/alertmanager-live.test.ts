@@ -53,10 +53,14 @@ describe('a live Alertmanager with SMTP and Slack sinks', () => {
   };
 
   /** Renders from the environment a deployment would set (with short waits), then points Slack at the sink. */
-  async function start(adjustBusinessHours?: (interval: Record<string, unknown>) => void) {
+  async function start(
+    adjustBusinessHours?: (interval: Record<string, unknown>) => void,
+    env: Record<string, string> = {},
+  ) {
     smtp = await smtpSink();
     hooks = await httpSink();
     const { dir: renderedDir } = renderToTemp({
+      ...env,
       ALERTMANAGER_GROUP_WAIT: '1s',
       ALERTMANAGER_GROUP_INTERVAL: '2s',
       SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
@@ -208,6 +212,7 @@ describe('a live Alertmanager with SMTP and Slack sinks', () => {
             severity: 'critical',
             team: 'infrastructure',
             service: 'heroku',
+            environment: 'production',
             app: 'brainbytes-api',
           },
           annotations: {
@@ -229,5 +234,47 @@ describe('a live Alertmanager with SMTP and Slack sinks', () => {
         ),
       ).toBe(true);
     });
+  });
+
+  describe('escalation to the lead, with ALERTMANAGER_ESCALATE_AFTER=4s', () => {
+    beforeAll(() => start(undefined, { ALERTMANAGER_ESCALATE_AFTER: '4s' }));
+    afterAll(stop);
+
+    const critical = (environment: string, endsAt?: string) => ({
+      labels: {
+        alertname: 'ApiErrorBudgetBurn',
+        severity: 'critical',
+        team: 'engineering',
+        service: 'api',
+        environment,
+      },
+      annotations: {
+        summary: 'The API burns its error budget fast.',
+        description: `burning in ${environment}`,
+        runbook_url: 'x',
+      },
+      ...(endsAt ? { endsAt } : {}),
+    });
+    const toLead = (status: 'FIRING' | 'RESOLVED') =>
+      smtp.mails.filter((m) => m.to.includes('lead@brainbytes.ph') && m.parsed.subject?.includes(status));
+
+    it('reaches the lead after the wait for production only, and again when it fires anew', async () => {
+      await post([critical('staging')]);
+      await new Promise((r) => setTimeout(r, 1500));
+      const fired = Date.now();
+      await post([critical('production')]);
+      await eventually('the escalation email', () => toLead('FIRING')[0], 15_000);
+      const waited = Date.now() - fired;
+      expect(waited, 'a staging critical must not shorten the wait').toBeGreaterThanOrEqual(3500);
+      expect(toLead('FIRING').map((m) => String(m.parsed.html).includes('burning in production'))).toEqual([
+        true,
+      ]);
+      // Resolved, then firing again: a new incident, escalated again after the wait.
+      await post([critical('production', new Date().toISOString())]);
+      await eventually('the resolved email to the lead', () => toLead('RESOLVED')[0], 15_000);
+      await post([critical('production')]);
+      await eventually('the second escalation', () => toLead('FIRING')[1], 20_000);
+      expect(toLead('FIRING').every((m) => !String(m.parsed.html).includes('burning in staging'))).toBe(true);
+    }, 60_000);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { BUSINESS_HOURS } from '../src/alertmanager/config';
+import { BUSINESS_HOURS, requireIntegrations } from '../src/alertmanager/config';
 import { TEAMS } from '../src/config';
 import { allAlerts } from '../src/rules';
 import { renderToTemp, requireBinary } from './helpers/render';
@@ -47,19 +47,34 @@ describe('amtool', () => {
       ['budget-owner'],
     ],
     ...TEAMS.map((team): [string, Record<string, string>, string[]] => [
-      `${team}'s critical → escalation (after 30 min) and ${team}'s Slack + email`,
-      { alertname: 'SomethingBroke', severity: 'critical', team },
+      `${team}'s production critical → escalation (after 30 min) and ${team}'s Slack + email`,
+      { alertname: 'SomethingBroke', severity: 'critical', team, environment: 'production' },
       ['escalation', `${team}-critical`],
     ]),
     ...TEAMS.map((team): [string, Record<string, string>, string[]] => [
-      `${team}'s warning → ${team}'s Slack (business hours)`,
-      { alertname: 'SomethingSlow', severity: 'warning', team },
-      [`${team}-slack`],
+      `${team}'s staging critical → ${team}'s Slack + email in business hours, never the lead`,
+      { alertname: 'SomethingBroke', severity: 'critical', team, environment: 'staging' },
+      [`${team}-critical`],
+    ]),
+    ...TEAMS.map((team): [string, Record<string, string>, string[]] => [
+      `${team}'s warning → ${team}'s warnings receiver (business hours)`,
+      { alertname: 'SomethingSlow', severity: 'warning', team, environment: 'production' },
+      [`${team}-warnings`],
     ]),
     [
-      'an info → the team’s Slack',
+      'an info → the team’s warnings receiver',
       { alertname: 'Note', severity: 'info', team: 'product' },
-      ['product-slack'],
+      ['product-warnings'],
+    ],
+    [
+      'no traffic in the evening study peak → product at any hour (it fires after business hours)',
+      {
+        alertname: 'TrafficMissingInManilaPeakHours',
+        severity: 'warning',
+        team: 'product',
+        environment: 'production',
+      },
+      ['product-critical'],
     ],
     ['an alert with no team → default', { alertname: 'Orphan', severity: 'warning' }, ['default']],
   ];
@@ -106,6 +121,41 @@ describe('business hours', () => {
     for (const route of teamRoutes) {
       const warning = route.routes.find((r: { matchers: string[] }) => r.matchers[0]?.includes('warning'));
       expect(warning.active_time_intervals).toEqual([BUSINESS_HOURS]);
+      // Criticals page at any hour only in production.
+      const [production, elsewhere] = route.routes.filter((r: { matchers: string[] }) =>
+        r.matchers[0]?.includes('critical'),
+      );
+      expect(production.matchers).toContain('environment="production"');
+      expect(production.active_time_intervals).toBeUndefined();
+      expect(elsewhere.active_time_intervals).toEqual([BUSINESS_HOURS]);
     }
+  });
+});
+
+describe('every alert reaches a person in every documented setup', () => {
+  it.each([
+    ['email only (no Slack, no dead man’s switch)', {}],
+    [
+      'Slack and a dead man’s switch',
+      { SLACK_WEBHOOK_URL_FILE: '/run/secrets/slack', WATCHDOG_URL: 'https://hc.example/ping' },
+    ],
+  ])('renders no receiver without an integration: %s', (_name, env) => {
+    const { dir } = renderToTemp(env);
+    const config = parse(readFileSync(join(dir, 'alertmanager/alertmanager.yml'), 'utf8'));
+    for (const receiver of config.receivers as Record<string, unknown>[]) {
+      const integrations = Object.keys(receiver).filter((k) => k.endsWith('_configs'));
+      expect(integrations, String(receiver.name)).not.toEqual([]);
+    }
+    const warnings = (config.receivers as { name: string; email_configs?: unknown[] }[]).find(
+      (r) => r.name === 'engineering-warnings',
+    );
+    expect(Boolean(warnings?.email_configs), 'warnings go by email when there is no Slack').toBe(
+      !('SLACK_WEBHOOK_URL_FILE' in env),
+    );
+  });
+
+  it('refuses to render a receiver that would drop its alerts', () => {
+    expect(() => requireIntegrations([{ name: 'team-slack' }])).toThrow(/"team-slack" has no integration/);
+    expect(requireIntegrations([{ name: 'ok', email_configs: [{ to: 'a@b.c' }] }])).toHaveLength(1);
   });
 });

@@ -11,7 +11,8 @@ import { renderToTemp, requireBinary } from './helpers/render';
 
 const run = promisify(execFile);
 const promtool = requireBinary('promtool', 'prometheus');
-const { dir, config } = renderToTemp();
+// The Prometheus under test watches production, as the cases' series do.
+const { dir, config } = renderToTemp({ MONITORING_ENVIRONMENT: 'production' });
 const rulesDir = join(dir, 'prometheus/rules');
 const groups = alertGroups(config);
 

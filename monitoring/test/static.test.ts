@@ -2,14 +2,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CATALOG } from '@brainbytes/telemetry';
 import { describe, expect, it } from 'vitest';
-import { loadMonitoringConfig } from '../src/config';
+import { LOCAL_EXAMPLE_ENV, loadMonitoringConfig } from '../src/config';
 import { DASHBOARDS } from '../src/grafana/dashboards';
 import { DATASOURCE } from '../src/grafana/panel';
+import { prometheusConfig } from '../src/prometheus/config';
 import { renderAll } from '../src/render';
 import { allAlerts, ruleFiles } from '../src/rules';
 import { inspectPromql, withGrafanaVariables } from './helpers/promql';
 
-const config = loadMonitoringConfig({});
+const config = loadMonitoringConfig(LOCAL_EXAMPLE_ENV);
 const groups = [...ruleFiles(config).values()].flatMap((f) => f.groups);
 const recorded = new Set(groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))));
 const appMetricNames = new Set(
@@ -63,6 +64,7 @@ describe('rendered files', () => {
   it('hold no secret values: credentials are only ever file paths', () => {
     const rendered = renderAll(
       loadMonitoringConfig({
+        PUSHGATEWAY_TARGET: 'https://brainbytes-gateway.herokuapp.com',
         PUSHGATEWAY_SCRAPE_USER: 'prometheus',
         PUSHGATEWAY_SCRAPE_PASSWORD_FILE: '/run/secrets/gateway-password',
         GRAFANA_CLOUD_PROMETHEUS_URL: 'https://prometheus-prod-37.grafana.net/api/prom/push',
@@ -162,4 +164,29 @@ describe('README', () => {
       expect(readme).toMatch(new RegExp(`^#### ${alert}$`, 'm'));
     },
   );
+});
+
+describe('scrape targets are rendered only where they run', () => {
+  const jobs = (env: Record<string, string>) => {
+    const prometheus = prometheusConfig(loadMonitoringConfig(env)) as {
+      scrape_configs: { job_name: string }[];
+      alerting?: unknown;
+    };
+    return { jobs: prometheus.scrape_configs.map((j) => j.job_name), alerting: Boolean(prometheus.alerting) };
+  };
+
+  it('on Heroku (the monitoring container): no node exporter job, so TargetDown has nothing to fire on', () => {
+    expect(
+      jobs({
+        PROMETHEUS_TARGET: 'localhost:5000',
+        PUSHGATEWAY_TARGET: 'https://brainbytes-gateway.herokuapp.com',
+        HEROKU_EXPORTER_TARGET: 'https://brainbytes-exporter.herokuapp.com',
+        ALERTMANAGER_TARGET: 'https://brainbytes-alertmanager.herokuapp.com',
+      }),
+    ).toEqual({ jobs: ['prometheus', 'pushgateway', 'heroku-exporter', 'alertmanager'], alerting: true });
+  });
+
+  it('with nothing configured: Prometheus itself, and no Alertmanager to send to', () => {
+    expect(jobs({})).toEqual({ jobs: ['prometheus'], alerting: false });
+  });
 });

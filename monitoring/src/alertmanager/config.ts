@@ -1,4 +1,5 @@
 import { type MonitoringConfig, TEAMS, type Team } from '../config';
+import { allAlerts } from '../rules';
 
 export const BUSINESS_HOURS = 'manila-business-hours';
 
@@ -15,11 +16,14 @@ export const receiverNames = {
   budget: 'budget-owner',
   escalation: 'escalation',
   critical: (team: Team) => `${team}-critical`,
-  slack: (team: Team) => `${team}-slack`,
+  /** Warnings and info: the team's Slack when there is one, else its email. */
+  warnings: (team: Team) => `${team}-warnings`,
 };
 
-/** How long a critical may fire before the lead hears of it. */
-export const ESCALATE_AFTER = '30m';
+/** The only environment that pages after hours and escalates; criticals elsewhere wait for business hours. */
+export const PAGING_ENVIRONMENT = 'production';
+/** Alerts that must reach their team whenever they fire, not only in business hours. */
+export const ANY_HOUR_ALERTS = ['TrafficMissingInManilaPeakHours'];
 
 function email(to: string, template: 'brainbytes' | 'budget') {
   return {
@@ -34,46 +38,63 @@ function email(to: string, template: 'brainbytes' | 'budget') {
 function slack(config: MonitoringConfig, team: Team) {
   // Without a webhook (SLACK_WEBHOOK_URL_FILE) there is nothing to post to; email still works.
   if (!config.alerting.slackWebhookUrlFile) return {};
-  return {
-    slack_configs: [
-      {
-        channel: config.alerting.slackChannels[team],
-        send_resolved: true,
-        title: '{{ template "slack.brainbytes.title" . }}',
-        title_link: '{{ template "slack.brainbytes.titlelink" . }}',
-        text: '{{ template "slack.brainbytes.text" . }}',
-        color:
-          '{{ if eq .Status "firing" }}{{ if eq .CommonLabels.severity "critical" }}danger{{ else }}warning{{ end }}{{ else }}good{{ end }}',
-      },
-    ],
-  };
+  return { slack_configs: slackConfigs(config, team) };
 }
 
-function receivers(config: MonitoringConfig) {
-  const { alerting } = config;
+function slackConfigs(config: MonitoringConfig, team: Team) {
   return [
     {
-      name: receiverNames.fallback,
-      ...slack(config, 'engineering'),
-      email_configs: [email(alerting.teamEmails.engineering, 'brainbytes')],
+      channel: config.alerting.slackChannels[team],
+      send_resolved: true,
+      title: '{{ template "slack.brainbytes.title" . }}',
+      title_link: '{{ template "slack.brainbytes.titlelink" . }}',
+      text: '{{ template "slack.brainbytes.text" . }}',
+      color:
+        '{{ if eq .Status "firing" }}{{ if eq .CommonLabels.severity "critical" }}danger{{ else }}warning{{ end }}{{ else }}good{{ end }}',
     },
+  ];
+}
+
+type Receiver = { name: string } & Record<string, unknown>;
+
+/**
+ * A receiver with no integration drops every alert routed to it, silently: Alertmanager cannot
+ * even report it as a failed notification. The renderer refuses to write one.
+ */
+export function requireIntegrations(receivers: Receiver[]): Receiver[] {
+  for (const receiver of receivers) {
+    const integrations = Object.entries(receiver).filter(
+      ([key, value]) => key.endsWith('_configs') && Array.isArray(value) && value.length > 0,
+    );
+    if (integrations.length === 0)
+      throw new Error(`receiver "${receiver.name}" has no integration: its alerts would reach no one`);
+  }
+  return receivers;
+}
+
+function receivers(config: MonitoringConfig): Receiver[] {
+  const { alerting } = config;
+  const teamEmail = (team: Team) => ({ email_configs: [email(alerting.teamEmails[team], 'brainbytes')] });
+  return requireIntegrations([
+    { name: receiverNames.fallback, ...slack(config, 'engineering'), ...teamEmail('engineering') },
     {
       name: receiverNames.watchdog,
+      // Without a dead man's switch, infrastructure gets the heartbeat by email once a day.
       ...(alerting.watchdogUrl
         ? { webhook_configs: [{ url: alerting.watchdogUrl, send_resolved: false }] }
-        : {}),
+        : teamEmail('infrastructure')),
     },
     { name: receiverNames.budget, email_configs: [email(alerting.budgetEmail, 'budget')] },
     { name: receiverNames.escalation, email_configs: [email(alerting.escalationEmail, 'brainbytes')] },
     ...TEAMS.flatMap((team) => [
+      { name: receiverNames.critical(team), ...slack(config, team), ...teamEmail(team) },
+      // A team without Slack gets its warnings by email (business hours, as on Slack).
       {
-        name: receiverNames.critical(team),
-        ...slack(config, team),
-        email_configs: [email(alerting.teamEmails[team], 'brainbytes')],
+        name: receiverNames.warnings(team),
+        ...(alerting.slackWebhookUrlFile ? slack(config, team) : teamEmail(team)),
       },
-      { name: receiverNames.slack(team), ...slack(config, team) },
     ]),
-  ];
+  ]);
 }
 
 /**
@@ -83,10 +104,11 @@ function receivers(config: MonitoringConfig) {
  * sent on the first flush inside business hours, if the alert still fires.
  */
 function route(config: MonitoringConfig) {
-  const { groupWait, groupInterval } = config.alerting;
+  const { groupWait, groupInterval, escalateAfter, watchdogUrl } = config.alerting;
   return {
     receiver: receiverNames.fallback,
-    group_by: ['alertname', 'service', 'team'],
+    // With environment: a staging alert never opens the group a production one then joins late.
+    group_by: ['alertname', 'environment', 'service', 'team'],
     group_wait: groupWait,
     group_interval: groupInterval,
     repeat_interval: '4h',
@@ -96,7 +118,7 @@ function route(config: MonitoringConfig) {
         matchers: ['alertname="Watchdog"'],
         group_wait: '0s',
         group_interval: '1m',
-        repeat_interval: '1m',
+        repeat_interval: watchdogUrl ? '1m' : '24h',
       },
       // Budget alerts: the owner's inbox, any hour, once a day while they last.
       {
@@ -104,20 +126,35 @@ function route(config: MonitoringConfig) {
         matchers: ['category="budget"'],
         repeat_interval: '24h',
       },
-      // A critical still firing after ESCALATE_AFTER: an alert resolved sooner never reaches the lead.
+      // A production critical still firing after ALERTMANAGER_ESCALATE_AFTER: one resolved sooner
+      // never reaches the lead; one that fires again starts a new group and a new wait.
       {
         receiver: receiverNames.escalation,
-        matchers: ['severity="critical"'],
-        group_wait: ESCALATE_AFTER,
+        matchers: ['severity="critical"', `environment="${PAGING_ENVIRONMENT}"`],
+        group_wait: escalateAfter,
         continue: true,
       },
+      // Alerts bound to hours outside business hours (the evening study peak): their team, any hour.
+      ...ANY_HOUR_ALERTS.map((alertname) => ({
+        receiver: receiverNames.critical(teamOf(config, alertname)),
+        matchers: [`alertname="${alertname}"`],
+      })),
       ...TEAMS.map((team) => ({
-        receiver: receiverNames.slack(team),
+        receiver: receiverNames.warnings(team),
         matchers: [`team="${team}"`],
         routes: [
-          { receiver: receiverNames.critical(team), matchers: ['severity="critical"'] },
           {
-            receiver: receiverNames.slack(team),
+            receiver: receiverNames.critical(team),
+            matchers: ['severity="critical"', `environment="${PAGING_ENVIRONMENT}"`],
+          },
+          // Staging and development criticals wake nobody: they wait for business hours.
+          {
+            receiver: receiverNames.critical(team),
+            matchers: ['severity="critical"'],
+            active_time_intervals: [BUSINESS_HOURS],
+          },
+          {
+            receiver: receiverNames.warnings(team),
             matchers: ['severity=~"warning|info"'],
             active_time_intervals: [BUSINESS_HOURS],
           },
@@ -127,6 +164,13 @@ function route(config: MonitoringConfig) {
   };
 }
 
+/** The team an alert rule names (the any-hour routes send to it). */
+function teamOf(config: MonitoringConfig, alertname: string): Team {
+  const rule = allAlerts(config).find((r) => r.alert === alertname);
+  if (!rule) throw new Error(`no alert rule named ${alertname}`);
+  return rule.team;
+}
+
 function inhibitRules() {
   return [
     // A critical silences the warning of the same alert.
@@ -134,6 +178,12 @@ function inhibitRules() {
       source_matchers: ['severity="critical"'],
       target_matchers: ['severity=~"warning|info"'],
       equal: ['alertname', 'environment', 'service'],
+    },
+    // One API incident, one page: the error-budget burn says it; the per-route ratio is on the dashboard.
+    {
+      source_matchers: ['alertname="ApiErrorBudgetBurn"', 'severity="critical"'],
+      target_matchers: ['alertname="ApiHighErrorRatio"'],
+      equal: ['environment'],
     },
     // A target that is down explains the silence or errors of what depends on it.
     ...Object.entries(SYMPTOMS_OF_TARGET).map(([job, services]) => ({

@@ -3,7 +3,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { configOrExit } from '@brainbytes/telemetry/config-error';
-import { loadMonitoringConfig } from '../config';
+import { LOCAL_EXAMPLE_ENV, loadMonitoringConfig } from '../config';
 import { renderAll } from '../render';
 
 const USAGE = `Usage: npm run render -w monitoring -- [--from-env] [--out DIR] [--check]
@@ -29,7 +29,9 @@ if (values.help) {
 const here = dirname(fileURLToPath(import.meta.url));
 const monitoringDir = here.endsWith('dist') ? resolve(here, '..') : resolve(here, '../..');
 const out = resolve(values.out ?? join(monitoringDir, 'rendered'));
-const config = configOrExit('monitoring', () => loadMonitoringConfig(values['from-env'] ? process.env : {}));
+const config = configOrExit('monitoring', () =>
+  loadMonitoringConfig(values['from-env'] ? process.env : LOCAL_EXAMPLE_ENV),
+);
 const files = renderAll(config);
 
 if (values.check) {

@@ -32,22 +32,27 @@ export function prometheusConfig(config: MonitoringConfig) {
       external_labels: { environment: config.environment, cluster: config.cluster },
     },
     rule_files: ['rules/*.yml'],
-    alerting: {
-      alertmanagers: [
-        {
-          ...connection(targets.alertmanager),
-          static_configs: [{ targets: [targets.alertmanager.address] }],
-        },
-      ],
-    },
+    // Without an Alertmanager, PrometheusNotConnectedToAlertmanager says so on the Prometheus page.
+    ...(targets.alertmanager
+      ? {
+          alerting: {
+            alertmanagers: [
+              {
+                ...connection(targets.alertmanager),
+                static_configs: [{ targets: [targets.alertmanager.address] }],
+              },
+            ],
+          },
+        }
+      : {}),
     scrape_configs: [
       scrapeJob(SCRAPE_JOBS.prometheus, targets.prometheus),
       // Pushed series keep their own job, environment and platform labels.
-      scrapeJob(SCRAPE_JOBS.pushgateway, targets.pushgateway, { honor_labels: true }),
-      scrapeJob(SCRAPE_JOBS.herokuExporter, targets.herokuExporter),
-      scrapeJob(SCRAPE_JOBS.nodeExporter, targets.nodeExporter),
-      scrapeJob(SCRAPE_JOBS.alertmanager, targets.alertmanager),
-    ],
+      targets.pushgateway && scrapeJob(SCRAPE_JOBS.pushgateway, targets.pushgateway, { honor_labels: true }),
+      targets.herokuExporter && scrapeJob(SCRAPE_JOBS.herokuExporter, targets.herokuExporter),
+      targets.nodeExporter && scrapeJob(SCRAPE_JOBS.nodeExporter, targets.nodeExporter),
+      targets.alertmanager && scrapeJob(SCRAPE_JOBS.alertmanager, targets.alertmanager),
+    ].filter(Boolean),
     ...(config.remoteWrite
       ? {
           remote_write: [

@@ -9,7 +9,14 @@ interface Slo {
   team: AlertRule['team'];
   service: string;
   what: string;
+  /** Requests counted in a window, by environment: a burn on a handful of requests pages no one. */
+  traffic: (window: string) => string;
 }
+
+/** Requests a paging window must hold: one failure in five requests at night is not an outage. */
+export const MIN_REQUESTS_TO_PAGE = 50;
+const apiTraffic = (w: string) =>
+  `sum by (environment) (increase(brainbytes_http_requests_total{job="brainbytes-api"}[${w}]))`;
 
 export const SLOS: Slo[] = [
   {
@@ -19,6 +26,7 @@ export const SLOS: Slo[] = [
     team: 'engineering',
     service: 'api',
     what: 'API availability (99.5% of requests without a 5xx)',
+    traffic: apiTraffic,
   },
   {
     alert: 'ApiLatencyBudgetBurn',
@@ -27,6 +35,8 @@ export const SLOS: Slo[] = [
     team: 'engineering',
     service: 'api',
     what: 'API latency (99% of requests within 1 s)',
+    traffic: (w) =>
+      `sum by (environment) (increase(brainbytes_http_request_duration_seconds_count{job="brainbytes-api"}[${w}]))`,
   },
   {
     alert: 'AiLatencyBudgetBurn',
@@ -35,6 +45,7 @@ export const SLOS: Slo[] = [
     team: 'ai',
     service: 'ai',
     what: 'AI answer latency (95% of answers within 10.24 s)',
+    traffic: (w) => `sum by (environment) (increase(brainbytes_ai_request_duration_seconds_count[${w}]))`,
   },
 ];
 
@@ -46,11 +57,12 @@ function burnRateAlerts(slo: Slo): AlertRule[] {
   const budget = Number((1 - slo.objective).toFixed(6));
   const pair = (factor: number, long: string, short: string) =>
     `(${slo.ratioPrefix}${long} > (${factor} * ${budget}) and ${slo.ratioPrefix}${short} > (${factor} * ${budget}))`;
+  const busy = (long: string) => `on (environment) ${slo.traffic(long)} >= ${MIN_REQUESTS_TO_PAGE}`;
   const common = { team: slo.team, service: slo.service };
   return [
     {
       alert: slo.alert,
-      expr: `${pair(14.4, '1h', '5m')}\nor\n${pair(6, '6h', '30m')}`,
+      expr: `(${pair(14.4, '1h', '5m')} and ${busy('1h')})\nor\n(${pair(6, '6h', '30m')} and ${busy('6h')})`,
       for: '2m',
       severity: 'critical',
       ...common,

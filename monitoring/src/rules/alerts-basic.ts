@@ -1,6 +1,9 @@
 import type { AlertRule } from './types';
 
 /** Symptoms of one component at a time: targets, API, AI, database, Heroku, host. */
+/** Provider attempts a 5-minute window must hold before a failure share means anything. */
+export const MIN_ANSWERS_TO_ALERT = 10;
+
 export const basicAlerts: AlertRule[] = [
   {
     alert: 'TargetDown',
@@ -46,7 +49,9 @@ job_route:brainbytes_http_requests:rate5m > 0.01`,
   ).map(
     ([alert, outcome, threshold, severity, duration, verb]): AlertRule => ({
       alert,
-      expr: `provider_outcome:brainbytes_ai_requests:ratio_rate5m{outcome="${outcome}",provider!="offline"} > ${threshold}`,
+      // At least MIN_ANSWERS_TO_ALERT attempts in the window: two failures of three at night page no one.
+      expr: `provider_outcome:brainbytes_ai_requests:ratio_rate5m{outcome="${outcome}",provider!="offline"} > ${threshold}
+and on (environment, provider) sum by (environment, provider) (increase(brainbytes_ai_requests_total[5m])) >= ${MIN_ANSWERS_TO_ALERT}`,
       for: duration,
       severity,
       team: 'ai',

@@ -1,10 +1,11 @@
+import type { MonitoringConfig } from '../config';
 import type { AlertRule } from './types';
 
 /** Jobs that push on a schedule, and how long a silence means they stopped (3 missed runs). */
 export const SCHEDULED_PUSHERS = { 'brainbytes-jobs': 15 } as const;
 
 /** Alerts about the monitoring itself: if these fire, the others may not. */
-export const metaAlerts: AlertRule[] = [
+export const metaAlerts = (config: MonitoringConfig): AlertRule[] => [
   {
     alert: 'Watchdog',
     expr: 'vector(1)',
@@ -18,13 +19,17 @@ export const metaAlerts: AlertRule[] = [
   ...Object.entries(SCHEDULED_PUSHERS).map(
     ([job, minutes]): AlertRule => ({
       alert: 'JobNotPushing',
-      expr: `time() - max by (job, environment, platform) (push_time_seconds{job="${job}"}) > ${minutes * 60}`,
+      // The second half keeps firing once the job's delta group has expired from the gateway and
+      // push_time_seconds is gone: silence is no all-clear in the environment this Prometheus watches.
+      expr: `time() - max by (job, environment, platform) (push_time_seconds{job="${job}"}) > ${minutes * 60}
+or
+absent_over_time(push_time_seconds{job="${job}",environment="${config.environment}"}[${minutes}m])`,
       for: '5m',
       severity: 'warning',
       team: 'engineering',
       service: 'jobs',
       summary: 'A scheduled job has stopped pushing metrics.',
-      description: `{{ $labels.job }} ({{ $labels.environment }}, {{ $labels.platform }}) last pushed {{ $value | humanizeDuration }} ago; it should push every 5 minutes. Business and spend numbers are going stale.`,
+      description: `{{ $labels.job }} in {{ $labels.environment }} has not pushed for more than ${minutes} minutes; it should push every 5 minutes. Business and spend numbers are going stale.`,
     }),
   ),
   {

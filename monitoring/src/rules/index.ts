@@ -12,7 +12,7 @@ export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
     { name: 'brainbytes-basic.alerts', rules: basicAlerts },
     { name: 'brainbytes-advanced.alerts', rules: advancedAlerts },
     { name: 'brainbytes-budget.alerts', interval: config.spendEvaluationInterval, rules: budgetAlerts },
-    { name: 'brainbytes-meta.alerts', rules: metaAlerts },
+    { name: 'brainbytes-meta.alerts', rules: metaAlerts(config) },
   ];
 }
 

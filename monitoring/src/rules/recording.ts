@@ -90,7 +90,7 @@ function sloRules(): RecordingRule[] {
     {
       record: `environment:brainbytes_api_slow_requests:ratio_rate${w}`,
       expr: `1 - (
-  sum by (environment) (rate(brainbytes_http_request_duration_seconds_bucket{job="brainbytes-api",le="1"}[${w}]))
+  sum by (environment) (rate(brainbytes_http_request_duration_seconds_bucket{job="brainbytes-api",le=~"1|1.0"}[${w}]))
   /
   sum by (environment) (rate(brainbytes_http_request_duration_seconds_count{job="brainbytes-api"}[${w}]))
 )`,

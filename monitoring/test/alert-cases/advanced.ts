@@ -59,6 +59,30 @@ export const ADVANCED_CASES: AlertCase[] = [
     },
     { alert, recording: ['brainbytes-slo.rules'], evalTime: '3h', series: series(quiet[0], quiet[1]) },
   ]),
+  // Night: 1 request in 5 fails, but 5 requests in 10 minutes page no one (MIN_REQUESTS_TO_PAGE).
+  {
+    alert: 'ApiErrorBudgetBurn',
+    recording: ['brainbytes-slo.rules'],
+    evalTime: '10m',
+    series: httpTotals('0+0.4x20', '0+0.1x20'),
+  },
+  // Prometheus 3 stores the bucket bound 1 as "1.0": the latency SLO must still see it.
+  {
+    alert: 'ApiLatencyBudgetBurn',
+    recording: ['brainbytes-slo.rules'],
+    evalTime: '10m',
+    series: Object.fromEntries(
+      Object.entries(apiSlow('0+48x20', '0+60x20')).map(([k, v]) => [k.replace('le="1"', 'le="1.0"'), v]),
+    ),
+    fires: [
+      {
+        severity: 'critical',
+        labels: production,
+        description:
+          'API latency (99% of requests within 1 s) in production: 20% of requests miss the objective; at this rate the 30-day budget is gone in days.',
+      },
+    ],
+  },
 
   // --- advanced: students ---
   ...(['3g', '4g'] as const).map(

@@ -59,6 +59,13 @@ export const BASIC_CASES: AlertCase[] = [
     evalTime: '15m',
     series: latencyBuckets('0+60x20', '0+60x20'),
   },
+  // Two failures of six attempts in the small hours: too few to page (MIN_ANSWERS_TO_ALERT).
+  {
+    alert: 'AiProviderErrors',
+    recording: ['brainbytes-ai.rules'],
+    evalTime: '10m',
+    series: aiOutcomes('0+0.8x30', 'error', '0+0.4x30'),
+  },
   ...(
     [
       ['AiProviderErrors', 'error', 'critical', '10m', 'fails', '20%', '10%', '0+48x30', '0+12x30'],

@@ -16,21 +16,25 @@ export const META_CASES: AlertCase[] = [
       },
     ],
   },
-  ...(['0x40', '0+60x40'] as const).map(
+  // Pushing stopped (the group still there), the group expired from the gateway, and pushing.
+  ...(['0x40', '0+60x5 _x40', '0+60x40'] as const).map(
     (pushed): AlertCase => ({
       alert: 'JobNotPushing',
       evalTime: '30m',
       series: {
         'push_time_seconds{job="brainbytes-jobs",environment="production",platform="lambda"}': pushed,
       },
-      ...(pushed === '0x40'
+      ...(pushed !== '0+60x40'
         ? {
             fires: [
               {
                 severity: 'warning' as const,
-                labels: { job: 'brainbytes-jobs', environment: 'production', platform: 'lambda' },
+                labels:
+                  pushed === '0x40'
+                    ? { job: 'brainbytes-jobs', environment: 'production', platform: 'lambda' }
+                    : { job: 'brainbytes-jobs', environment: 'production' },
                 description:
-                  'brainbytes-jobs (production, lambda) last pushed 30m 0s ago; it should push every 5 minutes. Business and spend numbers are going stale.',
+                  'brainbytes-jobs in production has not pushed for more than 15 minutes; it should push every 5 minutes. Business and spend numbers are going stale.',
               },
             ],
           }

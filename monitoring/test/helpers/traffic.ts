@@ -71,6 +71,7 @@ function apiRound({ metrics: m }: Producer, round: number) {
   m.httpAborted.inc({ route: ANSWER_ROUTE, client_type: 'mobile' });
   m.authEvents.inc({ event: 'login', outcome: 'success' }, 3);
   m.authEvents.inc({ event: 'login', outcome: 'failure' });
+  m.apiRateLimited.inc({ limit: 'questions' }); // a student asking faster than allowed
   m.studySessionsStarted.inc(2);
   m.dbConnectionsActive.set(2 + (round % 3));
   m.dbConnectionsMax.set(10);
@@ -135,6 +136,12 @@ export async function simulateTraffic(gatewayUrl: string, rounds: number, interv
     apiRound(laptop, round);
     const results = await Promise.all([api, lambdaApi, ai, jobs, laptop].map((p) => p.client.flush()));
     if (!results.every((r) => r.ok)) throw new Error(`a push failed in round ${round}`);
+    // A push the gateway refuses (le twice in the scrape), as a buggy client would send it.
+    const refused = await fetch(`${gatewayUrl}/metrics/job/buggy/le/1`, {
+      method: 'PUT',
+      body: '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n',
+    });
+    if (refused.status !== 400) throw new Error(`the gateway took a push it must refuse (${refused.status})`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
