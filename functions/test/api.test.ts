@@ -145,7 +145,7 @@ describe.each(databases)('API on %s', (_name, open) => {
     ],
     ['/api/auth/register', { email: 'a@b.ph', password: 'longenough' }, 400, /name: /],
     ['/api/auth/login', '{"email": ', 400, /body is not valid JSON/],
-    ['/api/auth/login', { email: 'a@b.ph', password: 'x'.repeat(20_000) }, 413, /larger than 16kb/],
+    ['/api/auth/login', { email: 'a@b.ph', password: 'x'.repeat(20_000) }, 413, /larger than 16384 bytes/],
   ])('POST %s with %j → %i', async (path, body, status, message) => {
     const res = await h.call('POST', path, body);
     expect([res.status, res.body.error]).toEqual([status, expect.stringMatching(message)]);

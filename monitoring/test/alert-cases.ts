@@ -3,6 +3,7 @@ import { BASIC_CASES } from './alert-cases/basic';
 import { BUDGET_CASES } from './alert-cases/budget';
 import type { AlertCase } from './alert-cases/inputs';
 import { META_CASES } from './alert-cases/meta';
+import { PIPELINE_CASES } from './alert-cases/pipeline';
 
 export type { AlertCase };
 
@@ -10,4 +11,10 @@ export type { AlertCase };
  * promtool unit tests for every alert: one case where it fires (with the labels and the
  * description a person will read) and one where it stays quiet.
  */
-export const ALERT_CASES: AlertCase[] = [...BASIC_CASES, ...ADVANCED_CASES, ...BUDGET_CASES, ...META_CASES];
+export const ALERT_CASES: AlertCase[] = [
+  ...BASIC_CASES,
+  ...ADVANCED_CASES,
+  ...BUDGET_CASES,
+  ...META_CASES,
+  ...PIPELINE_CASES,
+];

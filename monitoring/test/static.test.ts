@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CATALOG } from '@brainbytes/telemetry';
+import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/heroku-codes';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_EXAMPLE_ENV, loadMonitoringConfig } from '../src/config';
 import { DASHBOARDS } from '../src/grafana/dashboards';
@@ -188,5 +189,15 @@ describe('scrape targets are rendered only where they run', () => {
 
   it('with nothing configured: Prometheus itself, and no Alertmanager to send to', () => {
     expect(jobs({})).toEqual({ jobs: ['prometheus'], alerting: false });
+  });
+});
+
+describe('Heroku error codes: one list for the exporter and the alerts', () => {
+  it('alerts on every code the exporter starts at 0, and on no other', () => {
+    const listed = Object.values(ALERTED_HEROKU_CODES).flat().sort();
+    const alerted = allAlerts(config)
+      .flatMap((a) => [...a.expr.matchAll(/heroku_\w+_errors_total\{code="(\w+)"\}/g)].map((m) => m[1]!))
+      .sort();
+    expect(alerted).toEqual(listed);
   });
 });

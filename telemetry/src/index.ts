@@ -15,6 +15,7 @@ export { collectDelta } from './delta';
 export { escapeLabelValue } from './exposition';
 export { httpMetrics } from './express';
 export { groupingPath } from './grouping-path';
+export { ALERTED_HEROKU_CODES } from './heroku-codes';
 export { pushBeforeReturn } from './lambda';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel, redact } from './logger';
 export { type FlushResult, PushClient, type PushClientOptions } from './push-client';

@@ -94,37 +94,6 @@ max by (environment, job) (brainbytes_db_connections_max) > 0.8`,
     description:
       'A {{ $labels.process_type }} dyno of {{ $labels.app }} crashed ({{ $value | humanize }} in 5 minutes); Heroku restarts it with backoff.',
   },
-  ...(
-    [
-      ['HerokuDynoMemoryQuotaExceeded', 'R14', 'warning', 'is over its memory quota and swapping'],
-      [
-        'HerokuDynoMemoryQuotaVastlyExceeded',
-        'R15',
-        'critical',
-        'was killed for using far more than its memory quota',
-      ],
-    ] as const
-  ).map(
-    ([alert, code, severity, what]): AlertRule => ({
-      alert,
-      expr: `sum by (app, process_type) (increase(heroku_dyno_errors_total{code="${code}"}[15m])) > 0`,
-      severity,
-      team: 'infrastructure',
-      service: 'heroku',
-      summary: `A Heroku dyno reported ${code}.`,
-      description: `A {{ $labels.process_type }} dyno of {{ $labels.app }} ${what} (${code}, {{ $value | humanize }} in 15 minutes).`,
-    }),
-  ),
-  {
-    alert: 'HerokuRequestTimeouts',
-    expr: 'sum by (app) (increase(heroku_router_errors_total{code="H12"}[10m])) > 0',
-    severity: 'warning',
-    team: 'infrastructure',
-    service: 'heroku',
-    summary: 'The Heroku router timed out requests (H12).',
-    description:
-      '{{ $labels.app }} let {{ $value | humanize }} requests run past the router’s 30 s limit in 10 minutes (H12): students saw an error page.',
-  },
   {
     alert: 'HostMemoryPressure',
     expr: 'node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.1',

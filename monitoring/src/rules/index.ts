@@ -3,6 +3,7 @@ import { advancedAlerts } from './alerts-advanced';
 import { basicAlerts } from './alerts-basic';
 import { budgetAlerts } from './alerts-budget';
 import { metaAlerts } from './alerts-meta';
+import { herokuCodeAlerts, pipelineAlerts } from './alerts-pipeline';
 import { recordingRules } from './recording';
 import { withRunbooks } from './runbook';
 import type { AlertRule, RenderedRule, RuleGroup } from './types';
@@ -13,6 +14,7 @@ export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
     { name: 'brainbytes-advanced.alerts', rules: advancedAlerts },
     { name: 'brainbytes-budget.alerts', interval: config.spendEvaluationInterval, rules: budgetAlerts },
     { name: 'brainbytes-meta.alerts', rules: metaAlerts(config) },
+    { name: 'brainbytes-pipeline.alerts', rules: [...herokuCodeAlerts, ...pipelineAlerts] },
   ];
 }
 

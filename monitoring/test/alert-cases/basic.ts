@@ -169,63 +169,6 @@ export const BASIC_CASES: AlertCase[] = [
       'heroku_dyno_crashes_total{job="heroku-exporter",app="brainbytes-api",process_type="web"}': '1x5',
     },
   },
-  ...(
-    [
-      ['HerokuDynoMemoryQuotaExceeded', 'R14', 'warning', 'is over its memory quota and swapping'],
-      [
-        'HerokuDynoMemoryQuotaVastlyExceeded',
-        'R15',
-        'critical',
-        'was killed for using far more than its memory quota',
-      ],
-    ] as const
-  ).flatMap(([alert, code, severity, what]): AlertCase[] => [
-    {
-      alert,
-      evalTime: '5m',
-      series: {
-        [`heroku_dyno_errors_total{job="heroku-exporter",app="brainbytes-api",process_type="web",code="${code}"}`]:
-          '0 0 1 1 1 1',
-      },
-      fires: [
-        {
-          severity,
-          labels: { app: 'brainbytes-api', process_type: 'web' },
-          description: `A web dyno of brainbytes-api ${what} (${code}, 1 in 15 minutes).`,
-        },
-      ],
-    },
-    {
-      alert,
-      evalTime: '5m',
-      series: {
-        'heroku_dyno_errors_total{job="heroku-exporter",app="brainbytes-api",process_type="web",code="R10"}':
-          '0 0 1 1 1 1',
-      },
-    },
-  ]),
-  {
-    alert: 'HerokuRequestTimeouts',
-    evalTime: '5m',
-    series: {
-      'heroku_router_errors_total{job="heroku-exporter",app="brainbytes-api",code="H12"}': '0 0 2 2 2 2',
-    },
-    fires: [
-      {
-        severity: 'warning',
-        labels: { app: 'brainbytes-api' },
-        description:
-          'brainbytes-api let 2 requests run past the router’s 30 s limit in 10 minutes (H12): students saw an error page.',
-      },
-    ],
-  },
-  {
-    alert: 'HerokuRequestTimeouts',
-    evalTime: '5m',
-    series: {
-      'heroku_router_errors_total{job="heroku-exporter",app="brainbytes-api",code="H10"}': '0 0 2 2 2 2',
-    },
-  },
   {
     alert: 'HostMemoryPressure',
     evalTime: '15m',

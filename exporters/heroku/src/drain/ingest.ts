@@ -1,3 +1,4 @@
+import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/heroku-codes';
 import type { DrainMetrics } from './drain-metrics';
 import { parseLogfmt } from './logfmt';
 import type { HistogramMap, SeriesMap } from './series';
@@ -53,9 +54,7 @@ const MEMORY_KINDS: Record<string, string> = {
   memory_swap: 'swap',
   memory_quota: 'quota',
 };
-/** The error codes monitoring/ alerts on (H12 timeouts, H10 crashed app; R14/R15 memory, R10 boot timeout). */
-const ALERTED_ROUTER_CODES = ['H10', 'H12'];
-const ALERTED_DYNO_CODES = ['R10', 'R14', 'R15'];
+const { router: ALERTED_ROUTER_CODES, dyno: ALERTED_DYNO_CODES } = ALERTED_HEROKU_CODES;
 const LOAD_WINDOWS: Record<string, string> = { load_avg_1m: '1m', load_avg_5m: '5m', load_avg_15m: '15m' };
 
 /**
@@ -116,6 +115,8 @@ export class DrainIngest {
     this.routerApps.add(app);
     for (const code of ALERTED_ROUTER_CODES)
       this.m.routerErrors.add(this.key(this.m.routerErrors, app, code), 0);
+    for (const code of ALERTED_HEROKU_CODES.logplex)
+      this.m.logplexErrors.add(this.key(this.m.logplexErrors, app, code), 0);
   }
 
   private startDynoAt0(app: string, processType: string) {
