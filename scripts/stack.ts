@@ -140,6 +140,7 @@ export function monitoringComponents(): Component[] {
       ? { ALERTMANAGER_TARGET: `127.0.0.1:${ports.alertmanager}` }
       : {}),
     SMTP_SMARTHOST: `127.0.0.1:${ports.smtp}`,
+    MONITORING_SCHEDULED_JOBS: '', // the API runs the business-metrics job in-process here
     ...env,
   });
   for (const [file, text] of renderAll(config)) {

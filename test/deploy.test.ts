@@ -212,6 +212,71 @@ describe('Heroku: the monitoring container', () => {
     }
   }, 60_000);
 
+  it('puts Prometheus and Alertmanager behind basic auth from a config var, and Prometheus still scrapes itself', async () => {
+    requireBinary('prometheus', 'prometheus');
+    const alertmanager = requireBinary('prometheus-alertmanager', 'prometheus-alertmanager');
+    const bin = mkdtempSync(join(tmpdir(), 'bb-bin-'));
+    symlinkSync(alertmanager, join(bin, 'alertmanager'));
+    const password = 'correct-horse-battery-staple';
+    const auth = { Authorization: `Basic ${Buffer.from(`brainbytes:${password}`).toString('base64')}` };
+    for (const role of ['prometheus', 'alertmanager']) {
+      const port = await freePort();
+      const started = run('monitoring/heroku/entrypoint.sh', [], {
+        PATH: `${bin}:${process.env.PATH}`,
+        DYNO: 'web.1',
+        MONITORING_ROLE: role,
+        PORT: String(port),
+        MONITORING_STATE_DIR: mkdtempSync(join(tmpdir(), `bb-${role}-auth-`)),
+        MONITORING_WEB_USER: 'brainbytes',
+        MONITORING_WEB_PASSWORD: password,
+        PROMETHEUS_SCRAPE_INTERVAL: '1s',
+      });
+      const url = `http://127.0.0.1:${port}`;
+      const api = role === 'prometheus' ? '/api/v1/status/buildinfo' : '/api/v2/status';
+      await waitForHttp(`${url}/-/healthy`, 20_000, auth).catch((e) => {
+        throw new Error(`${role}: ${e.message}\n${started.output()}`);
+      });
+      expect((await fetch(`${url}${api}`)).status, `${role} without credentials`).toBe(401);
+      expect(
+        (await fetch(`${url}${api}`, { headers: { Authorization: 'Basic YnJhaW5ieXRlczp3cm9uZw==' } }))
+          .status,
+      ).toBe(401);
+      expect((await fetch(`${url}${api}`, { headers: auth })).status, `${role} with credentials`).toBe(200);
+      if (role === 'prometheus') {
+        let up: unknown;
+        for (let i = 0; i < 40 && up !== '1'; i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          const res = await fetch(`${url}/api/v1/query?query=up{job="prometheus"}`, { headers: auth });
+          up = ((await res.json()) as { data: { result: { value: [number, string] }[] } }).data.result[0]
+            ?.value[1];
+        }
+        expect(up, 'Prometheus scrapes itself through its own basic auth').toBe('1');
+      }
+      expect(started.output()).not.toContain(password);
+    }
+  }, 60_000);
+
+  it.each([
+    ['prometheus', 'MONITORING_WEB_PASSWORD'],
+    ['alertmanager', 'MONITORING_WEB_PASSWORD'],
+    ['grafana', 'GF_SECURITY_ADMIN_PASSWORD'],
+  ])('refuses to start %s on a dyno without %s', (role, variable) => {
+    const result = spawnSync('monitoring/heroku/entrypoint.sh', [], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: '1',
+        DYNO: 'web.1',
+        MONITORING_ROLE: role,
+        MONITORING_STATE_DIR: mkdtempSync(join(tmpdir(), 'bb-x-')),
+      },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(`${variable} is not set`);
+    expect(result.stderr).toContain('heroku config:set');
+  });
+
   it('refuses an unknown MONITORING_ROLE with the command that sets it', () => {
     const result = spawnSync('monitoring/heroku/entrypoint.sh', [], {
       cwd: root,
@@ -253,6 +318,7 @@ describe('docker-compose.yml', () => {
     alertmanager: 9093,
     'node-exporter': 9100,
     'heroku-exporter': 9595,
+    cadvisor: 8080,
   };
 
   it('publishes every service on its port from ../shared/DESIGN.md, from pinned official images', () => {
@@ -262,7 +328,9 @@ describe('docker-compose.yml', () => {
       expect(service?.ports?.[0]?.split(':')[0], name).toBe(String(port));
     }
     for (const [name, s] of Object.entries(compose.services))
-      expect(s.image, name).toMatch(/^(node|prom\/[a-z-]+|grafana\/grafana-oss):[\w.-]+$/);
+      expect(s.image, name).toMatch(
+        /^(node|prom\/[a-z-]+|grafana\/grafana-oss|gcr\.io\/cadvisor\/cadvisor):[\w.-]+$/,
+      );
   });
 
   it('mounts only paths that exist, depends only on services that exist, and runs bundles the build makes', () => {

@@ -25,19 +25,40 @@ secret SLACK_WEBHOOK_URL SLACK_WEBHOOK_URL_FILE
 secret GRAFANA_CLOUD_TOKEN GRAFANA_CLOUD_TOKEN_FILE
 secret PUSHGATEWAY_SCRAPE_PASSWORD PUSHGATEWAY_SCRAPE_PASSWORD_FILE
 secret HEROKU_EXPORTER_SCRAPE_PASSWORD HEROKU_EXPORTER_SCRAPE_PASSWORD_FILE
+secret ALERTMANAGER_SCRAPE_PASSWORD ALERTMANAGER_SCRAPE_PASSWORD_FILE
+secret MONITORING_WEB_PASSWORD MONITORING_WEB_PASSWORD_FILE
+
+refuse() { echo "$1" >&2; exit 2; }
+# A dyno is public: Prometheus and Alertmanager behind basic auth, Grafana with its own admin password.
+case "${MONITORING_ROLE:-}" in
+  prometheus|alertmanager)
+    if [ -n "${DYNO:-}" ] && [ -z "${MONITORING_WEB_PASSWORD:-}" ]; then
+      refuse "MONITORING_WEB_PASSWORD is not set: $MONITORING_ROLE would be open to anyone with its URL. heroku config:set MONITORING_WEB_USER=brainbytes MONITORING_WEB_PASSWORD=\$(openssl rand -base64 24) -a <app>"
+    fi ;;
+  grafana)
+    [ -n "${GF_SECURITY_ADMIN_PASSWORD:-}" ] ||
+      refuse "GF_SECURITY_ADMIN_PASSWORD is not set: Grafana would start with admin/admin. heroku config:set GF_SECURITY_ADMIN_PASSWORD=\$(openssl rand -base64 24) -a <app>" ;;
+esac
+if [ -n "${MONITORING_WEB_PASSWORD_FILE:-}" ]; then
+  export MONITORING_WEB_USER="${MONITORING_WEB_USER:-brainbytes}"
+  # Prometheus scrapes itself through the same door.
+  export PROMETHEUS_SCRAPE_USER="$MONITORING_WEB_USER" PROMETHEUS_SCRAPE_PASSWORD_FILE="$MONITORING_WEB_PASSWORD_FILE"
+fi
 
 # Prometheus scrapes itself on this dyno's port unless told otherwise.
 export PROMETHEUS_TARGET="${PROMETHEUS_TARGET:-localhost:$PORT}"
 node "$APP_DIR/monitoring/dist/render.mjs" --from-env --out "$CONFIG"
+WEB_CONFIG=""
+if [ -f "$CONFIG/web.yml" ]; then WEB_CONFIG="--web.config.file=$CONFIG/web.yml"; fi
 
 case "${MONITORING_ROLE:-}" in
   prometheus)
     exec prometheus --config.file="$CONFIG/prometheus/prometheus.yml" --storage.tsdb.path="$STATE/prometheus" \
-      --storage.tsdb.retention.time="${PROMETHEUS_RETENTION:-15d}" --web.listen-address=":$PORT"
+      --storage.tsdb.retention.time="${PROMETHEUS_RETENTION:-15d}" --web.listen-address=":$PORT" $WEB_CONFIG
     ;;
   alertmanager)
     exec alertmanager --config.file="$CONFIG/alertmanager/alertmanager.yml" --storage.path="$STATE/alertmanager" \
-      --web.listen-address=":$PORT" --cluster.listen-address= ${ALERTMANAGER_EXTERNAL_URL:+--web.external-url="$ALERTMANAGER_EXTERNAL_URL"}
+      --web.listen-address=":$PORT" --cluster.listen-address= $WEB_CONFIG ${ALERTMANAGER_EXTERNAL_URL:+--web.external-url="$ALERTMANAGER_EXTERNAL_URL"}
     ;;
   grafana)
     export BRAINBYTES_DASHBOARDS_DIR="$CONFIG/grafana/dashboards"

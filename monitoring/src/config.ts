@@ -33,9 +33,24 @@ export interface MonitoringConfig {
     herokuExporter?: ScrapeTarget;
     nodeExporter?: ScrapeTarget;
     alertmanager?: ScrapeTarget;
+    /** cAdvisor, where Docker runs the stack (docker-compose.yml). */
+    cadvisor?: ScrapeTarget;
   };
   remoteWrite?: { url: string; username: string; passwordFile: string };
+  /**
+   * Where the rules run (MONITORING_RULES_AT): `local`, this Prometheus, whose recorded series and
+   * alerts reach Grafana Cloud by remote_write (upload no rules there); or `hosted`, Grafana Cloud's
+   * ruler, when this Prometheus only forwards (it then loads no rules). Never both: the same rules
+   * in two places double every spend series and break the month-to-date lookups.
+   */
+  rulesAt: 'local' | 'hosted';
   monthlyBudgetDollars: number;
+  /**
+   * Jobs that push on their own schedule here (MONITORING_SCHEDULED_JOBS): JobNotPushing watches
+   * them, absence included. On Lambda the business-metrics job is `brainbytes-jobs`; where the API
+   * runs it in-process (npm start, a Heroku dyno) there is none, and an alert would never clear.
+   */
+  scheduledJobs: string[];
   runbookBaseUrl: string;
   alerting: {
     from: string;
@@ -123,6 +138,14 @@ function optionalTargets(
   ) as MonitoringConfig['targets'];
 }
 
+function rulesAt(value: string, rw: MonitoringConfig['remoteWrite']): MonitoringConfig['rulesAt'] {
+  if (value !== 'local' && value !== 'hosted')
+    throw new ConfigError(`MONITORING_RULES_AT="${value}" must be local or hosted`);
+  if (value === 'hosted' && !rw)
+    throw new ConfigError('MONITORING_RULES_AT=hosted needs remote_write (the GRAFANA_CLOUD_* variables)');
+  return value;
+}
+
 /** The committed example (rendered/): the stack on one machine, every target on its default port. */
 export const LOCAL_EXAMPLE_ENV: Env = {
   PUSHGATEWAY_TARGET: 'localhost:9091',
@@ -171,9 +194,15 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       herokuExporter: target(env, 'HEROKU_EXPORTER'),
       nodeExporter: target(env, 'NODE_EXPORTER'),
       alertmanager: target(env, 'ALERTMANAGER'),
+      cadvisor: target(env, 'CADVISOR'),
     }),
     ...(rw ? { remoteWrite: rw } : {}),
+    rulesAt: rulesAt(get('MONITORING_RULES_AT', 'local'), rw),
     monthlyBudgetDollars,
+    scheduledJobs: (env.MONITORING_SCHEDULED_JOBS ?? 'brainbytes-jobs')
+      .split(',')
+      .map((job) => job.trim())
+      .filter(Boolean),
     runbookBaseUrl: get(
       'RUNBOOK_BASE_URL',
       'https://github.com/brainbytes/brainbytes/blob/main/monitoring/README.md',

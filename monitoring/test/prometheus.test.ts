@@ -170,7 +170,10 @@ describe('the real Prometheus with the rendered configuration', () => {
         })),
       ),
     );
-    const empty = new Map(queries.map((q) => [q.expr, q.where]));
+    // The firing-alerts table leaves the Watchdog out: with nothing broken it is rightly empty.
+    const empty = new Map(
+      queries.filter((q) => !q.expr.includes('alertname!="Watchdog"')).map((q) => [q.expr, q.where]),
+    );
     const deadline = Date.now() + 30_000;
     while (empty.size && Date.now() < deadline) {
       for (const [expr] of empty) if ((await query(expr)).length > 0) empty.delete(expr);

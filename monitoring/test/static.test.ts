@@ -201,3 +201,62 @@ describe('Heroku error codes: one list for the exporter and the alerts', () => {
     expect(alerted).toEqual(listed);
   });
 });
+
+describe('with Grafana Cloud, the rules run in exactly one place', () => {
+  const cloud = {
+    GRAFANA_CLOUD_PROMETHEUS_URL: 'https://prometheus-prod-37.grafana.net/api/prom/push',
+    GRAFANA_CLOUD_PROMETHEUS_USER: '123456',
+    GRAFANA_CLOUD_TOKEN_FILE: '/run/secrets/grafana-token',
+    ALERTMANAGER_TARGET: 'localhost:9093',
+  };
+  const render = (env: Record<string, string>) =>
+    prometheusConfig(loadMonitoringConfig(env)) as {
+      rule_files?: string[];
+      alerting?: unknown;
+      remote_write?: unknown[];
+    };
+
+  it('local (the default): this Prometheus evaluates and alerts, and remote-writes everything it records', () => {
+    const config = render(cloud);
+    expect(config.rule_files).toEqual(['rules/*.yml']);
+    expect(config.alerting).toBeDefined();
+    expect(config.remote_write).toHaveLength(1);
+    expect(JSON.stringify(config.remote_write)).not.toContain('write_relabel_configs');
+  });
+
+  it('hosted: this Prometheus only forwards; no rules, no alerting of its own', () => {
+    const config = render({ ...cloud, MONITORING_RULES_AT: 'hosted' });
+    expect(config.rule_files).toBeUndefined();
+    expect(config.alerting).toBeUndefined();
+    expect(config.remote_write).toHaveLength(1);
+  });
+
+  it('refuses hosted rules without remote_write', () => {
+    expect(() => loadMonitoringConfig({ MONITORING_RULES_AT: 'hosted' })).toThrow(/needs remote_write/);
+  });
+});
+
+describe('dashboards at 3 a.m.', () => {
+  const json = JSON.stringify(DASHBOARDS);
+  it('show every environment by default, deploys as annotations, and no Watchdog among the firing alerts', () => {
+    for (const d of Object.values(DASHBOARDS)) {
+      const variable = (d.templating.list as { name: string; current: { value: string } }[])[0];
+      expect(variable?.current.value, d.title).toBe('$__all');
+      expect((d.annotations.list as { expr: string }[])[0]?.expr).toContain('heroku_release_version');
+    }
+    expect(json).toContain('alertname!=\\"Watchdog\\"');
+  });
+
+  it('draw the memory quota R14 fires at, the host CPU, disk I/O and network, and API latency and fallback up front', () => {
+    for (const expr of [
+      'heroku_dyno_memory_bytes{kind=\\"quota\\"}',
+      'node_cpu_seconds_total',
+      'node_disk_read_bytes_total',
+      'node_network_receive_bytes_total',
+    ])
+      expect(json).toContain(expr);
+    const overview = JSON.stringify(DASHBOARDS['system-overview']);
+    expect(overview).toContain('p95_5m');
+    expect(overview).toContain('brainbytes_ai_fallback_answers');
+  });
+});

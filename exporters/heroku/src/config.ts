@@ -45,6 +45,20 @@ function positive(name: string, text: string, min: number): number {
   return value;
 }
 
+/** On a dyno /metrics is on the internet (spend, students, the drain): it must ask for credentials. */
+function hostedScrapeCredentials(env: Env) {
+  const credentials = credential(
+    'HEROKU_EXPORTER_SCRAPE_CREDENTIALS',
+    env.HEROKU_EXPORTER_SCRAPE_CREDENTIALS,
+  );
+  if (!credentials && env.DYNO?.trim()) {
+    throw new ConfigError(
+      'HEROKU_EXPORTER_SCRAPE_CREDENTIALS is not set: on Heroku /metrics would be public. heroku config:set HEROKU_EXPORTER_SCRAPE_CREDENTIALS=prometheus:<password> -a <app>',
+    );
+  }
+  return credentials;
+}
+
 export function loadConfig(env: Env = process.env): ExporterConfig {
   const get = (name: string, fallback: string) => env[name]?.trim() || fallback;
   const portName = env.HEROKU_EXPORTER_PORT ? 'HEROKU_EXPORTER_PORT' : 'PORT';
@@ -76,10 +90,7 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
     requestTimeoutMs:
       positive('HEROKU_API_TIMEOUT_SECONDS', get('HEROKU_API_TIMEOUT_SECONDS', '10'), 0.1) * 1000,
     backoffBaseMs: positive('HEROKU_API_BACKOFF_MS', get('HEROKU_API_BACKOFF_MS', '1000'), 1),
-    scrapeCredentials: credential(
-      'HEROKU_EXPORTER_SCRAPE_CREDENTIALS',
-      env.HEROKU_EXPORTER_SCRAPE_CREDENTIALS,
-    ),
+    scrapeCredentials: hostedScrapeCredentials(env),
     drainCredentials: credential('HEROKU_DRAIN_CREDENTIALS', env.HEROKU_DRAIN_CREDENTIALS),
     drainTokens: get('HEROKU_DRAIN_TOKENS', '')
       .split(',')

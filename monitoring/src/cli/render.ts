@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { configOrExit } from '@brainbytes/telemetry/config-error';
 import { LOCAL_EXAMPLE_ENV, loadMonitoringConfig } from '../config';
 import { renderAll } from '../render';
+import { webConfigYaml } from '../web-config';
 
 const USAGE = `Usage: npm run render -w monitoring -- [--from-env] [--out DIR] [--check]
   (default)   render with the built-in defaults into monitoring/rendered (the committed copy)
@@ -56,4 +57,11 @@ if (values.check) {
     writeFileSync(join(out, path), text);
   }
   console.log(`wrote ${files.size} files to ${relative(process.cwd(), out) || '.'}`);
+  // A deployment that protects Prometheus and Alertmanager: web.yml, from the password's file.
+  const webUser = values['from-env'] ? process.env.MONITORING_WEB_USER?.trim() : undefined;
+  const webPasswordFile = process.env.MONITORING_WEB_PASSWORD_FILE?.trim();
+  if (webUser && webPasswordFile) {
+    writeFileSync(join(out, 'web.yml'), webConfigYaml(webUser, webPasswordFile), { mode: 0o600 });
+    console.log(`wrote web.yml (basic auth for ${webUser})`);
+  }
 }

@@ -119,6 +119,18 @@ function panel(spec: PanelSpec, id: number, gridPos: GridPos) {
 }
 
 /** Lays rows and panels out top to bottom, left to right, on Grafana's 24-column grid. */
+/** A mark on every graph when a Heroku app releases (its release version goes up). */
+export const DEPLOY_ANNOTATION = {
+  name: 'Deploys',
+  datasource: DATASOURCE,
+  enable: true,
+  iconColor: 'rgba(0, 211, 255, 1)',
+  expr: 'changes(max by (app) (heroku_release_version)[2m:]) > 0',
+  step: '1m',
+  titleFormat: 'Deploy',
+  textFormat: '{{app}} released',
+};
+
 export function dashboard(spec: DashboardSpec) {
   const panels: unknown[] = [];
   let id = 1;
@@ -161,7 +173,7 @@ export function dashboard(spec: DashboardSpec) {
     schemaVersion: 39,
     time: { from: 'now-6h', to: 'now' },
     templating: { list: [ENVIRONMENT_VARIABLE] },
-    annotations: { list: [] },
+    annotations: { list: [DEPLOY_ANNOTATION] },
     links: [{ title: 'BrainBytes', type: 'dashboards', tags: ['brainbytes'], asDropdown: true }],
     panels,
   };

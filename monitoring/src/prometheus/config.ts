@@ -7,6 +7,7 @@ export const SCRAPE_JOBS = {
   herokuExporter: 'heroku-exporter',
   nodeExporter: 'node',
   alertmanager: 'alertmanager',
+  cadvisor: 'cadvisor',
 } as const;
 
 function connection(target: ScrapeTarget) {
@@ -31,9 +32,10 @@ export function prometheusConfig(config: MonitoringConfig) {
       evaluation_interval: config.evaluationInterval,
       external_labels: { environment: config.environment, cluster: config.cluster },
     },
-    rule_files: ['rules/*.yml'],
+    // Rules run here or in Grafana Cloud's ruler, never both (MONITORING_RULES_AT).
+    ...(config.rulesAt === 'local' ? { rule_files: ['rules/*.yml'] } : {}),
     // Without an Alertmanager, PrometheusNotConnectedToAlertmanager says so on the Prometheus page.
-    ...(targets.alertmanager
+    ...(targets.alertmanager && config.rulesAt === 'local'
       ? {
           alerting: {
             alertmanagers: [
@@ -52,6 +54,7 @@ export function prometheusConfig(config: MonitoringConfig) {
       targets.herokuExporter && scrapeJob(SCRAPE_JOBS.herokuExporter, targets.herokuExporter),
       targets.nodeExporter && scrapeJob(SCRAPE_JOBS.nodeExporter, targets.nodeExporter),
       targets.alertmanager && scrapeJob(SCRAPE_JOBS.alertmanager, targets.alertmanager),
+      targets.cadvisor && scrapeJob(SCRAPE_JOBS.cadvisor, targets.cadvisor),
     ].filter(Boolean),
     ...(config.remoteWrite
       ? {

@@ -16,22 +16,24 @@ export const metaAlerts = (config: MonitoringConfig): AlertRule[] => [
     description:
       'This alert always fires. The dead man’s switch (WATCHDOG_URL) pages when it stops arriving: then Prometheus or Alertmanager is down.',
   },
-  ...Object.entries(SCHEDULED_PUSHERS).map(
-    ([job, minutes]): AlertRule => ({
-      alert: 'JobNotPushing',
-      // The second half keeps firing once the job's delta group has expired from the gateway and
-      // push_time_seconds is gone: silence is no all-clear in the environment this Prometheus watches.
-      expr: `time() - max by (job, environment, platform) (push_time_seconds{job="${job}"}) > ${minutes * 60}
+  ...Object.entries(SCHEDULED_PUSHERS)
+    .filter(([job]) => config.scheduledJobs.includes(job))
+    .map(
+      ([job, minutes]): AlertRule => ({
+        alert: 'JobNotPushing',
+        // The second half keeps firing once the job's delta group has expired from the gateway and
+        // push_time_seconds is gone: silence is no all-clear in the environment this Prometheus watches.
+        expr: `time() - max by (job, environment, platform) (push_time_seconds{job="${job}"}) > ${minutes * 60}
 or
 absent_over_time(push_time_seconds{job="${job}",environment="${config.environment}"}[${minutes}m])`,
-      for: '5m',
-      severity: 'warning',
-      team: 'engineering',
-      service: 'jobs',
-      summary: 'A scheduled job has stopped pushing metrics.',
-      description: `{{ $labels.job }} in {{ $labels.environment }} has not pushed for more than ${minutes} minutes; it should push every 5 minutes. Business and spend numbers are going stale.`,
-    }),
-  ),
+        for: '5m',
+        severity: 'warning',
+        team: 'engineering',
+        service: 'jobs',
+        summary: 'A scheduled job has stopped pushing metrics.',
+        description: `{{ $labels.job }} in {{ $labels.environment }} has not pushed for more than ${minutes} minutes; it should push every 5 minutes. Business and spend numbers are going stale.`,
+      }),
+    ),
   {
     alert: 'ScrapesFailingIntermittently',
     expr: 'avg_over_time(up[15m]) < 0.9 and avg_over_time(up[15m]) > 0',

@@ -126,6 +126,11 @@ export const resourceOptimization = dashboard({
               expr: 'max by (app, source) (heroku_dyno_memory_bytes{kind="rss"})',
               legend: '{{app}} {{source}}',
             },
+            // R14 fires above the quota: the line the RSS must stay under.
+            {
+              expr: 'max by (app) (heroku_dyno_memory_bytes{kind="quota"})',
+              legend: '{{app}} quota (R14 above)',
+            },
           ],
           width: 8,
         },
@@ -147,6 +152,50 @@ export const resourceOptimization = dashboard({
           unit: 'percentunit',
           queries: [
             { expr: 'node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes', legend: '{{instance}}' },
+          ],
+          width: 8,
+        },
+        {
+          title: 'Host CPU busy',
+          type: 'timeseries',
+          unit: 'percentunit',
+          queries: [
+            {
+              expr: '1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[$__rate_interval]))',
+              legend: '{{instance}}',
+            },
+          ],
+          width: 8,
+        },
+        {
+          title: 'Host disk I/O',
+          type: 'timeseries',
+          unit: 'Bps',
+          queries: [
+            {
+              expr: 'sum by (instance) (rate(node_disk_read_bytes_total[$__rate_interval]))',
+              legend: '{{instance}} read',
+            },
+            {
+              expr: 'sum by (instance) (rate(node_disk_written_bytes_total[$__rate_interval]))',
+              legend: '{{instance}} written',
+            },
+          ],
+          width: 8,
+        },
+        {
+          title: 'Host network',
+          type: 'timeseries',
+          unit: 'Bps',
+          queries: [
+            {
+              expr: 'sum by (instance) (rate(node_network_receive_bytes_total{device!="lo"}[$__rate_interval]))',
+              legend: '{{instance}} in',
+            },
+            {
+              expr: 'sum by (instance) (rate(node_network_transmit_bytes_total{device!="lo"}[$__rate_interval]))',
+              legend: '{{instance}} out',
+            },
           ],
           width: 8,
         },

@@ -79,6 +79,33 @@ export const systemOverview = dashboard({
       ],
     },
     {
+      title: 'Health at a glance',
+      panels: [
+        {
+          title: 'API latency p95 by route',
+          type: 'timeseries',
+          unit: 's',
+          queries: [
+            {
+              expr: `max by (route) (job_route:brainbytes_http_request_duration_seconds:p95_5m{job="brainbytes-api",${ENV}})`,
+              legend: '{{route}}',
+            },
+          ],
+        },
+        {
+          title: 'Answers from the offline fallback (AI provider health)',
+          type: 'timeseries',
+          unit: 'percentunit',
+          queries: [
+            {
+              expr: `environment:brainbytes_ai_fallback_answers:ratio_rate5m{${ENV}}`,
+              legend: '{{environment}}',
+            },
+          ],
+        },
+      ],
+    },
+    {
       title: 'Platform',
       panels: [
         {
@@ -86,7 +113,10 @@ export const systemOverview = dashboard({
           type: 'table',
           unit: 'short',
           queries: [
-            { expr: 'sort_desc(count by (alertname, severity, team) (ALERTS{alertstate="firing"}))' },
+            // The Watchdog always fires: listed, it would hide that nothing else does.
+            {
+              expr: 'sort_desc(count by (alertname, severity, team) (ALERTS{alertstate="firing",alertname!="Watchdog"}))',
+            },
           ],
           width: 8,
         },
