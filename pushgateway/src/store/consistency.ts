@@ -79,17 +79,61 @@ export function checkConsistency(
     }
     const entry = index.get(name);
     if (entry && (entry.signatures.size > 1 || !entry.signatures.has(signature))) {
-      const owners = seriesOwners(entry);
-      for (const key of family.metrics.keys()) {
-        const owner = owners.get(key);
-        if (owner !== undefined && owner !== groupKey && entry.holders.get(owner)?.metrics.has(key)) {
-          throw fail(
-            `collected metric "${name}" {${key}} was collected before with the same name and label values`,
-          );
-        }
+      const clash = needsOwnerIndex(entry)
+        ? ownedElsewhere(entry, family, groupKey)
+        : projectedClash(entry, family, signature);
+      if (clash) {
+        throw fail(
+          `collected metric "${name}" {${clash}} was collected before with the same name and label values`,
+        );
       }
     }
   }
+}
+
+/**
+ * Up to this many grouping-label-name sets per name, a pushed series is looked up in each other set's
+ * group directly; past it (or once built), through the series-owner index. The usual families
+ * (a handful of sets) then cost no memory beyond the store itself; the attack case costs no time.
+ */
+export const MAX_PROJECTED_SIGNATURES = 8;
+
+export const needsOwnerIndex = (entry: FamilyIndex) =>
+  entry.owners !== undefined || entry.signatures.size > MAX_PROJECTED_SIGNATURES;
+
+/** A pushed series key another group holds, found through the owner index. */
+function ownedElsewhere(entry: FamilyIndex, family: StoredFamily, groupKey: string): string | undefined {
+  const owners = seriesOwners(entry);
+  for (const key of family.metrics.keys()) {
+    const owner = owners.get(key);
+    if (owner !== undefined && owner !== groupKey && entry.holders.get(owner)?.metrics.has(key)) return key;
+  }
+  return undefined;
+}
+
+const PAIR = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * A pushed series key another group holds, found by projecting the series' labels onto each other
+ * signature's names: the group that could hold it has exactly that key. Signatures × series lookups.
+ */
+function projectedClash(entry: FamilyIndex, family: StoredFamily, signature: string): string | undefined {
+  for (const key of family.metrics.keys()) {
+    const values = new Map<string, string>();
+    for (const [, labelName, escaped] of key.matchAll(PAIR)) values.set(labelName!, escaped!);
+    for (const [other, { names }] of entry.signatures) {
+      if (other === signature) continue;
+      const pairs: string[] = [];
+      for (const labelName of names) {
+        const escaped = values.get(labelName);
+        if (escaped === undefined) break;
+        pairs.push(`${labelName}="${escaped}"`);
+      }
+      if (pairs.length !== names.length) continue;
+      if (entry.holders.get(pairs.join(','))?.metrics.has(key)) return key;
+    }
+  }
+  return undefined;
 }
 
 /** The family's series-owner index, built from its holders the first time it is needed. */

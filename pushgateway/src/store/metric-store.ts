@@ -1,7 +1,7 @@
 import { type ParsedPush, type ParseLimits, parseExposition } from '../exposition/parse';
 import type { Labels, MetricType } from '../exposition/types';
 import { HttpError } from '../http/http-error';
-import { checkConsistency, seriesOwners } from './consistency';
+import { checkConsistency, needsOwnerIndex, seriesOwners } from './consistency';
 import { mergeDelta } from './delta';
 import { labelText, withGroupingLabels } from './label-text';
 import { INCONSISTENT, normalizeFamilies } from './normalize';
@@ -37,10 +37,10 @@ export interface FamilyIndex {
   holders: Map<string, StoredFamily>;
   signatures: Map<string, { names: string[]; count: number }>;
   /**
-   * Series key → the group holding it, built the first time groups of more than one signature
-   * hold the name (the only case where two groups' series can be equal) and kept up to date from
-   * then on: a lookup per pushed series, whatever the number of groups, at no memory cost for the
-   * usual one-signature family.
+   * Series key → the group holding it, built the first time groups of more than
+   * MAX_PROJECTED_SIGNATURES label-name sets hold the name (fewer are checked by projection,
+   * consistency.ts) and kept up to date from then on: a lookup per pushed series, whatever the
+   * number of groups, at no memory cost for the usual family of a few sets.
    */
   owners?: Map<string, string>;
   /** Series (label sets) of the name across its holders: bounds the stale entries `owners` may keep. */
@@ -303,7 +303,7 @@ export class MetricStore {
         entry.owners = undefined;
         seriesOwners(entry);
       }
-    } else if (entry.signatures.size > 1) seriesOwners(entry);
+    } else if (needsOwnerIndex(entry)) seriesOwners(entry);
     for (const metric of family.metrics.values()) {
       this.seriesTotal += seriesOf(metric);
       this.bytesTotal += bytesOf(metric);
