@@ -44,6 +44,8 @@ export interface MonitoringConfig {
    * in two places double every spend series and break the month-to-date lookups.
    */
   rulesAt: 'local' | 'hosted';
+  /** MONITORING_WEB_USER + MONITORING_WEB_PASSWORD_FILE: basic auth in front of Prometheus and Alertmanager (web.yml). */
+  webAuth?: { user: string; passwordFile: string };
   monthlyBudgetDollars: number;
   /**
    * Jobs that push on their own schedule here (MONITORING_SCHEDULED_JOBS): JobNotPushing watches
@@ -138,6 +140,14 @@ function optionalTargets(
   ) as MonitoringConfig['targets'];
 }
 
+function webAuth(env: Env): Pick<MonitoringConfig, 'webAuth'> {
+  const user = env.MONITORING_WEB_USER?.trim();
+  const passwordFile = env.MONITORING_WEB_PASSWORD_FILE?.trim();
+  if (Boolean(user) !== Boolean(passwordFile))
+    throw new ConfigError('MONITORING_WEB_USER and MONITORING_WEB_PASSWORD_FILE must be set together');
+  return user && passwordFile ? { webAuth: { user, passwordFile } } : {};
+}
+
 function rulesAt(value: string, rw: MonitoringConfig['remoteWrite']): MonitoringConfig['rulesAt'] {
   if (value !== 'local' && value !== 'hosted')
     throw new ConfigError(`MONITORING_RULES_AT="${value}" must be local or hosted`);
@@ -198,6 +208,7 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
     }),
     ...(rw ? { remoteWrite: rw } : {}),
     rulesAt: rulesAt(get('MONITORING_RULES_AT', 'local'), rw),
+    ...webAuth(env),
     monthlyBudgetDollars,
     scheduledJobs: (env.MONITORING_SCHEDULED_JOBS ?? 'brainbytes-jobs')
       .split(',')

@@ -3,21 +3,44 @@ import { isIP } from 'node:net';
 /** The API takes at most 16 KiB of JSON on any route (RUM batches too: functions/src/api/app.ts). */
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024;
 
-function setting(name: string, fallback: number, min: number): number {
-  const text = process.env[name]?.trim();
+export interface ProxySettings {
+  /** BRAINBYTES_API_URL, read at run time so one build serves every environment. */
+  apiUrl: string;
+  /** API_PROXY_SECRET: sent with the student's address; the API believes the address only with it. */
+  secret: string | undefined;
+  /** WEB_TRUST_PROXY_HOPS: proxies in front that append to X-Forwarded-For (Heroku's router: 1). */
+  trustProxyHops: number;
+  /** WEB_API_MAX_BODY_BYTES: the most of a request body read before answering 413. */
+  maxBodyBytes: number;
+}
+
+function wholeNumber(env: Record<string, string | undefined>, name: string, fallback: number, min: number) {
+  const text = env[name]?.trim();
   const value = Number(text || fallback);
   if (!Number.isInteger(value) || value < min)
     throw new Error(`${name}="${text}" must be a whole number ≥ ${min}`);
   return value;
 }
 
+/** The proxy's settings, in one place, checked: a bad value names its variable. */
+export function proxySettings(env: Record<string, string | undefined> = process.env): ProxySettings {
+  const secret = env.API_PROXY_SECRET?.trim() || undefined;
+  if (secret && secret.length < 32)
+    throw new Error('API_PROXY_SECRET must be at least 32 characters (the same as the API)');
+  return {
+    apiUrl: (env.BRAINBYTES_API_URL?.trim() || 'http://127.0.0.1:3000').replace(/\/$/, ''),
+    secret,
+    trustProxyHops: wholeNumber(env, 'WEB_TRUST_PROXY_HOPS', 1, 1),
+    maxBodyBytes: wholeNumber(env, 'WEB_API_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024),
+  };
+}
+
 /**
- * The student's address from X-Forwarded-For: the entry the last WEB_TRUST_PROXY_HOPS proxies
- * appended (Heroku's router: 1, the default). Next.js fills the header with the socket's address
- * when no proxy set it, so without a proxy the last entry is the peer itself.
+ * The student's address from X-Forwarded-For: the entry the last `hops` proxies appended.
+ * Next.js fills the header with the socket's address when no proxy set it, so without a proxy the
+ * last entry is the peer itself.
  */
-export function clientAddressOf(forwardedFor: string | null): string {
-  const hops = setting('WEB_TRUST_PROXY_HOPS', 1, 1);
+export function clientAddressOf(forwardedFor: string | null, hops: number): string {
   const entries = (forwardedFor ?? '')
     .split(',')
     .map((e) => e.trim())
@@ -27,11 +50,13 @@ export function clientAddressOf(forwardedFor: string | null): string {
 }
 
 /**
- * The request body, read to at most WEB_API_MAX_BODY_BYTES: a larger one is answered 413 before
- * more is read, so no upload can make this process hold more than the limit.
+ * The request body, read to at most `limit` bytes: a larger one is answered 413 before more is
+ * read, so no upload can make this process hold more than the limit.
  */
-export async function readLimitedBody(request: Request): Promise<Uint8Array<ArrayBuffer> | Response> {
-  const limit = setting('WEB_API_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024);
+export async function readLimitedBody(
+  request: Request,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer> | Response> {
   const tooLarge = () =>
     Response.json(
       { error: `request body is larger than ${limit} bytes (WEB_API_MAX_BODY_BYTES)`, code: 'too_large' },

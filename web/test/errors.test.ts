@@ -26,3 +26,21 @@ describe('what a student is told when the API says 429', () => {
     );
   });
 });
+
+describe("the /api proxy's settings", () => {
+  it('are read in one place, with defaults, and a bad value names its variable', async () => {
+    const { proxySettings, clientAddressOf } = await import('../lib/proxy');
+    expect(proxySettings({})).toEqual({
+      apiUrl: 'http://127.0.0.1:3000',
+      secret: undefined,
+      trustProxyHops: 1,
+      maxBodyBytes: 16384,
+    });
+    expect(() => proxySettings({ WEB_API_MAX_BODY_BYTES: 'lots' })).toThrow('WEB_API_MAX_BODY_BYTES');
+    expect(() => proxySettings({ WEB_TRUST_PROXY_HOPS: '0' })).toThrow('WEB_TRUST_PROXY_HOPS');
+    expect(() => proxySettings({ API_PROXY_SECRET: 'short' })).toThrow('API_PROXY_SECRET');
+    expect(clientAddressOf('1.1.1.1, 203.0.113.6', 1)).toBe('203.0.113.6');
+    expect(clientAddressOf('1.1.1.1, 203.0.113.6', 2)).toBe('1.1.1.1');
+    expect(clientAddressOf('not-an-ip', 1)).toBe('unknown');
+  });
+});

@@ -58,10 +58,9 @@ if (values.check) {
   }
   console.log(`wrote ${files.size} files to ${relative(process.cwd(), out) || '.'}`);
   // A deployment that protects Prometheus and Alertmanager: web.yml, from the password's file.
-  const webUser = values['from-env'] ? process.env.MONITORING_WEB_USER?.trim() : undefined;
-  const webPasswordFile = process.env.MONITORING_WEB_PASSWORD_FILE?.trim();
-  if (webUser && webPasswordFile) {
-    writeFileSync(join(out, 'web.yml'), webConfigYaml(webUser, webPasswordFile), { mode: 0o600 });
-    console.log(`wrote web.yml (basic auth for ${webUser})`);
+  if (config.webAuth) {
+    const { user, passwordFile } = config.webAuth;
+    writeFileSync(join(out, 'web.yml'), webConfigYaml(user, passwordFile), { mode: 0o600 });
+    console.log(`wrote web.yml (basic auth for ${user})`);
   }
 }

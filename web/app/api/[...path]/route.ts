@@ -1,5 +1,5 @@
 import type { NextRequest } from 'next/server';
-import { clientAddressOf, readLimitedBody } from '../../../lib/proxy';
+import { clientAddressOf, proxySettings, readLimitedBody } from '../../../lib/proxy';
 
 /**
  * The same-origin door to the API: the browser talks to /api on this app, and this handler
@@ -9,7 +9,8 @@ import { clientAddressOf, readLimitedBody } from '../../../lib/proxy';
  */
 export const dynamic = 'force-dynamic';
 
-const API_URL = () => (process.env.BRAINBYTES_API_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
+// Read once per process, when the first request arrives (at run time, not at build time).
+let settings: ReturnType<typeof proxySettings> | undefined;
 const FORWARDED = [
   'authorization',
   'content-type',
@@ -21,7 +22,9 @@ const FORWARDED = [
 const RETURNED = ['content-type', 'retry-after', 'cache-control'];
 
 async function forward(request: NextRequest): Promise<Response> {
-  const url = `${API_URL()}${request.nextUrl.pathname}${request.nextUrl.search}`;
+  settings ??= proxySettings();
+  const { apiUrl, secret, trustProxyHops, maxBodyBytes } = settings;
+  const url = `${apiUrl}${request.nextUrl.pathname}${request.nextUrl.search}`;
   const headers = new Headers();
   for (const name of FORWARDED) {
     const value = request.headers.get(name);
@@ -29,13 +32,12 @@ async function forward(request: NextRequest): Promise<Response> {
   }
   const forwardedFor = request.headers.get('x-forwarded-for');
   if (forwardedFor) headers.set('x-forwarded-for', forwardedFor);
-  const secret = process.env.API_PROXY_SECRET;
   if (secret) {
     headers.set('x-brainbytes-proxy-secret', secret);
-    headers.set('x-brainbytes-client-address', clientAddressOf(forwardedFor));
+    headers.set('x-brainbytes-client-address', clientAddressOf(forwardedFor, trustProxyHops));
   }
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-  const body = hasBody ? await readLimitedBody(request) : undefined;
+  const body = hasBody ? await readLimitedBody(request, maxBodyBytes) : undefined;
   if (body instanceof Response) return body;
   try {
     const res = await fetch(url, {
