@@ -1,4 +1,5 @@
 import { ConfigError } from '@brainbytes/telemetry/config-error';
+import { type ManilaHours, parseManilaHours } from './manila-hours';
 
 export const TEAMS = ['infrastructure', 'product', 'engineering', 'ai'] as const;
 export type Team = (typeof TEAMS)[number];
@@ -53,6 +54,10 @@ export interface MonitoringConfig {
    * runs it in-process (npm start, a Heroku dyno) there is none, and an alert would never clear.
    */
   scheduledJobs: string[];
+  /** When students study (MANILA_STUDY_HOURS): a production without questions then is broken. */
+  studyHours: ManilaHours;
+  /** How long without a question in study hours means broken (TRAFFIC_MISSING_AFTER, a range). */
+  trafficMissingAfter: string;
   runbookBaseUrl: string;
   alerting: {
     from: string;
@@ -72,6 +77,8 @@ export interface MonitoringConfig {
     groupInterval: string;
     /** How long a production critical fires before the lead hears of it (ALERTMANAGER_ESCALATE_AFTER). */
     escalateAfter: string;
+    /** When warnings are delivered (MANILA_BUSINESS_HOURS); outside them they wait. */
+    businessHours: ManilaHours;
   };
 }
 
@@ -214,6 +221,8 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       .split(',')
       .map((job) => job.trim())
       .filter(Boolean),
+    studyHours: parseManilaHours('MANILA_STUDY_HOURS', get('MANILA_STUDY_HOURS', 'monday:friday 15:00-22:00')),
+    trafficMissingAfter: duration('TRAFFIC_MISSING_AFTER', get('TRAFFIC_MISSING_AFTER', '30m')),
     runbookBaseUrl: get(
       'RUNBOOK_BASE_URL',
       'https://github.com/brainbytes/brainbytes/blob/main/monitoring/README.md',
@@ -237,6 +246,10 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       groupWait: duration('ALERTMANAGER_GROUP_WAIT', get('ALERTMANAGER_GROUP_WAIT', '30s')),
       groupInterval: duration('ALERTMANAGER_GROUP_INTERVAL', get('ALERTMANAGER_GROUP_INTERVAL', '5m')),
       escalateAfter: duration('ALERTMANAGER_ESCALATE_AFTER', get('ALERTMANAGER_ESCALATE_AFTER', '30m')),
+      businessHours: parseManilaHours(
+        'MANILA_BUSINESS_HOURS',
+        get('MANILA_BUSINESS_HOURS', 'monday:friday 08:00-18:00'),
+      ),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { type MonitoringConfig, TEAMS, type Team } from '../config';
+import { alertmanagerInterval } from '../manila-hours';
 import { allAlerts } from '../rules';
 
 export const BUSINESS_HOURS = 'manila-business-hours';
@@ -219,13 +220,7 @@ export function alertmanagerConfig(config: MonitoringConfig) {
     time_intervals: [
       {
         name: BUSINESS_HOURS,
-        time_intervals: [
-          {
-            weekdays: ['monday:friday'],
-            times: [{ start_time: '08:00', end_time: '18:00' }],
-            location: 'Asia/Manila',
-          },
-        ],
+        time_intervals: [alertmanagerInterval(alerting.businessHours)],
       },
     ],
     route: route(config),

@@ -1,4 +1,5 @@
-import { manilaHourIs } from './recording';
+import type { MonitoringConfig } from '../config';
+import { manilaHoursPromql } from '../manila-hours';
 import type { AlertRule } from './types';
 
 interface Slo {
@@ -87,8 +88,6 @@ export const ANSWER_BYTES_BUDGET = 8192;
 /** Refusals a minute, by one limit, that no class of honest students produces. */
 export const RATE_LIMITED_PER_MINUTE = 10;
 
-/** Weekday after-school study hours in Manila, 15:00–22:00 (UTC+8). */
-const MANILA_PEAK = Array.from({ length: 7 }, (_, i) => `(${manilaHourIs(15 + i)})`).join(' or ');
 
 export const advancedAlerts: AlertRule[] = [
   ...SLOS.flatMap(burnRateAlerts),
@@ -134,17 +133,24 @@ export const advancedAlerts: AlertRule[] = [
     summary: 'Rate limits refuse many requests: likely abuse.',
     description: `The {{ $labels.limit }} limit refused {{ $value | humanize }} requests a minute in {{ $labels.environment }} for 10 minutes (threshold ${RATE_LIMITED_PER_MINUTE}): password guessing, a scripted account spending the AI budget, or a limit set too low for a classroom.`,
   },
-  {
+];
+
+/**
+ * No questions in production for TRAFFIC_MISSING_AFTER inside the study hours (MANILA_STUDY_HOURS,
+ * weekday after-school 15:00–22:00 by default): the evening peak is when an outage costs most.
+ */
+export function trafficMissingAlert(config: MonitoringConfig): AlertRule {
+  const { studyHours, trafficMissingAfter } = config;
+  const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  return {
     alert: 'TrafficMissingInManilaPeakHours',
-    expr: `sum by (environment) (rate(brainbytes_questions_total{environment="production"}[30m])) == 0
-and on () (${MANILA_PEAK})
-and on () (day_of_week() >= 1 and day_of_week() <= 5)`,
+    expr: `sum by (environment) (rate(brainbytes_questions_total{environment="production"}[${trafficMissingAfter}])) == 0
+and on () (${manilaHoursPromql(studyHours)})`,
     for: '15m',
     severity: 'warning',
     team: 'product',
     service: 'api',
     summary: 'No questions during Manila study hours.',
-    description:
-      'Production has had no questions for 30 minutes on a weekday between 15:00 and 22:00 Manila time, when students study: check the web app, DNS and the API.',
-  },
-];
+    description: `Production has had no questions for ${trafficMissingAfter} in Manila study hours (${clock(studyHours.startMinute)}–${clock(studyHours.endMinute)}), when students study: check the web app, DNS and the API.`,
+  };
+}

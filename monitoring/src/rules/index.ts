@@ -1,5 +1,5 @@
 import type { MonitoringConfig } from '../config';
-import { advancedAlerts } from './alerts-advanced';
+import { advancedAlerts, trafficMissingAlert } from './alerts-advanced';
 import { basicAlerts } from './alerts-basic';
 import { budgetAlerts } from './alerts-budget';
 import { metaAlerts } from './alerts-meta';
@@ -11,7 +11,7 @@ import type { AlertRule, RenderedRule, RuleGroup } from './types';
 export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
   return [
     { name: 'brainbytes-basic.alerts', rules: basicAlerts },
-    { name: 'brainbytes-advanced.alerts', rules: advancedAlerts },
+    { name: 'brainbytes-advanced.alerts', rules: [...advancedAlerts, trafficMissingAlert(config)] },
     { name: 'brainbytes-budget.alerts', interval: config.spendEvaluationInterval, rules: budgetAlerts },
     { name: 'brainbytes-meta.alerts', rules: metaAlerts(config) },
     { name: 'brainbytes-pipeline.alerts', rules: [...herokuCodeAlerts, ...pipelineAlerts] },

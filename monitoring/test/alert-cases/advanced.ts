@@ -188,7 +188,7 @@ export const ADVANCED_CASES: AlertCase[] = [
                 severity: 'warning' as const,
                 labels: production,
                 description:
-                  'Production has had no questions for 30 minutes on a weekday between 15:00 and 22:00 Manila time, when students study: check the web app, DNS and the API.',
+                  'Production has had no questions for 30m in Manila study hours (15:00–22:00), when students study: check the web app, DNS and the API.',
               },
             ],
           }
