@@ -129,8 +129,15 @@ describe('a live Alertmanager with SMTP and Slack sinks', () => {
       ).toBe(false);
     });
 
-    it('emails a budget alert to the owner with the spend by provider and the forecast', async () => {
+    it('emails a budget alert to the owner with the spend by provider and the forecast, once', async () => {
+      const lesser = (alertname: string, severity: string) => ({
+        labels: { alertname, severity, team: 'product', service: 'budget', category: 'budget' },
+        annotations: { summary: `${alertname} summary`, description: 'x', runbook_url: 'x' },
+      });
       await post([
+        // Over budget already: the forecast and the lower thresholds would only repeat it.
+        lesser('MonthlySpendForecastOverBudget', 'warning'),
+        lesser('MonthlyBudgetMostlySpent', 'warning'),
         {
           labels: {
             alertname: 'MonthlyBudgetExceeded',
@@ -161,6 +168,10 @@ describe('a live Alertmanager with SMTP and Slack sinks', () => {
       expect(hooks.received.filter((r) => r.path === '/slack').length, 'budget alerts go by email only').toBe(
         1,
       );
+      await new Promise((r) => setTimeout(r, 4000)); // two group intervals
+      expect(
+        smtp.mails.filter((m) => m.to.includes('owner@brainbytes.ph')).map((m) => m.parsed.subject),
+      ).toEqual(['[BrainBytes budget] This month’s cloud spend is over budget.']);
     });
 
     it('sends the Watchdog to the dead man’s switch', async () => {

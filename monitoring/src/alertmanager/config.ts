@@ -191,10 +191,13 @@ function inhibitRules() {
       source_matchers: ['alertname="TargetDown"', `job="${job}"`],
       target_matchers: [`service=~"${services.join('|')}"`, 'alertname!="TargetDown"'],
     })),
-    // The highest budget threshold reached is the one worth reading.
+    // The highest budget threshold reached is the one worth reading; over budget, a forecast of
+    // going over only repeats it (the budget email carries the forecast anyway).
     {
       source_matchers: ['alertname="MonthlyBudgetExceeded"'],
-      target_matchers: ['alertname=~"MonthlyBudgetMostlySpent|MonthlyBudgetHalfSpent"'],
+      target_matchers: [
+        'alertname=~"MonthlyBudgetMostlySpent|MonthlyBudgetHalfSpent|MonthlySpendForecastOverBudget"',
+      ],
     },
     {
       source_matchers: ['alertname="MonthlyBudgetMostlySpent"'],
