@@ -23,7 +23,11 @@ export function httpMetrics(metrics: AppMetrics) {
         typeof req.route?.path === 'string' ? `${req.baseUrl ?? ''}${req.route.path}` : 'unmatched';
       return { route: template, client_type: clientTypeOf(req.headers['user-agent']) };
     };
+    // Whether the response was sent, seen by its own 'finish': `res.writableFinished` also asks the
+    // socket, and serverless-http's stand-in socket (Lambda) never says it has drained.
+    let sent = false;
     res.once('finish', () => {
+      sent = true;
       const { route, client_type } = labels();
       const status_code = String(res.statusCode);
       const method = req.method ?? 'GET';
@@ -35,7 +39,7 @@ export function httpMetrics(metrics: AppMetrics) {
       );
     });
     res.once('close', () => {
-      if (!res.writableFinished) metrics.httpAborted.inc(labels());
+      if (!sent) metrics.httpAborted.inc(labels());
     });
     next();
   };
