@@ -37,14 +37,33 @@ const weighted = <T>(choices: [T, number][]): T => {
   return choices[0]![0];
 };
 const jitter = (value: number) => value * (0.6 + Math.random() * 0.8);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/**
+ * SIGTERM or Ctrl-C ends the demo the way students leave: each finishes the request it is
+ * waiting for, then stops (killed mid-request, they would count as dropped connections).
+ */
+const leaving = new AbortController();
+const run = { until: 0 };
+for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  process.once(signal, () => {
+    say(`${signal}: students finish what they are doing and leave`);
+    run.until = Date.now();
+    leaving.abort();
+  });
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    leaving.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 
 const PHONE_UA =
   'Mozilla/5.0 (Linux; Android 13; SM-A146P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36';
 const DESKTOP_UA =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36';
 /** Seconds of LCP a page takes on each connection, before jitter. */
-const LCP_SECONDS: Record<Connection, number> = { '4g': 1.6, '3g': 3.4, '2g': 6.5, 'slow-2g': 11 };
+const LCP_SECONDS: Record<Connection, number> = { '4g': 1.6, '3g': 2.8, '2g': 6.5, 'slow-2g': 11 };
 const QUESTIONS: Record<string, string[]> = {
   math: ['How do I add fractions?', 'Paano mag-multiply ng fractions?', 'What is the Pythagorean theorem?'],
   science: ['What is photosynthesis?', 'Ano ang photosynthesis?', 'Why is the sky blue?'],
@@ -69,7 +88,7 @@ async function main() {
   say(
     `${STUDENTS} students for ${MINUTES} min against ${base}; Manila time ${String(hour).padStart(2, '0')}:00, intensity ${intensity}`,
   );
-  const deadline = Date.now() + MINUTES * 60_000;
+  run.until = Date.now() + MINUTES * 60_000;
   const progress = setInterval(
     () =>
       say(
@@ -79,7 +98,7 @@ async function main() {
   );
   await Promise.all(
     Array.from({ length: STUDENTS }, (_, i) =>
-      sleep(i * 400).then(() => student(i, base, deadline, intensity)),
+      sleep(i * 400).then(() => (Date.now() < run.until ? student(i, base, intensity) : undefined)),
     ),
   );
   clearInterval(progress);
@@ -125,7 +144,7 @@ const PROFILES: [mobile: boolean, connection: Connection][] = [
   [false, '3g'],
 ];
 
-async function student(index: number, base: string, deadline: number, intensity: number) {
+async function student(index: number, base: string, intensity: number) {
   const [mobile, connection] = PROFILES[index % PROFILES.length]!;
   // One student in five hits a JavaScript error, and one mistypes a password first.
   const unlucky = index % 5 === 0;
@@ -150,10 +169,10 @@ async function student(index: number, base: string, deadline: number, intensity:
       });
     let res = await send();
     // Rate limited: wait as told (the app's queue does the same), while the demo lasts.
-    while (res.status === 429 && Date.now() < deadline) {
+    while (res.status === 429 && Date.now() < run.until) {
       stats.rateLimited++;
       const wait = Number(res.headers.get('retry-after') ?? 10) * 1000;
-      await sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
+      await sleep(Math.min(wait, Math.max(0, run.until - Date.now())));
       res = await send();
     }
     if (!res.ok) {
@@ -197,7 +216,7 @@ async function student(index: number, base: string, deadline: number, intensity:
     }
     const auth = { Authorization: `Bearer ${token}` };
     await pageLoad('/ask');
-    while (Date.now() < deadline) {
+    while (Date.now() < run.until) {
       const subject = weighted<string>([
         ['math', 30],
         ['science', 25],
@@ -212,7 +231,7 @@ async function student(index: number, base: string, deadline: number, intensity:
         { ...auth, 'Idempotency-Key': randomUUID() },
       );
       await rum('/ask', [{ type: 'action', action: 'subject_change' }]);
-      for (let n = 0; n < 2 + Math.floor(Math.random() * 4) && Date.now() < deadline; n++) {
+      for (let n = 0; n < 2 + Math.floor(Math.random() * 4) && Date.now() < run.until; n++) {
         const pool = QUESTIONS[subject] ?? QUESTIONS.math!;
         const question = pool[Math.floor(Math.random() * pool.length)]!;
         // Weak signals drop: the question waits on the phone and is sent again later, once.

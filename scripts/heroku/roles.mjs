@@ -6,11 +6,14 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+// The tutor's loopback port inside the API dyno (AI_PORT only where 3002 is taken, as in a rehearsal).
+const aiPort = process.env.AI_PORT || '3002';
+
 export const ROLES = {
   // The API on $PORT, with the AI tutor beside it in the same dyno on loopback.
   api: [
-    { name: 'ai', cwd: 'functions', args: ['dist/ai.mjs'], env: { AI_PORT: '3002', AI_HOST: '127.0.0.1' } },
-    { name: 'api', cwd: 'functions', args: ['dist/api.mjs'], env: { AI_URL: 'http://127.0.0.1:3002' } },
+    { name: 'ai', cwd: 'functions', args: ['dist/ai.mjs'], env: { AI_PORT: aiPort, AI_HOST: '127.0.0.1' } },
+    { name: 'api', cwd: 'functions', args: ['dist/api.mjs'], env: { AI_URL: `http://127.0.0.1:${aiPort}` } },
   ],
   web: [
     {

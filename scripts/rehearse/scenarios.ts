@@ -1,0 +1,179 @@
+/**
+ * The scripted day. Each scenario does what happens in production (a provider outage, a crash
+ * loop, a restart …) and names the exact emails it must cause; anything else that arrives is an
+ * extra notification. `allow` lists what may also come from it within the run: the resolution of
+ * an alert whose rule window (5 or 15 minutes of history) outlasts the rehearsal.
+ */
+import type { FakePlatformApi } from '../../exporters/heroku/test/fake-platform-api';
+import { lines, logplexBody } from '../../exporters/heroku/test/frames';
+import type { FakeOpenAi } from '../../functions/test/fake-openai';
+import type { Expectation, Notice } from './inbox';
+import { basic, say } from './processes';
+import type { Topology } from './topology';
+import type { Traffic } from './traffic';
+
+export interface Context {
+  top: Topology;
+  openai: FakeOpenAi;
+  heroku: FakePlatformApi;
+  traffic: Traffic;
+  notices: Notice[];
+  /** When Alertmanager's business hours open (ms since the epoch). */
+  businessOpensAt: number;
+  /** Resolves with the first notice matching, received after `since`, or undefined at the deadline. */
+  waitFor(e: Omit<Expectation, 'within'>, since: number, seconds: number): Promise<Notice | undefined>;
+}
+
+export interface Scenario {
+  name: string;
+  expect(ctx: Context): Expectation[];
+  allow?: Omit<Expectation, 'within'>[];
+  run(ctx: Context, startedAt: number): Promise<void>;
+}
+
+const to = (team: string) => `${team}@brainbytes.ph`;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const resolved = (alertname: string, ...teams: string[]) =>
+  teams.map((t) => ({ to: to(t), alertname, status: 'resolved' as const }));
+
+/** A Logplex frame to the exporter's drain, authenticated as `heroku drains:add https://drain:…@…` is. */
+async function drain(top: Topology, app: string, messages: string[]) {
+  const res = await fetch(`${top.url('exporter')}/drain/${app}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/logplex-1',
+      'Logplex-Msg-Count': String(messages.length),
+      ...basic('drain', top.creds.drain),
+    },
+    body: logplexBody(messages),
+  });
+  if (res.status >= 300) throw new Error(`the drain answered ${res.status}: ${await res.text()}`);
+}
+
+const now = () => new Date().toISOString().replace('Z', '+00:00');
+const stamped = (line: string) => line.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+\+00:00/, now());
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'a healthy hour (students on Heroku and Lambda)',
+    expect: () => [{ to: to('infrastructure'), alertname: 'Watchdog', status: 'firing', within: 60 }],
+    run: () => sleep(30_000),
+  },
+  {
+    name: 'the AI provider fails',
+    expect: () => [
+      { to: to('ai'), alertname: 'AiProviderErrors', status: 'firing', within: 150 },
+      // Still failing (in the 5-minute window) after ALERTMANAGER_ESCALATE_AFTER: the lead hears.
+      { to: to('lead'), alertname: 'AiProviderErrors', status: 'firing', within: 270 },
+    ],
+    allow: resolved('AiProviderErrors', 'ai', 'lead'),
+    async run({ openai, waitFor }, startedAt) {
+      openai.behaviours.push(...Array.from({ length: 100_000 }, () => 500 as const));
+      await waitFor({ to: to('ai'), alertname: 'AiProviderErrors', status: 'firing' }, startedAt, 150);
+      openai.behaviours.length = 0;
+    },
+  },
+  {
+    name: 'a dyno crash loop, through the log drain',
+    expect: () => [
+      { to: to('infrastructure'), alertname: 'HerokuDynoCrashed', status: 'firing', within: 45 },
+      { to: to('lead'), alertname: 'HerokuDynoCrashed', status: 'firing', within: 150 },
+    ],
+    allow: resolved('HerokuDynoCrashed', 'infrastructure', 'lead'),
+    async run({ top, waitFor }, startedAt) {
+      const crash = lines.crash.replace(' worker.1 ', ' web.1 ');
+      for (let i = 0; i < 3; i++) {
+        await drain(top, 'brainbytes-api', [stamped(crash)]);
+        await sleep(2_000);
+      }
+      await waitFor(
+        { to: to('infrastructure'), alertname: 'HerokuDynoCrashed', status: 'firing' },
+        startedAt,
+        45,
+      );
+    },
+  },
+  {
+    name: 'a warning at night without Slack: held for the business morning',
+    expect: ({ businessOpensAt }) => [
+      {
+        to: to('infrastructure'),
+        alertname: 'HerokuDynoMemoryQuotaExceeded',
+        status: 'firing',
+        notBefore: businessOpensAt,
+        within: Math.ceil((businessOpensAt - Date.now()) / 1000) + 90,
+      },
+    ],
+    async run({ top, businessOpensAt }) {
+      if (Date.now() > businessOpensAt - 30_000)
+        throw new Error(
+          'business hours opened before the warning could be held: the stack started too slowly',
+        );
+      await drain(top, 'brainbytes-api', [stamped(lines.r14)]);
+      say(`R14 sent; the warning is held until ${new Date(businessOpensAt).toISOString()}`);
+    },
+  },
+  {
+    name: 'the gateway restarts, its groups kept in Redis',
+    expect: () => [],
+    async run({ top }) {
+      await top.restartApp('pushgateway');
+      await sleep(25_000);
+    },
+  },
+  {
+    name: 'the exporter restarts and is scraped before its first poll',
+    expect: () => [],
+    async run({ top, heroku }) {
+      // The first poll waits on the Platform API (HEROKU_API_TIMEOUT_SECONDS) while Prometheus scrapes.
+      heroku.fail('/dyno-sizes', 'hang');
+      heroku.fail('/apps/brainbytes-api', 'hang');
+      await top.restartApp('heroku-exporter');
+      await sleep(25_000);
+    },
+  },
+  {
+    name: 'no questions in the evening study peak',
+    expect: () => [
+      { to: to('product'), alertname: 'TrafficMissingInManilaPeakHours', status: 'firing', within: 180 },
+      { to: to('product'), alertname: 'TrafficMissingInManilaPeakHours', status: 'resolved', within: 270 },
+    ],
+    async run({ traffic, waitFor }, startedAt) {
+      await traffic.stop();
+      const fired = await waitFor(
+        { to: to('product'), alertname: 'TrafficMissingInManilaPeakHours', status: 'firing' },
+        startedAt,
+        180,
+      );
+      traffic.start();
+      if (fired)
+        await waitFor(
+          { to: to('product'), alertname: 'TrafficMissingInManilaPeakHours', status: 'resolved' },
+          fired.at,
+          90,
+        );
+    },
+  },
+  {
+    name: 'this month’s spend passes the budget (a runaway prompt)',
+    expect: () => [{ to: to('owner'), alertname: 'MonthlyBudgetExceeded', status: 'firing', within: 90 }],
+    async run({ openai, waitFor }, startedAt) {
+      // One answer billed for a billion tokens: $150 of gpt-4o-mini input on top of the month's Heroku.
+      const usual = { ...openai.usage };
+      const before = openai.requests.length;
+      openai.usage = { prompt_tokens: 1_000_000_000, completion_tokens: 40, cached_tokens: 0 };
+      while (openai.requests.length === before) await sleep(200);
+      openai.usage = usual;
+      await waitFor({ to: to('owner'), alertname: 'MonthlyBudgetExceeded', status: 'firing' }, startedAt, 90);
+    },
+  },
+  {
+    name: 'Prometheus restarts with its disk wiped (a dyno restart)',
+    expect: () => [],
+    async run({ top }) {
+      await top.procs.prometheus?.stop();
+      await top.startMonitoring('prometheus', { wipe: true });
+      await sleep(40_000);
+    },
+  },
+];

@@ -1,0 +1,310 @@
+/**
+ * The deployment the README documents, on this machine: one process per Heroku app, started by
+ * its Procfile (`release` then `web`: scripts/heroku/*.mjs with BRAINBYTES_ROLE) or, for the
+ * monitoring apps, by the container's entrypoint (monitoring/heroku/entrypoint.sh with
+ * MONITORING_ROLE), each with the config vars the README's `heroku config:set` lines set; the
+ * functions on Lambda through serverless-offline; PostgreSQL and Redis as the add-ons.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { freePort } from '../../pushgateway/test/helpers/ports';
+import { root } from '../stack';
+import { basic, type Proc, say, start, tail, waitReady } from './processes';
+
+const secret = () => randomBytes(32).toString('base64url');
+
+/** What the scenarios may change: the compressed clock and the outside world's fakes. */
+export interface Outside {
+  openaiUrl: string;
+  herokuApiUrl: string;
+  herokuToken: string;
+  herokuApps: string[];
+  smtpPort: number;
+  /** Alertmanager's MANILA_BUSINESS_HOURS, e.g. a window that opens a few minutes from now. */
+  businessHours: string;
+  studyHours: string;
+}
+
+/** Time compressed through the variables an operator would use (monitoring/README.md). */
+export const COMPRESSED = {
+  PROMETHEUS_SCRAPE_INTERVAL: '1s',
+  PROMETHEUS_EVALUATION_INTERVAL: '1s',
+  PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1s',
+  PROMETHEUS_ALERT_FOR: '20s',
+  ALERTMANAGER_GROUP_WAIT: '2s',
+  ALERTMANAGER_GROUP_INTERVAL: '3s',
+  ALERTMANAGER_ESCALATE_AFTER: '60s',
+  TRAFFIC_MISSING_AFTER: '1m',
+};
+
+export class Topology {
+  readonly ports: Record<string, number> = {};
+  readonly procs: Record<string, Proc> = {};
+  readonly creds = {
+    push: `push:${secret()}`,
+    gatewayScrape: secret(),
+    gatewayAdmin: `admin:${secret()}`,
+    drain: secret(),
+    exporterScrape: secret(),
+    prometheusWeb: secret(),
+    alertmanagerWeb: secret(),
+    authSecret: secret(),
+    proxySecret: secret(),
+  };
+  readonly database = `rehearsal_${process.pid}_${Date.now()}`;
+  readonly redisPrefix = `rehearsal-${process.pid}-${Date.now()}:`;
+  private bin: string;
+
+  constructor(
+    readonly outside: Outside,
+    readonly dir: string,
+  ) {
+    // The monitoring image runs the official `alertmanager`; Debian names it prometheus-alertmanager.
+    this.bin = path.join(dir, 'bin');
+    mkdirSync(this.bin, { recursive: true });
+    const alertmanager = spawnSync('sh', ['-c', 'command -v prometheus-alertmanager'], { encoding: 'utf8' });
+    symlinkSync(alertmanager.stdout.trim(), path.join(this.bin, 'alertmanager'));
+  }
+
+  url(name: string) {
+    return `http://127.0.0.1:${this.ports[name]}`;
+  }
+
+  get databaseUrl() {
+    return `postgres://postgres@127.0.0.1:5432/${this.database}`;
+  }
+
+  get monitoringAuth() {
+    return basic('brainbytes', this.creds.prometheusWeb);
+  }
+
+  async allocatePorts() {
+    for (const name of [
+      'api',
+      'ai',
+      'web',
+      'gateway',
+      'exporter',
+      'prometheus',
+      'alertmanager',
+      'lambdaHttp',
+      'lambda',
+    ])
+      this.ports[name] = await freePort();
+  }
+
+  async createDatabase() {
+    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${this.database}`);
+    await admin.end();
+  }
+
+  async dropDatabase() {
+    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+    await admin.end();
+  }
+
+  /** Config vars every app of ours has on Heroku (app.json, the README). */
+  private dyno(role: string, port: number, vars: Record<string, string>) {
+    return {
+      BRAINBYTES_ROLE: role,
+      BRAINBYTES_ENVIRONMENT: 'production',
+      NODE_ENV: 'production',
+      DYNO: 'web.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...vars,
+    };
+  }
+
+  private appEnv(): Record<string, Record<string, string>> {
+    const { creds, outside } = this;
+    const pushing = {
+      PUSHGATEWAY_URL: this.url('gateway'),
+      PUSHGATEWAY_PUSH_CREDENTIALS: creds.push,
+      PUSH_INTERVAL_SECONDS: '1',
+    };
+    return {
+      pushgateway: this.dyno('pushgateway', this.ports.gateway as number, {
+        PUSHGATEWAY_PUSH_CREDENTIALS: creds.push,
+        PUSHGATEWAY_SCRAPE_CREDENTIALS: `prometheus:${creds.gatewayScrape}`,
+        PUSHGATEWAY_ADMIN_CREDENTIALS: creds.gatewayAdmin,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        PUSHGATEWAY_REDIS_PREFIX: this.redisPrefix,
+      }),
+      api: this.dyno('api', this.ports.api as number, {
+        AUTH_SECRET: creds.authSecret,
+        OPENAI_API_KEY: 'sk-rehearsal',
+        OPENAI_BASE_URL: outside.openaiUrl,
+        AI_MODEL: 'gpt-4o-mini',
+        AI_PORT: String(this.ports.ai),
+        AI_TIMEOUT_MS: '2000',
+        API_PROXY_SECRET: creds.proxySecret,
+        DATABASE_URL: this.databaseUrl,
+        BUSINESS_METRICS_INTERVAL_SECONDS: '2',
+        ...pushing,
+      }),
+      web: this.dyno('web', this.ports.web as number, {
+        BRAINBYTES_API_URL: this.url('api'),
+        API_PROXY_SECRET: creds.proxySecret,
+        NEXT_TELEMETRY_DISABLED: '1',
+      }),
+      'heroku-exporter': this.dyno('heroku-exporter', this.ports.exporter as number, {
+        HEROKU_API_TOKEN: outside.herokuToken,
+        HEROKU_API_URL: outside.herokuApiUrl,
+        HEROKU_APPS: outside.herokuApps.join(','),
+        HEROKU_DRAIN_CREDENTIALS: `drain:${creds.drain}`,
+        HEROKU_EXPORTER_SCRAPE_CREDENTIALS: `prometheus:${creds.exporterScrape}`,
+        HEROKU_POLL_INTERVAL_SECONDS: '2',
+      }),
+    };
+  }
+
+  /** A Heroku app of ours: the release phase (the API's migrations), then the `web` process. */
+  async startApp(role: 'pushgateway' | 'api' | 'web' | 'heroku-exporter') {
+    const env = this.appEnv()[role] as Record<string, string>;
+    const options = { cwd: root, env, logDir: this.dir };
+    const release = start(`${role}-release`, process.execPath, ['scripts/heroku/release.mjs'], options);
+    const code = await new Promise<number | null>((resolve) => release.child.once('exit', resolve));
+    if (code !== 0) throw new Error(`the ${role} app's release phase failed (${code}):\n${tail(release)}`);
+    const proc = start(role, process.execPath, ['scripts/heroku/web.mjs'], options);
+    this.procs[role] = proc;
+    const health: Record<string, [string, string]> = {
+      pushgateway: ['gateway', '/-/healthy'],
+      api: ['api', '/api/health'],
+      web: ['web', '/login'],
+      'heroku-exporter': ['exporter', '/-/healthy'],
+    };
+    const [port, probe] = health[role] as [string, string];
+    await waitReady(proc, this.url(port) + probe);
+    return proc;
+  }
+
+  /** A monitoring container app, started by its image's entrypoint; `wipe` empties its disk first. */
+  async startMonitoring(role: 'prometheus' | 'alertmanager', { wipe = false } = {}) {
+    const { creds, outside } = this;
+    const state = path.join(this.dir, `${role}-dyno`);
+    if (wipe) rmSync(state, { recursive: true, force: true });
+    mkdirSync(state, { recursive: true });
+    const common = {
+      MONITORING_ROLE: role,
+      DYNO: 'web.1',
+      PATH: `${this.bin}:${process.env.PATH}`,
+      MONITORING_STATE_DIR: state,
+      MONITORING_WEB_USER: 'brainbytes',
+      ...COMPRESSED,
+      MANILA_STUDY_HOURS: outside.studyHours,
+      MANILA_BUSINESS_HOURS: outside.businessHours,
+    };
+    const vars =
+      role === 'prometheus'
+        ? {
+            ...common,
+            PORT: String(this.ports.prometheus),
+            MONITORING_ENVIRONMENT: 'production',
+            MONITORING_CLUSTER: 'heroku',
+            MONITORING_SCHEDULED_JOBS: '',
+            MONITORING_WEB_PASSWORD: creds.prometheusWeb,
+            PROMETHEUS_TARGET: `127.0.0.1:${this.ports.prometheus}`,
+            PUSHGATEWAY_TARGET: this.url('gateway'),
+            PUSHGATEWAY_SCRAPE_USER: 'prometheus',
+            PUSHGATEWAY_SCRAPE_PASSWORD: creds.gatewayScrape,
+            HEROKU_EXPORTER_TARGET: this.url('exporter'),
+            HEROKU_EXPORTER_SCRAPE_USER: 'prometheus',
+            HEROKU_EXPORTER_SCRAPE_PASSWORD: creds.exporterScrape,
+            ALERTMANAGER_TARGET: this.url('alertmanager'),
+            ALERTMANAGER_SCRAPE_USER: 'brainbytes',
+            ALERTMANAGER_SCRAPE_PASSWORD: creds.alertmanagerWeb,
+            BRAINBYTES_MONTHLY_BUDGET_DOLLARS: '150',
+          }
+        : {
+            ...common,
+            PORT: String(this.ports.alertmanager),
+            MONITORING_WEB_PASSWORD: creds.alertmanagerWeb,
+            SMTP_SMARTHOST: `127.0.0.1:${outside.smtpPort}`,
+            SMTP_REQUIRE_TLS: 'false',
+            ALERT_EMAIL_BUDGET: 'owner@brainbytes.ph',
+            ALERT_EMAIL_ESCALATION: 'lead@brainbytes.ph',
+            ALERTMANAGER_EXTERNAL_URL: this.url('alertmanager'),
+          };
+    const proc = start(role, 'monitoring/heroku/entrypoint.sh', [], {
+      cwd: root,
+      env: vars,
+      logDir: this.dir,
+    });
+    this.procs[role] = proc;
+    const auth = role === 'prometheus' ? this.monitoringAuth : basic('brainbytes', creds.alertmanagerWeb);
+    await waitReady(proc, `${this.url(role)}/-/ready`, 60_000, auth);
+    return proc;
+  }
+
+  /** The functions on Lambda (serverless-offline), their secrets as SSM would give them. */
+  async startLambda() {
+    const { creds, outside } = this;
+    const serverless = path.join(root, 'node_modules/.bin/serverless');
+    const proc = start(
+      'lambda',
+      serverless,
+      [
+        'offline',
+        'start',
+        '--localEnvironment',
+        '--stage',
+        'prod',
+        '--param',
+        'environment=production',
+        '--httpPort',
+        String(this.ports.lambdaHttp),
+        '--lambdaPort',
+        String(this.ports.lambda),
+      ],
+      {
+        cwd: root,
+        logDir: this.dir,
+        env: {
+          DATABASE_URL: this.databaseUrl,
+          AUTH_SECRET: creds.authSecret,
+          OPENAI_API_KEY: 'sk-rehearsal',
+          OPENAI_BASE_URL: outside.openaiUrl,
+          AI_TIMEOUT_MS: '2000',
+          PUSHGATEWAY_URL: this.url('gateway'),
+          PUSHGATEWAY_PUSH_CREDENTIALS: creds.push,
+          AWS_ENDPOINT_URL_LAMBDA: this.url('lambda'),
+          AWS_REGION: 'ap-southeast-1',
+          AWS_ACCESS_KEY_ID: 'offline',
+          AWS_SECRET_ACCESS_KEY: 'offline',
+          LOG_LEVEL: 'warn',
+        },
+      },
+    );
+    this.procs.lambda = proc;
+    await waitReady(proc, `${this.url('lambdaHttp')}/api/health`, 120_000);
+    return proc;
+  }
+
+  async startAll() {
+    await this.allocatePorts();
+    await this.createDatabase();
+    say('Heroku apps: gateway (Redis), API (+ tutor, PostgreSQL), web, exporter …');
+    await this.startApp('pushgateway');
+    await this.startApp('api');
+    await this.startApp('web');
+    await this.startApp('heroku-exporter');
+    say('monitoring container apps: Alertmanager, Prometheus …');
+    await this.startMonitoring('alertmanager');
+    await this.startMonitoring('prometheus');
+    say('Lambda functions through serverless-offline …');
+    await this.startLambda();
+  }
+
+  async restartApp(role: 'pushgateway' | 'heroku-exporter') {
+    await this.procs[role]?.stop();
+    return this.startApp(role);
+  }
+}
