@@ -1,5 +1,7 @@
 import { ConfigError } from '@brainbytes/telemetry';
 
+import type { LambdaFunction } from './lambda/cloudwatch';
+
 export { ConfigError };
 
 export interface Credential {
@@ -26,6 +28,13 @@ export interface ExporterConfig {
   /** HEROKU_DRAIN_MAX_PROCESS_TYPES: process types labelled per app; more are counted as `other`. */
   maxProcessTypesPerApp: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** LAMBDA_FUNCTIONS: what to read from CloudWatch; empty, CloudWatch is not polled. */
+  lambdaFunctions: LambdaFunction[];
+  awsRegion: string | undefined;
+  /** CloudWatch's period and the poll interval (CLOUDWATCH_PERIOD_SECONDS, default 300: Lambda's own granularity is 60). */
+  cloudWatchPeriodSeconds: number;
+  /** CLOUDWATCH_DURATION_PERCENTILES: Lambda duration percentiles to read (each is one more metric per poll). */
+  durationPercentiles: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -57,6 +66,45 @@ function hostedScrapeCredentials(env: Env) {
     );
   }
   return credentials;
+}
+
+function percentiles(text: string): string[] {
+  const list = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of list)
+    if (!/^p(\d{1,2}(\.\d{1,2})?)$/.test(p))
+      throw new ConfigError(`CLOUDWATCH_DURATION_PERCENTILES: "${p}" must be a percentile like p50 or p99.9`);
+  return list;
+}
+
+function cloudWatchPeriod(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 60 || value % 60 !== 0)
+    throw new ConfigError(
+      `CLOUDWATCH_PERIOD_SECONDS="${text}" must be a whole number of minutes in seconds (60, 300 …)`,
+    );
+  return value;
+}
+
+/** `brainbytes-prod-api:512:29,brainbytes-prod-ai:512:40`: name, memory in MB, timeout in seconds (serverless.yml). */
+function lambdaFunctions(env: Env): Pick<ExporterConfig, 'lambdaFunctions' | 'awsRegion'> {
+  const text = env.LAMBDA_FUNCTIONS?.trim() ?? '';
+  const awsRegion = env.AWS_REGION?.trim() || undefined;
+  if (!text) return { lambdaFunctions: [], awsRegion };
+  const lambdaFunctions = text.split(',').map((entry) => {
+    const match = /^([A-Za-z0-9_-]{1,64}):(\d+):(\d+)$/.exec(entry.trim());
+    if (!match)
+      throw new ConfigError(
+        `LAMBDA_FUNCTIONS: "${entry.trim()}" must be name:memoryMB:timeoutSeconds, e.g. brainbytes-prod-api:512:29`,
+      );
+    return { name: match[1] as string, memoryMb: Number(match[2]), timeoutSeconds: Number(match[3]) };
+  });
+  if (lambdaFunctions.length > 20) throw new ConfigError('LAMBDA_FUNCTIONS names more than 20 functions');
+  if (!awsRegion)
+    throw new ConfigError('LAMBDA_FUNCTIONS is set but AWS_REGION is not (e.g. AWS_REGION=ap-southeast-1)');
+  return { lambdaFunctions, awsRegion };
 }
 
 export function loadConfig(env: Env = process.env): ExporterConfig {
@@ -108,5 +156,8 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
       1,
     ),
     logLevel: logLevel as ExporterConfig['logLevel'],
+    ...lambdaFunctions(env),
+    cloudWatchPeriodSeconds: cloudWatchPeriod(get('CLOUDWATCH_PERIOD_SECONDS', '300')),
+    durationPercentiles: percentiles(env.CLOUDWATCH_DURATION_PERCENTILES ?? 'p50,p95'),
   };
 }

@@ -6,6 +6,8 @@ import { createDrainMetrics, renderDrainMetrics } from './drain/drain-metrics';
 import { DrainIngest } from './drain/ingest';
 import { DrainReceiver } from './drain/receiver';
 import { HttpError, hasCredentials, send } from './http';
+import { CloudWatchPoller } from './lambda/cloudwatch';
+import { registerLambdaMetrics } from './lambda/lambda-metrics';
 import { PlatformClient } from './platform/client';
 import { PlatformPoller } from './platform/poller';
 import { createPlatformMetrics } from './platform-metrics';
@@ -13,6 +15,7 @@ import { createPlatformMetrics } from './platform-metrics';
 export interface Exporter {
   server: http.Server;
   poller: PlatformPoller | undefined;
+  cloudWatch: CloudWatchPoller | undefined;
   listen(): Promise<AddressInfo>;
   close(): Promise<void>;
 }
@@ -36,6 +39,18 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
     });
     poller = new PlatformPoller(client, config.apps, logger, platform.onPolled);
   }
+  // Lambda, as CloudWatch sees it: beside the Platform API, one process and one scrape for the platforms.
+  const cloudWatch =
+    config.lambdaFunctions.length && config.awsRegion
+      ? new CloudWatchPoller(
+          CloudWatchPoller.forRegion(config.awsRegion),
+          config.lambdaFunctions,
+          config.cloudWatchPeriodSeconds,
+          config.durationPercentiles,
+          logger,
+        )
+      : undefined;
+  if (cloudWatch) registerLambdaMetrics(platform.registry, cloudWatch, config.cloudWatchPeriodSeconds);
   const drainMetrics = createDrainMetrics();
   const receiver = new DrainReceiver(
     new DrainIngest(drainMetrics, {
@@ -97,16 +112,18 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
   return {
     server,
     poller,
+    cloudWatch,
     async listen() {
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, resolve);
       });
       poller?.start(config.pollIntervalMs);
+      cloudWatch?.start(config.cloudWatchPeriodSeconds * 1000);
       return server.address() as AddressInfo;
     },
     async close() {
-      await poller?.stop();
+      await Promise.all([poller?.stop(), cloudWatch?.stop()]);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
