@@ -221,7 +221,10 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       .split(',')
       .map((job) => job.trim())
       .filter(Boolean),
-    studyHours: parseManilaHours('MANILA_STUDY_HOURS', get('MANILA_STUDY_HOURS', 'monday:friday 15:00-22:00')),
+    studyHours: parseManilaHours(
+      'MANILA_STUDY_HOURS',
+      get('MANILA_STUDY_HOURS', 'monday:friday 15:00-22:00'),
+    ),
     trafficMissingAfter: duration('TRAFFIC_MISSING_AFTER', get('TRAFFIC_MISSING_AFTER', '30m')),
     runbookBaseUrl: get(
       'RUNBOOK_BASE_URL',

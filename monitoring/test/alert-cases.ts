@@ -2,6 +2,7 @@ import { ADVANCED_CASES } from './alert-cases/advanced';
 import { BASIC_CASES } from './alert-cases/basic';
 import { BUDGET_CASES } from './alert-cases/budget';
 import type { AlertCase } from './alert-cases/inputs';
+import { LAMBDA_CASES } from './alert-cases/lambda';
 import { META_CASES } from './alert-cases/meta';
 import { PIPELINE_CASES } from './alert-cases/pipeline';
 
@@ -17,4 +18,5 @@ export const ALERT_CASES: AlertCase[] = [
   ...BUDGET_CASES,
   ...META_CASES,
   ...PIPELINE_CASES,
+  ...LAMBDA_CASES,
 ];

@@ -78,7 +78,9 @@ describe('Manila hours (MANILA_BUSINESS_HOURS, MANILA_STUDY_HOURS)', () => {
       'monday:saturday',
       'sunday',
     ]);
-    expect(alertmanagerInterval(parseManilaHours('X', 'saturday 09:30-12:00')).weekdays).toEqual(['saturday']);
+    expect(alertmanagerInterval(parseManilaHours('X', 'saturday 09:30-12:00')).weekdays).toEqual([
+      'saturday',
+    ]);
   });
 
   it('holds in PromQL only inside the window, by Manila’s day and minute, not UTC’s', async () => {

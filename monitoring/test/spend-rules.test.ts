@@ -108,3 +108,47 @@ it('spend rules: month to date per provider restarts with the month; forecast, b
   );
   expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
 }, 120_000);
+
+it('Lambda month to date from CloudWatch: the same after a Prometheus restart that kept only the last hours', async () => {
+  // At 743h Prometheus holds only the pushed counter's last 3 hours (its disk was wiped); the
+  // exporter reports CloudWatch's 40,000 GB-s and 2 million requests since the 1st.
+  const cloudWatch = 40_000 * LAMBDA_PRICE.gbSecondDollars + 2_000_000 * LAMBDA_PRICE.requestDollars;
+  const test = {
+    rule_files: [join(dir, 'prometheus/rules/brainbytes-spend.rules.yml')],
+    evaluation_interval: '1h',
+    tests: [
+      {
+        interval: '1h',
+        input_series: [
+          {
+            series: `brainbytes_function_gb_seconds_total{${PUSHED},function="api"}`,
+            values: `${'_ '.repeat(740)}0+3600x20`,
+          },
+          {
+            series:
+              'brainbytes_lambda_gb_seconds_month_to_date{job="heroku-exporter",function="brainbytes-prod-api"}',
+            values: '40000x760',
+          },
+          {
+            series:
+              'brainbytes_lambda_invocations_month_to_date{job="heroku-exporter",function="brainbytes-prod-api"}',
+            values: '2000000x760',
+          },
+        ],
+        promql_expr_test: [
+          at(
+            '743h',
+            within('provider:brainbytes_spend_dollars:month_to_date{provider="lambda"}', cloudWatch),
+          ),
+          at('742h', within('count(provider:brainbytes_spend_dollars:month_to_date{provider="lambda"})', 1)),
+        ],
+      },
+    ],
+  };
+  const file = join(dir, 'spend-cloudwatch-test.yml');
+  writeFileSync(file, stringify(test, { lineWidth: 0 }));
+  const result = await run(promtool, ['test', 'rules', file]).catch(
+    (e: { stdout: string; stderr: string }) => e,
+  );
+  expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+}, 120_000);

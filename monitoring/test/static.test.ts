@@ -2,7 +2,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CATALOG } from '@brainbytes/telemetry';
 import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/heroku-codes';
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import type { CloudWatchPoller } from '../../exporters/heroku/src/lambda/cloudwatch';
+import { registerLambdaMetrics } from '../../exporters/heroku/src/lambda/lambda-metrics';
 import { LOCAL_EXAMPLE_ENV, loadMonitoringConfig } from '../src/config';
 import { DASHBOARDS } from '../src/grafana/dashboards';
 import { DATASOURCE } from '../src/grafana/panel';
@@ -14,11 +17,25 @@ import { inspectPromql, withGrafanaVariables } from './helpers/promql';
 const config = loadMonitoringConfig(LOCAL_EXAMPLE_ENV);
 const groups = [...ruleFiles(config).values()].flatMap((f) => f.groups);
 const recorded = new Set(groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))));
-const appMetricNames = new Set(
-  Object.values(CATALOG).flatMap((m) =>
+/** What the exporter registers for Lambda (brainbytes_lambda_*, brainbytes_cloudwatch_*), read off a registry. */
+function exporterLambdaNames(): string[] {
+  const registry = new Registry();
+  const idle = {
+    recent: new Map(),
+    monthToDate: new Map(),
+    functions: [],
+    lastPollOk: false,
+    lastSuccessMs: 0,
+  };
+  registerLambdaMetrics(registry, idle as unknown as CloudWatchPoller, 300);
+  return registry.getMetricsAsArray().map((m) => m.name);
+}
+const appMetricNames = new Set([
+  ...Object.values(CATALOG).flatMap((m) =>
     m.kind === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],
   ),
-);
+  ...exporterLambdaNames(),
+]);
 
 type Panel = {
   id: number;

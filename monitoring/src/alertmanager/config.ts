@@ -7,7 +7,7 @@ export const BUSINESS_HOURS = 'manila-business-hours';
 /** Which targets' outages explain which services' alerts (a dead gateway starves everything pushed). */
 export const SYMPTOMS_OF_TARGET: Record<string, string[]> = {
   pushgateway: ['api', 'ai', 'jobs', 'web', 'budget'],
-  'heroku-exporter': ['heroku'],
+  'heroku-exporter': ['heroku', 'lambda'],
   node: ['host'],
 };
 

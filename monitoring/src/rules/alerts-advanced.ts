@@ -88,7 +88,6 @@ export const ANSWER_BYTES_BUDGET = 8192;
 /** Refusals a minute, by one limit, that no class of honest students produces. */
 export const RATE_LIMITED_PER_MINUTE = 10;
 
-
 export const advancedAlerts: AlertRule[] = [
   ...SLOS.flatMap(burnRateAlerts),
   {
@@ -141,7 +140,8 @@ export const advancedAlerts: AlertRule[] = [
  */
 export function trafficMissingAlert(config: MonitoringConfig): AlertRule {
   const { studyHours, trafficMissingAfter } = config;
-  const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const clock = (m: number) =>
+    `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   return {
     alert: 'TrafficMissingInManilaPeakHours',
     expr: `sum by (environment) (rate(brainbytes_questions_total{environment="production"}[${trafficMissingAfter}])) == 0

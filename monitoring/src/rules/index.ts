@@ -2,6 +2,7 @@ import type { MonitoringConfig } from '../config';
 import { advancedAlerts, trafficMissingAlert } from './alerts-advanced';
 import { basicAlerts } from './alerts-basic';
 import { budgetAlerts } from './alerts-budget';
+import { lambdaAlerts } from './alerts-lambda';
 import { metaAlerts } from './alerts-meta';
 import { herokuCodeAlerts, pipelineAlerts } from './alerts-pipeline';
 import { recordingRules } from './recording';
@@ -15,6 +16,7 @@ export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
     { name: 'brainbytes-budget.alerts', interval: config.spendEvaluationInterval, rules: budgetAlerts },
     { name: 'brainbytes-meta.alerts', rules: metaAlerts(config) },
     { name: 'brainbytes-pipeline.alerts', rules: [...herokuCodeAlerts, ...pipelineAlerts] },
+    { name: 'brainbytes-lambda.alerts', rules: lambdaAlerts },
   ];
 }
 

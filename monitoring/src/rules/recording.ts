@@ -230,11 +230,19 @@ function spendRules(config: MonitoringConfig): RecordingRule[] {
     },
     {
       // The sources that know the calendar win: the AI answers stored this month, Heroku's
-      // monthly accrual. Lambda has only its counter, so it is integrated here.
+      // monthly accrual, CloudWatch's daily sums since the 1st (the exporter's LAMBDA_FUNCTIONS,
+      // refreshed hourly) — none depends on Prometheus's history, so a restart with a wiped disk
+      // or a short retention changes nothing. Without CloudWatch, Lambda's pushed counter is
+      // integrated here, over what Prometheus still holds.
       record: 'provider:brainbytes_spend_dollars:month_to_date',
       expr: [
         provider('ai', 'sum(brainbytes_ai_spend_month_to_date_dollars)'),
         provider('heroku', 'sum(heroku_cost_accrued_dollars_total)'),
+        provider(
+          'lambda',
+          `sum(brainbytes_lambda_gb_seconds_month_to_date) * ${LAMBDA_PRICE.gbSecondDollars}
+  + sum(brainbytes_lambda_invocations_month_to_date) * ${LAMBDA_PRICE.requestDollars}`,
+        ),
         integralThisMonth(`${SPEND_RATE}{provider="lambda"}`),
         // An AI spend estimate when the scheduled job does not report (local runs).
         integralThisMonth(`${SPEND_RATE}{provider="ai"}`),
