@@ -68,4 +68,26 @@ describe('the api Lambda handler, through serverless-http', () => {
     expect(sum('brainbytes_http_requests_total{')).toBe(2);
     expect(sum('brainbytes_http_requests_aborted_total{'), 'every Lambda answer counted as dropped').toBe(0);
   });
+
+  it('counts the bytes a student pays for: status line, headers and body, as handed to API Gateway', async () => {
+    const before = (await scrape(gateway.url, (n) => n.startsWith('brainbytes_http_response_size'))).samples;
+    const key =
+      'brainbytes_http_response_size_bytes_sum{client_type="mobile",environment="production",instance="",job="brainbytes-api",platform="lambda",route="/api/health"}';
+    const result = (await handler(httpApiEvent('GET', '/api/health'), { memoryLimitInMB: 512 })) as {
+      statusCode: number;
+      headers: Record<string, string>;
+      body: string;
+    };
+    const headerBlock = Object.entries(result.headers).reduce(
+      (n, [name, value]) => n + Buffer.byteLength(`${name}: ${value}\r\n`),
+      Buffer.byteLength('HTTP/1.1 200 OK\r\n\r\n'),
+    );
+    const after = (await scrape(gateway.url, (n) => n.startsWith('brainbytes_http_response_size'))).samples;
+    // Everything returned to API Gateway, plus the Date and Connection lines Node writes and
+    // serverless-http leaves out (API Gateway sends its own): within 100 bytes.
+    const counted = (after.get(key) ?? 0) - (before.get(key) ?? 0);
+    const returned = headerBlock + Buffer.byteLength(result.body);
+    expect(counted).toBeGreaterThanOrEqual(returned);
+    expect(counted).toBeLessThanOrEqual(returned + 100);
+  });
 });

@@ -17,6 +17,17 @@ export function httpMetrics(metrics: AppMetrics) {
     // the socket's counter before and after this response (one response at a time per connection).
     const socket = res.socket; // Node detaches it from the response once the response is done
     const socketBytesBefore = socket?.bytesWritten ?? 0;
+    // On Lambda, serverless-http gives the response a stand-in socket with no byte counter: count
+    // what Node writes to it (the status line, headers and body it hands back to API Gateway).
+    let written: number | undefined;
+    if (socket && typeof socket.bytesWritten !== 'number') {
+      written = 0;
+      const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+      socket.write = ((data: string | Uint8Array, ...rest: unknown[]) => {
+        written = (written ?? 0) + (typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength);
+        return write(data, ...rest);
+      }) as typeof socket.write;
+    }
 
     const labels = () => {
       const template =
@@ -35,7 +46,7 @@ export function httpMetrics(metrics: AppMetrics) {
       metrics.httpDuration.observe({ method, route, status_code }, (performance.now() - started) / 1000);
       metrics.httpResponseSize.observe(
         { route, client_type },
-        (socket?.bytesWritten ?? socketBytesBefore) - socketBytesBefore,
+        written ?? (socket?.bytesWritten ?? socketBytesBefore) - socketBytesBefore,
       );
     });
     res.once('close', () => {
