@@ -4,7 +4,7 @@
  * and checks that exactly the right people were emailed: prints a table and exits non-zero on any
  * missing, early or extra notification. About 9 minutes; logs of every process in the folder it names.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -87,12 +87,20 @@ async function main() {
   );
   const notices: Notice[] = [];
   let seen = 0;
+  let saved = 0;
+  mkdirSync(path.join(dir, 'mail'));
   const collector = setInterval(() => {
     for (; seen < smtp.mails.length; seen++)
       for (const notice of readNotice(smtp.mails[seen] as (typeof smtp.mails)[number], Date.now())) {
         notices.push(notice);
         say(`  ✉ ${describe(notice)}`);
       }
+    // Every email's text, to read when a row surprises.
+    for (; saved < smtp.mails.length; saved++) {
+      const mail = smtp.mails[saved] as (typeof smtp.mails)[number];
+      const text = `To: ${mail.to.join(', ')}\nSubject: ${mail.parsed.subject}\n\n${mail.parsed.text ?? ''}`;
+      writeFileSync(path.join(dir, 'mail', `${String(saved).padStart(3, '0')}.txt`), text);
+    }
   }, 200);
   const traffic = new Traffic(dir);
   const results: { scenario: Scenario; startedAt: number; expected: Expectation[]; error?: string }[] = [];
