@@ -139,7 +139,7 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
       offline: true,
     });
 
-    const ask = lambdaTutor('brainbytes-dev-ai', client);
+    const ask = lambdaTutor('brainbytes-dev-ai', 26_000, client);
     const answer = await ask({ question: 'Sino si Jose Rizal?', subject: 'history', history: [] });
     expect(answer.answer).toMatch(/^\(Offline/);
 

@@ -1,6 +1,7 @@
 import { ConfigError } from '@brainbytes/telemetry';
 import { secondsSetting } from '../push';
 import { numberSetting } from '../settings';
+import { DEFAULT_AI_TIMEOUT_MS, FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS } from '../time-budget';
 
 export { ConfigError };
 
@@ -41,7 +42,12 @@ export function loadAiConfig(env: Env = process.env): AiConfig {
   const provider = get('AI_PROVIDER') ?? providerFor(baseUrl);
   if (!/^[a-z0-9-]{1,32}$/.test(provider))
     throw new ConfigError(`AI_PROVIDER="${provider}" must be 1-32 lowercase letters, digits or -`);
-  const timeoutMs = numberSetting('AI_TIMEOUT_MS', env.AI_TIMEOUT_MS, 15_000, { min: 50, integer: true });
+  // Two attempts and the fallback must end before the API's AI_CALL_TIMEOUT_MS (time-budget.ts).
+  const timeoutMs = numberSetting('AI_TIMEOUT_MS', env.AI_TIMEOUT_MS, DEFAULT_AI_TIMEOUT_MS, {
+    min: 50,
+    max: (FRONT_DOOR_LIMIT_MS - RESPONSE_MARGIN_MS - 2_000) / 2,
+    integer: true,
+  });
   const fallback = get('AI_FALLBACK') ?? 'offline';
   if (fallback !== 'offline' && fallback !== 'none')
     throw new ConfigError(`AI_FALLBACK="${fallback}" must be offline or none`);

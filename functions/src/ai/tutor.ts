@@ -1,5 +1,6 @@
 import type { AppMetrics, Logger } from '@brainbytes/telemetry';
 import OpenAI from 'openai';
+import { tutorBoundMs } from '../time-budget';
 import type { AiConfig } from './config';
 import type { Subject } from './curriculum';
 import { OFFLINE_MODEL, offlineAnswer } from './offline-tutor';
@@ -101,7 +102,7 @@ export class Tutor {
     ];
     const { model, provider } = this.config;
     // The SDK's timeout covers each attempt; this bounds the whole answer, stream included.
-    const signal = AbortSignal.timeout(this.config.timeoutMs * 2 + 1000);
+    const signal = AbortSignal.timeout(tutorBoundMs(this.config.timeoutMs));
     // Always streamed from the provider, even when our caller wants one JSON answer: time to
     // first token is the provider's, and every answer should measure it.
     const stream = await this.client!.chat.completions.create(

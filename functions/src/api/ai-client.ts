@@ -13,6 +13,23 @@ export type AskTutor = (request: {
   history: Array<{ role: 'student' | 'tutor'; text: string }>;
 }) => Promise<TutorAnswer>;
 
+/**
+ * A call to the tutor that failed: 504 when it ran out of AI_CALL_TIMEOUT_MS (so the student hears
+ * it from us, before the platform cuts the request at 30 s), else 503.
+ */
+export function tutorFailed(error: unknown): HttpError {
+  const name = (error as Error | undefined)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return new HttpError(
+      504,
+      'the tutor took too long to answer; your question was not saved, please send it again',
+    );
+  return new HttpError(
+    503,
+    'the tutor is not reachable right now; your question was not saved, please send it again',
+  );
+}
+
 /** Asks the AI function over HTTP (local and Heroku); Lambda uses InvokeCommand instead. */
 export function httpTutor(baseUrl: string, timeoutMs: number): AskTutor {
   return async function askTutorOverHttp(request) {
@@ -24,11 +41,8 @@ export function httpTutor(baseUrl: string, timeoutMs: number): AskTutor {
         body: JSON.stringify(request),
         signal: AbortSignal.timeout(timeoutMs),
       });
-    } catch {
-      throw new HttpError(
-        503,
-        'the tutor is not reachable right now; your question was not saved, please send it again',
-      );
+    } catch (error) {
+      throw tutorFailed(error);
     }
     const body = (await res.json().catch(() => ({}))) as Partial<TutorAnswer> & { error?: string };
     if (!res.ok || typeof body.answer !== 'string') {

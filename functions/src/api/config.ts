@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError } from '@brainbytes/telemetry';
 import { secondsSetting } from '../push';
 import { numberSetting, rateSetting } from '../settings';
+import { DEFAULT_AI_CALL_TIMEOUT_MS, FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS } from '../time-budget';
 import type { RateLimitSettings } from './rate-limits';
 
 export { ConfigError };
@@ -74,8 +75,10 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
       max: 8760,
     }),
     aiUrl: (get('AI_URL') ?? 'http://127.0.0.1:3002').replace(/\/$/, ''),
-    aiTimeoutMs: numberSetting('AI_CALL_TIMEOUT_MS', env.AI_CALL_TIMEOUT_MS, 35_000, {
+    // Past 28 s the answer would not leave before API Gateway or Heroku's router cut it at 30 s.
+    aiTimeoutMs: numberSetting('AI_CALL_TIMEOUT_MS', env.AI_CALL_TIMEOUT_MS, DEFAULT_AI_CALL_TIMEOUT_MS, {
       min: 100,
+      max: FRONT_DOOR_LIMIT_MS - RESPONSE_MARGIN_MS,
       integer: true,
     }),
     pushgatewayUrl: get('PUSHGATEWAY_URL'),

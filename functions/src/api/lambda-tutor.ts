@@ -1,22 +1,27 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { AskTutor } from './ai-client';
+import { type AskTutor, tutorFailed } from './ai-client';
 import { HttpError } from './errors';
 
-/** Asks the AI function with Lambda's InvokeCommand (the full `service-stage-function` name). */
-export function lambdaTutor(functionName: string, client = new LambdaClient({})): AskTutor {
+/**
+ * Asks the AI function with Lambda's InvokeCommand (the full `service-stage-function` name), within
+ * `timeoutMs` (AI_CALL_TIMEOUT_MS): the api function must answer before its own timeout kills it.
+ */
+export function lambdaTutor(
+  functionName: string,
+  timeoutMs: number,
+  client = new LambdaClient({}),
+): AskTutor {
   return async function askTutorThroughLambda(request) {
     let payload: string;
     try {
       const result = await client.send(
         new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(request)) }),
+        { abortSignal: AbortSignal.timeout(timeoutMs) },
       );
       payload = Buffer.from(result.Payload ?? []).toString('utf8');
       if (result.FunctionError) throw new Error(payload.slice(0, 200));
-    } catch {
-      throw new HttpError(
-        503,
-        'the tutor could not answer; your question was not saved, please send it again',
-      );
+    } catch (error) {
+      throw tutorFailed(error);
     }
     const body = JSON.parse(payload) as {
       answer?: unknown;

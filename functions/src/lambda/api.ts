@@ -23,7 +23,7 @@ async function createHandler(): Promise<HttpHandler> {
   const { app } = createApi({
     config,
     db,
-    askTutor: lambdaTutor(functionName),
+    askTutor: lambdaTutor(functionName, config.aiTimeoutMs),
     logger: createLogger('info'),
     metrics,
   });
