@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
+import { scrape } from '../../pushgateway/test/helpers/exposition';
+import { type InProcessGateway, startInProcess } from '../../pushgateway/test/helpers/in-process';
 import { freePort } from '../../pushgateway/test/helpers/ports';
 import { lambdaTutor } from '../src/api/lambda-tutor';
 
@@ -71,14 +73,17 @@ describe('serverless.yml (Serverless Framework 3.40)', () => {
 
 describe('serverless-offline 13: the API reaches the AI function with InvokeCommand', () => {
   let offline: ChildProcess | undefined;
-  afterAll(() => {
+  let gateway: InProcessGateway | undefined;
+  afterAll(async () => {
     offline?.kill('SIGINT');
+    await gateway?.close();
   });
 
   it('answers through the Lambda invoke endpoint under its full service-stage-function name', {
     timeout: 120_000,
   }, async () => {
     const [lambdaPort, httpPort] = [await freePort(), await freePort()];
+    gateway = await startInProcess();
     // --localEnvironment: handlers see this process's variables (PGLITE_DIR, the Lambda endpoint), not only AWS_*.
     offline = spawn(
       serverless,
@@ -98,7 +103,7 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
         env: {
           ...env,
           OPENAI_API_KEY: '',
-          PUSHGATEWAY_URL: '',
+          PUSHGATEWAY_URL: gateway.url,
           PGLITE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sls-pglite-')),
           // The API's own InvokeCommand goes to serverless-offline's Lambda endpoint, as it would to AWS.
           AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${lambdaPort}`,
@@ -166,5 +171,29 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
       token,
     );
     expect(asked.answer ?? JSON.stringify({ session, asked })).toMatch(/^\(Offline tutor\) To add fractions/);
+
+    // Each function pushed before it returned (no waiting here): a cold start once, then warm ones,
+    // GB-seconds at each function's memory, and the bytes the student paid for.
+    const s = (await scrape(gateway.url)).samples;
+    const sum = (name: string, match: (key: string) => boolean) =>
+      [...s].filter(([key]) => key.startsWith(`${name}{`) && match(key)).reduce((n, [, v]) => n + v, 0);
+    for (const fn of ['api', 'ai']) {
+      const of = (key: string) => key.includes(`function="${fn}"`) && key.includes('platform="lambda"');
+      expect(
+        sum('brainbytes_function_invocations_total', (k) => of(k) && k.includes('cold_start="true"')),
+        fn,
+      ).toBe(1);
+      expect(
+        sum('brainbytes_function_invocations_total', (k) => of(k) && k.includes('cold_start="false"')),
+        fn,
+      ).toBeGreaterThan(0);
+      expect(sum('brainbytes_function_gb_seconds_total', of), fn).toBeGreaterThan(0);
+    }
+    const answered = (key: string) => key.includes('route="/api/sessions/:id/questions"');
+    expect(sum('brainbytes_http_requests_total', answered)).toBe(1);
+    expect(sum('brainbytes_http_response_size_bytes_sum', answered)).toBeGreaterThan(
+      Buffer.byteLength(JSON.stringify(asked)),
+    );
+    expect(sum('brainbytes_http_requests_aborted_total', () => true)).toBe(0);
   });
 });
