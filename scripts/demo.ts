@@ -4,7 +4,10 @@
  * and alerts have realistic data within minutes. Phones and computers, 4G to slow 2G, busier in
  * Manila's after-school hours. Bounded: it stops by itself.
  *
- *   npm run demo -- [--students 24] [--minutes 3] [--url http://127.0.0.1:3001]
+ *   npm run demo -- [--students 24] [--minutes 3] [--url http://127.0.0.1:3001] [--intensity 1]
+ *
+ * `--intensity` (0.05–1) fixes how busy students are instead of reading Manila's hour: 1 is the
+ * evening peak, whatever the time here.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -15,6 +18,7 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: process.env.DEMO_MINUTES ?? '3' },
     url: { type: 'string', default: process.env.DEMO_URL },
     quiet: { type: 'boolean', default: false },
+    intensity: { type: 'string' },
   },
 });
 
@@ -24,6 +28,9 @@ if (!Number.isInteger(STUDENTS) || STUDENTS < 1 || STUDENTS > 500)
   throw new Error(`--students "${values.students}" must be a whole number from 1 to 500`);
 if (!(MINUTES > 0 && MINUTES <= 60))
   throw new Error(`--minutes "${values.minutes}" must be more than 0 and at most 60`);
+const INTENSITY = values.intensity === undefined ? undefined : Number(values.intensity);
+if (INTENSITY !== undefined && !(INTENSITY >= 0.05 && INTENSITY <= 1))
+  throw new Error(`--intensity "${values.intensity}" must be a number from 0.05 to 1`);
 
 const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
 
@@ -51,11 +58,15 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const)
   });
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    leaving.signal.addEventListener('abort', () => {
+    const leave = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      leaving.signal.removeEventListener('abort', leave);
+      resolve();
+    }, ms);
+    leaving.signal.addEventListener('abort', leave, { once: true });
   });
 
 const PHONE_UA =
@@ -84,7 +95,8 @@ const stats = { students: 0, questions: 0, rumEvents: 0, errors: 0, rateLimited:
 
 async function main() {
   const base = await pickBase();
-  const { hour, intensity } = manilaIntensity();
+  const { hour, intensity: byHour } = manilaIntensity();
+  const intensity = INTENSITY ?? byHour;
   say(
     `${STUDENTS} students for ${MINUTES} min against ${base}; Manila time ${String(hour).padStart(2, '0')}:00, intensity ${intensity}`,
   );

@@ -28,6 +28,9 @@ export class Traffic {
           String(students),
           '--minutes',
           '30',
+          // The evening peak whatever the hour here: each student asks about every 8 s.
+          '--intensity',
+          '1',
           '--url',
           url,
         ],
