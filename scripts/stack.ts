@@ -51,6 +51,8 @@ export const ports = {
   alertmanager: port('ALERTMANAGER_PORT', '9093'),
   node: port('NODE_EXPORTER_PORT', '9100'),
   grafana: port('GRAFANA_PORT', '3003'),
+  postgresExporter: port('POSTGRES_EXPORTER_PORT', '9187'),
+  redisExporter: port('REDIS_EXPORTER_PORT', '9121'),
   smtp: port('MAIL_SINK_PORT', '1025'),
 };
 const local = (p: string) => `http://127.0.0.1:${p}`;
@@ -139,6 +141,13 @@ export function monitoringComponents(): Component[] {
     ...(installed('prometheus-alertmanager')
       ? { ALERTMANAGER_TARGET: `127.0.0.1:${ports.alertmanager}` }
       : {}),
+    // The datastores, when the stack uses real ones (DATABASE_URL, REDIS_URL) and the exporter is installed.
+    ...(env.DATABASE_URL && installed('prometheus-postgres-exporter')
+      ? { POSTGRES_EXPORTER_TARGET: `127.0.0.1:${ports.postgresExporter}` }
+      : {}),
+    ...(env.REDIS_URL && installed('prometheus-redis-exporter')
+      ? { REDIS_EXPORTER_TARGET: `127.0.0.1:${ports.redisExporter}` }
+      : {}),
     SMTP_SMARTHOST: `127.0.0.1:${ports.smtp}`,
     MONITORING_SCHEDULED_JOBS: '', // the API runs the business-metrics job in-process here
     ...env,
@@ -182,6 +191,33 @@ export function monitoringComponents(): Component[] {
         ? `email through ${env.SMTP_SMARTHOST}`
         : `email kept in ${path.relative(root, dataDir)}/mail`,
     },
+    ...(env.DATABASE_URL
+      ? [
+          {
+            name: 'postgres-exporter',
+            command: 'prometheus-postgres-exporter',
+            args: [`--web.listen-address=127.0.0.1:${ports.postgresExporter}`, '--log.level=warn'],
+            url: local(ports.postgresExporter),
+            health: '/metrics',
+            env: { DATA_SOURCE_NAME: env.DATABASE_URL },
+            install: 'sudo apt-get install -y prometheus-postgres-exporter',
+            note: 'connections, as PostgreSQL counts them (DATABASE_URL)',
+          },
+        ]
+      : []),
+    ...(env.REDIS_URL
+      ? [
+          {
+            name: 'redis-exporter',
+            command: 'prometheus-redis-exporter',
+            args: ['-redis.addr', env.REDIS_URL, '-web.listen-address', `127.0.0.1:${ports.redisExporter}`],
+            url: local(ports.redisExporter),
+            health: '/metrics',
+            install: 'sudo apt-get install -y prometheus-redis-exporter',
+            note: 'the gateway’s Redis memory (REDIS_URL)',
+          },
+        ]
+      : []),
     {
       name: 'node-exporter',
       command: 'prometheus-node-exporter',

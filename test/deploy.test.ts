@@ -212,6 +212,60 @@ describe('Heroku: the monitoring container', () => {
     }
   }, 60_000);
 
+  it('watches the attached database and Redis from the Prometheus dyno with their own exporters', async () => {
+    requireBinary('prometheus', 'prometheus');
+    // The official images' names for Debian's binaries.
+    const bin = mkdtempSync(join(tmpdir(), 'bb-bin-'));
+    symlinkSync(
+      requireBinary('prometheus-postgres-exporter', 'prometheus-postgres-exporter'),
+      join(bin, 'postgres_exporter'),
+    );
+    symlinkSync(
+      requireBinary('prometheus-redis-exporter', 'prometheus-redis-exporter'),
+      join(bin, 'redis_exporter'),
+    );
+    const port = await freePort();
+    const dyno = spawn('monitoring/heroku/entrypoint.sh', [], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        MONITORING_ROLE: 'prometheus',
+        PORT: String(port),
+        MONITORING_STATE_DIR: mkdtempSync(join(tmpdir(), 'bb-prometheus-ds-')),
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable',
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        POSTGRES_EXPORTER_PORT: String(await freePort()),
+        REDIS_EXPORTER_PORT: String(await freePort()),
+        PROMETHEUS_SCRAPE_INTERVAL: '1s',
+      },
+      stdio: 'ignore',
+      detached: true, // the exporters run beside Prometheus in the dyno: stop them all together
+    });
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${url}/-/ready`, 20_000);
+      let up: Record<string, string> = {};
+      for (let i = 0; i < 60 && !(up.postgres === '1' && up.redis === '1'); i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const res = await fetch(
+          `${url}/api/v1/query?query=${encodeURIComponent('up{job=~"postgres|redis"}')}`,
+        );
+        const result = (
+          (await res.json()) as { data: { result: { metric: { job: string }; value: [number, string] }[] } }
+        ).data.result;
+        up = Object.fromEntries(result.map((r) => [r.metric.job, r.value[1]]));
+      }
+      expect(up).toEqual({ postgres: '1', redis: '1' });
+    } finally {
+      try {
+        process.kill(-(dyno.pid as number), 'SIGTERM');
+      } catch {
+        // gone already
+      }
+    }
+  }, 60_000);
+
   it('puts Prometheus and Alertmanager behind basic auth from a config var, and Prometheus still scrapes itself', async () => {
     requireBinary('prometheus', 'prometheus');
     const alertmanager = requireBinary('prometheus-alertmanager', 'prometheus-alertmanager');
@@ -329,7 +383,7 @@ describe('docker-compose.yml', () => {
     }
     for (const [name, s] of Object.entries(compose.services))
       expect(s.image, name).toMatch(
-        /^(node|prom\/[a-z-]+|grafana\/grafana-oss|gcr\.io\/cadvisor\/cadvisor):[\w.-]+$/,
+        /^(node|postgres|redis|prom\/[a-z-]+|grafana\/grafana-oss|gcr\.io\/cadvisor\/cadvisor|quay\.io\/prometheuscommunity\/postgres-exporter|oliver006\/redis_exporter):[\w.-]+$/,
       );
   });
 

@@ -45,6 +45,22 @@ if [ -n "${MONITORING_WEB_PASSWORD_FILE:-}" ]; then
   export PROMETHEUS_SCRAPE_USER="$MONITORING_WEB_USER" PROMETHEUS_SCRAPE_PASSWORD_FILE="$MONITORING_WEB_PASSWORD_FILE"
 fi
 
+# The datastores, watched from this dyno by the field's own exporters on loopback: attach the API's
+# database and the gateway's Redis to this app (heroku addons:attach … -a brainbytes-prometheus) and
+# they arrive as DATABASE_URL and REDIS_URL (Heroku's Redis speaks TLS with its own certificate).
+if [ "${MONITORING_ROLE:-}" = prometheus ]; then
+  if [ -n "${DATABASE_URL:-}" ] && command -v postgres_exporter >/dev/null 2>&1; then
+    DATA_SOURCE_NAME="$DATABASE_URL" postgres_exporter \
+      --web.listen-address="127.0.0.1:${POSTGRES_EXPORTER_PORT:-9187}" --log.level=warn &
+    export POSTGRES_EXPORTER_TARGET="${POSTGRES_EXPORTER_TARGET:-localhost:${POSTGRES_EXPORTER_PORT:-9187}}"
+  fi
+  if [ -n "${REDIS_URL:-}" ] && command -v redis_exporter >/dev/null 2>&1; then
+    redis_exporter -redis.addr "$REDIS_URL" -skip-tls-verification \
+      -web.listen-address "127.0.0.1:${REDIS_EXPORTER_PORT:-9121}" &
+    export REDIS_EXPORTER_TARGET="${REDIS_EXPORTER_TARGET:-localhost:${REDIS_EXPORTER_PORT:-9121}}"
+  fi
+fi
+
 # Prometheus scrapes itself on this dyno's port unless told otherwise.
 export PROMETHEUS_TARGET="${PROMETHEUS_TARGET:-localhost:$PORT}"
 node "$APP_DIR/monitoring/dist/render.mjs" --from-env --out "$CONFIG"

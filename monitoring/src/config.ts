@@ -36,6 +36,10 @@ export interface MonitoringConfig {
     alertmanager?: ScrapeTarget;
     /** cAdvisor, where Docker runs the stack (docker-compose.yml). */
     cadvisor?: ScrapeTarget;
+    /** postgres_exporter beside the API's database: connections as PostgreSQL counts them. */
+    postgresExporter?: ScrapeTarget;
+    /** redis_exporter beside the gateway's Redis: its memory against the plan's limit. */
+    redisExporter?: ScrapeTarget;
   };
   remoteWrite?: { url: string; username: string; passwordFile: string };
   /**
@@ -212,6 +216,8 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       nodeExporter: target(env, 'NODE_EXPORTER'),
       alertmanager: target(env, 'ALERTMANAGER'),
       cadvisor: target(env, 'CADVISOR'),
+      postgresExporter: target(env, 'POSTGRES_EXPORTER'),
+      redisExporter: target(env, 'REDIS_EXPORTER'),
     }),
     ...(rw ? { remoteWrite: rw } : {}),
     rulesAt: rulesAt(get('MONITORING_RULES_AT', 'local'), rw),

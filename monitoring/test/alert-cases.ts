@@ -1,6 +1,7 @@
 import { ADVANCED_CASES } from './alert-cases/advanced';
 import { BASIC_CASES } from './alert-cases/basic';
 import { BUDGET_CASES } from './alert-cases/budget';
+import { DATASTORE_CASES } from './alert-cases/datastores';
 import type { AlertCase } from './alert-cases/inputs';
 import { LAMBDA_CASES } from './alert-cases/lambda';
 import { META_CASES } from './alert-cases/meta';
@@ -19,4 +20,5 @@ export const ALERT_CASES: AlertCase[] = [
   ...META_CASES,
   ...PIPELINE_CASES,
   ...LAMBDA_CASES,
+  ...DATASTORE_CASES,
 ];

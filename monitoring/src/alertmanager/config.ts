@@ -9,6 +9,8 @@ export const SYMPTOMS_OF_TARGET: Record<string, string[]> = {
   pushgateway: ['api', 'ai', 'jobs', 'web', 'budget'],
   'heroku-exporter': ['heroku', 'lambda'],
   node: ['host'],
+  postgres: ['database'],
+  redis: ['redis'],
 };
 
 export const receiverNames = {

@@ -8,6 +8,8 @@ export const SCRAPE_JOBS = {
   nodeExporter: 'node',
   alertmanager: 'alertmanager',
   cadvisor: 'cadvisor',
+  postgresExporter: 'postgres',
+  redisExporter: 'redis',
 } as const;
 
 function connection(target: ScrapeTarget) {
@@ -55,6 +57,8 @@ export function prometheusConfig(config: MonitoringConfig) {
       targets.nodeExporter && scrapeJob(SCRAPE_JOBS.nodeExporter, targets.nodeExporter),
       targets.alertmanager && scrapeJob(SCRAPE_JOBS.alertmanager, targets.alertmanager),
       targets.cadvisor && scrapeJob(SCRAPE_JOBS.cadvisor, targets.cadvisor),
+      targets.postgresExporter && scrapeJob(SCRAPE_JOBS.postgresExporter, targets.postgresExporter),
+      targets.redisExporter && scrapeJob(SCRAPE_JOBS.redisExporter, targets.redisExporter),
     ].filter(Boolean),
     ...(config.remoteWrite
       ? {

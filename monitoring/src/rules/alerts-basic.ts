@@ -80,9 +80,11 @@ max by (environment, job) (brainbytes_db_connections_max) > 0.8`,
     severity: 'warning',
     team: 'engineering',
     service: 'api',
-    summary: 'The database pool is nearly exhausted.',
+    summary: 'An API instance’s database pool is nearly exhausted.',
+    // Each instance has its own pool and the gauge keeps the last report: this is one instance's
+    // view. All instances together against the database's limit: PostgresConnectionsNearLimit.
     description:
-      '{{ $labels.job }} in {{ $labels.environment }} uses {{ $value | humanizePercentage }} of its database pool; requests will start to queue.',
+      'A {{ $labels.job }} instance in {{ $labels.environment }} (the last to report) uses {{ $value | humanizePercentage }} of its own database pool; its requests will start to queue.',
   },
   {
     alert: 'HerokuDynoCrashed',

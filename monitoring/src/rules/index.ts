@@ -2,6 +2,7 @@ import type { MonitoringConfig } from '../config';
 import { advancedAlerts, trafficMissingAlert } from './alerts-advanced';
 import { basicAlerts } from './alerts-basic';
 import { budgetAlerts } from './alerts-budget';
+import { datastoreAlerts } from './alerts-datastores';
 import { lambdaAlerts } from './alerts-lambda';
 import { metaAlerts } from './alerts-meta';
 import { herokuCodeAlerts, pipelineAlerts } from './alerts-pipeline';
@@ -17,6 +18,7 @@ export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
     { name: 'brainbytes-meta.alerts', rules: metaAlerts(config) },
     { name: 'brainbytes-pipeline.alerts', rules: [...herokuCodeAlerts, ...pipelineAlerts] },
     { name: 'brainbytes-lambda.alerts', rules: lambdaAlerts },
+    { name: 'brainbytes-datastores.alerts', rules: datastoreAlerts },
   ];
 }
 

@@ -134,7 +134,7 @@ export const BASIC_CASES: AlertCase[] = [
         severity: 'warning',
         labels: { ...production, job: 'brainbytes-api' },
         description:
-          'brainbytes-api in production uses 90% of its database pool; requests will start to queue.',
+          'A brainbytes-api instance in production (the last to report) uses 90% of its own database pool; its requests will start to queue.',
       },
     ],
   },

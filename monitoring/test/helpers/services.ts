@@ -17,10 +17,14 @@ async function startBinary(
   args: (port: number) => string[],
   readyPath: string,
   fixedPort?: number,
+  env: Record<string, string> = {},
 ): Promise<RunningProcess> {
   const binary = requireBinary(name, debianPackage);
   const port = fixedPort ?? (await freePort());
-  const child = spawn(binary, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, args(port), {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   const running = trackProcess(child, `http://127.0.0.1:${port}`, port);
   await waitForHttp(`${running.url}${readyPath}`, 20_000).catch((error) => {
     throw new Error(`${name} did not start: ${error.message}\n${running.output()}`);
@@ -61,6 +65,26 @@ export const startPrometheus = (configFile: string, port?: number) =>
     ],
     '/-/ready',
     port,
+  );
+
+/** Debian's postgres_exporter 0.11 against `dsn` (a postgresql:// URL, as Heroku's DATABASE_URL). */
+export const startPostgresExporter = (dsn: string) =>
+  startBinary(
+    'prometheus-postgres-exporter',
+    'prometheus-postgres-exporter',
+    (port) => [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    '/metrics',
+    undefined,
+    { DATA_SOURCE_NAME: dsn },
+  );
+
+/** Debian's redis_exporter 1.45 against `url` (redis://…, as Heroku's REDIS_URL). */
+export const startRedisExporter = (url: string) =>
+  startBinary(
+    'prometheus-redis-exporter',
+    'prometheus-redis-exporter',
+    (port) => ['-redis.addr', url, '-web.listen-address', `127.0.0.1:${port}`],
+    '/metrics',
   );
 
 export const startNodeExporter = () =>

@@ -152,6 +152,33 @@ export const applicationPerformance = dashboard({
           ],
           width: 12,
         },
+        {
+          title: 'Lambda duration vs timeout (CloudWatch)',
+          type: 'timeseries',
+          unit: 's',
+          description:
+            'Max and percentiles per CloudWatch period; the dashed line is the configured timeout.',
+          queries: [
+            {
+              expr: 'max by (function, statistic) (brainbytes_lambda_duration_seconds)',
+              legend: '{{function}} {{statistic}}',
+            },
+            { expr: 'max by (function) (brainbytes_lambda_timeout_seconds)', legend: '{{function}} timeout' },
+          ],
+          width: 12,
+        },
+        {
+          title: 'Lambda concurrency (CloudWatch)',
+          type: 'timeseries',
+          unit: 'short',
+          queries: [
+            {
+              expr: 'max by (function) (brainbytes_lambda_concurrent_executions)',
+              legend: '{{function}}',
+            },
+          ],
+          width: 12,
+        },
       ],
     },
   ],

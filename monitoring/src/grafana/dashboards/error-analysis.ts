@@ -170,6 +170,30 @@ export const errorAnalysis = dashboard({
           ],
           width: 8,
         },
+        {
+          title: 'Lambda errors and throttles (CloudWatch)',
+          type: 'timeseries',
+          unit: 'short',
+          description:
+            'Per CloudWatch period, from the exporter (LAMBDA_FUNCTIONS): includes the invocations that timed out or failed to start, which push nothing.',
+          queries: [
+            { expr: 'sum by (function) (brainbytes_lambda_errors)', legend: '{{function}} errors' },
+            { expr: 'sum by (function) (brainbytes_lambda_throttles)', legend: '{{function}} throttled' },
+          ],
+          width: 12,
+        },
+        {
+          title: 'Lambda error ratio (CloudWatch)',
+          type: 'timeseries',
+          unit: 'percentunit',
+          queries: [
+            {
+              expr: 'sum by (function) (brainbytes_lambda_errors) / sum by (function) (brainbytes_lambda_invocations > 0)',
+              legend: '{{function}}',
+            },
+          ],
+          width: 12,
+        },
       ],
     },
   ],
