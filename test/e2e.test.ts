@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePlatformApi } from '../exporters/heroku/test/fake-platform-api';
 import { lines, postDrain } from '../exporters/heroku/test/frames';
+import { type Moto, startMoto } from '../exporters/heroku/test/moto';
 import { FakeOpenAi } from '../functions/test/fake-openai';
 import { DASHBOARDS } from '../monitoring/src/grafana/dashboards';
 import { withGrafanaVariables } from '../monitoring/test/helpers/promql';
@@ -29,6 +30,7 @@ let output = '';
 let openai: FakeOpenAi;
 let heroku: FakePlatformApi;
 let smtp: Awaited<ReturnType<typeof smtpSink>>;
+let moto: Moto;
 const ports: Record<string, number> = {};
 const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
 
@@ -46,6 +48,8 @@ function runDemo(students: number, minutes: number) {
         String(students),
         '--minutes',
         String(minutes),
+        '--intensity', // the evening peak, whatever Manila's hour is while the test runs
+        '1',
         '--url',
         url('web'),
       ],
@@ -82,6 +86,22 @@ beforeAll(async () => {
     },
   ]).start();
   smtp = await smtpSink();
+  // CloudWatch (moto) as Lambda reports to it: a minute's invocations, errors and durations, from
+  // a few minutes ago to well past the end of this test, read by the exporter every minute.
+  moto = await startMoto();
+  const minute = Date.now() - (Date.now() % 60_000);
+  for (const fn of ['brainbytes-prod-api', 'brainbytes-prod-ai'])
+    await moto.seedLambda(
+      fn,
+      Array.from({ length: 20 }, (_, i) => new Date(minute + (i - 4) * 60_000)).flatMap((Timestamp) => [
+        { MetricName: 'Invocations', Timestamp, Value: 30, Unit: 'Count' as const },
+        { MetricName: 'Errors', Timestamp, Value: 1, Unit: 'Count' as const },
+        { MetricName: 'Throttles', Timestamp, Value: 0, Unit: 'Count' as const },
+        { MetricName: 'ConcurrentExecutions', Timestamp, Value: 3, Unit: 'Count' as const },
+        { MetricName: 'Duration', Timestamp, Value: 900, Unit: 'Milliseconds' as const },
+        { MetricName: 'Duration', Timestamp, Value: 120, Unit: 'Milliseconds' as const },
+      ]),
+    );
   for (const name of [
     'gateway',
     'exporter',
@@ -118,6 +138,13 @@ beforeAll(async () => {
       HEROKU_API_URL: heroku.url,
       HEROKU_APPS: 'brainbytes-api',
       HEROKU_DRAIN_TOKENS: 'd.e2e',
+      LAMBDA_FUNCTIONS: 'brainbytes-prod-api:512:29,brainbytes-prod-ai:512:30',
+      AWS_REGION: moto.region,
+      AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint,
+      AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
+      CLOUDWATCH_PERIOD_SECONDS: '60',
+      CLOUDWATCH_DURATION_PERCENTILES: '', // moto 5.2 does not compute percentiles
       HEROKU_POLL_INTERVAL_SECONDS: '2',
       SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
       BRAINBYTES_MONTHLY_BUDGET_DOLLARS: '100',
@@ -164,6 +191,7 @@ afterAll(async () => {
   await openai?.stop();
   await heroku?.stop();
   await smtp?.close();
+  moto?.stop();
 });
 
 describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', () => {
@@ -327,10 +355,10 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
     expect((await query('up{job="pushgateway"}')).map((s) => s.value[1])).toEqual(['1']);
   }, 120_000);
 
-  it('after the demo, every dashboard query returns data, but for failures that did not happen and Lambda', async () => {
+  it('after the demo, every dashboard query returns data (Lambda’s from CloudWatch), but for failures that did not happen and what Lambda pushes', async () => {
     await postDrain(url('exporter'), 'brainbytes-api', 'd.e2e', [lines.load, lines.postgres]);
-    // Empty until something goes wrong (refused pushes, dropped samples), and Lambda's own
-    // panels: this stack runs the functions as servers, so nothing is invoked on Lambda.
+    // Empty until something goes wrong (refused pushes, dropped samples), and the panels of what
+    // Lambda pushes: this stack runs the functions as servers (CloudWatch's panels have moto's data).
     const NOT_HERE = [
       /pushgateway_pushes_total\{outcome!="accepted"\}/,
       /brainbytes_push_client_dropped_samples_total/,
@@ -358,8 +386,8 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
 
   it('emails the ai team when the AI provider fails (AiProviderErrors)', async () => {
     openai.behaviours.push(...Array.from({ length: 400 }, () => 500 as const));
-    // Every demo student asks at least once, whatever the Manila hour: 16 students give the
-    // provider enough attempts to page on (MIN_ANSWERS_TO_ALERT), failures well above 10 %.
+    // 16 students at the evening peak give the provider enough attempts to page on
+    // (MIN_ANSWERS_TO_ALERT), failures well above 10 %.
     await runDemo(16, 0.3);
     const mail = await eventually(
       'the AiProviderErrors email',

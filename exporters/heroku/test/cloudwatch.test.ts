@@ -1,55 +1,27 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { createLogger } from '@brainbytes/telemetry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, waitForHttp } from '../../../pushgateway/test/helpers/ports';
 import { loadConfig } from '../src/config';
 import { createExporter } from '../src/exporter';
 import { CloudWatchPoller } from '../src/lambda/cloudwatch';
+import { type Moto, startMoto } from './moto';
 
 /**
  * The CloudWatch poller against moto's server mode, which speaks CloudWatch's real protocol: the
  * data is seeded with PutMetricData and read back by the real SDK client, as on AWS.
  */
-function requireMoto(): string {
-  try {
-    return execFileSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).trim();
-  } catch {
-    const hint = `"moto_server" is not installed: run  pip install 'moto[server]'  (AWS CloudWatch's stand-in for these tests)`;
-    console.error(`\n*** MISSING BINARY *** ${hint}\n`);
-    throw new Error(hint);
-  }
-}
-
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
-const region = 'ap-southeast-1';
-let moto: ChildProcess;
+let moto: Moto;
 let endpoint: string;
+const region = 'ap-southeast-1';
 
 beforeAll(async () => {
-  const binary = requireMoto();
-  const port = await freePort();
-  moto = spawn(binary, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-  endpoint = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${endpoint}/moto-api/`, 30_000);
+  moto = await startMoto();
+  endpoint = moto.endpoint;
 }, 40_000);
-afterAll(() => {
-  moto?.kill();
-});
+afterAll(() => moto?.stop());
 
-const client = () => new CloudWatchClient({ region, endpoint, credentials });
-
-async function seed(fn: string, data: Omit<MetricDatum, 'Dimensions'>[]) {
-  for (let i = 0; i < data.length; i += 500)
-    await client().send(
-      new PutMetricDataCommand({
-        Namespace: 'AWS/Lambda',
-        MetricData: data
-          .slice(i, i + 500)
-          .map((d) => ({ ...d, Dimensions: [{ Name: 'FunctionName', Value: fn }] })),
-      }),
-    );
-}
+const client = () => new CloudWatchClient({ region, endpoint, credentials: moto.credentials });
+const seed = (fn: string, data: Omit<MetricDatum, 'Dimensions'>[]) => moto.seedLambda(fn, data);
 
 const logger = createLogger('error');
 const at = (iso: string) => new Date(iso);

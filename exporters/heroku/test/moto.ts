@@ -1,0 +1,55 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { freePort, waitForHttp } from '../../../pushgateway/test/helpers/ports';
+
+/**
+ * moto's server mode: AWS CloudWatch's real protocol on loopback, for the exporter's CloudWatch
+ * poller and the e2e stack. Absent, the test fails loudly with the install command.
+ */
+export interface Moto {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** PutMetricData into AWS/Lambda for one function, as Lambda itself reports. */
+  seedLambda(fn: string, data: Omit<MetricDatum, 'Dimensions'>[]): Promise<void>;
+  stop(): void;
+}
+
+function requireMoto(): string {
+  try {
+    return execFileSync('sh', ['-c', 'command -v moto_server'], { encoding: 'utf8' }).trim();
+  } catch {
+    const hint = `"moto_server" is not installed: run  pip install 'moto[server]'  (AWS CloudWatch's stand-in for these tests)`;
+    console.error(`\n*** MISSING BINARY *** ${hint}\n`);
+    throw new Error(hint);
+  }
+}
+
+export async function startMoto(): Promise<Moto> {
+  const binary = requireMoto();
+  const port = await freePort();
+  const child: ChildProcess = spawn(binary, ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${endpoint}/moto-api/`, 30_000);
+  const region = 'ap-southeast-1';
+  const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+  const client = new CloudWatchClient({ region, endpoint, credentials });
+  return {
+    endpoint,
+    region,
+    credentials,
+    async seedLambda(fn, data) {
+      // 20 datapoints a call: what moto 5.2 takes reliably (CloudWatch itself takes 1,000).
+      for (let i = 0; i < data.length; i += 20)
+        await client.send(
+          new PutMetricDataCommand({
+            Namespace: 'AWS/Lambda',
+            MetricData: data
+              .slice(i, i + 20)
+              .map((d) => ({ ...d, Dimensions: [{ Name: 'FunctionName', Value: fn }] })),
+          }),
+        );
+    },
+    stop: () => child.kill(),
+  };
+}
