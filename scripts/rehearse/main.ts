@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { FakePlatformApi } from '../../exporters/heroku/test/fake-platform-api';
+import { startMoto } from '../../exporters/heroku/test/moto';
 import { FakeOpenAi } from '../../functions/test/fake-openai';
 import { smtpSink } from '../../monitoring/test/helpers/services';
 import { requireBinary } from '../../pushgateway/test/helpers/binaries';
@@ -71,6 +72,20 @@ async function main() {
     })),
   ).start();
   const smtp = await smtpSink();
+  // CloudWatch as Lambda reports to it: this month's daily usage of each function until now.
+  const moto = await startMoto();
+  const today = new Date().getUTCDate();
+  for (const fn of ['brainbytes-prod-api', 'brainbytes-prod-ai', 'brainbytes-prod-job'])
+    await moto.seedLambda(
+      fn,
+      Array.from(
+        { length: today - 1 },
+        (_, d) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), d + 1, 8)),
+      ).flatMap((Timestamp) => [
+        { MetricName: 'Invocations', Timestamp, Value: 10_000, Unit: 'Count' as const },
+        { MetricName: 'Duration', Timestamp, Value: 3_600_000, Unit: 'Milliseconds' as const },
+      ]),
+    );
   const business = await businessHoursOpeningSoon(5);
   const top = new Topology(
     {
@@ -82,6 +97,7 @@ async function main() {
       businessHours: business.text,
       // The evening peak is now: study hours all day, every day (MANILA_STUDY_HOURS).
       studyHours: 'monday:sunday 00:00-24:00',
+      cloudWatch: { endpoint: moto.endpoint, region: moto.region, ...moto.credentials },
     },
     dir,
   );
@@ -162,6 +178,7 @@ async function main() {
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
     await Promise.all([openai.stop(), heroku.stop(), smtp.close()]);
+    moto.stop();
   }
   const ok = report(results, notices);
   say(

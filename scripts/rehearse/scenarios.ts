@@ -50,6 +50,18 @@ async function drain(top: Topology, app: string, messages: string[]) {
   if (res.status >= 300) throw new Error(`the drain answered ${res.status}: ${await res.text()}`);
 }
 
+/** One recorded value from the rehearsal's Prometheus (behind its basic auth), if it has one. */
+async function spendOf(top: Topology, expr: string): Promise<number | undefined> {
+  const res = await fetch(`${top.url('prometheus')}/api/v1/query`, {
+    method: 'POST',
+    headers: top.monitoringAuth,
+    body: new URLSearchParams({ query: expr }),
+  });
+  const body = (await res.json()) as { data?: { result: { value: [number, string] }[] } };
+  const value = body.data?.result[0]?.value[1];
+  return value === undefined ? undefined : Number(value);
+}
+
 const now = () => new Date().toISOString().replace('Z', '+00:00');
 const stamped = (line: string) => line.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+\+00:00/, now());
 
@@ -171,9 +183,20 @@ export const SCENARIOS: Scenario[] = [
     name: 'Prometheus restarts with its disk wiped (a dyno restart)',
     expect: () => [],
     async run({ top }) {
+      // Lambda's month so far comes from CloudWatch, not from history: the wipe must not change it.
+      const lambda = 'provider:brainbytes_spend_dollars:month_to_date{provider="lambda"}';
+      const before = await spendOf(top, lambda);
       await top.procs.prometheus?.stop();
       await top.startMonitoring('prometheus', { wipe: true });
-      await sleep(40_000);
+      let after: number | undefined;
+      for (let i = 0; i < 60 && after === undefined; i++) {
+        await sleep(500);
+        after = await spendOf(top, lambda);
+      }
+      say(`Lambda month to date: $${before?.toFixed(4)} before, $${after?.toFixed(4)} after the wipe`);
+      if (before === undefined || after === undefined || Math.abs(after - before) > 1e-6 * before)
+        throw new Error(`Lambda's month to date changed with the wipe: ${before} → ${after}`);
+      await sleep(35_000);
     },
   },
 ];

@@ -26,7 +26,13 @@ export interface Outside {
   /** Alertmanager's MANILA_BUSINESS_HOURS, e.g. a window that opens a few minutes from now. */
   businessHours: string;
   studyHours: string;
+  /** Where the exporter reads Lambda's CloudWatch metrics (moto, seeded as Lambda reports). */
+  cloudWatch: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
 }
+
+/** The functions serverless.yml deploys to the prod stage: name, memory, timeout. */
+export const LAMBDA_FUNCTIONS =
+  'brainbytes-prod-api:512:29,brainbytes-prod-ai:512:30,brainbytes-prod-job:256:60';
 
 /** Time compressed through the variables an operator would use (monitoring/README.md). */
 export const COMPRESSED = {
@@ -162,6 +168,14 @@ export class Topology {
         HEROKU_DRAIN_CREDENTIALS: `drain:${creds.drain}`,
         HEROKU_EXPORTER_SCRAPE_CREDENTIALS: `prometheus:${creds.exporterScrape}`,
         HEROKU_POLL_INTERVAL_SECONDS: '2',
+        HEROKU_API_TIMEOUT_SECONDS: '4',
+        LAMBDA_FUNCTIONS,
+        AWS_REGION: outside.cloudWatch.region,
+        AWS_ENDPOINT_URL_CLOUDWATCH: outside.cloudWatch.endpoint,
+        AWS_ACCESS_KEY_ID: outside.cloudWatch.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: outside.cloudWatch.secretAccessKey,
+        CLOUDWATCH_PERIOD_SECONDS: '60',
+        CLOUDWATCH_DURATION_PERCENTILES: '', // moto 5.2 does not compute percentiles
       }),
     };
   }
