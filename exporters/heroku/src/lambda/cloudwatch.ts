@@ -5,6 +5,7 @@ import {
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
 import type { Logger } from '@brainbytes/telemetry';
+import { PollLoop } from '../poll-loop';
 
 /** A Lambda function to watch: its full name (service-stage-function) and what it is configured with. */
 export interface LambdaFunction {
@@ -69,14 +70,12 @@ const monthStart = (ms: number) => Date.parse(`${monthOf(ms)}-01T00:00:00Z`);
  * complete period of every function; the month-to-date sums (daily Duration and Invocations since
  * the 1st, UTC) are one more call an hour. Last good data is kept when a call fails.
  */
-export class CloudWatchPoller {
+export class CloudWatchPoller extends PollLoop {
   readonly recent = new Map<string, RecentStats>();
   readonly monthToDate = new Map<string, MonthToDate>();
   lastSuccessMs = 0;
   lastPollOk = false;
   private monthFetchedMs = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
 
   constructor(
     private readonly client: CloudWatchClient,
@@ -87,31 +86,16 @@ export class CloudWatchPoller {
     private readonly logger: Logger,
     private readonly onPolled: () => void = () => {},
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    super();
+  }
 
   static forRegion(region: string) {
     // Credentials from the standard AWS chain; AWS_ENDPOINT_URL_CLOUDWATCH points it elsewhere.
     return new CloudWatchClient({ region, maxAttempts: 3 });
   }
 
-  start(intervalMs: number) {
-    void this.poll();
-    this.timer = setInterval(() => void this.poll(), intervalMs).unref();
-  }
-
-  async stop() {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  poll(): Promise<void> {
-    this.running ??= this.pollOnce().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private async pollOnce() {
+  protected async pollOnce() {
     const now = this.now();
     let ok = true;
     try {

@@ -1,4 +1,5 @@
 import type { Logger } from '@brainbytes/telemetry';
+import { PollLoop } from '../poll-loop';
 import type { PlatformClient } from './client';
 import {
   type AddOn,
@@ -40,39 +41,21 @@ export interface PlatformSnapshot {
  * this cache and never calls Heroku. An app whose fetch fails keeps its last good data; a poll
  * in which anything failed does not count as a success.
  */
-export class PlatformPoller {
+export class PlatformPoller extends PollLoop {
   readonly snapshot: PlatformSnapshot = { apps: new Map(), dynoSizes: [], rateLimitRemaining: undefined };
   lastSuccessMs = 0;
   lastPollSeconds = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
 
   constructor(
     private readonly client: PlatformClient,
     private readonly apps: readonly string[],
     private readonly logger: Logger,
     private readonly onPolled: () => void = () => {},
-  ) {}
-
-  start(intervalMs: number) {
-    void this.poll();
-    this.timer = setInterval(() => void this.poll(), intervalMs).unref();
+  ) {
+    super();
   }
 
-  async stop() {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  /** One poll; concurrent calls share it. */
-  poll(): Promise<void> {
-    this.running ??= this.pollOnce().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
-  }
-
-  private async pollOnce() {
+  protected async pollOnce() {
     const started = performance.now();
     let ok = true;
     const attempt = async <T>(what: string, fetcher: () => Promise<T>): Promise<T | undefined> => {
