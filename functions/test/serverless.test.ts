@@ -172,12 +172,20 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
     );
     expect(asked.answer ?? JSON.stringify({ session, asked })).toMatch(/^\(Offline tutor\) To add fractions/);
 
+    // The scheduled job, as EventBridge invokes it (twice: cold, then warm).
+    for (let i = 0; i < 2; i++) {
+      const job = await client.send(
+        new InvokeCommand({ FunctionName: 'brainbytes-dev-job', Payload: Buffer.from('{}') }),
+      );
+      expect(JSON.parse(Buffer.from(job.Payload!).toString())).toEqual({ ok: true });
+    }
+
     // Each function pushed before it returned (no waiting here): a cold start once, then warm ones,
     // GB-seconds at each function's memory, and the bytes the student paid for.
     const s = (await scrape(gateway.url)).samples;
     const sum = (name: string, match: (key: string) => boolean) =>
       [...s].filter(([key]) => key.startsWith(`${name}{`) && match(key)).reduce((n, [, v]) => n + v, 0);
-    for (const fn of ['api', 'ai']) {
+    for (const fn of ['api', 'ai', 'job']) {
       const of = (key: string) => key.includes(`function="${fn}"`) && key.includes('platform="lambda"');
       expect(
         sum('brainbytes_function_invocations_total', (k) => of(k) && k.includes('cold_start="true"')),
