@@ -152,3 +152,48 @@ it('Lambda month to date from CloudWatch: the same after a Prometheus restart th
   );
   expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
 }, 120_000);
+
+it('a quiet hour does not blind cost per question for a week: no 0/0 in the averages', async () => {
+  // Every 5 minutes: 10 questions at $0.001 each for 2 h, then 2 h without a question (a quiet
+  // night), then 18 h as before, then 2 h at $0.005 a question (a pricier model).
+  const test = {
+    rule_files: [join(dir, 'prometheus/rules/brainbytes-spend.rules.yml')],
+    evaluation_interval: '1h',
+    tests: [
+      {
+        interval: '5m',
+        input_series: [
+          {
+            series: `brainbytes_questions_total{${PUSHED},subject="math",client_type="mobile"}`,
+            values: '0+10x24 240x24 240+10x240',
+          },
+          {
+            series: `brainbytes_ai_cost_dollars_total{${PUSHED},provider="openai",model="gpt-4o-mini"}`,
+            values: '0+0.01x24 0.24x24 0.24+0.01x216 2.4+0.05x24',
+          },
+        ],
+        promql_expr_test: [
+          at('24h', within('brainbytes:ai_cost_per_question_dollars:rate1h', 0.005)),
+          // The quiet hours leave gaps, not NaN: the 7-day average is a number…
+          at('24h', {
+            expr: 'count(brainbytes:ai_cost_per_question_dollars:avg7d > 0.001 < 0.002)',
+            eval_time: '',
+            exp_samples: [{ labels: '{}', value: 1 }],
+          }),
+          // …so AiCostPerQuestionDoubled can see the doubling.
+          at('24h', {
+            expr: 'count(brainbytes:ai_cost_per_question_dollars:rate1h > 2 * brainbytes:ai_cost_per_question_dollars:avg7d)',
+            eval_time: '',
+            exp_samples: [{ labels: '{}', value: 1 }],
+          }),
+        ],
+      },
+    ],
+  };
+  const file = join(dir, 'spend-quiet-test.yml');
+  writeFileSync(file, stringify(test, { lineWidth: 0 }));
+  const result = await run(promtool, ['test', 'rules', file]).catch(
+    (e: { stdout: string; stderr: string }) => e,
+  );
+  expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+}, 120_000);

@@ -13,9 +13,17 @@ export const BUDGET_ANNOTATIONS = {
     '{{ with query "brainbytes:budget_dollars:monthly" }}${{ printf "%.2f" (. | first | value) }}{{ end }}',
 };
 
+/**
+ * Spend only grows within a month, so a budget alert that stops holding is nearly always a source
+ * that missed a scrape: `for` and `keep_firing_for` keep one gap from sending "resolved" then
+ * "firing" again.
+ */
+const STEADY = { for: '5m', keepFiringFor: '30m' } as const;
+
 const threshold = (percent: number, severity: AlertRule['severity'], alert: string): AlertRule => ({
   alert,
   expr: `brainbytes:spend_budget:ratio >= ${percent / 100}`,
+  ...STEADY,
   severity,
   team: 'product',
   service: 'budget',
@@ -36,6 +44,7 @@ export const budgetAlerts: AlertRule[] = [
     alert: 'MonthlySpendForecastOverBudget',
     expr: 'brainbytes:spend_dollars:forecast_month_end > brainbytes:budget_dollars:monthly',
     for: '1h',
+    keepFiringFor: '1h',
     severity: 'warning',
     team: 'product',
     service: 'budget',
@@ -50,6 +59,7 @@ export const budgetAlerts: AlertRule[] = [
     expr: `brainbytes:ai_cost_per_question_dollars:rate1h > 2 * brainbytes:ai_cost_per_question_dollars:avg7d
 and brainbytes:ai_cost_per_question_dollars:avg7d > 0`,
     for: '1h',
+    keepFiringFor: '1h',
     severity: 'warning',
     team: 'ai',
     service: 'ai',

@@ -272,12 +272,14 @@ provider:brainbytes_spend_dollars:rate1d * ${SECONDS_LEFT_IN_MONTH}`,
       expr: 'brainbytes:spend_dollars:month_to_date / brainbytes:budget_dollars:monthly',
     },
     {
+      // No questions, no value (a gap), never 0/0 = NaN: a NaN would stay in every average over it.
       record: 'brainbytes:cost_per_question_dollars:rate1d',
-      expr: 'sum(provider:brainbytes_spend_dollars:rate1d) / sum(rate(brainbytes_questions_total[1d]))',
+      expr: 'sum(provider:brainbytes_spend_dollars:rate1d) / (sum(rate(brainbytes_questions_total[1d])) > 0)',
     },
     {
+      // A quiet hour (no questions) leaves a gap: avg7d below skips it instead of turning NaN for a week.
       record: 'brainbytes:ai_cost_per_question_dollars:rate1h',
-      expr: 'sum(rate(brainbytes_ai_cost_dollars_total[1h])) / sum(rate(brainbytes_questions_total[1h]))',
+      expr: 'sum(rate(brainbytes_ai_cost_dollars_total[1h])) / (sum(rate(brainbytes_questions_total[1h])) > 0)',
     },
     {
       record: 'brainbytes:ai_cost_per_question_dollars:avg7d',

@@ -18,6 +18,7 @@ export function withRunbooks(
         alert: rule.alert,
         expr: rule.expr,
         ...(rule.for ? { for: rule.for } : {}),
+        ...(rule.keepFiringFor ? { keep_firing_for: rule.keepFiringFor } : {}),
         labels: { severity: rule.severity, team: rule.team, service: rule.service, ...rule.labels },
         annotations: {
           summary: rule.summary,

@@ -13,6 +13,8 @@ export interface AlertRule {
   alert: string;
   expr: string;
   for?: string;
+  /** Stay firing this long after the condition last held: one missed scrape sends no "resolved". */
+  keepFiringFor?: string;
   severity: Severity;
   team: Team;
   /** The component the alert is about; inhibition and grouping use it. */
@@ -37,6 +39,7 @@ export interface RenderedAlert {
   alert: string;
   expr: string;
   for?: string;
+  keep_firing_for?: string;
   labels: Record<string, string>;
   annotations: { summary: string; description: string; runbook_url: string } & Record<string, string>;
 }

@@ -12,7 +12,7 @@ export const BUDGET_CASES: AlertCase[] = [
   ).flatMap(([alert, severity, high, low, shown]): AlertCase[] => [
     {
       alert,
-      evalTime: '5m',
+      evalTime: '10m',
       series: budgetInputs(high),
       fires: [
         {
@@ -23,7 +23,21 @@ export const BUDGET_CASES: AlertCase[] = [
         },
       ],
     },
-    { alert, evalTime: '5m', series: budgetInputs(low) },
+    { alert, evalTime: '10m', series: budgetInputs(low) },
+    // One missed scrape (the ratio dips while a source is absent): still firing, no "resolved".
+    {
+      alert,
+      evalTime: '12m',
+      series: budgetInputs(`${high} ${low.split('x')[0]} ${high}`),
+      fires: [
+        {
+          severity,
+          labels: budgetLabels,
+          description: `Spend so far this month is ${shown} of the monthly budget (BRAINBYTES_MONTHLY_BUDGET_DOLLARS).`,
+          annotations: BUDGET_SHOWN,
+        },
+      ],
+    },
   ]),
   ...(['150x100', '90x100'] as const).map(
     (forecast): AlertCase => ({
