@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePlatformApi } from '../../exporters/heroku/test/fake-platform-api';
 import { lines, postDrain } from '../../exporters/heroku/test/frames';
 import { type RunningExporter, startExporter } from '../../exporters/heroku/test/helpers';
+import { type Moto, startMoto } from '../../exporters/heroku/test/moto';
 import { startGatewayProcess } from '../../pushgateway/test/helpers/processes';
 import { DASHBOARDS } from '../src/grafana/dashboards';
 import { ruleFiles } from '../src/rules';
@@ -24,6 +25,7 @@ import { simulateTraffic } from './helpers/traffic';
  */
 let gateway: RunningProcess;
 let exporter: RunningExporter;
+let moto: Moto;
 let platform: FakePlatformApi;
 let nodeExporter: RunningProcess;
 let alertmanager: RunningProcess;
@@ -46,12 +48,38 @@ beforeAll(async () => {
       runtimeMetrics: true,
     },
   ]).start();
+  // Lambda as CloudWatch reports it (moto), around now, for the exporter's CloudWatch panels.
+  moto = await startMoto();
+  const minute = Date.now() - (Date.now() % 60_000);
+  await moto.seedLambda(
+    'brainbytes-prod-api',
+    [-2, -1, 0, 1, 2].flatMap((m) => {
+      const Timestamp = new Date(minute + m * 60_000);
+      return [
+        { MetricName: 'Invocations', Timestamp, Value: 40, Unit: 'Count' as const },
+        { MetricName: 'Errors', Timestamp, Value: 1, Unit: 'Count' as const },
+        { MetricName: 'Throttles', Timestamp, Value: 0, Unit: 'Count' as const },
+        { MetricName: 'ConcurrentExecutions', Timestamp, Value: 2, Unit: 'Count' as const },
+        { MetricName: 'Duration', Timestamp, Value: 300, Unit: 'Milliseconds' as const },
+      ];
+    }),
+  );
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint,
+    AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
+  });
   exporter = await startExporter({
     HEROKU_API_TOKEN: platform.token,
     HEROKU_API_URL: platform.url,
     HEROKU_DRAIN_TOKENS: 'd.api',
+    LAMBDA_FUNCTIONS: 'brainbytes-prod-api:512:29',
+    AWS_REGION: moto.region,
+    CLOUDWATCH_PERIOD_SECONDS: '60',
+    CLOUDWATCH_DURATION_PERCENTILES: '',
   });
   await exporter.exporter.poller!.poll();
+  await exporter.exporter.cloudWatch!.poll();
   const drained = await postDrain(exporter.url, 'brainbytes-api', 'd.api', [
     lines.routerOk,
     lines.routerPost,
@@ -104,6 +132,7 @@ afterAll(async () => {
   await alertmanager?.stop();
   await nodeExporter?.stop();
   await exporter?.close();
+  moto?.stop();
   await platform?.stop();
   await gateway?.stop();
 });

@@ -197,3 +197,44 @@ it('a quiet hour does not blind cost per question for a week: no 0/0 in the aver
   );
   expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
 }, 120_000);
+
+it('Heroku: an exporter restart after a scale-down lowers the counter, and the forecast does not jump', async () => {
+  // January, hourly: $7 accrued, then at 31h the exporter restarts after a scale-down and its
+  // month-to-date estimate reads $6.50; the run-rate is $60 a month throughout.
+  const test = {
+    rule_files: [join(dir, 'prometheus/rules/brainbytes-spend.rules.yml')],
+    evaluation_interval: '1h',
+    tests: [
+      {
+        interval: '1h',
+        input_series: [
+          {
+            series: 'heroku_cost_accrued_dollars_total{job="heroku-exporter",app="brainbytes-api"}',
+            values: '7x30 6.5x30',
+          },
+          {
+            series:
+              'heroku_monthly_run_rate_dollars{job="heroku-exporter",app="brainbytes-api",component="dynos"}',
+            values: '60x60',
+          },
+        ],
+        promql_expr_test: [40, 50].map((hour) =>
+          at(
+            `${hour}h`,
+            within(
+              'provider:brainbytes_spend_dollars:forecast_month_end{provider="heroku"}',
+              6.5 + (60 * (744 - hour)) / 744,
+              0.02,
+            ),
+          ),
+        ),
+      },
+    ],
+  };
+  const file = join(dir, 'spend-heroku-reset-test.yml');
+  writeFileSync(file, stringify(test, { lineWidth: 0 }));
+  const result = await run(promtool, ['test', 'rules', file]).catch(
+    (e: { stdout: string; stderr: string }) => e,
+  );
+  expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+}, 120_000);

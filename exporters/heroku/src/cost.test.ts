@@ -34,5 +34,15 @@ describe('CostAccrual', () => {
     accrual.tick(Date.UTC(2026, 11, 1, 12), new Map([['api', 310]]));
     expect(Object.fromEntries(accrual.entries()).api).toBeCloseTo((310 * 0.5) / 31);
   });
+  it('applies the month-to-date estimate to an app first seen after the first tick (a scrape before the first poll)', () => {
+    const accrual = new CostAccrual();
+    const mid = Date.UTC(2026, 0, 16); // 15 of January's 31 days gone
+    accrual.tick(mid, new Map()); // Prometheus scraped before the Platform API answered
+    accrual.tick(mid + 1_000, new Map([['api', 60]]));
+    expect(Object.fromEntries(accrual.entries()).api).toBeCloseTo(
+      (60 * (15 * 86_400 + 1)) / (31 * 86_400),
+      4,
+    );
+  });
   it('knows month lengths', () => expect(monthPosition(Date.UTC(2028, 1, 10)).seconds).toBe(29 * 86_400));
 });

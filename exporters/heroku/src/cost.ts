@@ -84,9 +84,10 @@ export function monthPosition(ms: number): { start: number; seconds: number; ela
 }
 
 /**
- * Dollars accrued this UTC month per key, integrating the run-rate over time. It starts (and
- * restarts) from the month-to-date estimate at the current run-rate, and starts again from zero
- * when a new month begins, so `increase()` and "so far this month" read it directly.
+ * Dollars accrued this UTC month per key, integrating the run-rate over time. Each key starts
+ * from the month-to-date estimate at its run-rate when it is first seen this month — at start,
+ * and also when the first Platform API poll lands after a scrape that found nothing yet — and
+ * starts again from zero when a new month begins, so "so far this month" reads it directly.
  */
 export class CostAccrual {
   private readonly accrued = new Map<string, number>();
@@ -95,14 +96,16 @@ export class CostAccrual {
 
   tick(nowMs: number, runRates: ReadonlyMap<string, number>) {
     const position = monthPosition(nowMs);
-    if (this.lastMs === undefined || position.start !== this.month) {
-      this.accrued.clear();
-      for (const [key, rate] of runRates) this.accrued.set(key, (rate * position.elapsed) / position.seconds);
-    } else {
-      const seconds = (nowMs - this.lastMs) / 1000;
-      for (const [key, rate] of runRates) {
-        this.accrued.set(key, (this.accrued.get(key) ?? 0) + (rate * seconds) / position.seconds);
-      }
+    if (this.lastMs === undefined || position.start !== this.month) this.accrued.clear();
+    const seconds = this.lastMs === undefined ? 0 : (nowMs - this.lastMs) / 1000;
+    for (const [key, rate] of runRates) {
+      const soFar = this.accrued.get(key);
+      this.accrued.set(
+        key,
+        soFar === undefined
+          ? (rate * position.elapsed) / position.seconds
+          : soFar + (rate * seconds) / position.seconds,
+      );
     }
     this.month = position.start;
     this.lastMs = nowMs;

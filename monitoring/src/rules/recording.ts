@@ -221,7 +221,14 @@ function spendRules(config: MonitoringConfig): RecordingRule[] {
           `sum(rate(brainbytes_function_gb_seconds_total[1h])) * ${LAMBDA_PRICE.gbSecondDollars}
   + (sum(rate(brainbytes_function_invocations_total{platform="lambda"}[1h])) * ${LAMBDA_PRICE.requestDollars} or vector(0))`,
         ),
-        provider('heroku', 'sum(rate(heroku_cost_accrued_dollars_total[1h]))'),
+        // Heroku's rate is its run-rate (the formation and add-ons now), not the accrual counter's
+        // slope: an exporter restart after a scale-down steps that counter down, and rate() would
+        // read a reset and a jump. The counter's slope only where no run-rate is exported.
+        provider(
+          'heroku',
+          `(sum(heroku_monthly_run_rate_dollars) / (days_in_month() * 86400))
+  or sum(rate(heroku_cost_accrued_dollars_total[1h]))`,
+        ),
       ].join('\nor\n'),
     },
     {
