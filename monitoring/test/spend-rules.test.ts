@@ -28,6 +28,16 @@ const within = (expr: string, value: number, tolerance = 0.01) => ({
 
 const at = (evalTime: string, check: ReturnType<typeof within>) => ({ ...check, eval_time: evalTime });
 
+/** Writes a promtool unit test beside the rendered rules and runs it; its output is the failure message. */
+async function expectPromtoolPasses(name: string, test: object) {
+  const file = join(dir, name);
+  writeFileSync(file, stringify(test, { lineWidth: 0 }));
+  const result = await run(promtool, ['test', 'rules', file]).catch(
+    (e: { stdout: string; stderr: string }) => e,
+  );
+  expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+}
+
 it('spend rules: month to date per provider restarts with the month; forecast, budget ratio and cost per question', async () => {
   const test = {
     rule_files: [join(dir, 'prometheus/rules/brainbytes-spend.rules.yml')],
@@ -101,12 +111,7 @@ it('spend rules: month to date per provider restarts with the month; forecast, b
       },
     ],
   };
-  const file = join(dir, 'spend-test.yml');
-  writeFileSync(file, stringify(test, { lineWidth: 0 }));
-  const result = await run(promtool, ['test', 'rules', file]).catch(
-    (e: { stdout: string; stderr: string }) => e,
-  );
-  expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+  await expectPromtoolPasses('spend-test.yml', test);
 }, 120_000);
 
 it('Lambda month to date from CloudWatch: the same after a Prometheus restart that kept only the last hours', async () => {
@@ -145,12 +150,7 @@ it('Lambda month to date from CloudWatch: the same after a Prometheus restart th
       },
     ],
   };
-  const file = join(dir, 'spend-cloudwatch-test.yml');
-  writeFileSync(file, stringify(test, { lineWidth: 0 }));
-  const result = await run(promtool, ['test', 'rules', file]).catch(
-    (e: { stdout: string; stderr: string }) => e,
-  );
-  expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+  await expectPromtoolPasses('spend-cloudwatch-test.yml', test);
 }, 120_000);
 
 it('a quiet hour does not blind cost per question for a week: no 0/0 in the averages', async () => {
@@ -190,12 +190,7 @@ it('a quiet hour does not blind cost per question for a week: no 0/0 in the aver
       },
     ],
   };
-  const file = join(dir, 'spend-quiet-test.yml');
-  writeFileSync(file, stringify(test, { lineWidth: 0 }));
-  const result = await run(promtool, ['test', 'rules', file]).catch(
-    (e: { stdout: string; stderr: string }) => e,
-  );
-  expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+  await expectPromtoolPasses('spend-quiet-test.yml', test);
 }, 120_000);
 
 it('Heroku: an exporter restart after a scale-down lowers the counter, and the forecast does not jump', async () => {
@@ -231,10 +226,5 @@ it('Heroku: an exporter restart after a scale-down lowers the counter, and the f
       },
     ],
   };
-  const file = join(dir, 'spend-heroku-reset-test.yml');
-  writeFileSync(file, stringify(test, { lineWidth: 0 }));
-  const result = await run(promtool, ['test', 'rules', file]).catch(
-    (e: { stdout: string; stderr: string }) => e,
-  );
-  expect(`${result.stdout}${result.stderr}`).toContain('SUCCESS');
+  await expectPromtoolPasses('spend-heroku-reset-test.yml', test);
 }, 120_000);
