@@ -92,7 +92,10 @@ describe('the student app in Chromium, against the real API and gateway', () => 
   it('keeps what is typed across a reload', async () => {
     await page.getByLabel('Your question').fill('Half a thought about fractions');
     await page.reload();
-    expect(await page.getByLabel('Your question').inputValue()).toBe('Half a thought about fractions');
+    // The draft comes back from storage once the page has hydrated, not at the load event.
+    await expect
+      .poll(() => page.getByLabel('Your question').inputValue())
+      .toBe('Half a thought about fractions');
     await page.getByLabel('Your question').fill('');
   });
 
