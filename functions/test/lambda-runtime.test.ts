@@ -28,13 +28,16 @@ describe('the Lambda runtime wrapper, pushing to a real gateway', () => {
       await new Promise((r) => setTimeout(r, 200));
       return { answer: event.n };
     });
+    const started = performance.now();
     expect(await handler({ n: 1 }, { memoryLimitInMB: 512 })).toEqual({ answer: 1 });
+    const took = (performance.now() - started) / 1000;
     // No waiting: the push is part of the invocation.
     let s = await samples();
     expect(s.get(`brainbytes_function_invocations_total${labels('ai', 'cold_start="true",')}`)).toBe(1);
     const gbSeconds = s.get(`brainbytes_function_gb_seconds_total${labels('ai')}`) ?? 0;
+    // 0.5 GB × the handler's time: at least its 200 ms, at most the whole call as measured here.
     expect(gbSeconds).toBeGreaterThanOrEqual(0.5 * 0.2);
-    expect(gbSeconds).toBeLessThan(0.5 * 0.4);
+    expect(gbSeconds).toBeLessThanOrEqual(0.5 * took);
     await handler({ n: 2 }, { memoryLimitInMB: 512 });
     s = await samples();
     expect(s.get(`brainbytes_function_invocations_total${labels('ai', 'cold_start="true",')}`)).toBe(1);
@@ -53,7 +56,7 @@ describe('the Lambda runtime wrapper, pushing to a real gateway', () => {
       const took = performance.now() - started;
       // The push client's bound is 500 ms: a dead gateway costs a student at most that.
       expect(took).toBeGreaterThanOrEqual(450);
-      expect(took).toBeLessThan(1_000);
+      expect(took).toBeLessThan(1_500); // the bound and some scheduling, not a hang
     } finally {
       for (const res of hung) res.destroy();
       server.closeAllConnections();
