@@ -35,8 +35,8 @@ describe('the Lambda runtime wrapper, pushing to a real gateway', () => {
     let s = await samples();
     expect(s.get(`brainbytes_function_invocations_total${labels('ai', 'cold_start="true",')}`)).toBe(1);
     const gbSeconds = s.get(`brainbytes_function_gb_seconds_total${labels('ai')}`) ?? 0;
-    // 0.5 GB × the handler's time: at least its 200 ms, at most the whole call as measured here.
-    expect(gbSeconds).toBeGreaterThanOrEqual(0.5 * 0.2);
+    // 0.5 GB × the handler's time: about its 200 ms at least, at most the whole call as measured here.
+    expect(gbSeconds).toBeGreaterThanOrEqual(0.5 * 0.195); // timers may fire a millisecond early
     expect(gbSeconds).toBeLessThanOrEqual(0.5 * took);
     await handler({ n: 2 }, { memoryLimitInMB: 512 });
     s = await samples();
