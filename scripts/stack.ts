@@ -81,6 +81,8 @@ export function appComponents(): Component[] {
       env: {
         HEROKU_EXPORTER_PORT: ports.exporter,
         HEROKU_EXPORTER_HOST: env.HEROKU_EXPORTER_HOST ?? '127.0.0.1',
+        HEROKU_EXPORTER_STATE:
+          env.HEROKU_EXPORTER_STATE ?? env.REDIS_URL ?? path.join(dataDir, 'heroku-exporter', 'state.json'),
       },
       note: env.HEROKU_API_TOKEN ? 'Platform API + drain' : 'drain receiver only (no HEROKU_API_TOKEN)',
     },

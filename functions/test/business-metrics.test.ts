@@ -59,3 +59,37 @@ it('reads active students, open sessions, questions per session and by subject, 
   expect(s.get('brainbytes_questions_last_30d{subject="math"}')).toBe(2);
   expect(s.get('brainbytes_ai_spend_month_to_date_dollars{provider="openai"}')).toBeCloseTo(0.005, 10);
 });
+
+it('reports AI cost per question from the database: the last hour with questions (a quiet night keeps it) and the last 7 days', async () => {
+  await db.query('DELETE FROM questions');
+  const [student] = await db.query<{ id: string }>(
+    "INSERT INTO students (email, name, password_hash) VALUES ('c@x.ph', 'C', 'x') RETURNING id",
+  );
+  const [session] = await db.query<{ id: string }>(
+    "INSERT INTO study_sessions (student_id, subject) VALUES ($1, 'math') RETURNING id",
+    [student!.id],
+  );
+  const ask = (cost: number | null, ago: string) =>
+    db.query(
+      `INSERT INTO questions (session_id, student_id, subject, question, answer, provider, model, cost_dollars, created_at)
+       VALUES ($1, $2, 'math', 'q', 'a', 'openai', 'm', $3, now() - interval '${ago}')`,
+      [session!.id, student!.id, cost],
+    );
+  const collect = async () => {
+    const registry = new Registry();
+    await collectBusinessMetrics(db, createAppMetrics(registry));
+    return readScrape(await registry.metrics()).samples;
+  };
+  const none = await collect(); // no questions: no figure, never 0/0
+  expect(none.get('brainbytes_ai_cost_per_question_dollars{window="7d"}')).toBeUndefined();
+  expect(none.get('brainbytes_ai_cost_per_question_dollars{window="1h"}')).toBeUndefined();
+  await ask(0.002, '3 days');
+  await ask(0.002, '3 days');
+  // Last evening, ten hours ago: a pricier model, and one fallback answer that cost nothing.
+  await ask(0.006, '10 hours');
+  await ask(0.006, '10 hours 20 minutes');
+  await ask(null, '10 hours 30 minutes');
+  const s = await collect();
+  expect(s.get('brainbytes_ai_cost_per_question_dollars{window="1h"}')).toBeCloseTo(0.012 / 3, 10);
+  expect(s.get('brainbytes_ai_cost_per_question_dollars{window="7d"}')).toBeCloseTo(0.016 / 5, 10);
+});

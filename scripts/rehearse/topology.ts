@@ -167,6 +167,8 @@ export class Topology {
         HEROKU_APPS: outside.herokuApps.join(','),
         HEROKU_DRAIN_CREDENTIALS: `drain:${creds.drain}`,
         HEROKU_EXPORTER_SCRAPE_CREDENTIALS: `prometheus:${creds.exporterScrape}`,
+        REDIS_URL: 'redis://127.0.0.1:6379', // the gateway's Redis, attached (README)
+        HEROKU_EXPORTER_STATE_KEY: `${this.redisPrefix}exporter`, // this rehearsal's own key
         HEROKU_POLL_INTERVAL_SECONDS: '2',
         HEROKU_API_TIMEOUT_SECONDS: '4',
         LAMBDA_FUNCTIONS,

@@ -233,6 +233,12 @@ export const CATALOG = {
     'AI spend so far this UTC month from the stored answers, by provider.',
     ['provider'],
   ),
+  aiCostPerQuestion: def(
+    'brainbytes_ai_cost_per_question_dollars',
+    'gauge',
+    'AI cost per answered question from the stored answers: over the last hour with questions (window="1h") and the last 7 days (window="7d").',
+    ['window'],
+  ),
 
   // Push client health
   pushDroppedSamples: def(

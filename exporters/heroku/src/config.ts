@@ -35,6 +35,14 @@ export interface ExporterConfig {
   cloudWatchPeriodSeconds: number;
   /** CLOUDWATCH_DURATION_PERCENTILES: Lambda duration percentiles to read (each is one more metric per poll). */
   durationPercentiles: string[];
+  /**
+   * HEROKU_EXPORTER_STATE: where this month's accrued Heroku spend survives restarts — a redis://
+   * or rediss:// URL, a file path, or `memory`. Default: REDIS_URL when the app has Redis attached,
+   * else memory (a restart re-estimates the month so far at the current run-rate).
+   */
+  state: string;
+  /** HEROKU_EXPORTER_STATE_KEY: the Redis key (default heroku-exporter:cost-accrual). */
+  stateKey: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -124,6 +132,11 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
     if (!/^[a-z][a-z0-9-]{1,29}$/.test(app))
       throw new ConfigError(`HEROKU_APPS: "${app}" is not a Heroku app name`);
   }
+  const state = get('HEROKU_EXPORTER_STATE', env.REDIS_URL?.trim() || 'memory');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(state) && !/^rediss?:\/\//.test(state))
+    throw new ConfigError(
+      'HEROKU_EXPORTER_STATE must be a redis:// or rediss:// URL, a file path, or memory',
+    );
   const logLevel = get('LOG_LEVEL', 'info');
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
     throw new ConfigError(`LOG_LEVEL="${logLevel}" must be debug, info, warn or error`);
@@ -159,5 +172,7 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
     ...lambdaFunctions(env),
     cloudWatchPeriodSeconds: cloudWatchPeriod(get('CLOUDWATCH_PERIOD_SECONDS', '300')),
     durationPercentiles: percentiles(env.CLOUDWATCH_DURATION_PERCENTILES ?? 'p50,p95'),
+    state,
+    stateKey: get('HEROKU_EXPORTER_STATE_KEY', 'heroku-exporter:cost-accrual'),
   };
 }

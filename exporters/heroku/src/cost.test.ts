@@ -44,5 +44,18 @@ describe('CostAccrual', () => {
       4,
     );
   });
+  it('carries on from saved state of this month, ignores last month’s, and never goes down', () => {
+    const mid = Date.UTC(2026, 10, 16);
+    const saved = new CostAccrual();
+    saved.tick(mid, new Map([['api', 300]]));
+    const restarted = new CostAccrual();
+    expect(restarted.restore(saved.state(), mid + 3_600_000)).toBe(true);
+    // Scaled down to $30 a month while it was away: the hour away accrues at the new rate, on top.
+    restarted.tick(mid + 3_600_000, new Map([['api', 30]]));
+    expect(Object.fromEntries(restarted.entries()).api).toBeCloseTo(150 + 30 / (30 * 24), 6);
+    restarted.tick(mid, new Map([['api', 30]])); // the clock stepped back
+    expect(Object.fromEntries(restarted.entries()).api).toBeCloseTo(150 + 30 / (30 * 24), 6);
+    expect(new CostAccrual().restore(saved.state(), Date.UTC(2026, 11, 2))).toBe(false);
+  });
   it('knows month lengths', () => expect(monthPosition(Date.UTC(2028, 1, 10)).seconds).toBe(29 * 86_400));
 });

@@ -83,35 +83,61 @@ export function monthPosition(ms: number): { start: number; seconds: number; ela
   return { start, seconds: (end - start) / 1000, elapsed: (ms - start) / 1000 };
 }
 
+/** What `CostAccrual` keeps across restarts: per key, dollars so far this month and when last advanced. */
+export interface AccrualState {
+  version: 1;
+  /** The UTC month (ms at its first instant) the dollars belong to. */
+  month: number;
+  keys: Record<string, { dollars: number; atMs: number }>;
+}
+
 /**
- * Dollars accrued this UTC month per key, integrating the run-rate over time. Each key starts
- * from the month-to-date estimate at its run-rate when it is first seen this month — at start,
- * and also when the first Platform API poll lands after a scrape that found nothing yet — and
- * starts again from zero when a new month begins, so "so far this month" reads it directly.
+ * Dollars accrued this UTC month per key, integrating the run-rate over time; it never decreases
+ * within a month. A key seen for the first time this month starts from the month-to-date estimate
+ * at its run-rate (at start, or when the first Platform API poll lands after a scrape that found
+ * nothing yet); a key restored from saved state carries on from its saved dollars, the gap since
+ * then accrued at the run-rate of the first poll after it. A new month starts every key again.
  */
 export class CostAccrual {
-  private readonly accrued = new Map<string, number>();
-  private lastMs: number | undefined;
+  private keys = new Map<string, { dollars: number; atMs: number }>();
   private month = -1;
+
+  /** Carries on from saved state, if it is this month's (else it is ignored). */
+  restore(state: AccrualState, nowMs: number) {
+    if (state.version !== 1 || state.month !== monthPosition(nowMs).start) return false;
+    this.month = state.month;
+    this.keys = new Map(
+      Object.entries(state.keys)
+        .filter(([, k]) => Number.isFinite(k.dollars) && k.dollars >= 0 && Number.isFinite(k.atMs))
+        .map(([key, k]) => [key, { dollars: k.dollars, atMs: k.atMs }]),
+    );
+    return true;
+  }
+
+  state(): AccrualState {
+    return { version: 1, month: this.month, keys: Object.fromEntries(this.keys) };
+  }
 
   tick(nowMs: number, runRates: ReadonlyMap<string, number>) {
     const position = monthPosition(nowMs);
-    if (this.lastMs === undefined || position.start !== this.month) this.accrued.clear();
-    const seconds = this.lastMs === undefined ? 0 : (nowMs - this.lastMs) / 1000;
-    for (const [key, rate] of runRates) {
-      const soFar = this.accrued.get(key);
-      this.accrued.set(
-        key,
-        soFar === undefined
-          ? (rate * position.elapsed) / position.seconds
-          : soFar + (rate * seconds) / position.seconds,
-      );
+    if (position.start !== this.month) {
+      this.keys.clear();
+      this.month = position.start;
     }
-    this.month = position.start;
-    this.lastMs = nowMs;
+    for (const [key, rate] of runRates) {
+      const known = this.keys.get(key);
+      if (!known) {
+        this.keys.set(key, { dollars: (rate * position.elapsed) / position.seconds, atMs: nowMs });
+        continue;
+      }
+      // A clock that steps back adds nothing; spend never goes down.
+      const seconds = Math.max(0, nowMs - known.atMs) / 1000;
+      known.dollars += (rate * seconds) / position.seconds;
+      known.atMs = Math.max(known.atMs, nowMs);
+    }
   }
 
-  entries() {
-    return this.accrued.entries();
+  *entries(): IterableIterator<[string, number]> {
+    for (const [key, k] of this.keys) yield [key, k.dollars];
   }
 }

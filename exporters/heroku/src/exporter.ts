@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@brainbytes/telemetry';
+import { type Logger, redact } from '@brainbytes/telemetry';
+import { Counter } from 'prom-client';
 import type { ExporterConfig } from './config';
 import { createDrainMetrics, renderDrainMetrics } from './drain/drain-metrics';
 import { DrainIngest } from './drain/ingest';
@@ -11,6 +12,7 @@ import { registerLambdaMetrics } from './lambda/lambda-metrics';
 import { PlatformClient } from './platform/client';
 import { PlatformPoller } from './platform/poller';
 import { createPlatformMetrics } from './platform-metrics';
+import { openStateStore } from './state-store';
 
 export interface Exporter {
   server: http.Server;
@@ -25,7 +27,24 @@ const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
 /** The exporter: the Platform API poller (when a token is set), the drain receiver and /metrics. */
 export function createExporter(config: ExporterConfig, logger: Logger): Exporter {
   let poller: PlatformPoller | undefined;
-  const platform = createPlatformMetrics(() => poller, config);
+  const store = openStateStore(config.state, config.stateKey);
+  const platform = createPlatformMetrics(
+    () => poller,
+    config,
+    store,
+    (action, error) => {
+      stateErrors.inc({ action });
+      logger.error(`could not ${action} the cost accrual (HEROKU_EXPORTER_STATE, ${store.kind})`, {
+        error: redact(String(error)),
+      });
+    },
+  );
+  const stateErrors = new Counter({
+    name: 'heroku_exporter_state_errors_total',
+    help: 'Failed loads and saves of the accrued cost (HEROKU_EXPORTER_STATE), by action.',
+    labelNames: ['action'],
+    registers: [platform.registry],
+  });
   if (config.apiToken) {
     const client = new PlatformClient({
       baseUrl: config.apiUrl,
@@ -114,6 +133,8 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
     poller,
     cloudWatch,
     async listen() {
+      if (await platform.restoreState())
+        logger.info('carrying on from this month’s saved cost accrual', { state: store.kind });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, resolve);
@@ -126,6 +147,8 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
       await Promise.all([poller?.stop(), cloudWatch?.stop()]);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await platform.saveState();
+      await store.close();
     },
   };
 }

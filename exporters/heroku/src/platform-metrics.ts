@@ -1,6 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { CostAccrual, DYNO_PRICE_TABLE_DATE, dynoPrices, monthlyRunRate } from './cost';
+import { type AccrualState, CostAccrual, DYNO_PRICE_TABLE_DATE, dynoPrices, monthlyRunRate } from './cost';
 import type { PlatformPoller } from './platform/poller';
+import { MemoryStateStore, type StateStore } from './state-store';
 
 const DYNO_STATES = ['up', 'starting', 'idle', 'crashed', 'down'];
 /** The account-wide Eco plan fee is not any one app's: it is labelled with this app value. */
@@ -13,10 +14,31 @@ export const ACCOUNT_APP = '_account';
 export function createPlatformMetrics(
   poller: () => PlatformPoller | undefined,
   options: { pollIntervalMs: number; ecoPlanMonthlyDollars: number },
+  store: StateStore = new MemoryStateStore(),
+  onStateError: (action: 'load' | 'save', error: unknown) => void = () => {},
 ) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const accrual = new CostAccrual();
+  let saving: Promise<void> = Promise.resolve();
+  /** Saves after each poll, one write at a time; a failed write is reported and the next one retries. */
+  const saveState = () => {
+    const state = accrual.state();
+    if (state.month < 0) return saving; // nothing accrued yet: never overwrite a saved month with nothing
+    const text = JSON.stringify(state);
+    saving = saving.then(() => store.save(text)).catch((error: unknown) => onStateError('save', error));
+    return saving;
+  };
+  /** Carries on from the saved month so far; before the server listens, so no scrape sees less. */
+  const restoreState = async () => {
+    try {
+      const text = await store.load();
+      return text ? accrual.restore(JSON.parse(text) as AccrualState, Date.now()) : false;
+    } catch (error) {
+      onStateError('load', error);
+      return false;
+    }
+  };
   const snapshot = () => poller()?.snapshot;
   const refreshers: Array<() => void> = [];
   type Fill = (g: Gauge<string>) => void;
@@ -229,10 +251,11 @@ export function createPlatformMetrics(
     labelNames: ['endpoint', 'reason'],
     registers: [registry],
   });
-  /** Called when a poll lands: refills the cached gauges and advances the cost accrual. */
+  /** Called when a poll lands: refills the cached gauges, advances the cost accrual and saves it (resolves when saved). */
   const onPolled = () => {
     for (const refresh of refreshers) refresh();
     tickAccrual();
+    return saveState();
   };
-  return { registry, apiRequests, apiErrors, onPolled };
+  return { registry, apiRequests, apiErrors, onPolled, restoreState, saveState };
 }

@@ -1,3 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { monthPosition } from '../src/cost';
 import { type FakeApp, FakePlatformApi } from './fake-platform-api';
@@ -108,6 +112,51 @@ describe('Platform API poller', () => {
     const { elapsed, seconds } = monthPosition(Date.now());
     const accrued = at('heroku_cost_accrued_dollars_total{app="brainbytes-api"}')!;
     expect(accrued).toBeCloseTo((65 * elapsed) / seconds, 2);
+  });
+
+  it.each([
+    ['a file', () => join(mkdtempSync(join(tmpdir(), 'bb-exporter-')), 'state.json')],
+    ['Redis', () => `${process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'}`],
+  ])(
+    'keeps this month’s accrual across a restart (%s): a scale-down, then a scrape before the first poll, lowers nothing',
+    async (_, state) => {
+      api = await new FakePlatformApi(apps()).start();
+      const env = { HEROKU_EXPORTER_STATE: state(), HEROKU_EXPORTER_STATE_KEY: `test:${randomUUID()}` };
+      const first = await start(env);
+      const accrued = first.samples.get('heroku_cost_accrued_dollars_total{app="brainbytes-api"}')!;
+      expect(accrued).toBeGreaterThan(0);
+      // Scaled down from 2 web dynos to none, then the exporter restarts.
+      (api.apps[0]!.formation[0] as { quantity: number }).quantity = 0;
+      await exp.close();
+      exp = await startExporter({ HEROKU_API_TOKEN: api.token, HEROKU_API_URL: api.url, ...env });
+      expect(exp.logs.join('\n')).toContain('carrying on from this month’s saved cost accrual');
+      const beforePoll = readScrape(await scrapeText(exp.url)).samples;
+      expect(
+        beforePoll.get('heroku_cost_accrued_dollars_total{app="brainbytes-api"}'),
+      ).toBeGreaterThanOrEqual(accrued);
+      await exp.exporter.poller!.poll();
+      const afterPoll = readScrape(await scrapeText(exp.url)).samples;
+      expect(afterPoll.get('heroku_cost_accrued_dollars_total{app="brainbytes-api"}')).toBeGreaterThanOrEqual(
+        accrued,
+      );
+      expect(afterPoll.get('heroku_monthly_run_rate_dollars{app="brainbytes-api",component="dynos"}')).toBe(
+        7,
+      );
+      expect(afterPoll.get('heroku_exporter_state_errors_total{action="save"}') ?? 0).toBe(0);
+    },
+  );
+
+  it('says when its state cannot be read or written, counts it, and keeps serving', async () => {
+    api = await new FakePlatformApi(apps()).start();
+    // Its folder is a file: every save fails (ENOTDIR).
+    const parent = join(mkdtempSync(join(tmpdir(), 'bb-exporter-')), 'a-file');
+    writeFileSync(parent, '');
+    const { samples } = await start({ HEROKU_EXPORTER_STATE: join(parent, 'state.json') });
+    expect(samples.get('heroku_cost_accrued_dollars_total{app="brainbytes-api"}')).toBeGreaterThan(0);
+    await exp.exporter.poller!.poll();
+    const again = readScrape(await scrapeText(exp.url)).samples;
+    expect(again.get('heroku_exporter_state_errors_total{action="save"}')).toBeGreaterThanOrEqual(1);
+    expect(exp.logs.join('\n')).toContain('could not save the cost accrual (HEROKU_EXPORTER_STATE, file)');
   });
 
   it('serves scrapes from its cache without calling Heroku', async () => {

@@ -4,7 +4,7 @@ import type { Queryable } from '../api/db/database';
 /**
  * The business numbers, read from the database every 5 minutes (a Lambda schedule, Heroku
  * Scheduler or an interval locally) and set as gauges: active students, open study sessions,
- * questions per session, questions by subject and this month's AI spend.
+ * questions per session, questions by subject, this month's AI spend and the cost per question.
  */
 export async function collectBusinessMetrics(db: Queryable, m: AppMetrics) {
   const [active] = await db.query<{ d1: number; d7: number; d30: number }>(
@@ -42,4 +42,17 @@ export async function collectBusinessMetrics(db: Queryable, m: AppMetrics) {
   )) {
     m.aiSpendMonthToDate.set({ provider: row.provider }, row.dollars);
   }
+
+  // Cost per question from the database, so no Prometheus history is needed to compare this hour
+  // with the week. "This hour" is the last hour that had questions: a quiet night keeps the
+  // evening's figure instead of no figure (an alert on it would resolve overnight and fire again).
+  m.aiCostPerQuestion.reset();
+  const [cost] = await db.query<{ h1: number | null; d7: number | null }>(
+    `SELECT (SELECT sum(coalesce(cost_dollars, 0))::float / count(*) FROM questions
+             WHERE created_at > (SELECT max(created_at) FROM questions) - interval '1 hour') AS h1,
+            (SELECT sum(coalesce(cost_dollars, 0))::float / nullif(count(*), 0) FROM questions
+             WHERE created_at > now() - interval '7 days') AS d7`,
+  );
+  if (cost?.h1 != null) m.aiCostPerQuestion.set({ window: '1h' }, cost.h1);
+  if (cost?.d7 != null) m.aiCostPerQuestion.set({ window: '7d' }, cost.d7);
 }

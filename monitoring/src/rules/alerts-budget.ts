@@ -14,11 +14,12 @@ export const BUDGET_ANNOTATIONS = {
 };
 
 /**
- * Spend only grows within a month, so a budget alert that stops holding is nearly always a source
- * that missed a scrape: `for` and `keep_firing_for` keep one gap from sending "resolved" then
- * "firing" again.
+ * Spend only grows within a month and a missing source is carried at its last value, so a
+ * threshold, once crossed, holds: `keep_firing_for` rides out a gap anyway. No `for`: it would be
+ * lost with Prometheus's disk, and the alert would go quiet for its length after a restart —
+ * Alertmanager would send "resolved", then "firing" again.
  */
-const STEADY = { for: '5m', keepFiringFor: '30m' } as const;
+const STEADY = { keepFiringFor: '30m' } as const;
 
 const threshold = (percent: number, severity: AlertRule['severity'], alert: string): AlertRule => ({
   alert,
@@ -53,6 +54,19 @@ export const budgetAlerts: AlertRule[] = [
     summary: 'This month’s spend is on course to exceed the budget.',
     description:
       'At the last day’s spend rate the month ends at ${{ printf "%.2f" $value }}, over the monthly budget.',
+  },
+  {
+    // Not a budget email: the owner's numbers stay right (the last known value), the people who
+    // run the source are told to bring it back.
+    alert: 'SpendSourceMissing',
+    expr: 'provider:brainbytes_spend_source:missing == 1',
+    for: '5m',
+    severity: 'warning',
+    team: 'infrastructure',
+    service: 'budget',
+    summary: 'A spend source stopped reporting; its month-to-date is the last known value.',
+    description:
+      'Month-to-date spend for {{ $labels.provider }} has not been reported for 5 minutes and is held at its last known value. ai: the scheduled job (brainbytes-jobs) pushing to the gateway; heroku: the heroku-exporter and its Platform API token; lambda: the heroku-exporter’s CloudWatch poll (LAMBDA_FUNCTIONS, AWS credentials).',
   },
   {
     alert: 'AiCostPerQuestionDoubled',

@@ -204,8 +204,23 @@ function integralThisMonth(rateSelector: string): string {
 + on (provider) ${rate} * (time() % 3600)`;
 }
 
+/** Seconds in a Prometheus duration such as 1m or 15s. */
+function seconds(duration: string): number {
+  const units: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
+  const match = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(duration);
+  return match ? Number(match[1]) * (units[match[2] as string] ?? 1) : 60;
+}
+
+const LIVE = 'provider:brainbytes_spend_dollars:month_to_date_live';
+const KNOWN = 'provider:brainbytes_spend_dollars:month_to_date_known';
+const MONTH_TO_DATE = 'provider:brainbytes_spend_dollars:month_to_date';
+/** Seconds since this month began, at least one day: an early-month pace is not a month's. */
+const PACE_SECONDS = `scalar(clamp_min(vector(time()) - ${MONTH_START}, 86400))`;
+
 function spendRules(config: MonitoringConfig): RecordingRule[] {
   const provider = (name: string, expr: string) => `label_replace(${expr}, "provider", "${name}", "", "")`;
+  // How far back a carried month-to-date reaches for its own last value: a few evaluations.
+  const carry = Math.max(600, 3 * seconds(config.spendEvaluationInterval));
   return [
     {
       record: MONTH_START,
@@ -236,12 +251,11 @@ function spendRules(config: MonitoringConfig): RecordingRule[] {
       expr: `avg_over_time(${SPEND_RATE}[1d])`,
     },
     {
-      // The sources that know the calendar win: the AI answers stored this month, Heroku's
-      // monthly accrual, CloudWatch's daily sums since the 1st (the exporter's LAMBDA_FUNCTIONS,
-      // refreshed hourly) — none depends on Prometheus's history, so a restart with a wiped disk
-      // or a short retention changes nothing. Without CloudWatch, Lambda's pushed counter is
-      // integrated here, over what Prometheus still holds.
-      record: 'provider:brainbytes_spend_dollars:month_to_date',
+      // The sources that know the calendar: the AI answers stored this month (the scheduled job,
+      // from the database), Heroku's monthly accrual (the exporter, kept across its restarts),
+      // CloudWatch's sums since the 1st (the exporter's LAMBDA_FUNCTIONS). None depends on
+      // Prometheus's history, so a restart with a wiped disk or a short retention changes nothing.
+      record: LIVE,
       expr: [
         provider('ai', 'sum(brainbytes_ai_spend_month_to_date_dollars)'),
         provider('heroku', 'sum(heroku_cost_accrued_dollars_total)'),
@@ -250,20 +264,49 @@ function spendRules(config: MonitoringConfig): RecordingRule[] {
           `sum(brainbytes_lambda_gb_seconds_month_to_date) * ${LAMBDA_PRICE.gbSecondDollars}
   + sum(brainbytes_lambda_invocations_month_to_date) * ${LAMBDA_PRICE.requestDollars}`,
         ),
-        integralThisMonth(`${SPEND_RATE}{provider="lambda"}`),
-        // An AI spend estimate when the scheduled job does not report (local runs).
-        integralThisMonth(`${SPEND_RATE}{provider="ai"}`),
       ].join('\nor\n'),
     },
     {
+      // A source that stops reporting (a failed scrape, an expired push) keeps its last value
+      // this month, read back from this rule's own last evaluation — never a lower total. Not in
+      // a month's first minutes, so last month's total is never carried into a new one.
+      record: KNOWN,
+      expr: `${LIVE}
+or on (provider) (
+  last_over_time(${KNOWN}[${carry}s])
+  and on () (vector(time()) - ${MONTH_START} > ${carry})
+)`,
+    },
+    {
+      // 1 for each provider whose month-to-date is its last known value (SpendSourceMissing), 0 while it reports.
+      record: 'provider:brainbytes_spend_source:missing',
+      expr: `(${KNOWN} unless on (provider) ${LIVE}) * 0 + 1
+or on (provider)
+${LIVE} * 0`,
+    },
+    {
+      // Without CloudWatch (a stack on one machine), Lambda's pushed counter is integrated over
+      // what Prometheus still holds.
+      record: MONTH_TO_DATE,
+      expr: `${KNOWN}
+or on (provider)
+${integralThisMonth(`${SPEND_RATE}{provider="lambda"}`)}`,
+    },
+    {
+      // Without history: Heroku's accrual plus its run-rate for the rest of the month; the others
+      // at this month's pace so far (at least a day's worth, so the first hours do not swing it).
       record: 'provider:brainbytes_spend_dollars:forecast_month_end',
-      expr: `provider:brainbytes_spend_dollars:month_to_date
-+ on (provider)
-provider:brainbytes_spend_dollars:rate1d * ${SECONDS_LEFT_IN_MONTH}`,
+      expr: `(
+  ${MONTH_TO_DATE}{provider="heroku"}
+  + on (provider)
+  ${provider('heroku', 'sum(heroku_monthly_run_rate_dollars) / (days_in_month() * 86400)')} * ${SECONDS_LEFT_IN_MONTH}
+)
+or on (provider)
+${MONTH_TO_DATE} * (1 + ${SECONDS_LEFT_IN_MONTH} / ${PACE_SECONDS})`,
     },
     {
       record: 'brainbytes:spend_dollars:month_to_date',
-      expr: 'sum(provider:brainbytes_spend_dollars:month_to_date)',
+      expr: `sum(${MONTH_TO_DATE})`,
     },
     {
       record: 'brainbytes:spend_dollars:forecast_month_end',
@@ -284,13 +327,16 @@ provider:brainbytes_spend_dollars:rate1d * ${SECONDS_LEFT_IN_MONTH}`,
       expr: 'sum(provider:brainbytes_spend_dollars:rate1d) / (sum(rate(brainbytes_questions_total[1d])) > 0)',
     },
     {
-      // A quiet hour (no questions) leaves a gap: avg7d below skips it instead of turning NaN for a week.
+      // The job's figure from the database (the last hour with questions, so a quiet night keeps
+      // it); from Prometheus's counters where no job reports. A quiet hour there leaves a gap.
       record: 'brainbytes:ai_cost_per_question_dollars:rate1h',
-      expr: 'sum(rate(brainbytes_ai_cost_dollars_total[1h])) / (sum(rate(brainbytes_questions_total[1h])) > 0)',
+      expr: `max(brainbytes_ai_cost_per_question_dollars{window="1h"})
+or sum(rate(brainbytes_ai_cost_dollars_total[1h])) / (sum(rate(brainbytes_questions_total[1h])) > 0)`,
     },
     {
       record: 'brainbytes:ai_cost_per_question_dollars:avg7d',
-      expr: 'avg_over_time(brainbytes:ai_cost_per_question_dollars:rate1h[7d])',
+      expr: `max(brainbytes_ai_cost_per_question_dollars{window="7d"})
+or avg_over_time(brainbytes:ai_cost_per_question_dollars:rate1h[7d])`,
     },
     {
       record: 'brainbytes:cost_per_active_student_dollars:month_to_date',

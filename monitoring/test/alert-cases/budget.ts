@@ -83,4 +83,24 @@ export const BUDGET_CASES: AlertCase[] = [
         : {}),
     }),
   ),
+  // A source stops reporting: fires after 5 minutes, names the provider, quiet while it reports.
+  ...(['1x10', '0x10'] as const).map(
+    (missing): AlertCase => ({
+      alert: 'SpendSourceMissing',
+      evalTime: '6m',
+      series: { 'provider:brainbytes_spend_source:missing{provider="heroku"}': missing },
+      ...(missing === '1x10'
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: { provider: 'heroku' },
+                description:
+                  'Month-to-date spend for heroku has not been reported for 5 minutes and is held at its last known value. ai: the scheduled job (brainbytes-jobs) pushing to the gateway; heroku: the heroku-exporter and its Platform API token; lambda: the heroku-exporter’s CloudWatch poll (LAMBDA_FUNCTIONS, AWS credentials).',
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
 ];
