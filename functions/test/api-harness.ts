@@ -87,7 +87,7 @@ export function useApi(
 
   beforeAll(async () => {
     store = await open();
-    expect(await migrate(store.db)).toEqual([1, 2]);
+    expect(await migrate(store.db)).toEqual([1, 2, 3]);
     expect(await migrate(store.db)).toEqual([]); // migrations run once
     const tutor = new Tutor(loadAiConfig({}), createAppMetrics(new Registry()), createLogger('error'));
     ai = await listen(

@@ -177,7 +177,7 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
       const job = await client.send(
         new InvokeCommand({ FunctionName: 'brainbytes-dev-job', Payload: Buffer.from('{}') }),
       );
-      expect(JSON.parse(Buffer.from(job.Payload!).toString())).toEqual({ ok: true });
+      expect(JSON.parse(Buffer.from(job.Payload!).toString())).toEqual({ ok: true, statement: 'off' }); // no MONTHLY_STATEMENT_ALERTMANAGER_URLS
     }
 
     // Each function pushed before it returned (no waiting here): a cold start once, then warm ones,

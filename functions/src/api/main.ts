@@ -1,6 +1,7 @@
 import { configOrExit, createAppMetrics, createLogger, redact } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
+import { loadStatementSettings, sendMonthlyStatement } from '../jobs/monthly-statement';
 import { startPushing } from '../push';
 import { httpTutor } from './ai-client';
 import { loadApiConfig } from './config';
@@ -33,10 +34,15 @@ async function main() {
   });
   startPushing(registry, 'brainbytes-api', config);
   // Locally the business-metrics job is an interval; on Lambda a schedule, on Heroku the scheduler.
+  const statements = configOrExit('api', () => loadStatementSettings(process.env));
   const business = () =>
-    Promise.all([collectBusinessMetrics(db, metrics), limits.prune()]).catch((error: Error) =>
-      logger.warn('business metrics failed', { error }),
-    );
+    Promise.all([
+      collectBusinessMetrics(db, metrics),
+      limits.prune(),
+      sendMonthlyStatement(db, statements).then((result) => {
+        if (result === 'sent') logger.info('sent last month’s statement to Alertmanager');
+      }),
+    ]).catch((error: Error) => logger.warn('business metrics failed', { error: redact(String(error)) }));
   void business();
   setInterval(business, config.businessMetricsIntervalMs).unref();
   const host = process.env.API_HOST ?? (process.env.DYNO ? '0.0.0.0' : '127.0.0.1');

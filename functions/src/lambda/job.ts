@@ -3,16 +3,21 @@ import type { Database } from '../api/db/database';
 import { openDatabase } from '../api/db/open';
 import { RateLimits } from '../api/rate-limits';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
+import { loadStatementSettings, sendMonthlyStatement } from '../jobs/monthly-statement';
 import { lambdaRuntime } from './runtime';
 
 const runtime = lambdaRuntime('job');
 let db: Promise<Database> | undefined;
 
-/** Every 5 minutes (EventBridge schedule): the business metrics from the database, pushed as gauges; idle rate-limit buckets pruned. */
+/**
+ * Every 5 minutes (EventBridge schedule): the business metrics from the database, pushed as
+ * gauges; idle rate-limit buckets pruned; last month's statement, once, early on the 1st.
+ */
 export const handler = runtime.wrap(async () => {
   const config = loadApiConfig();
   db ??= openDatabase(config);
   await collectBusinessMetrics(await db, runtime.metrics);
   await new RateLimits(await db, config.rateLimits).prune(); // idle buckets are full again: forget them
-  return { ok: true };
+  const statement = await sendMonthlyStatement(await db, loadStatementSettings(process.env));
+  return { ok: true, statement };
 });

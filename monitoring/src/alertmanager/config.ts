@@ -17,6 +17,7 @@ export const receiverNames = {
   fallback: 'default',
   watchdog: 'watchdog',
   budget: 'budget-owner',
+  statement: 'budget-statement',
   escalation: 'escalation',
   critical: (team: Team) => `${team}-critical`,
   /** Warnings and info: the team's Slack when there is one, else its email. */
@@ -28,10 +29,11 @@ export const PAGING_ENVIRONMENT = 'production';
 /** Alerts that must reach their team whenever they fire, not only in business hours. */
 export const ANY_HOUR_ALERTS = ['TrafficMissingInManilaPeakHours'];
 
-function email(to: string, template: 'brainbytes' | 'budget') {
+function email(to: string, template: 'brainbytes' | 'budget' | 'statement') {
   return {
     to,
-    send_resolved: true,
+    // A statement is a letter, not a condition: nothing to resolve.
+    send_resolved: template !== 'statement',
     headers: { Subject: `{{ template "email.${template}.subject" . }}` },
     html: `{{ template "email.${template}.html" . }}`,
     text: `{{ template "email.${template}.text" . }}`,
@@ -88,6 +90,7 @@ function receivers(config: MonitoringConfig): Receiver[] {
         : teamEmail('infrastructure')),
     },
     { name: receiverNames.budget, email_configs: [email(alerting.budgetEmail, 'budget')] },
+    { name: receiverNames.statement, email_configs: [email(alerting.budgetEmail, 'statement')] },
     { name: receiverNames.escalation, email_configs: [email(alerting.escalationEmail, 'brainbytes')] },
     ...TEAMS.flatMap((team) => [
       { name: receiverNames.critical(team), ...slack(config, team), ...teamEmail(team) },
@@ -122,6 +125,14 @@ function route(config: MonitoringConfig) {
         group_wait: '0s',
         group_interval: '1m',
         repeat_interval: watchdogUrl ? '1m' : '24h',
+      },
+      // The monthly statement the job posts on the 1st: the owner's inbox, once per month label.
+      {
+        receiver: receiverNames.statement,
+        matchers: ['alertname="MonthlyStatement"'],
+        group_by: ['alertname', 'month'],
+        group_wait: '0s',
+        repeat_interval: '8760h',
       },
       // Budget alerts: the owner's inbox, any hour, once a day while they last.
       {

@@ -293,6 +293,12 @@ or on (provider)
 ${integralThisMonth(`${SPEND_RATE}{provider="lambda"}`)}`,
     },
     {
+      // Per function, for the monthly statement (the job reads it at the month's last second).
+      record: 'function:brainbytes_lambda_spend_dollars:month_to_date',
+      expr: `sum by (function) (brainbytes_lambda_gb_seconds_month_to_date) * ${LAMBDA_PRICE.gbSecondDollars}
++ sum by (function) (brainbytes_lambda_invocations_month_to_date) * ${LAMBDA_PRICE.requestDollars}`,
+    },
+    {
       // Without history: Heroku's accrual plus its run-rate for the rest of the month; the others
       // at this month's pace so far (at least a day's worth, so the first hours do not swing it).
       record: 'provider:brainbytes_spend_dollars:forecast_month_end',

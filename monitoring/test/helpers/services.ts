@@ -52,13 +52,15 @@ export const startAlertmanager = (configFile: string) =>
  * Debian's Prometheus 2.42 with the given config, data in a temp folder. Alerts are re-sent every
  * second instead of every minute: the first ones go out before Alertmanager is discovered.
  */
-export const startPrometheus = (configFile: string, port?: number) =>
+export const startPrometheus = (configFile: string, port?: number, tsdbPath?: string) =>
   startBinary(
     'prometheus',
     'prometheus',
     (listen) => [
       `--config.file=${configFile}`,
-      `--storage.tsdb.path=${mkdtempSync(join(tmpdir(), 'bb-prom-'))}`,
+      `--storage.tsdb.path=${tsdbPath ?? mkdtempSync(join(tmpdir(), 'bb-prom-'))}`,
+      // Backfilled blocks (a past month) are kept whatever their age.
+      ...(tsdbPath ? ['--storage.tsdb.retention.time=100y'] : []),
       `--web.listen-address=127.0.0.1:${listen}`,
       '--rules.alert.resend-delay=1s',
       '--log.level=warn',

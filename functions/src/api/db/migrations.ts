@@ -64,6 +64,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX rate_limits_updated ON rate_limits (updated_at);
     `,
   },
+  {
+    version: 3,
+    name: 'monthly statements (each month claimed once, by the job that sends it)',
+    sql: `
+      CREATE TABLE monthly_statements (
+        month text PRIMARY KEY,
+        claimed_at timestamptz NOT NULL DEFAULT now(),
+        sent_at timestamptz,
+        text text
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

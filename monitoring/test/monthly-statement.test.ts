@@ -1,0 +1,158 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Database } from '../../functions/src/api/db/database';
+import { migrate } from '../../functions/src/api/db/migrations';
+import { openPostgres } from '../../functions/src/api/db/postgres';
+import { sendMonthlyStatement } from '../../functions/src/jobs/monthly-statement';
+import { renderToTemp, requireBinary } from './helpers/render';
+import {
+  eventually,
+  type RunningProcess,
+  smtpSink,
+  startAlertmanager,
+  startPrometheus,
+} from './helpers/services';
+
+const run = promisify(execFile);
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const promtool = requireBinary('promtool', 'prometheus');
+
+// The job runs at 00:05 UTC on 1 November 2026; October is the month to state.
+const NOW = new Date(Date.UTC(2026, 10, 1, 0, 5));
+const OCTOBER_END = Date.UTC(2026, 10, 1) / 1000;
+
+let smtp: Awaited<ReturnType<typeof smtpSink>>;
+let alertmanager: RunningProcess;
+let prometheus: RunningProcess;
+const schema = `statement_${randomUUID().replaceAll('-', '')}`;
+const dbs: Database[] = [];
+
+beforeAll(async () => {
+  // Prometheus as it was at October's end: the exporter's accrual per app, CloudWatch's spend per
+  // function as recorded, and the budget (backfilled blocks, as the month's scrapes left them).
+  const tsdb = mkdtempSync(join(tmpdir(), 'bb-statement-tsdb-'));
+  const at = [OCTOBER_END - 600, OCTOBER_END - 300];
+  const series = [
+    ['heroku_cost_accrued_dollars_total{app="brainbytes-api",job="heroku-exporter"}', [74.8, 75]],
+    ['heroku_cost_accrued_dollars_total{app="brainbytes-monitoring",job="heroku-exporter"}', [24.9, 25]],
+    ['function:brainbytes_lambda_spend_dollars:month_to_date{function="brainbytes-prod-api"}', [6.1, 6.2]],
+    ['function:brainbytes_lambda_spend_dollars:month_to_date{function="brainbytes-prod-job"}', [0.3, 0.3]],
+    ['brainbytes:budget_dollars:monthly', [200, 200]],
+  ] as const;
+  const openMetrics = `${series.flatMap(([name, values]) => values.map((v, i) => `${name} ${v} ${at[i]}`)).join('\n')}\n# EOF\n`;
+  writeFileSync(join(tsdb, 'october.om'), openMetrics);
+  await run(promtool, ['tsdb', 'create-blocks-from', 'openmetrics', join(tsdb, 'october.om'), tsdb]);
+  writeFileSync(join(tsdb, 'prometheus.yml'), 'global: {}\n');
+  prometheus = await startPrometheus(join(tsdb, 'prometheus.yml'), undefined, tsdb);
+
+  smtp = await smtpSink();
+  const { dir } = renderToTemp({
+    ALERTMANAGER_GROUP_WAIT: '1s',
+    ALERTMANAGER_GROUP_INTERVAL: '2s',
+    SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
+    ALERT_EMAIL_BUDGET: 'owner@brainbytes.ph',
+  });
+  alertmanager = await startAlertmanager(join(dir, 'alertmanager/alertmanager.yml'));
+
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  for (let i = 0; i < 2; i++) dbs.push(openPostgres(PG_URL, { schema, poolSize: 2 }));
+  await migrate(dbs[0] as Database);
+  const db = dbs[0] as Database;
+  const students = await Promise.all(
+    ['ana', 'ben', 'carla'].map(async (name) => {
+      const [row] = await db.query<{ id: string }>(
+        "INSERT INTO students (email, name, password_hash) VALUES ($1, $2, 'x') RETURNING id",
+        [`${name}@x.ph`, name],
+      );
+      return row?.id as string;
+    }),
+  );
+  const [session] = await db.query<{ id: string }>(
+    "INSERT INTO study_sessions (student_id, subject) VALUES ($1, 'math') RETURNING id",
+    [students[0]],
+  );
+  const ask = (student: string | undefined, model: string, cost: number | null, when: string) =>
+    db.query(
+      `INSERT INTO questions (session_id, student_id, subject, question, answer, provider, model, cost_dollars, created_at)
+       VALUES ($1, $2, 'math', 'q', 'a', $3, $4, $5, $6)`,
+      [session?.id, student, cost === null ? 'offline' : 'openai', model, cost, when],
+    );
+  await ask(students[0], 'gpt-4o-mini', 10, '2026-10-03T02:00:00Z');
+  await ask(students[1], 'gpt-4o-mini', 5, '2026-10-31T23:59:00Z');
+  await ask(students[1], 'gpt-4o', 30, '2026-10-20T10:00:00Z');
+  await ask(students[1], 'offline-tutor', null, '2026-10-21T10:00:00Z');
+  await ask(students[2], 'gpt-4o', 99, '2026-11-01T00:01:00Z'); // November: not in October's statement
+  await ask(students[2], 'gpt-4o', 99, '2026-09-30T23:59:00Z'); // September
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(dbs.map((db) => db.close()));
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.end();
+  await Promise.all([alertmanager?.stop(), prometheus?.stop(), smtp?.close()]);
+});
+
+it('sends last month’s statement once, from two job instances at once, to the owner through Alertmanager', async () => {
+  const settings = { alertmanagerUrls: [alertmanager.url], prometheusUrl: prometheus.url };
+  const results = await Promise.all(dbs.map((db) => sendMonthlyStatement(db, settings, NOW)));
+  expect(results.sort()).toEqual(['already sent', 'sent']);
+  // A later run of the job, that day or the next, sends nothing more.
+  expect(await sendMonthlyStatement(dbs[1] as Database, settings, new Date(NOW.getTime() + 86_400_000))).toBe(
+    'already sent',
+  );
+
+  const mail = await eventually(
+    'the statement email',
+    () => (smtp.mails.length ? smtp.mails : undefined),
+    20_000,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 4000)); // group_interval twice: nothing more comes
+  expect(smtp.mails.length).toBe(1);
+  const [only] = mail;
+  expect(only?.to).toEqual(['owner@brainbytes.ph']);
+  // AI 45 (from the database) + Heroku 100 + Lambda 6.5 = 151.50 of 200.
+  expect(only?.parsed.subject).toBe(
+    '[BrainBytes budget] Monthly statement for October 2026: $151.50 of the $200.00 budget (76 %)',
+  );
+  const text = only?.parsed.text ?? '';
+  for (const line of [
+    '  AI: $45.00 (from the stored answers)',
+    '  Heroku: $100.00',
+    '  Lambda: $6.50',
+    '  openai/gpt-4o (1 answers): $30.00',
+    '  openai/gpt-4o-mini (2 answers): $15.00',
+    '  offline/offline-tutor (1 answers): $0.00',
+    '  brainbytes-api: $75.00',
+    '  brainbytes-monitoring: $25.00',
+    '  brainbytes-prod-api: $6.20',
+    'Cost per question: $37.88 (4 questions)',
+    'Cost per active student: $75.75 (2 students asked)',
+  ])
+    expect(text).toContain(line);
+}, 60_000);
+
+it('keeps the month unclaimed when Alertmanager cannot be reached, so the next run sends it', async () => {
+  const settings = { alertmanagerUrls: ['http://127.0.0.1:9'], prometheusUrl: prometheus.url };
+  const december = new Date(Date.UTC(2026, 11, 1, 0, 5)); // November's statement
+  await expect(sendMonthlyStatement(dbs[0] as Database, settings, december)).rejects.toThrow();
+  const [row] = await (dbs[0] as Database).query("SELECT 1 FROM monthly_statements WHERE month = '2026-11'");
+  expect(row).toBeUndefined();
+  expect(
+    await sendMonthlyStatement(
+      dbs[0] as Database,
+      { ...settings, alertmanagerUrls: [alertmanager.url] },
+      december,
+    ),
+  ).toBe('sent');
+}, 60_000);
