@@ -228,3 +228,27 @@ it('Heroku: an exporter restart after a scale-down lowers the counter, and the f
   };
   await expectPromtoolPasses('spend-heroku-reset-test.yml', test);
 }, 120_000);
+
+it('cost per active student: no value (not +Inf) while nobody has been active', async () => {
+  const test = {
+    rule_files: [join(dir, 'prometheus/rules/brainbytes-spend.rules.yml')],
+    evaluation_interval: '1h',
+    tests: [
+      {
+        interval: '1h',
+        input_series: [
+          {
+            series: 'brainbytes_ai_spend_month_to_date_dollars{job="brainbytes-jobs",provider="openai"}',
+            values: '3x5',
+          },
+          { series: 'brainbytes_active_students{job="brainbytes-jobs",window="30d"}', values: '0x2 4x3' },
+        ],
+        promql_expr_test: [
+          { expr: 'brainbytes:cost_per_active_student_dollars:month_to_date', eval_time: '1h', exp_samples: [] },
+          at('4h', within('brainbytes:cost_per_active_student_dollars:month_to_date', 0.75)),
+        ],
+      },
+    ],
+  };
+  await expectPromtoolPasses('spend-no-students-test.yml', test);
+}, 120_000);

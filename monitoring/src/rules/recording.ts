@@ -345,8 +345,9 @@ or sum(rate(brainbytes_ai_cost_dollars_total[1h])) / (sum(rate(brainbytes_questi
 or avg_over_time(brainbytes:ai_cost_per_question_dollars:rate1h[7d])`,
     },
     {
+      // Nobody active yet this month: no value, never +Inf.
       record: 'brainbytes:cost_per_active_student_dollars:month_to_date',
-      expr: 'brainbytes:spend_dollars:month_to_date / sum(brainbytes_active_students{window="30d"})',
+      expr: 'brainbytes:spend_dollars:month_to_date / (sum(brainbytes_active_students{window="30d"}) > 0)',
     },
   ];
 }
