@@ -74,6 +74,15 @@ export interface MonitoringConfig {
     budgetEmail: string;
     slackWebhookUrlFile?: string;
     slackChannels: Record<Team, string>;
+    /**
+     * Custom integrations, per team (ALERT_WEBHOOK_URL_<TEAM>): Alertmanager's webhook JSON, with
+     * an optional bearer token from a file (ALERT_WEBHOOK_TOKEN_FILE_<TEAM>). Alertmanager 0.25 has
+     * no url_file for webhooks and shows webhook URLs unredacted on its status page, so the secret
+     * part is the token file, never the URL.
+     */
+    webhooks: Partial<Record<Team, { url: string; tokenFile?: string }>>;
+    /** Alerts per webhook message (ALERT_WEBHOOK_MAX_ALERTS, default 20; the rest are counted as truncated). */
+    webhookMaxAlerts: number;
     /** A dead man's switch (Healthchecks.io, Dead Man's Snitch …) that expects the Watchdog every minute. */
     watchdogUrl?: string;
     /** Routing waits (ALERTMANAGER_GROUP_WAIT, ALERTMANAGER_GROUP_INTERVAL); tests shorten them. */
@@ -192,6 +201,21 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
   const slackChannels = Object.fromEntries(
     TEAMS.map((team) => [team, get(`SLACK_CHANNEL_${team.toUpperCase()}`, `#brainbytes-${team}`)]),
   ) as Record<Team, string>;
+  const webhooks: MonitoringConfig['alerting']['webhooks'] = {};
+  for (const team of TEAMS) {
+    const urlName = `ALERT_WEBHOOK_URL_${team.toUpperCase()}`;
+    const url = env[urlName]?.trim();
+    if (!url) continue;
+    if (!/^https?:\/\/[^/@]+(\/|$)/.test(url))
+      throw new ConfigError(
+        `${urlName}="${url.replace(/\/\/[^/]*@/, '//…@')}" must be an http(s) URL without credentials (put a token in ALERT_WEBHOOK_TOKEN_FILE_${team.toUpperCase()})`,
+      );
+    const tokenFile = env[`ALERT_WEBHOOK_TOKEN_FILE_${team.toUpperCase()}`]?.trim();
+    webhooks[team] = { url, ...(tokenFile ? { tokenFile } : {}) };
+  }
+  const webhookMaxAlerts = Number(get('ALERT_WEBHOOK_MAX_ALERTS', '20'));
+  if (!Number.isInteger(webhookMaxAlerts) || webhookMaxAlerts < 0)
+    throw new ConfigError('ALERT_WEBHOOK_MAX_ALERTS must be a whole number (0: no limit)');
   const rw = remoteWrite(env);
   return {
     environment: get('MONITORING_ENVIRONMENT', 'development'),
@@ -251,6 +275,8 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
         ? { slackWebhookUrlFile: env.SLACK_WEBHOOK_URL_FILE.trim() }
         : {}),
       slackChannels,
+      webhooks,
+      webhookMaxAlerts,
       ...(env.WATCHDOG_URL?.trim() ? { watchdogUrl: env.WATCHDOG_URL.trim() } : {}),
       groupWait: duration('ALERTMANAGER_GROUP_WAIT', get('ALERTMANAGER_GROUP_WAIT', '30s')),
       groupInterval: duration('ALERTMANAGER_GROUP_INTERVAL', get('ALERTMANAGER_GROUP_INTERVAL', '5m')),

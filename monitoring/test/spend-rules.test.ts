@@ -244,7 +244,11 @@ it('cost per active student: no value (not +Inf) while nobody has been active', 
           { series: 'brainbytes_active_students{job="brainbytes-jobs",window="30d"}', values: '0x2 4x3' },
         ],
         promql_expr_test: [
-          { expr: 'brainbytes:cost_per_active_student_dollars:month_to_date', eval_time: '1h', exp_samples: [] },
+          {
+            expr: 'brainbytes:cost_per_active_student_dollars:month_to_date',
+            eval_time: '1h',
+            exp_samples: [],
+          },
           at('4h', within('brainbytes:cost_per_active_student_dollars:month_to_date', 0.75)),
         ],
       },

@@ -117,6 +117,14 @@ describe('rendered files', () => {
       /PROMETHEUS_SCRAPE_INTERVAL/,
     );
     expect(() => loadMonitoringConfig({ ALERT_EMAIL_AI: 'not-an-address' })).toThrow(/ALERT_EMAIL_AI/);
+    // A webhook URL with credentials would show on Alertmanager's status page: the token goes in a file.
+    const hook = () =>
+      loadMonitoringConfig({ ALERT_WEBHOOK_URL_PRODUCT: 'https://user:s3cret@hooks.example.test/bb' });
+    expect(hook).toThrow(/ALERT_WEBHOOK_URL_PRODUCT=.*ALERT_WEBHOOK_TOKEN_FILE_PRODUCT/);
+    expect(hook).not.toThrow(/s3cret/);
+    expect(() => loadMonitoringConfig({ ALERT_WEBHOOK_MAX_ALERTS: '-1' })).toThrow(
+      /ALERT_WEBHOOK_MAX_ALERTS/,
+    );
   });
 });
 

@@ -46,6 +46,24 @@ function slack(config: MonitoringConfig, team: Team) {
   return { slack_configs: slackConfigs(config, team) };
 }
 
+/** The team's own integration (ALERT_WEBHOOK_URL_<TEAM>), beside Slack and email. */
+function webhook(config: MonitoringConfig, team: Team) {
+  const hook = config.alerting.webhooks[team];
+  if (!hook) return {};
+  return {
+    webhook_configs: [
+      {
+        url: hook.url,
+        send_resolved: true,
+        max_alerts: config.alerting.webhookMaxAlerts,
+        ...(hook.tokenFile
+          ? { http_config: { authorization: { type: 'Bearer', credentials_file: hook.tokenFile } } }
+          : {}),
+      },
+    ],
+  };
+}
+
 function slackConfigs(config: MonitoringConfig, team: Team) {
   return [
     {
@@ -81,7 +99,12 @@ function receivers(config: MonitoringConfig): Receiver[] {
   const { alerting } = config;
   const teamEmail = (team: Team) => ({ email_configs: [email(alerting.teamEmails[team], 'brainbytes')] });
   return requireIntegrations([
-    { name: receiverNames.fallback, ...slack(config, 'engineering'), ...teamEmail('engineering') },
+    {
+      name: receiverNames.fallback,
+      ...slack(config, 'engineering'),
+      ...teamEmail('engineering'),
+      ...webhook(config, 'engineering'),
+    },
     {
       name: receiverNames.watchdog,
       // Without a dead man's switch, infrastructure gets the heartbeat by email once a day.
@@ -93,11 +116,17 @@ function receivers(config: MonitoringConfig): Receiver[] {
     { name: receiverNames.statement, email_configs: [email(alerting.budgetEmail, 'statement')] },
     { name: receiverNames.escalation, email_configs: [email(alerting.escalationEmail, 'brainbytes')] },
     ...TEAMS.flatMap((team) => [
-      { name: receiverNames.critical(team), ...slack(config, team), ...teamEmail(team) },
+      {
+        name: receiverNames.critical(team),
+        ...slack(config, team),
+        ...teamEmail(team),
+        ...webhook(config, team),
+      },
       // A team without Slack gets its warnings by email (business hours, as on Slack).
       {
         name: receiverNames.warnings(team),
         ...(alerting.slackWebhookUrlFile ? slack(config, team) : teamEmail(team)),
+        ...webhook(config, team),
       },
     ]),
   ]);
@@ -114,7 +143,9 @@ function route(config: MonitoringConfig) {
   return {
     receiver: receiverNames.fallback,
     // With environment: a staging alert never opens the group a production one then joins late.
-    group_by: ['alertname', 'environment', 'service', 'team'],
+    // By severity too (the design's three: service, team, severity): a critical never waits in,
+    // or hides behind, a warning's group.
+    group_by: ['alertname', 'environment', 'service', 'team', 'severity'],
     group_wait: groupWait,
     group_interval: groupInterval,
     repeat_interval: '4h',

@@ -1,0 +1,124 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { renderToTemp } from './helpers/render';
+import { eventually, httpSink, type RunningProcess, smtpSink, startAlertmanager } from './helpers/services';
+
+/** The real Alertmanager with the rendered routing, the engineering team's webhook pointed at a sink. */
+let alertmanager: RunningProcess;
+let hooks: Awaited<ReturnType<typeof httpSink>>;
+let smtp: Awaited<ReturnType<typeof smtpSink>>;
+
+interface WebhookMessage {
+  version: string;
+  status: 'firing' | 'resolved';
+  receiver: string;
+  groupKey: string;
+  truncatedAlerts: number;
+  groupLabels: Record<string, string>;
+  alerts: Array<{ status: string; labels: Record<string, string> }>;
+}
+
+beforeAll(async () => {
+  hooks = await httpSink();
+  smtp = await smtpSink();
+  const { dir } = renderToTemp({
+    ALERTMANAGER_GROUP_WAIT: '1s',
+    ALERTMANAGER_GROUP_INTERVAL: '2s',
+    SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
+    ALERT_WEBHOOK_URL_ENGINEERING: `${hooks.url}/engineering`,
+    ALERT_WEBHOOK_TOKEN_FILE_ENGINEERING: '/dev/null', // replaced below, once the folder exists
+    ALERT_WEBHOOK_MAX_ALERTS: '2',
+  });
+  const tokenFile = join(dir, 'engineering-webhook-token');
+  writeFileSync(tokenFile, 's3cret-token\n');
+  const file = join(dir, 'alertmanager/alertmanager.yml');
+  writeFileSync(file, readFileSync(file, 'utf8').replaceAll('/dev/null', tokenFile));
+  alertmanager = await startAlertmanager(file);
+}, 60_000);
+
+afterAll(async () => {
+  await alertmanager?.stop();
+  await hooks?.close();
+  await smtp?.close();
+});
+
+const post = async (alerts: Array<{ labels: Record<string, string>; endsAt?: string }>) => {
+  const res = await fetch(`${alertmanager.url}/api/v2/alerts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(
+      alerts.map((a) => ({ ...a, annotations: { summary: 's', description: 'd', runbook_url: 'x' } })),
+    ),
+  });
+  expect(res.status).toBe(200);
+};
+const messages = (alertname: string) =>
+  hooks.received
+    .filter((r) => r.path === '/engineering')
+    .map((r) => ({ ...(r.body as WebhookMessage), authorization: r.headers.authorization }))
+    .filter((m) => m.groupLabels.alertname === alertname);
+
+it('posts the team’s alerts to its webhook: Alertmanager’s JSON, one message per group, at most ALERT_WEBHOOK_MAX_ALERTS, a bearer token, and the resolution', async () => {
+  const burn = (route: string) => ({
+    labels: {
+      alertname: 'ApiHighErrorRatio',
+      severity: 'critical',
+      team: 'engineering',
+      service: 'api',
+      environment: 'production',
+      route,
+    },
+  });
+  const alerts = ['/api/a', '/api/b', '/api/c'].map(burn);
+  await post(alerts);
+  const [firing] = await eventually('the webhook message', () => {
+    const m = messages('ApiHighErrorRatio');
+    return m.length ? m : undefined;
+  });
+  expect(firing).toMatchObject({
+    version: '4',
+    status: 'firing',
+    receiver: 'engineering-critical',
+    truncatedAlerts: 1,
+    authorization: 'Bearer s3cret-token',
+    groupLabels: {
+      alertname: 'ApiHighErrorRatio',
+      environment: 'production',
+      service: 'api',
+      team: 'engineering',
+      severity: 'critical',
+    },
+  });
+  expect(firing?.alerts).toHaveLength(2);
+  // The email went too: the webhook is beside Slack and email, not instead of them.
+  await eventually('the engineering email', () =>
+    smtp.mails.find((m) => m.to.includes('engineering@brainbytes.ph')),
+  );
+
+  await post(alerts.map((a) => ({ ...a, endsAt: new Date(Date.now() - 1000).toISOString() })));
+  const resolved = await eventually('the resolved message', () =>
+    messages('ApiHighErrorRatio').find((m) => m.status === 'resolved'),
+  );
+  expect(resolved.alerts.every((a) => a.status === 'resolved')).toBe(true);
+}, 60_000);
+
+it('groups by severity: a warning and a critical of the same alert arrive as separate messages', async () => {
+  // No team route matches (and staging escalates to no one): the default receiver, engineering's
+  // webhook among its integrations, gets both severities.
+  const alert = (severity: string) => ({
+    labels: { alertname: 'QueueBacklogGrowing', severity, service: 'jobs', environment: 'staging' },
+  });
+  await post([alert('warning')]);
+  await eventually('the warning', () =>
+    messages('QueueBacklogGrowing').find((m) => m.groupLabels.severity === 'warning'),
+  );
+  await post([alert('critical')]);
+  const critical = await eventually('the critical', () =>
+    messages('QueueBacklogGrowing').find((m) => m.groupLabels.severity === 'critical'),
+  );
+  const warning = messages('QueueBacklogGrowing').find((m) => m.groupLabels.severity === 'warning');
+  expect(critical.groupKey).not.toBe(warning?.groupKey);
+  expect(critical.alerts.map((a) => a.labels.severity)).toEqual(['critical']);
+  expect(critical.receiver).toBe('default');
+}, 60_000);
