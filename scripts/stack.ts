@@ -168,6 +168,7 @@ export function monitoringComponents(): Component[] {
         `--storage.tsdb.path=${path.join(dataDir, 'prometheus')}`,
         `--storage.tsdb.retention.time=${config.retention}`,
         `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+        '--web.enable-admin-api', // loopback only: snapshots for `npm run backup -w monitoring`
         '--log.level=warn',
       ],
       url: local(ports.prometheus),

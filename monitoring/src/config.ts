@@ -219,7 +219,7 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
   const rw = remoteWrite(env);
   return {
     environment: get('MONITORING_ENVIRONMENT', 'development'),
-    cluster: get('MONITORING_CLUSTER', 'local'),
+    cluster: get('MONITORING_CLUSTER', 'brainbytes-local'),
     scrapeInterval: duration('PROMETHEUS_SCRAPE_INTERVAL', get('PROMETHEUS_SCRAPE_INTERVAL', '15s')),
     evaluationInterval: duration(
       'PROMETHEUS_EVALUATION_INTERVAL',

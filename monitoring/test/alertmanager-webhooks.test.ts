@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { renderToTemp } from './helpers/render';
@@ -121,4 +122,66 @@ it('groups by severity: a warning and a critical of the same alert arrive as sep
   expect(critical.groupKey).not.toBe(warning?.groupKey);
   expect(critical.alerts.map((a) => a.labels.severity)).toEqual(['critical']);
   expect(critical.receiver).toBe('default');
+}, 60_000);
+
+it('keeps silences and what it has sent across a restart (its --storage.path): no silenced alert, no repeat', async () => {
+  const storage = mkdtempSync(join(tmpdir(), 'bb-am-storage-'));
+  const { dir } = renderToTemp({
+    ALERTMANAGER_GROUP_WAIT: '1s',
+    ALERTMANAGER_GROUP_INTERVAL: '2s',
+    SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
+    ALERT_WEBHOOK_URL_ENGINEERING: `${hooks.url}/restart`,
+  });
+  const file = join(dir, 'alertmanager/alertmanager.yml');
+  let am = await startAlertmanager(file, storage);
+  const alert = (alertname: string) => ({
+    labels: {
+      alertname,
+      severity: 'critical',
+      team: 'engineering',
+      service: 'api',
+      environment: 'production',
+    },
+    annotations: { summary: 's', description: 'd', runbook_url: 'x' },
+  });
+  const postTo = (url: string, alerts: unknown[]) =>
+    fetch(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(alerts),
+    });
+  const silence = await fetch(`${am.url}/api/v2/silences`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      matchers: [{ name: 'alertname', value: 'ApiPlannedMaintenance', isRegex: false, isEqual: true }],
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      createdBy: 'test',
+      comment: 'database upgrade tonight',
+    }),
+  });
+  expect(silence.status).toBe(200);
+  await postTo(am.url, [alert('ApiHighLatencyRestart')]);
+  const sent = () => hooks.received.filter((r) => r.path === '/restart');
+  await eventually('the first notification', () => (sent().length ? sent() : undefined));
+  await am.stop(); // SIGTERM: Alertmanager writes its silences and notification log
+  am = await startAlertmanager(file, storage);
+  try {
+    const silences = (await (await fetch(`${am.url}/api/v2/silences`)).json()) as Array<{
+      comment: string;
+      status: { state: string };
+    }>;
+    expect(silences.map((s) => [s.comment, s.status.state])).toEqual([
+      ['database upgrade tonight', 'active'],
+    ]);
+    // Prometheus re-sends what still fires; the silenced alert too.
+    await postTo(am.url, [alert('ApiHighLatencyRestart'), alert('ApiPlannedMaintenance')]);
+    await new Promise((r) => setTimeout(r, 5000)); // group_wait and two group intervals
+    expect(sent().length, 'already notified within repeat_interval (4 h), and the silenced one never').toBe(
+      1,
+    );
+  } finally {
+    await am.stop();
+  }
 }, 60_000);

@@ -226,7 +226,7 @@ describe('the real Prometheus with the rendered configuration', () => {
       severity: 'none',
       team: 'infrastructure',
       environment: 'development',
-      cluster: 'local',
+      cluster: 'brainbytes-local',
     });
   }, 30_000);
 });

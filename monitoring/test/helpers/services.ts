@@ -33,13 +33,13 @@ async function startBinary(
 }
 
 /** Debian's Alertmanager 0.25, alone (no cluster), on a free port. */
-export const startAlertmanager = (configFile: string) =>
+export const startAlertmanager = (configFile: string, storagePath?: string) =>
   startBinary(
     'prometheus-alertmanager',
     'prometheus-alertmanager',
     (port) => [
       `--config.file=${configFile}`,
-      `--storage.path=${mkdtempSync(join(tmpdir(), 'bb-am-'))}`,
+      `--storage.path=${storagePath ?? mkdtempSync(join(tmpdir(), 'bb-am-'))}`,
       `--web.listen-address=127.0.0.1:${port}`,
       `--web.external-url=http://127.0.0.1:${port}`,
       '--cluster.listen-address=',
@@ -52,7 +52,12 @@ export const startAlertmanager = (configFile: string) =>
  * Debian's Prometheus 2.42 with the given config, data in a temp folder. Alerts are re-sent every
  * second instead of every minute: the first ones go out before Alertmanager is discovered.
  */
-export const startPrometheus = (configFile: string, port?: number, tsdbPath?: string) =>
+export const startPrometheus = (
+  configFile: string,
+  port?: number,
+  tsdbPath?: string,
+  extraArgs: string[] = [],
+) =>
   startBinary(
     'prometheus',
     'prometheus',
@@ -61,6 +66,7 @@ export const startPrometheus = (configFile: string, port?: number, tsdbPath?: st
       `--storage.tsdb.path=${tsdbPath ?? mkdtempSync(join(tmpdir(), 'bb-prom-'))}`,
       // Backfilled blocks (a past month) are kept whatever their age.
       ...(tsdbPath ? ['--storage.tsdb.retention.time=100y'] : []),
+      ...extraArgs,
       `--web.listen-address=127.0.0.1:${listen}`,
       '--rules.alert.resend-delay=1s',
       '--log.level=warn',

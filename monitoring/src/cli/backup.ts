@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+/**
+ * Prometheus backups: a TSDB snapshot through the admin API, packed into one file to copy off the
+ * machine, and a restore into an empty data folder for a new Prometheus.
+ *
+ *   npm run backup -w monitoring -- --prometheus http://127.0.0.1:9090 --data-dir .data/prometheus --out prometheus.tar.gz
+ *   npm run backup -w monitoring -- --restore prometheus.tar.gz --data-dir /new/prometheus
+ *
+ * The snapshot is written by Prometheus into <data-dir>/snapshots, so this runs where Prometheus's
+ * disk is (the machine, `docker compose exec`, not a Heroku dyno: see monitoring/heroku/README.md).
+ */
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+function fail(message: string): never {
+  process.stderr.write(`backup: ${message}\n`);
+  process.exit(1);
+}
+
+/** The URL without credentials, and the basic-auth header its user:password make. */
+function withoutCredentials(url: string) {
+  const u = new URL(url);
+  const headers: Record<string, string> = {};
+  if (u.username)
+    headers.Authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
+  u.username = '';
+  u.password = '';
+  return { base: u.toString().replace(/\/$/, ''), headers };
+}
+
+export async function backup(prometheus: string, dataDir: string, out: string) {
+  const { base, headers } = withoutCredentials(prometheus);
+  say(`asking ${base} for a TSDB snapshot …`);
+  const res = await fetch(`${base}/api/v1/admin/tsdb/snapshot`, { method: 'POST', headers }).catch(
+    (error: Error) => fail(`cannot reach Prometheus at ${base} (${error.message}): is it running?`),
+  );
+  const body = res.ok ? '' : await res.text();
+  if (res.status === 404 || res.status === 405 || body.includes('admin APIs disabled'))
+    fail(
+      'the admin API is off: start Prometheus with --web.enable-admin-api (npm start and the dyno entrypoint do, behind loopback or basic auth)',
+    );
+  if (res.status === 401)
+    fail('Prometheus wants credentials: put them in the URL, https://user:password@host');
+  if (!res.ok) fail(`Prometheus answered ${res.status}: ${body.slice(0, 200)}`);
+  const { data } = (await res.json()) as { data: { name: string } };
+  const snapshot = path.join(dataDir, 'snapshots', data.name);
+  if (!existsSync(snapshot))
+    fail(
+      `snapshot ${data.name} is not in ${dataDir}/snapshots: is --data-dir the folder this Prometheus writes to?`,
+    );
+  const blocks = readdirSync(snapshot).filter((f) => statSync(path.join(snapshot, f)).isDirectory());
+  say(`snapshot ${data.name}: ${blocks.length} blocks; packing into ${out} …`);
+  mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+  execFileSync('tar', ['-czf', path.resolve(out), '-C', snapshot, '.']);
+  rmSync(snapshot, { recursive: true, force: true }); // hard links into the TSDB: the file is the copy
+  say(
+    `done: ${out} (${(statSync(out).size / 1024).toFixed(1)} KiB). Copy it off this machine (scp, aws s3 cp …).`,
+  );
+}
+
+export function restore(from: string, dataDir: string) {
+  if (!existsSync(from)) fail(`no backup at ${from}`);
+  if (existsSync(dataDir) && readdirSync(dataDir).length > 0)
+    fail(
+      `${dataDir} is not empty: restore into a new folder and start Prometheus with --storage.tsdb.path=${dataDir}`,
+    );
+  mkdirSync(dataDir, { recursive: true });
+  say(`restoring ${from} into ${dataDir} …`);
+  execFileSync('tar', ['-xzf', path.resolve(from), '-C', dataDir]);
+  say(
+    `done: start Prometheus with --storage.tsdb.path=${dataDir} (and a retention longer than the backup's age)`,
+  );
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  const { values } = parseArgs({
+    options: {
+      prometheus: { type: 'string' },
+      'data-dir': { type: 'string' },
+      out: { type: 'string' },
+      restore: { type: 'string' },
+    },
+  });
+  const dataDir =
+    values['data-dir'] ?? fail('--data-dir is required: the Prometheus data folder (--storage.tsdb.path)');
+  if (values.restore) restore(values.restore, dataDir);
+  else
+    await backup(
+      values.prometheus ?? fail('--prometheus is required, e.g. http://127.0.0.1:9090'),
+      dataDir,
+      values.out ?? `prometheus-${new Date().toISOString().slice(0, 10)}.tar.gz`,
+    );
+}
