@@ -40,6 +40,8 @@ export interface MonitoringConfig {
     postgresExporter?: ScrapeTarget;
     /** redis_exporter beside the gateway's Redis: its memory against the plan's limit. */
     redisExporter?: ScrapeTarget;
+    /** GRAFANA_TARGET: Grafana's own /metrics (dashboard and query latency). */
+    grafana?: ScrapeTarget;
   };
   remoteWrite?: { url: string; username: string; passwordFile: string };
   /**
@@ -242,6 +244,7 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       cadvisor: target(env, 'CADVISOR'),
       postgresExporter: target(env, 'POSTGRES_EXPORTER'),
       redisExporter: target(env, 'REDIS_EXPORTER'),
+      grafana: target(env, 'GRAFANA'),
     }),
     ...(rw ? { remoteWrite: rw } : {}),
     rulesAt: rulesAt(get('MONITORING_RULES_AT', 'local'), rw),

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakePlatformApi } from '../../exporters/heroku/test/fake-platform-api';
 import { lines, postDrain } from '../../exporters/heroku/test/frames';
@@ -33,6 +35,28 @@ let prometheus: RunningProcess;
 let recordNames: string[];
 
 const query = (expr: string) => promQuery(prometheus.url, expr);
+
+let grafana: { url: string; close(): Promise<void> };
+/** Grafana's request histogram: every scrape, ten more dashboard loads and panel queries. */
+async function grafanaMetrics() {
+  let scrapes = 0;
+  const server = createServer((_req, res) => {
+    scrapes++;
+    const lines = ['# TYPE grafana_http_request_duration_seconds histogram'];
+    for (const handler of ['/api/dashboards/uid/:uid', '/api/ds/query'])
+      for (const le of ['0.5', '1', '2.5', '+Inf'])
+        lines.push(
+          `grafana_http_request_duration_seconds_bucket{handler="${handler}",method="GET",status_code="200",le="${le}"} ${le === '0.5' ? 8 * scrapes : 10 * scrapes}`,
+        );
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.end(`${lines.join('\n')}\n`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 const host = (url: string) => new URL(url).host;
 
@@ -92,6 +116,8 @@ beforeAll(async () => {
   ]);
   expect(drained.status).toBeLessThan(300);
   nodeExporter = await startNodeExporter();
+  // Grafana is not packaged in Debian: its /metrics, as Grafana writes its request histogram.
+  grafana = await grafanaMetrics();
 
   const prometheusPort = await freePort();
   const amRendered = renderToTemp();
@@ -105,6 +131,7 @@ beforeAll(async () => {
     HEROKU_EXPORTER_TARGET: host(exporter.url),
     NODE_EXPORTER_TARGET: host(nodeExporter.url),
     ALERTMANAGER_TARGET: host(alertmanager.url),
+    GRAFANA_TARGET: host(grafana.url),
   });
   recordNames = [...ruleFiles(config).values()].flatMap((f) =>
     f.groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))),
@@ -131,6 +158,7 @@ afterAll(async () => {
   await prometheus?.stop();
   await alertmanager?.stop();
   await nodeExporter?.stop();
+  await grafana?.close();
   await exporter?.close();
   moto?.stop();
   await platform?.stop();

@@ -11,6 +11,7 @@ export const SYMPTOMS_OF_TARGET: Record<string, string[]> = {
   node: ['host'],
   postgres: ['database'],
   redis: ['redis'],
+  grafana: ['grafana'],
 };
 
 export const receiverNames = {

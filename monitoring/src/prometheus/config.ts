@@ -10,6 +10,7 @@ export const SCRAPE_JOBS = {
   cadvisor: 'cadvisor',
   postgresExporter: 'postgres',
   redisExporter: 'redis',
+  grafana: 'grafana',
 } as const;
 
 function connection(target: ScrapeTarget) {
@@ -59,6 +60,7 @@ export function prometheusConfig(config: MonitoringConfig) {
       targets.cadvisor && scrapeJob(SCRAPE_JOBS.cadvisor, targets.cadvisor),
       targets.postgresExporter && scrapeJob(SCRAPE_JOBS.postgresExporter, targets.postgresExporter),
       targets.redisExporter && scrapeJob(SCRAPE_JOBS.redisExporter, targets.redisExporter),
+      targets.grafana && scrapeJob(SCRAPE_JOBS.grafana, targets.grafana),
     ].filter(Boolean),
     ...(config.remoteWrite
       ? {

@@ -7,6 +7,18 @@ export const SCHEDULED_PUSHERS = { 'brainbytes-jobs': 15 } as const;
 /** Alerts about the monitoring itself: if these fire, the others may not. */
 export const metaAlerts = (config: MonitoringConfig): AlertRule[] => [
   {
+    // Grafana down is TargetDown{job="grafana"}; slow is this.
+    alert: 'GrafanaSlow',
+    expr: 'handler:grafana_http_request_duration_seconds:p95_5m > 3',
+    for: '15m',
+    severity: 'warning',
+    team: 'infrastructure',
+    service: 'grafana',
+    summary: 'Grafana is slow to open dashboards or run their queries.',
+    description:
+      'p95 of Grafana’s {{ $labels.handler }} is {{ $value | humanizeDuration }} over 5 minutes (threshold 3 s): dashboards take long to load. Look at Prometheus’s query load and the dyno’s memory.',
+  },
+  {
     alert: 'Watchdog',
     expr: 'vector(1)',
     severity: 'none',

@@ -144,6 +144,24 @@ sum by (environment, provider) (rate(brainbytes_ai_requests_total[5m]))`,
   ];
 }
 
+/**
+ * Grafana's own latency (GRAFANA_TARGET): opening a dashboard, and the queries its panels run
+ * (`/api/ds/query`), as Grafana labels its HTTP handlers.
+ */
+export const GRAFANA_HANDLERS = {
+  dashboard: '/api/dashboards/uid/:uid',
+  query: '/api/ds/query',
+} as const;
+
+function grafanaRules(): RecordingRule[] {
+  return [
+    {
+      record: 'handler:grafana_http_request_duration_seconds:p95_5m',
+      expr: `histogram_quantile(0.95, sum by (handler, le) (rate(grafana_http_request_duration_seconds_bucket{handler=~"${Object.values(GRAFANA_HANDLERS).join('|')}"}[5m])))`,
+    },
+  ];
+}
+
 function webRules(): RecordingRule[] {
   return [
     {
@@ -358,6 +376,7 @@ export function recordingRules(config: MonitoringConfig): RuleGroup<RecordingRul
     { name: 'brainbytes-slo.rules', rules: sloRules() },
     { name: 'brainbytes-ai.rules', rules: aiRules() },
     { name: 'brainbytes-web.rules', rules: [...webRules(), ...usageByHourRules()] },
+    { name: 'brainbytes-grafana.rules', rules: grafanaRules() },
     // The month-long subqueries need not run every 15 s.
     { name: 'brainbytes-spend.rules', interval: config.spendEvaluationInterval, rules: spendRules(config) },
   ];

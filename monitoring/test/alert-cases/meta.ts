@@ -1,8 +1,40 @@
 import { type AlertCase, upEveryFifthFails } from './inputs';
 
 /** The monitoring itself. */
+/**
+ * Grafana's request histogram as its /metrics has it: `handler` is the route pattern. Ten requests
+ * a minute, all answered in `seconds` (a bucket boundary or past it).
+ */
+const grafanaRequests = (handler: string, seconds: number) =>
+  Object.fromEntries(
+    ['0.5', '1', '2.5', '5', '10', '+Inf'].map((le) => [
+      `grafana_http_request_duration_seconds_bucket{job="grafana",instance="grafana:3000",handler="${handler}",method="POST",status_code="200",le="${le}"}`,
+      Number(le) >= seconds || le === '+Inf' ? '0+10x30' : '0x30',
+    ]),
+  );
+
 export const META_CASES: AlertCase[] = [
   // --- the monitoring itself ---
+  {
+    alert: 'GrafanaSlow',
+    recording: ['brainbytes-grafana.rules'],
+    evalTime: '25m',
+    series: { ...grafanaRequests('/api/ds/query', 10), ...grafanaRequests('/api/dashboards/uid/:uid', 0.5) },
+    fires: [
+      {
+        severity: 'warning',
+        labels: { handler: '/api/ds/query' },
+        description:
+          'p95 of Grafana’s /api/ds/query is 9.75s over 5 minutes (threshold 3 s): dashboards take long to load. Look at Prometheus’s query load and the dyno’s memory.',
+      },
+    ],
+  },
+  {
+    alert: 'GrafanaSlow',
+    recording: ['brainbytes-grafana.rules'],
+    evalTime: '25m',
+    series: { ...grafanaRequests('/api/ds/query', 1), ...grafanaRequests('/api/dashboards/uid/:uid', 2.5) },
+  },
   {
     alert: 'Watchdog',
     evalTime: '1m',

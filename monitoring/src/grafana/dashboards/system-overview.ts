@@ -139,5 +139,30 @@ export const systemOverview = dashboard({
         },
       ],
     },
+    {
+      title: 'Monitoring the monitoring',
+      panels: [
+        {
+          // GRAFANA_TARGET: empty until Grafana is scraped.
+          title: 'Grafana: dashboard load and panel query latency p95',
+          type: 'timeseries',
+          unit: 's',
+          queries: [{ expr: 'handler:grafana_http_request_duration_seconds:p95_5m', legend: '{{handler}}' }],
+          width: 12,
+        },
+        {
+          title: 'Prometheus: rule group evaluation time',
+          type: 'timeseries',
+          unit: 's',
+          queries: [
+            {
+              expr: 'max by (rule_group) (prometheus_rule_group_last_duration_seconds)',
+              legend: '{{rule_group}}',
+            },
+          ],
+          width: 12,
+        },
+      ],
+    },
   ],
 });
