@@ -183,6 +183,13 @@ export const SCENARIOS: Scenario[] = [
       while (openai.requests.length === before) await sleep(200);
       openai.usage = usual;
       await waitFor({ to: to('owner'), alertname: 'MonthlyBudgetExceeded', status: 'firing' }, startedAt, 90);
+      // The over-budget email now comes at once (no `for`); the doubled cost holds for its own `for`,
+      // and must be sent before the next scenario wipes Prometheus.
+      await waitFor(
+        { to: to('owner'), alertname: 'AiCostPerQuestionDoubled', status: 'firing' },
+        startedAt,
+        120,
+      );
     },
   },
   {

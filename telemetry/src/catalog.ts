@@ -236,7 +236,7 @@ export const CATALOG = {
   aiCostPerQuestion: def(
     'brainbytes_ai_cost_per_question_dollars',
     'gauge',
-    'AI cost per answered question from the stored answers: over the last hour with questions (window="1h") and the last 7 days (window="7d").',
+    'AI cost per question from the stored answers: over the last hour with questions (window="1h") and the 7 days before it (window="7d").',
     ['window'],
   ),
 

@@ -46,12 +46,14 @@ export async function collectBusinessMetrics(db: Queryable, m: AppMetrics) {
   // Cost per question from the database, so no Prometheus history is needed to compare this hour
   // with the week. "This hour" is the last hour that had questions: a quiet night keeps the
   // evening's figure instead of no figure (an alert on it would resolve overnight and fire again).
+  // The week is the 7 days before that hour, so what changed in the hour does not dilute it.
   m.aiCostPerQuestion.reset();
   const [cost] = await db.query<{ h1: number | null; d7: number | null }>(
     `SELECT (SELECT sum(coalesce(cost_dollars, 0))::float / count(*) FROM questions
              WHERE created_at > (SELECT max(created_at) FROM questions) - interval '1 hour') AS h1,
             (SELECT sum(coalesce(cost_dollars, 0))::float / nullif(count(*), 0) FROM questions
-             WHERE created_at > now() - interval '7 days') AS d7`,
+             WHERE created_at > now() - interval '7 days'
+               AND created_at <= (SELECT max(created_at) FROM questions) - interval '1 hour') AS d7`,
   );
   if (cost?.h1 != null) m.aiCostPerQuestion.set({ window: '1h' }, cost.h1);
   if (cost?.d7 != null) m.aiCostPerQuestion.set({ window: '7d' }, cost.d7);

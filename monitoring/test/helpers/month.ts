@@ -128,11 +128,11 @@ export async function simulateMonth(
 
     // The job: this month's AI spend and cost per question from the database.
     putSeries('brainbytes_ai_spend_month_to_date_dollars{job="brainbytes-jobs",provider="openai"}', step, ai);
-    // The last hour with questions (a quiet night keeps the evening's figure), and the last 7 days.
+    // The last hour with questions (a quiet night keeps the evening's figure), and the 7 days before it.
     const lastAsked = recent.findLast((r) => r.questions > 0)?.step ?? step;
     const window = (seconds: number, end = step) => {
       const since = end - seconds / STEP_SECONDS;
-      const rows = recent.filter((r) => r.step > since);
+      const rows = recent.filter((r) => r.step > since && r.step <= end);
       const n = rows.reduce((sum, r) => sum + r.questions, 0);
       return n > 0 ? rows.reduce((sum, r) => sum + r.cost, 0) / n : undefined;
     };
@@ -144,7 +144,7 @@ export async function simulateMonth(
     putSeries(
       'brainbytes_ai_cost_per_question_dollars{job="brainbytes-jobs",window="7d"}',
       step,
-      window(7 * 86400),
+      window(7 * 86400 - 3600, lastAsked - 12), // the 7 days before that hour
     );
     // The functions' pushed counters (through the gateway).
     const pushed = 'job="brainbytes-api",environment="production",platform="lambda",function="api"';
