@@ -19,3 +19,4 @@ export { ALERTED_HEROKU_CODES } from './heroku-codes';
 export { pushBeforeReturn } from './lambda';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel, redact } from './logger';
 export { type FlushResult, PushClient, type PushClientOptions } from './push-client';
+export { splitUrlCredentials } from './url-credentials';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@brainbytes/telemetry';
+import { ConfigError, splitUrlCredentials } from '@brainbytes/telemetry';
 import type { Database, Queryable } from '../api/db/database';
 
 /**
@@ -45,15 +45,10 @@ export interface Statement {
 const dollars = (n: number) => `$${n.toFixed(2)}`;
 const MONTH_NAMES = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** URL without its credentials, and the Authorization header they make. */
+/** URL without its credentials plus `path`, and the Authorization header they make. */
 function endpoint(url: string, path: string): { href: string; headers: Record<string, string> } {
-  const u = new URL(url);
-  const headers: Record<string, string> = {};
-  if (u.username)
-    headers.Authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
-  u.username = '';
-  u.password = '';
-  return { href: `${u.origin}${u.pathname.replace(/\/$/, '')}${path}`, headers };
+  const { base, headers } = splitUrlCredentials(url);
+  return { href: `${base}${path}`, headers };
 }
 
 type Vector = Array<{ metric: Record<string, string>; value: [number, string] }>;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { splitUrlCredentials } from '@brainbytes/telemetry';
 
 /**
  * Prometheus backups: a TSDB snapshot through the admin API, packed into one file to copy off the
@@ -20,19 +21,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** The URL without credentials, and the basic-auth header its user:password make. */
-function withoutCredentials(url: string) {
-  const u = new URL(url);
-  const headers: Record<string, string> = {};
-  if (u.username)
-    headers.Authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
-  u.username = '';
-  u.password = '';
-  return { base: u.toString().replace(/\/$/, ''), headers };
-}
-
 export async function backup(prometheus: string, dataDir: string, out: string) {
-  const { base, headers } = withoutCredentials(prometheus);
+  const { base, headers } = splitUrlCredentials(prometheus);
   say(`asking ${base} for a TSDB snapshot …`);
   const res = await fetch(`${base}/api/v1/admin/tsdb/snapshot`, { method: 'POST', headers }).catch(
     (error: Error) => fail(`cannot reach Prometheus at ${base} (${error.message}): is it running?`),

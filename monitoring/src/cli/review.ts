@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { splitUrlCredentials } from '@brainbytes/telemetry';
 import nodemailer from 'nodemailer';
 import { buildReview, PERIODS, type Period, prometheusQuery, toHtml, toMarkdown } from '../review/review';
 
@@ -31,10 +32,10 @@ async function main() {
   const at = values.at ? Date.parse(values.at) / 1000 : Math.floor(Date.now() / 1000);
   if (!Number.isFinite(at)) fail(`--at "${values.at}" is not a date, e.g. 2026-11-30T00:00:00Z`);
   const query = prometheusQuery(values.prometheus);
-  const safeUrl = values.prometheus.replace(/\/\/[^/@]*@/, '//');
+  const { base: safeUrl, headers } = splitUrlCredentials(values.prometheus);
   process.stderr.write(`review: reading the ${period} from Prometheus at ${safeUrl} …\n`);
   const rules = await fetch(`${new URL('/api/v1/rules?type=alert', safeUrl)}`, {
-    headers: authHeader(values.prometheus),
+    headers,
   })
     .then((r) => r.json() as Promise<{ data: { groups: Array<{ rules: Array<{ name: string }> }> } }>)
     .catch((error: Error) =>
@@ -73,15 +74,6 @@ async function main() {
       fail(`the SMTP server refused the review (${error.message}): check SMTP_SMARTHOST and its credentials`),
     );
   process.stderr.write('review: sent\n');
-}
-
-function authHeader(url: string): Record<string, string> {
-  const u = new URL(url);
-  return u.username
-    ? {
-        Authorization: `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`,
-      }
-    : {};
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) await main();

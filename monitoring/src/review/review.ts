@@ -1,3 +1,5 @@
+import { splitUrlCredentials } from '@brainbytes/telemetry';
+
 /**
  * The review the design asks for each week, month and quarter, done by the system: what fired,
  * how reliable and fast the app was, who studied and when, what it cost — against the period
@@ -28,13 +30,7 @@ export type Query = (expr: string, atSeconds: number) => Promise<Sample[]>;
 
 /** Prometheus's instant query API (credentials in the URL's user:password). */
 export function prometheusQuery(url: string): Query {
-  const u = new URL(url);
-  const headers: Record<string, string> = {};
-  if (u.username)
-    headers.Authorization = `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`;
-  u.username = '';
-  u.password = '';
-  const base = u.toString().replace(/\/$/, '');
+  const { base, headers } = splitUrlCredentials(url);
   return async (expr, at) => {
     const res = await fetch(`${base}/api/v1/query`, {
       method: 'POST',
