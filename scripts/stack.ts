@@ -150,6 +150,8 @@ export function monitoringComponents(): Component[] {
     ...(env.REDIS_URL && installed('prometheus-redis-exporter')
       ? { REDIS_EXPORTER_TARGET: `127.0.0.1:${ports.redisExporter}` }
       : {}),
+    // Grafana's own latency (GrafanaSlow), when it runs here.
+    ...(installed('grafana-server') ? { GRAFANA_TARGET: `127.0.0.1:${ports.grafana}` } : {}),
     SMTP_SMARTHOST: `127.0.0.1:${ports.smtp}`,
     MONITORING_SCHEDULED_JOBS: '', // the API runs the business-metrics job in-process here
     ...env,

@@ -168,14 +168,14 @@ afterAll(async () => {
 describe('the real Prometheus with the rendered configuration', () => {
   it('scrapes every target', async () => {
     const jobs = await eventually(
-      'all five targets up',
+      'all six targets up',
       async () => {
         const result = await query('up == 1');
-        return result.length === 5 ? result.map((r) => r.metric.job).sort() : undefined;
+        return result.length === 6 ? result.map((r) => r.metric.job).sort() : undefined;
       },
       20_000,
     );
-    expect(jobs).toEqual(['alertmanager', 'heroku-exporter', 'node', 'prometheus', 'pushgateway']);
+    expect(jobs).toEqual(['alertmanager', 'grafana', 'heroku-exporter', 'node', 'prometheus', 'pushgateway']);
   });
 
   it('has every recording rule return data', async () => {
