@@ -3,13 +3,19 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { api, errorText } from '../lib/api';
+import type { AuthFailure } from '../lib/auth-handoff';
 import { KEYS, storage } from '../lib/storage';
 import { useLanguage } from './providers';
 
-export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
+/**
+ * Log-in and sign-up. The form posts to /auth/<mode> (never a GET: no password in a URL), so a tap
+ * before the script runs still works; once it runs, the same form submits through fetch.
+ * `failure` is the reason a posted form came back with.
+ */
+export function AuthForm({ mode, failure }: { mode: 'login' | 'signup'; failure?: AuthFailure }) {
   const { t } = useLanguage();
   const router = useRouter();
-  const [error, setError] = useState('');
+  const [error, setError] = useState(failure ? t.authFailed[failure] : '');
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -37,7 +43,7 @@ export function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
   return (
     <>
       <h1>{title}</h1>
-      <form onSubmit={submit}>
+      <form method="post" action={`/auth/${mode}`} onSubmit={submit}>
         {mode === 'signup' && (
           <>
             <label htmlFor="name">{t.name}</label>

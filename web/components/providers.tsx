@@ -3,6 +3,7 @@ import { usePathname } from 'next/navigation';
 import { useReportWebVitals } from 'next/web-vitals';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { onApiFailure } from '../lib/api';
+import { takeHandoff } from '../lib/auth-handoff';
 import { type Language, MESSAGES, type Messages } from '../lib/i18n';
 import { flushRum, track } from '../lib/rum-client';
 import { KEYS, storage } from '../lib/storage';
@@ -19,6 +20,10 @@ const LanguageContext = createContext<LanguageState>({
   setLanguage: () => {},
 });
 export const useLanguage = () => useContext(LanguageContext);
+
+// A log-in posted before this script ran (app/auth/[mode]/route.ts) left the token in a cookie:
+// taken before any page looks for it.
+if (typeof document !== 'undefined') takeHandoff();
 
 const VITALS = new Set(['LCP', 'FCP', 'TTFB', 'INP', 'CLS']);
 

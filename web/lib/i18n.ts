@@ -48,6 +48,13 @@ const en = {
   needLogin: 'Please log in first.',
   rateLimited: (minutes: number) =>
     `Too many tries for now. Your question is kept on this phone; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+  authFailed: {
+    credentials: 'The email or password is wrong.',
+    taken: 'An account with this email already exists. Log in instead.',
+    limited: 'Too many tries for now. Try again in a few minutes.',
+    invalid: 'Check the email, and a password of at least 8 characters.',
+    unavailable: 'BrainBytes cannot be reached right now. Try again in a moment.',
+  },
   subjects: {
     math: 'Math',
     science: 'Science',
@@ -105,6 +112,13 @@ const fil: Messages = {
   needLogin: 'Mag-log in muna.',
   rateLimited: (minutes: number) =>
     `Masyadong marami ang sinubukan sa ngayon. Naka-save ang tanong mo sa teleponong ito; subukan ulit sa loob ng ${minutes} minuto.`,
+  authFailed: {
+    credentials: 'Mali ang email o password.',
+    taken: 'May account na gamit ang email na ito. Mag-log in na lang.',
+    limited: 'Masyadong marami ang sinubukan sa ngayon. Subukan ulit pagkalipas ng ilang minuto.',
+    invalid: 'Tingnan ang email, at ang password na hindi bababa sa 8 titik.',
+    unavailable: 'Hindi maabot ang BrainBytes ngayon. Subukan ulit maya-maya.',
+  },
   subjects: {
     math: 'Matematika',
     science: 'Agham',

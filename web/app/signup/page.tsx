@@ -1,5 +1,8 @@
 import { AuthForm } from '../../components/auth-form';
+import { AUTH_FAILURES, type AuthFailure } from '../../lib/auth-handoff';
 
-export default function SignupPage() {
-  return <AuthForm mode="signup" />;
+export default async function SignupPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  const { error } = await searchParams;
+  const failure = AUTH_FAILURES.includes(error as AuthFailure) ? (error as AuthFailure) : undefined;
+  return <AuthForm mode="signup" failure={failure} />;
 }

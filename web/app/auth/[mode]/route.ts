@@ -1,0 +1,69 @@
+import type { NextRequest } from 'next/server';
+import { type AuthFailure, HANDOFF_COOKIE, HANDOFF_SECONDS } from '../../../lib/auth-handoff';
+import { clientAddressOf, proxySettings } from '../../../lib/proxy';
+
+/**
+ * Log-in and sign-up for a form posted before the page's JavaScript ran (a tap on slow data, or
+ * no JavaScript at all): the form posts here — never a GET, so no password in a URL — this logs
+ * in through the API and answers 303 to /ask with the token in a one-minute cookie the page moves
+ * into its storage; a refusal goes back to the form with a reason code, never the input.
+ */
+export const dynamic = 'force-dynamic';
+
+const ENDPOINT = { login: '/api/auth/login', signup: '/api/auth/register' } as const;
+
+const failure = (status: number): AuthFailure =>
+  status === 401
+    ? 'credentials'
+    : status === 409
+      ? 'taken'
+      : status === 429
+        ? 'limited'
+        : status === 400
+          ? 'invalid'
+          : 'unavailable';
+
+export async function POST(request: NextRequest, { params }: { params: Promise<{ mode: string }> }) {
+  const { mode } = await params;
+  if (mode !== 'login' && mode !== 'signup') return new Response('no such form', { status: 404 });
+  const back = (reason: AuthFailure) =>
+    new Response(null, { status: 303, headers: { Location: `/${mode}?error=${reason}` } });
+  const form = await request.formData().catch(() => undefined);
+  const field = (name: string) => {
+    const value = form?.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const body = {
+    email: field('email'),
+    password: field('password'),
+    ...(mode === 'signup' ? { name: field('name') } : {}),
+  };
+  if (!body.email || !body.password) return back('invalid');
+  const { apiUrl, secret, trustProxyHops } = proxySettings();
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (secret) {
+    headers['x-brainbytes-proxy-secret'] = secret;
+    headers['x-brainbytes-client-address'] = clientAddressOf(
+      request.headers.get('x-forwarded-for'),
+      trustProxyHops,
+    );
+  }
+  const res = await fetch(`${apiUrl}${ENDPOINT[mode]}`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  }).catch(() => undefined);
+  if (!res?.ok) return back(failure(res?.status ?? 0));
+  const { token } = (await res.json()) as { token: string };
+  const secure =
+    request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+  return new Response(null, {
+    status: 303,
+    headers: {
+      Location: '/ask',
+      'Set-Cookie': `${HANDOFF_COOKIE}=${encodeURIComponent(token)}; Path=/; Max-Age=${HANDOFF_SECONDS}; SameSite=Strict${secure ? '; Secure' : ''}`,
+      'Cache-Control': 'no-store',
+    },
+  });
+}

@@ -1,0 +1,107 @@
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CHROMIUM_ARGS, requireBinary, startStack } from './stack';
+
+/**
+ * A student who taps "Log in" before the page's JavaScript has arrived (≈3.5 s on Slow 3G) is,
+ * to the browser, a student without JavaScript: the form must still work, and never put the
+ * password in a URL.
+ */
+let stack: Awaited<ReturnType<typeof startStack>>;
+let browser: Browser;
+const email = `nojs-${Date.now()}@example.ph`;
+const password = 'mabuhay-2026-secret';
+
+beforeAll(async () => {
+  const executablePath = requireBinary('chromium', 'chromium');
+  stack = await startStack();
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const res = await fetch(`${stack.api.url}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password, name: 'Ana Reyes' }),
+  });
+  expect(res.status).toBe(201);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** A page with JavaScript off, and every URL it requested or navigated to. */
+async function withoutJavaScript() {
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    viewport: { width: 360, height: 800 },
+  });
+  const page = await context.newPage();
+  const requests: Array<{ method: string; url: string }> = [];
+  page.on('request', (r) => requests.push({ method: r.method(), url: r.url() }));
+  return { context, page, requests };
+}
+
+it('logs in without JavaScript: a POST, the password in no URL, and the student lands on /ask with a working token', async () => {
+  const { context, page, requests } = await withoutJavaScript();
+  await page.goto(`${stack.web.url}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/ask');
+  expect(requests.find((r) => r.url.endsWith('/auth/login'))?.method).toBe('POST');
+  for (const { url } of requests) {
+    expect(url).not.toContain(encodeURIComponent(password));
+    expect(url).not.toContain(password);
+    expect(url).not.toContain(encodeURIComponent(email));
+  }
+  const handoff = (await context.cookies()).find((c) => c.name === 'bb.handoff');
+  expect(handoff?.expires).toBeGreaterThan(Date.now() / 1000);
+  expect(handoff?.sameSite).toBe('Strict');
+  const sessions = await fetch(`${stack.api.url}/api/sessions`, {
+    headers: { Authorization: `Bearer ${decodeURIComponent(handoff?.value ?? '')}` },
+  });
+  expect(sessions.status).toBe(200);
+  await context.close();
+}, 60_000);
+
+it('comes back to the form with the reason, never the input: a wrong password, a taken email', async () => {
+  const { context, page, requests } = await withoutJavaScript();
+  await page.goto(`${stack.web.url}/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL('**/login?error=credentials');
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('The email or password is wrong.');
+
+  await page.goto(`${stack.web.url}/signup`);
+  await page.getByLabel('Your name').fill('Ana Reyes');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL('**/signup?error=taken');
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('already exists');
+  for (const { url } of requests) expect(url).not.toMatch(/password|not-the-password/);
+  expect((await context.cookies()).some((c) => c.name === 'bb.handoff')).toBe(false);
+  await context.close();
+}, 60_000);
+
+it('once the script runs, the handed-over token moves into the page’s storage and the cookie is gone', async () => {
+  const login = await fetch(`${stack.api.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  await context.addCookies([
+    { name: 'bb.handoff', value: encodeURIComponent(token), url: stack.web.url, sameSite: 'Strict' },
+  ]);
+  const page = await context.newPage();
+  await page.goto(`${stack.web.url}/ask`);
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem('bb.token')), { timeout: 15_000 })
+    .toBe(token);
+  expect((await context.cookies()).some((c) => c.name === 'bb.handoff')).toBe(false);
+  await page.getByLabel('Your question').waitFor(); // the ask form, not "please log in first"
+  await context.close();
+}, 60_000);
