@@ -39,9 +39,15 @@ async function main() {
     Promise.all([
       collectBusinessMetrics(db, metrics),
       limits.prune(),
-      sendMonthlyStatement(db, statements).then((result) => {
-        if (result === 'sent') logger.info('sent last month’s statement to Alertmanager');
-      }),
+      sendMonthlyStatement(db, statements).then(
+        (result) => {
+          if (result === 'sent') logger.info('sent last month’s statement to Alertmanager');
+        },
+        (error: Error) =>
+          logger.warn('monthly statement not sent; the next run tries again', {
+            error: redact(String(error)),
+          }),
+      ),
     ]).catch((error: Error) => logger.warn('business metrics failed', { error: redact(String(error)) }));
   void business();
   setInterval(business, config.businessMetricsIntervalMs).unref();

@@ -1,3 +1,4 @@
+import { redact } from '@brainbytes/telemetry';
 import { loadApiConfig } from '../api/config';
 import type { Database } from '../api/db/database';
 import { openDatabase } from '../api/db/open';
@@ -18,6 +19,12 @@ export const handler = runtime.wrap(async () => {
   db ??= openDatabase(config);
   await collectBusinessMetrics(await db, runtime.metrics);
   await new RateLimits(await db, config.rateLimits).prune(); // idle buckets are full again: forget them
-  const statement = await sendMonthlyStatement(await db, loadStatementSettings(process.env));
+  // A statement that cannot go out yet is retried by the next run; the metrics above are kept.
+  const statement = await sendMonthlyStatement(await db, loadStatementSettings(process.env)).catch(
+    (error: Error) => {
+      console.warn(`monthly statement not sent; the next run tries again: ${redact(String(error))}`);
+      return 'not sent' as const;
+    },
+  );
   return { ok: true, statement };
 });
