@@ -83,6 +83,8 @@ it('reports AI cost per question from the database: the last hour with questions
   const none = await collect(); // no questions: no figure, never 0/0
   expect(none.get('brainbytes_ai_cost_per_question_dollars{window="7d"}')).toBeUndefined();
   expect(none.get('brainbytes_ai_cost_per_question_dollars{window="1h"}')).toBeUndefined();
+  // Nothing spent this month is $0, reported: the budget's AI part is never missing.
+  expect(none.get('brainbytes_ai_spend_month_to_date_dollars{provider="none"}')).toBe(0);
   await ask(0.002, '3 days');
   await ask(0.002, '3 days');
   // Last evening, ten hours ago: a pricier model, and one fallback answer that cost nothing.

@@ -37,11 +37,12 @@ export async function collectBusinessMetrics(db: Queryable, m: AppMetrics) {
   }
 
   m.aiSpendMonthToDate.reset();
-  for (const row of await db.query<{ provider: string; dollars: number }>(
+  const spent = await db.query<{ provider: string; dollars: number }>(
     "SELECT provider, coalesce(sum(cost_dollars), 0)::float AS dollars FROM questions WHERE created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' GROUP BY provider",
-  )) {
-    m.aiSpendMonthToDate.set({ provider: row.provider }, row.dollars);
-  }
+  );
+  for (const row of spent) m.aiSpendMonthToDate.set({ provider: row.provider }, row.dollars);
+  // No answer stored yet this month is $0 spent, not an unknown: the budget adds it up.
+  if (!spent.length) m.aiSpendMonthToDate.set({ provider: 'none' }, 0);
 
   // Cost per question from the database, so no Prometheus history is needed to compare this hour
   // with the week. "This hour" is the last hour that had questions: a quiet night keeps the

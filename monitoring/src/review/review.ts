@@ -125,7 +125,7 @@ export async function buildReview(
   // Reliability: availability against the SLO, p95 by route and by connection.
   const api = 'job="brainbytes-api"';
   const [errors, errorsBefore] = await scalar(
-    `sum(increase(brainbytes_http_requests_total{${api},status_code=~"5.."}[${range}])) / sum(increase(brainbytes_http_requests_total{${api}}[${range}]))`,
+    `(sum(increase(brainbytes_http_requests_total{${api},status_code=~"5.."}[${range}])) or vector(0)) / sum(increase(brainbytes_http_requests_total{${api}}[${range}]))`,
   );
   const budgetUsed = (e: number | undefined) => (e === undefined ? undefined : e / (1 - AVAILABILITY_SLO));
   compare('error budget used', budgetUsed(errors), budgetUsed(errorsBefore), (n) => pct(n, 0));
@@ -152,6 +152,7 @@ export async function buildReview(
       {
         columns: ['route', 'p95', 'the period before'],
         rows: routes
+          .filter((s) => Number.isFinite(num(s)))
           .sort((a, b) => (num(b) ?? 0) - (num(a) ?? 0))
           .map((s) => [
             s.metric.route ?? '',
@@ -161,11 +162,13 @@ export async function buildReview(
       },
       {
         columns: ['connection', 'LCP p95', 'the period before'],
-        rows: connections.map((s) => [
-          s.metric.connection ?? '',
-          seconds(num(s)),
-          seconds(connectionsThen.get(s.metric.connection ?? '') ?? undefined),
-        ]),
+        rows: connections
+          .filter((s) => Number.isFinite(num(s)))
+          .map((s) => [
+            s.metric.connection ?? '',
+            seconds(num(s)),
+            seconds(connectionsThen.get(s.metric.connection ?? '') ?? undefined),
+          ]),
       },
     ],
   };
@@ -177,10 +180,23 @@ export async function buildReview(
   const [questions, questionsBefore] = await scalar(`sum(increase(brainbytes_questions_total[${range}]))`);
   compare('questions asked', questions, questionsBefore, (n) => fmt(n));
   compare('active students', active, activeBefore, (n) => fmt(n));
-  const hours = await query(
-    `sum by (manila_hour) (avg_over_time(manila_hour:brainbytes_questions:rate5m[${range}])) * 3600 * ${days}`,
-    end,
-  );
+  // Questions in each Manila hour of the day: the hourly increases over the period, summed by the
+  // hour they fell in (a subquery step at UTC hour H covers the hour before it).
+  const hours = (
+    await Promise.all(
+      Array.from({ length: 24 }, async (_, utc) => {
+        const [s] = await query(
+          `sum_over_time((sum(increase(brainbytes_questions_total[1h])) and on () hour() == ${utc})[${range}:1h])`,
+          end,
+        );
+        const manila = (utc - 1 + 8 + 24) % 24;
+        return {
+          metric: { manila_hour: String(manila).padStart(2, '0') },
+          value: s?.value ?? [end, '0'],
+        } as Sample;
+      }),
+    )
+  ).filter((s) => Number(s.value[1]) > 0);
   const students: Section = {
     title: 'Students',
     lines: [
