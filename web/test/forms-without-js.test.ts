@@ -105,3 +105,14 @@ it('once the script runs, the handed-over token moves into the page’s storage 
   await page.getByLabel('Your question').waitFor(); // the ask form, not "please log in first"
   await context.close();
 }, 60_000);
+
+it('refuses a posted form larger than WEB_API_MAX_BODY_BYTES without reading it all', async () => {
+  const res = await fetch(`${stack.web.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `email=a%40b.ph&password=${'x'.repeat(64 * 1024)}`,
+    redirect: 'manual',
+  });
+  expect(res.status).toBe(413);
+  expect(await res.text()).toContain('WEB_API_MAX_BODY_BYTES');
+});

@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { type AuthFailure, HANDOFF_COOKIE, HANDOFF_SECONDS } from '../../../lib/auth-handoff';
-import { clientAddressOf, proxySettings } from '../../../lib/proxy';
+import { clientAddressOf, proxySettings, readLimitedBody } from '../../../lib/proxy';
 
 /**
  * Log-in and sign-up for a form posted before the page's JavaScript ran (a tap on slow data, or
@@ -28,18 +28,18 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   if (mode !== 'login' && mode !== 'signup') return new Response('no such form', { status: 404 });
   const back = (reason: AuthFailure) =>
     new Response(null, { status: 303, headers: { Location: `/${mode}?error=${reason}` } });
-  const form = await request.formData().catch(() => undefined);
-  const field = (name: string) => {
-    const value = form?.get(name);
-    return typeof value === 'string' ? value : undefined;
-  };
+  const { apiUrl, secret, trustProxyHops, maxBodyBytes } = proxySettings();
+  // Read to WEB_API_MAX_BODY_BYTES and no further (413 past it), as the /api proxy does.
+  const raw = await readLimitedBody(request, maxBodyBytes);
+  if (raw instanceof Response) return raw;
+  const form = new URLSearchParams(new TextDecoder().decode(raw));
+  const field = (name: string) => form.get(name) ?? undefined;
   const body = {
     email: field('email'),
     password: field('password'),
     ...(mode === 'signup' ? { name: field('name') } : {}),
   };
   if (!body.email || !body.password) return back('invalid');
-  const { apiUrl, secret, trustProxyHops } = proxySettings();
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (secret) {
     headers['x-brainbytes-proxy-secret'] = secret;
