@@ -109,10 +109,29 @@ it('once the script runs, the handed-over token moves into the page’s storage 
 it('refuses a posted form larger than WEB_API_MAX_BODY_BYTES without reading it all', async () => {
   const res = await fetch(`${stack.web.url}/auth/login`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: stack.web.url },
     body: `email=a%40b.ph&password=${'x'.repeat(64 * 1024)}`,
     redirect: 'manual',
   });
   expect(res.status).toBe(413);
   expect(await res.text()).toContain('WEB_API_MAX_BODY_BYTES');
+});
+
+it('accepts a posted form only from its own pages: another site’s form is refused (no login CSRF)', async () => {
+  const post = (origin?: string) =>
+    fetch(`${stack.web.url}/auth/login`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        ...(origin ? { Origin: origin } : {}),
+      },
+      body: `email=${encodeURIComponent(email)}&password=${encodeURIComponent(password)}`,
+      redirect: 'manual',
+    });
+  for (const origin of ['https://evil.example', undefined]) {
+    const res = await post(origin);
+    expect(res.status, String(origin)).toBe(403);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  }
+  expect((await post(stack.web.url)).status).toBe(303);
 });

@@ -26,6 +26,12 @@ const failure = (status: number): AuthFailure =>
 export async function POST(request: NextRequest, { params }: { params: Promise<{ mode: string }> }) {
   const { mode } = await params;
   if (mode !== 'login' && mode !== 'signup') return new Response('no such form', { status: 404 });
+  // Only this app's own pages may post here: a form on another site would log the student in as
+  // someone else (login CSRF). Browsers send Origin with every form POST.
+  const origin = request.headers.get('origin');
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  if (!origin || origin === 'null' || new URL(origin).host !== host)
+    return new Response('forms are accepted from this site’s own pages only', { status: 403 });
   const back = (reason: AuthFailure) =>
     new Response(null, { status: 303, headers: { Location: `/${mode}?error=${reason}` } });
   const { apiUrl, secret, trustProxyHops, maxBodyBytes } = proxySettings();
