@@ -18,6 +18,8 @@ const CSP = [
 
 const config: NextConfig = {
   poweredByHeader: false,
+  // Names this build's service worker (/sw.js?v=…): a deploy installs a new one (public/sw.js).
+  env: { NEXT_PUBLIC_BUILD_STAMP: Date.now().toString(36) },
   reactStrictMode: true,
   // `npm run typecheck` checks web/ with the rest of the repo.
   typescript: { ignoreBuildErrors: true },

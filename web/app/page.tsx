@@ -6,6 +6,7 @@ export default function Home() {
   const { t } = useLanguage();
   return (
     <>
+      <title>{t.homeTitle}</title>
       <h1>{t.appName}</h1>
       <p>{t.tagline}</p>
       <p className="actions">

@@ -2,9 +2,9 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
-import { api, errorText } from '../lib/api';
-import type { AuthFailure } from '../lib/auth-handoff';
-import { KEYS, storage } from '../lib/storage';
+import { signIn } from '../lib/account';
+import { ApiError, api, errorText } from '../lib/api';
+import { type AuthFailure, authFailureOf } from '../lib/auth-handoff';
 import { useLanguage } from './providers';
 
 /**
@@ -24,17 +24,22 @@ export function AuthForm({ mode, failure }: { mode: 'login' | 'signup'; failure?
     setError('');
     try {
       const body = Object.fromEntries(form.entries());
-      const { token } = await api<{ token: string }>(
+      const { token, student } = await api<{ token: string; student: { id: string } }>(
         mode === 'login' ? '/api/auth/login' : '/api/auth/register',
         {
           method: 'POST',
           body,
         },
       );
-      storage.setItem(KEYS.token, token);
+      signIn(token, student.id);
       router.push('/ask');
     } catch (e) {
-      setError(errorText(e, t));
+      // The student's language, never the API's English: the same reasons the no-script form gives.
+      setError(
+        e instanceof ApiError && e.kind === 'refused'
+          ? t.authFailed[authFailureOf(e.status)]
+          : errorText(e, t),
+      );
     } finally {
       setBusy(false);
     }
@@ -42,6 +47,7 @@ export function AuthForm({ mode, failure }: { mode: 'login' | 'signup'; failure?
   const title = mode === 'login' ? t.login : t.signup;
   return (
     <>
+      <title>{`${title} · ${t.appName}`}</title>
       <h1>{title}</h1>
       <form method="post" action={`/auth/${mode}`} onSubmit={submit}>
         {mode === 'signup' && (

@@ -2,15 +2,23 @@
 import Link from 'next/link';
 import { useLanguage } from './providers';
 
-/** What a page that needs a student shows to someone who has not logged in. */
+/** What a page that needs a student shows to someone who has not logged in: both ways in. */
 export function NeedLogin() {
   const { t } = useLanguage();
   return (
-    <p>
-      {t.needLogin}{' '}
-      <Link prefetch={false} href="/login">
-        {t.navLogin}
-      </Link>
-    </p>
+    <>
+      <h1>{t.needLogin}</h1>
+      <p className="actions">
+        <Link prefetch={false} className="primary" href="/login">
+          {t.navLogin}
+        </Link>
+        <span>
+          {t.noAccount}{' '}
+          <Link prefetch={false} href="/signup">
+            {t.navSignup}
+          </Link>
+        </span>
+      </p>
+    </>
   );
 }

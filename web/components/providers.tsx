@@ -1,10 +1,10 @@
 'use client';
 import { usePathname } from 'next/navigation';
 import { useReportWebVitals } from 'next/web-vitals';
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { onApiFailure } from '../lib/api';
 import { takeHandoff } from '../lib/auth-handoff';
-import { type Language, MESSAGES, type Messages } from '../lib/i18n';
+import { LANGUAGE_COOKIE, type Language, MESSAGES, type Messages } from '../lib/i18n';
 import { flushRum, track } from '../lib/rum-client';
 import { KEYS, storage } from '../lib/storage';
 
@@ -81,23 +81,65 @@ function useRealUserMetrics() {
   }, []);
 }
 
-export function Providers({ children }: { children: ReactNode }) {
-  const [language, setLanguageState] = useState<Language>('en');
+/** The server renders the language from the cookie; the page keeps the cookie and storage in step. */
+function rememberLanguage(language: Language) {
+  storage.setItem(KEYS.language, language);
+  // biome-ignore lint/suspicious/noDocumentCookie: Cookie Store is missing from the browsers students have (Firefox, older WebViews)
+  document.cookie = `${LANGUAGE_COOKIE}=${language}; Path=/; Max-Age=31536000; SameSite=Lax`;
+}
+
+/** After a client-side navigation, focus goes to the new page's heading (not the body) and is announced. */
+function useFocusOnNavigation() {
+  const pathname = usePathname();
+  const first = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per navigation
   useEffect(() => {
-    const saved = storage.getItem(KEYS.language);
-    const preferred =
-      saved === 'fil' || saved === 'en' ? saved : /^(fil|tl)\b/i.test(navigator.language) ? 'fil' : 'en';
-    setLanguageState(preferred);
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>('main h1');
+    if (!heading) return;
+    heading.tabIndex = -1;
+    heading.focus();
+  }, [pathname]);
+}
+
+/** The app opens offline (public/sw.js); registered once the page has loaded, off the critical path. */
+function useServiceWorker() {
+  useEffect(() => {
+    // Not under `next dev`: a kept page would hide the change a developer just made.
+    if (!('serviceWorker' in navigator) || process.env.NODE_ENV !== 'production') return;
+    const register = () =>
+      navigator.serviceWorker
+        .register(`/sw.js?v=${process.env.NEXT_PUBLIC_BUILD_STAMP ?? 'dev'}`)
+        .catch(() => undefined);
+    if (document.readyState === 'complete') register();
+    else addEventListener('load', register, { once: true });
   }, []);
+}
+
+export function Providers({ children, language: initial }: { children: ReactNode; language: Language }) {
+  const [language, setLanguageState] = useState<Language>(initial);
   useEffect(() => {
-    document.documentElement.lang = language === 'fil' ? 'fil' : 'en';
+    // Chosen before the cookie existed: bring the cookie in step so the server renders it next time.
+    const saved = storage.getItem(KEYS.language);
+    if ((saved === 'fil' || saved === 'en') && saved !== initial) {
+      rememberLanguage(saved);
+      setLanguageState(saved);
+    } else if (!document.cookie.includes(`${LANGUAGE_COOKIE}=`)) rememberLanguage(initial);
+  }, [initial]);
+  useEffect(() => {
+    document.documentElement.lang = language;
   }, [language]);
   const setLanguage = useCallback((next: Language) => {
-    storage.setItem(KEYS.language, next);
+    rememberLanguage(next);
     setLanguageState(next);
     track({ type: 'action', action: 'language_switch' });
   }, []);
   useRealUserMetrics();
+  useFocusOnNavigation();
+  useServiceWorker();
   return (
     <LanguageContext.Provider value={{ language, t: MESSAGES[language], setLanguage }}>
       {children}

@@ -1,3 +1,5 @@
+import { loginExpired } from './account';
+import type { Messages } from './i18n';
 import { KEYS, storage } from './storage';
 
 /** Why a call did not get an answer: the page can tell the student and the RUM reporter can count it. */
@@ -34,14 +36,16 @@ export interface CallOptions {
   body?: unknown;
   idempotencyKey?: string;
   timeoutMs?: number;
+  /** The token to send instead of the one in storage: a drain keeps the student it started with. */
+  token?: string | null;
 }
 
 /** Same-origin calls to the API (the app proxies /api to it), with the student's token. */
 export async function api<T>(
   path: string,
-  { method = 'GET', body, idempotencyKey, timeoutMs = 20_000 }: CallOptions = {},
+  { method = 'GET', body, idempotencyKey, timeoutMs = 20_000, ...options }: CallOptions = {},
 ) {
-  const token = storage.getItem(KEYS.token);
+  const token = options.token !== undefined ? options.token : storage.getItem(KEYS.token);
   let res: Response;
   try {
     res = await fetch(path, {
@@ -63,7 +67,8 @@ export async function api<T>(
   if (res.ok) return data as T;
   const answer = data as { error?: string; retryAfterSeconds?: number } | undefined;
   const message = answer?.error ?? `HTTP ${res.status}`;
-  if (res.status === 401) storage.removeItem(KEYS.token);
+  // The login ended on the server (expired, or logged out elsewhere): say so everywhere at once.
+  if (res.status === 401 && token && token === storage.getItem(KEYS.token)) loginExpired();
   const retryAfter = Number(res.headers.get('retry-after') ?? answer?.retryAfterSeconds) || undefined;
   throw report(
     new ApiError(
@@ -80,9 +85,13 @@ function report(error: ApiError) {
   return error;
 }
 
-/** What to tell the student: a rate limit in their language with when to try again, else the API's words. */
-export function errorText(error: unknown, t: { rateLimited: (minutes: number) => string }): string {
-  if (error instanceof ApiError && error.rateLimited)
-    return t.rateLimited(Math.max(1, Math.ceil((error.retryAfterSeconds ?? 60) / 60)));
-  return error instanceof Error ? error.message : String(error);
+/** What to tell the student, in their language: never the API's English words. */
+export function errorText(error: unknown, t: Messages): string {
+  if (!(error instanceof ApiError)) return t.problem.unknown;
+  if (error.rateLimited) return t.rateLimited(Math.max(1, Math.ceil((error.retryAfterSeconds ?? 60) / 60)));
+  if (error.kind === 'offline' || (error.kind === 'failed' && error.status === 0)) return t.problem.offline;
+  if (error.kind === 'timeout') return t.problem.timeout;
+  if (error.status === 401) return t.problem.loggedOut;
+  if (error.status >= 500) return t.authFailed.unavailable;
+  return t.problem.unknown;
 }

@@ -55,6 +55,33 @@ const en = {
     invalid: 'Check the email, and a password of at least 8 characters.',
     unavailable: 'BrainBytes cannot be reached right now. Try again in a moment.',
   },
+  homeTitle: 'BrainBytes — your AI tutor',
+  queuedOnline: 'Saved on this phone — waiting to be sent.',
+  problem: {
+    offline: 'No connection. Check your data or Wi-Fi and try again.',
+    timeout: 'It took too long to answer. Try again.',
+    loggedOut: 'Your login has ended. Log in again.',
+    unknown: 'Something went wrong. Try again.',
+  },
+  refusedReason: {
+    ended: 'this study session has ended; ask it again in a new one.',
+    invalid: 'the tutor could not take this question.',
+  },
+  loginExpired: (n: number) =>
+    `Your login has ended. Log in again to send ${n === 1 ? 'the question' : `the ${n} questions`} waiting on this phone.`,
+  logoutAsk: 'Log out on this phone?',
+  logoutWaiting: (n: number) =>
+    `${n} question${n === 1 ? '' : 's'} you asked ${n === 1 ? 'is' : 'are'} still waiting. ${n === 1 ? 'It stays' : 'They stay'} on this phone for you alone and ${n === 1 ? 'is' : 'are'} sent when you log in again.`,
+  logoutConfirm: 'Log out',
+  logoutDelete: 'Delete them and log out',
+  cancel: 'Cancel',
+  askFirst: 'Ask your first question',
+  noMaterial: 'No material in English for this subject yet.',
+  askInstead: 'Ask the tutor',
+  offlineSession:
+    'You are offline and this session was not saved on this phone. Open it again when you are online.',
+  offlineSaved: 'You are offline: this is what was saved on this phone.',
+  answeredElsewhere: (subject: string) => `Answered in your ${subject} session`,
   subjects: {
     math: 'Math',
     science: 'Science',
@@ -119,6 +146,33 @@ const fil: Messages = {
     invalid: 'Tingnan ang email, at ang password na hindi bababa sa 8 titik.',
     unavailable: 'Hindi maabot ang BrainBytes ngayon. Subukan ulit maya-maya.',
   },
+  homeTitle: 'BrainBytes — ang AI tutor mo',
+  queuedOnline: 'Naka-save sa teleponong ito — naghihintay maipadala.',
+  problem: {
+    offline: 'Walang koneksyon. Tingnan ang data o Wi-Fi mo at subukan ulit.',
+    timeout: 'Masyadong natagalan ang sagot. Subukan ulit.',
+    loggedOut: 'Natapos na ang pag-log in mo. Mag-log in ulit.',
+    unknown: 'May nangyaring mali. Subukan ulit.',
+  },
+  refusedReason: {
+    ended: 'tapos na ang sesyong ito; itanong ulit sa bagong sesyon.',
+    invalid: 'hindi ito matanggap ng tutor.',
+  },
+  loginExpired: (n: number) =>
+    `Natapos na ang pag-log in mo. Mag-log in ulit para maipadala ang ${n === 1 ? 'tanong' : `${n} tanong`} na naghihintay sa teleponong ito.`,
+  logoutAsk: 'Mag-log out sa teleponong ito?',
+  logoutWaiting: (n: number) =>
+    `${n} tanong mo ang naghihintay pa. Mananatili ${n === 1 ? 'ito' : 'ang mga ito'} sa teleponong ito para sa iyo lamang, at ipapadala pag nag-log in ka ulit.`,
+  logoutConfirm: 'Mag-log out',
+  logoutDelete: 'Burahin ang mga ito at mag-log out',
+  cancel: 'Kanselahin',
+  askFirst: 'Itanong ang una mong tanong',
+  noMaterial: 'Wala pang materyales sa Filipino para sa asignaturang ito.',
+  askInstead: 'Magtanong sa tutor',
+  offlineSession:
+    'Offline ka at hindi naka-save sa teleponong ito ang sesyong ito. Buksan ulit pag online ka na.',
+  offlineSaved: 'Offline ka: ito ang naka-save sa teleponong ito.',
+  answeredElsewhere: (subject: string) => `Sinagot sa sesyon mo sa ${subject}`,
   subjects: {
     math: 'Matematika',
     science: 'Agham',
@@ -130,3 +184,12 @@ const fil: Messages = {
 };
 
 export const MESSAGES: Record<Language, Messages> = { en, fil };
+
+/** The language a request asks for: the `bb.lang` cookie the app sets, else the browser's own. */
+export function languageOf(cookie: string | undefined, acceptLanguage: string | null | undefined): Language {
+  if (cookie === 'fil' || cookie === 'en') return cookie;
+  return /^(fil|tl)\b/i.test(acceptLanguage ?? '') ? 'fil' : 'en';
+}
+
+/** The cookie the server reads to render the chosen language from the first byte. */
+export const LANGUAGE_COOKIE = 'bb.lang';

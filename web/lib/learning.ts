@@ -1,3 +1,4 @@
+import { currentStudent, ownKey } from './account';
 import { ApiError, api } from './api';
 import { drainQueue, QuestionQueue, type QueuedQuestion, type SendOutcome } from './offline-queue';
 import { track } from './rum-client';
@@ -15,23 +16,91 @@ export interface CurrentSession {
   id?: string;
 }
 
-export const queue = new QuestionQueue(storage);
+/** A past study session as GET /api/sessions lists it. */
+export interface PastSession {
+  id: string;
+  subject: string;
+  started_at: string;
+  questions: number;
+}
 
-export function currentSession(): CurrentSession | undefined {
+/** Keeps nothing: the queue of nobody (no one is logged in or was). */
+const nowhere = { getItem: () => null, setItem: () => {} };
+
+/** The logged-in (or expired) student's own queue; each student's questions are theirs alone. */
+export function queue(student = currentStudent()): QuestionQueue {
+  const key = ownKey(KEYS.queue, student);
+  return key ? new QuestionQueue(storage, key) : new QuestionQueue(nowhere);
+}
+
+export const waitingQuestions = () => queue().list().length;
+
+function readOwn<T>(key: string): T | undefined {
+  const own = ownKey(key);
   try {
-    return JSON.parse(storage.getItem(KEYS.session) ?? 'null') ?? undefined;
+    return own ? (JSON.parse(storage.getItem(own) ?? 'null') ?? undefined) : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function saveSession(session: CurrentSession | undefined) {
-  if (session) storage.setItem(KEYS.session, JSON.stringify(session));
-  else storage.removeItem(KEYS.session);
+function writeOwn(key: string, value: unknown) {
+  const own = ownKey(key);
+  if (!own) return;
+  if (value === undefined) storage.removeItem(own);
+  else storage.setItem(own, typeof value === 'string' ? value : JSON.stringify(value));
 }
 
+export const currentSession = () => readOwn<CurrentSession>(KEYS.session);
+export const saveSession = (session: CurrentSession | undefined) => writeOwn(KEYS.session, session);
+
+export const draft = () => {
+  const own = ownKey(KEYS.draft);
+  return (own && storage.getItem(own)) || '';
+};
+export const saveDraft = (text: string) => writeOwn(KEYS.draft, text);
+
+/**
+ * Past sessions and their answers, kept so a student who loses signal can still read what they
+ * asked. Bounded: the newest `MAX_KEPT_SESSIONS` threads, within `MAX_KEPT_BYTES`.
+ */
+interface Kept {
+  sessions?: PastSession[];
+  threads: Record<string, StoredQuestion[]>;
+}
+const MAX_KEPT_SESSIONS = 20;
+const MAX_KEPT_BYTES = 200_000;
+
+const kept = (): Kept => readOwn<Kept>(KEYS.threads) ?? { threads: {} };
+
+export function keepSessions(sessions: PastSession[]) {
+  writeOwn(KEYS.threads, { ...kept(), sessions: sessions.slice(0, 100) });
+}
+
+export function keepThread(sessionId: string, thread: StoredQuestion[]) {
+  const current = kept();
+  const { [sessionId]: _old, ...rest } = current.threads;
+  const entries = [[sessionId, thread] as const, ...Object.entries(rest)].slice(0, MAX_KEPT_SESSIONS);
+  const next: Kept = { ...current, threads: {} };
+  let bytes = JSON.stringify(next).length;
+  for (const [id, questions] of entries) {
+    const size = JSON.stringify(questions).length + id.length + 4;
+    if (bytes + size > MAX_KEPT_BYTES) break;
+    next.threads[id] = questions;
+    bytes += size;
+  }
+  writeOwn(KEYS.threads, next);
+}
+
+export const keptSessions = () => kept().sessions;
+export const keptThread = (sessionId: string) => kept().threads[sessionId];
+
 /** Sends one queued question: creates its session first when needed, both with idempotency keys. */
-async function sendQueued(item: QueuedQuestion, onAnswer: (q: StoredQuestion) => void): Promise<SendOutcome> {
+async function sendQueued(
+  item: QueuedQuestion,
+  owner: { student: string; token: string },
+  onAnswer: (q: StoredQuestion) => void,
+): Promise<SendOutcome> {
   try {
     let sessionId = item.sessionId;
     if (!sessionId) {
@@ -39,30 +108,47 @@ async function sendQueued(item: QueuedQuestion, onAnswer: (q: StoredQuestion) =>
         method: 'POST',
         body: { subject: item.subject },
         idempotencyKey: item.sessionKey,
+        token: owner.token,
       });
       sessionId = session.id;
-      queue.update(item.key, { sessionId });
+      queue(owner.student).update(item.key, { sessionId });
       const current = currentSession();
-      if (current?.key === item.sessionKey) saveSession({ ...current, id: sessionId });
+      if (currentStudent() === owner.student && current?.key === item.sessionKey)
+        saveSession({ ...current, id: sessionId });
     }
     const answered = await api<StoredQuestion>(`/api/sessions/${sessionId}/questions`, {
       method: 'POST',
       body: { question: item.question },
       idempotencyKey: item.key,
       timeoutMs: 30_000,
+      token: owner.token,
     });
     if (item.attempts > 1) track({ type: 'connection', event: 'replayed' }); // sent later than asked
     onAnswer(answered);
     return { ok: true };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
+    // The login ended: kept for this student's next login, never dropped.
+    if (error.status === 401) return { ok: false, retry: true, reason: 'signed_out' };
     if (error.rateLimited)
       return { ok: false, retry: true, reason: 'rate_limited', retryAfterSeconds: error.retryAfterSeconds };
     if (error.retryable)
       return { ok: false, retry: true, reason: error.kind === 'refused' ? 'failed' : error.kind };
-    return { ok: false, retry: false, message: error.message };
+    return {
+      ok: false,
+      retry: false,
+      message: error.status === 404 || error.status === 409 ? 'ended' : 'invalid',
+    };
   }
 }
 
-export const sendQueue = (onAnswer: (q: StoredQuestion) => void) =>
-  drainQueue(queue, (item) => sendQueued(item, onAnswer));
+/**
+ * Sends the logged-in student's queue with their token, captured now: a logout (and someone
+ * else's login) mid-drain cannot send one student's question as another's.
+ */
+export function sendQueue(onAnswer: (q: StoredQuestion) => void) {
+  const student = currentStudent();
+  const token = storage.getItem(KEYS.token);
+  if (!student || !token) return Promise.resolve({ sent: [], refused: [] });
+  return drainQueue(queue(student), (item) => sendQueued(item, { student, token }, onAnswer));
+}

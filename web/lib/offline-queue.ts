@@ -27,11 +27,14 @@ export type SendOutcome =
   | {
       ok: false;
       retry: true;
-      reason: 'offline' | 'timeout' | 'failed' | 'rate_limited';
+      reason: StopReason;
       retryAfterSeconds?: number;
     }
   /** The API refused it for good (4xx): keep no longer, tell the student why. */
   | { ok: false; retry: false; message: string };
+
+/** Why sending stopped: the connection, the API's limit, or a login that ended (`signed_out`). */
+export type StopReason = 'offline' | 'timeout' | 'failed' | 'rate_limited' | 'signed_out';
 
 const STORAGE_KEY = 'bb.queue.v1';
 
@@ -73,7 +76,7 @@ export interface DrainReport {
   sent: QueuedQuestion[];
   refused: { item: QueuedQuestion; message: string }[];
   /** Why draining stopped early, if it did; the rest stay queued in order. */
-  stopped?: 'offline' | 'timeout' | 'failed' | 'rate_limited';
+  stopped?: StopReason;
   /** With `rate_limited`: how long the API asked to wait. */
   retryAfterSeconds?: number;
 }

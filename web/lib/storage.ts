@@ -29,8 +29,14 @@ export const storage = {
 
 export const KEYS = {
   token: 'bb.token',
+  /** The logged-in student's id: the suffix of the per-student keys below (lib/account.ts). */
+  student: 'bb.student',
   language: 'bb.lang',
+  subject: 'bb.subject',
+  // Per student, as `<key>.<student id>`:
+  queue: 'bb.queue.v1',
   draft: 'bb.draft',
   session: 'bb.session',
-  subject: 'bb.subject',
+  /** Past sessions and their answers, kept to be read offline. */
+  threads: 'bb.threads',
 } as const;

@@ -38,7 +38,9 @@ async function ask(p: Page, question: string) {
 async function storedQuestions(p: Page): Promise<{ question: string; answer: string }[]> {
   const { token, session } = await p.evaluate(() => ({
     token: localStorage.getItem('bb.token'),
-    session: JSON.parse(localStorage.getItem('bb.session') ?? '{}') as { id?: string },
+    session: JSON.parse(localStorage.getItem(`bb.session.${localStorage.getItem('bb.student')}`) ?? '{}') as {
+      id?: string;
+    },
   }));
   const res = await fetch(`${stack.api.url}/api/sessions/${session.id}/questions`, {
     headers: { Authorization: `Bearer ${token}` },
@@ -77,11 +79,17 @@ describe('the student app in Chromium, against the real API and gateway', () => 
     const wide = await desktop.newPage();
     await wide.goto(`${stack.web.url}/login`);
     await wide.evaluate(
-      ([token, session]) => {
-        localStorage.setItem('bb.token', token ?? '');
-        localStorage.setItem('bb.session', session ?? '');
+      (stored) => {
+        for (const [key, value] of Object.entries(stored)) localStorage.setItem(key, value);
       },
-      await page.evaluate(() => [localStorage.getItem('bb.token'), localStorage.getItem('bb.session')]),
+      await page.evaluate(() => {
+        const student = localStorage.getItem('bb.student') ?? '';
+        return {
+          'bb.token': localStorage.getItem('bb.token') ?? '',
+          'bb.student': student,
+          [`bb.session.${student}`]: localStorage.getItem(`bb.session.${student}`) ?? '',
+        };
+      }),
     );
     await wide.goto(`${stack.web.url}/ask`);
     await wide.getByTestId('answered').first().waitFor();

@@ -20,10 +20,17 @@ describe('what a student is told when the API says 429', () => {
     expect(errorText(limited, MESSAGES.fil)).toContain('subukan ulit sa loob ng 2 minuto');
   });
 
-  it("passes other refusals on in the API's words", () => {
-    expect(errorText(new ApiError('email or password is wrong', 401, 'refused'), MESSAGES.fil)).toBe(
-      'email or password is wrong',
-    );
+  it("never passes the API's English words on: a Filipino student reads Filipino", () => {
+    const cases: [ApiError, string][] = [
+      [new ApiError('the token has expired', 401, 'refused'), MESSAGES.fil.problem.loggedOut],
+      [new ApiError('no connection', 0, 'offline'), MESSAGES.fil.problem.offline],
+      [new ApiError('no connection', 0, 'failed'), MESSAGES.fil.problem.offline],
+      [new ApiError('the request timed out', 0, 'timeout'), MESSAGES.fil.problem.timeout],
+      [new ApiError('the API cannot be reached', 502, 'failed'), MESSAGES.fil.authFailed.unavailable],
+      [new ApiError('subject must be one of …', 400, 'refused'), MESSAGES.fil.problem.unknown],
+    ];
+    for (const [error, text] of cases) expect(errorText(error, MESSAGES.fil)).toBe(text);
+    expect(errorText(new Error('boom'), MESSAGES.fil)).toBe(MESSAGES.fil.problem.unknown);
   });
 });
 

@@ -58,7 +58,7 @@ it('logs in without JavaScript: a POST, the password in no URL, and the student 
   expect(handoff?.expires).toBeGreaterThan(Date.now() / 1000);
   expect(handoff?.sameSite).toBe('Strict');
   const sessions = await fetch(`${stack.api.url}/api/sessions`, {
-    headers: { Authorization: `Bearer ${decodeURIComponent(handoff?.value ?? '')}` },
+    headers: { Authorization: `Bearer ${decodeURIComponent(handoff?.value ?? '').split(' ')[1]}` },
   });
   expect(sessions.status).toBe(200);
   await context.close();
@@ -91,16 +91,22 @@ it('once the script runs, the handed-over token moves into the page’s storage 
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ email, password }),
   });
-  const { token } = (await login.json()) as { token: string };
+  const { token, student } = (await login.json()) as { token: string; student: { id: string } };
   const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
   await context.addCookies([
-    { name: 'bb.handoff', value: encodeURIComponent(token), url: stack.web.url, sameSite: 'Strict' },
+    {
+      name: 'bb.handoff',
+      value: encodeURIComponent(`${student.id} ${token}`),
+      url: stack.web.url,
+      sameSite: 'Strict',
+    },
   ]);
   const page = await context.newPage();
   await page.goto(`${stack.web.url}/ask`);
   await expect
     .poll(() => page.evaluate(() => localStorage.getItem('bb.token')), { timeout: 15_000 })
     .toBe(token);
+  expect(await page.evaluate(() => localStorage.getItem('bb.student'))).toBe(student.id);
   expect((await context.cookies()).some((c) => c.name === 'bb.handoff')).toBe(false);
   await page.getByLabel('Your question').waitFor(); // the ask form, not "please log in first"
   await context.close();

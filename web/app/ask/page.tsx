@@ -1,11 +1,23 @@
 'use client';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import Link from 'next/link';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
+import { currentStudent, signedIn as hasToken, onAuthChange } from '../../lib/account';
 import { api } from '../../lib/api';
 import { SUBJECT_IDS, type SubjectId } from '../../lib/i18n';
 import { uuid } from '../../lib/ids';
-import { currentSession, queue, type StoredQuestion, saveSession, sendQueue } from '../../lib/learning';
+import {
+  currentSession,
+  keepThread,
+  keptThread,
+  queue,
+  type StoredQuestion,
+  saveDraft,
+  draft as savedDraft,
+  saveSession,
+  sendQueue,
+} from '../../lib/learning';
 import type { QueuedQuestion } from '../../lib/offline-queue';
 import { track } from '../../lib/rum-client';
 import { KEYS, storage } from '../../lib/storage';
@@ -17,45 +29,75 @@ export default function AskPage() {
   const [subject, setSubject] = useState<SubjectId>('math');
   const [draft, setDraft] = useState('');
   const [thread, setThread] = useState<StoredQuestion[]>([]);
+  /** Answers to questions of another session (asked before a subject switch): shown, not lost. */
+  const [elsewhere, setElsewhere] = useState<StoredQuestion[]>([]);
   const [waiting, setWaiting] = useState<QueuedQuestion[]>([]);
   const [sending, setSending] = useState(false);
   const [online, setOnline] = useState(true);
   const [refused, setRefused] = useState<string[]>([]);
   const [waitMinutes, setWaitMinutes] = useState<number | undefined>();
+  const [announcement, setAnnouncement] = useState('');
+  const newest = useRef<HTMLLIElement>(null);
+  const form = useRef<HTMLFormElement>(null);
 
-  const onAnswer = useCallback((q: StoredQuestion) => {
-    if (currentSession()?.id === q.session_id)
-      setThread((list) => (list.some((x) => x.id === q.id) ? list : [...list, q]));
-  }, []);
+  const onAnswer = useCallback(
+    (q: StoredQuestion) => {
+      const session = currentSession();
+      if (session?.id === q.session_id) {
+        setThread((list) => {
+          const next = list.some((x) => x.id === q.id) ? list : [...list, q];
+          keepThread(q.session_id, next);
+          return next;
+        });
+      } else setElsewhere((list) => (list.some((x) => x.id === q.id) ? list : [...list, q]));
+      setAnnouncement(`${t.tutor}: ${q.answer.slice(0, 300)}`);
+      // The newest answer, not the top of the page: on a 360 px phone it starts far below the form.
+      requestAnimationFrame(() => newest.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
+    },
+    [t],
+  );
 
   const send = useCallback(async () => {
-    if (!queue.list().length) return;
+    if (!queue().list().length || !hasToken()) return;
     setSending(true);
     const report = await sendQueue(onAnswer);
     setSending(false);
-    setWaiting(queue.list());
+    setWaiting(queue().list());
     if (report.refused.length)
-      setRefused(report.refused.map((r) => `${r.item.question.slice(0, 60)} — ${r.message}`));
+      setRefused(
+        report.refused.map(
+          (r) =>
+            `${r.item.question.slice(0, 60)} — ${t.refusedReason[r.message as 'ended' | 'invalid'] ?? t.refusedReason.invalid}`,
+        ),
+      );
     setWaitMinutes(
       report.stopped === 'rate_limited'
         ? Math.max(1, Math.ceil((report.retryAfterSeconds ?? 60) / 60))
         : undefined,
     );
-  }, [onAnswer]);
+  }, [onAnswer, t]);
 
   useEffect(() => {
-    setSignedIn(Boolean(storage.getItem(KEYS.token)));
-    setDraft(storage.getItem(KEYS.draft) ?? '');
+    const readAuth = () => {
+      setSignedIn(hasToken());
+      setWaiting(queue().list());
+    };
+    readAuth();
+    setDraft(savedDraft());
     // The session under way decides the subject; otherwise the last one picked.
     const saved = currentSession()?.subject ?? storage.getItem(KEYS.subject);
     if (saved && (SUBJECT_IDS as readonly string[]).includes(saved)) setSubject(saved as SubjectId);
-    setWaiting(queue.list());
     setOnline(navigator.onLine);
     setReady(true);
     const session = currentSession();
-    if (session?.id && storage.getItem(KEYS.token))
+    // What this phone kept first (readable offline), then the API's copy.
+    if (session?.id) setThread(keptThread(session.id) ?? []);
+    if (session?.id && hasToken())
       api<StoredQuestion[]>(`/api/sessions/${session.id}/questions`)
-        .then(setThread)
+        .then((list) => {
+          setThread(list);
+          keepThread(session.id as string, list);
+        })
         .catch(() => undefined);
     send();
     const goOnline = () => {
@@ -65,10 +107,12 @@ export default function AskPage() {
     const goOffline = () => setOnline(false);
     addEventListener('online', goOnline);
     addEventListener('offline', goOffline);
-    const retry = setInterval(() => navigator.onLine && queue.list().length && send(), 15_000);
+    const stopAuth = onAuthChange(readAuth);
+    const retry = setInterval(() => navigator.onLine && queue().list().length && send(), 15_000);
     return () => {
       removeEventListener('online', goOnline);
       removeEventListener('offline', goOffline);
+      stopAuth();
       clearInterval(retry);
     };
   }, [send]);
@@ -93,17 +137,17 @@ export default function AskPage() {
       saveSession(session);
       setThread([]);
     }
-    queue.add({
+    queue().add({
       key: uuid(),
       sessionKey: session.key,
       ...(session.id ? { sessionId: session.id } : {}),
       subject,
       question,
     });
-    storage.setItem(KEYS.draft, '');
+    saveDraft('');
     setDraft('');
     setRefused([]);
-    setWaiting(queue.list());
+    setWaiting(queue().list());
     track({ type: 'action', action: 'ask' });
     send();
   };
@@ -115,18 +159,38 @@ export default function AskPage() {
     setThread([]);
   };
 
-  if (ready && !signedIn) return <NeedLogin />;
+  const title = <title>{`${t.navAsk} · ${t.appName}`}</title>;
+  // A login that ended with questions still waiting: they stay, shown, until the student logs in again.
+  const expired = ready && !signedIn && Boolean(currentStudent()) && waiting.length > 0;
+  if (ready && !signedIn && !expired)
+    return (
+      <>
+        {title}
+        <NeedLogin />
+      </>
+    );
+  const answered = [...elsewhere, ...thread];
 
   return (
     <>
+      {title}
       <h1>{t.navAsk}</h1>
       {!online && <p className="notice">{t.offline}</p>}
+      {expired && (
+        <p className="notice" role="status" data-testid="login-expired">
+          {t.loginExpired(waiting.length)}{' '}
+          <Link prefetch={false} href="/login">
+            {t.navLogin}
+          </Link>
+        </p>
+      )}
       {waitMinutes !== undefined && (
         <p className="notice" role="status" data-testid="rate-limited">
           {t.rateLimited(waitMinutes)}
         </p>
       )}
-      <form onSubmit={ask}>
+      {/* Nothing to post to without the script (the token lives on the phone): unusable until it runs. */}
+      <form ref={form} onSubmit={ask}>
         <label htmlFor="subject">{t.subject}</label>
         <select id="subject" value={subject} onChange={(e) => changeSubject(e.target.value as SubjectId)}>
           {SUBJECT_IDS.map((id) => (
@@ -145,32 +209,44 @@ export default function AskPage() {
           aria-describedby="question-hint"
           onChange={(e) => {
             setDraft(e.target.value);
-            storage.setItem(KEYS.draft, e.target.value);
+            saveDraft(e.target.value);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              form.current?.requestSubmit();
+            }
           }}
         />
         <p id="question-hint" className="hint">
           {t.questionHint}
         </p>
         <div className="actions">
-          <button className="primary" type="submit">
+          <button className="primary" type="submit" disabled={!ready || expired}>
             {t.ask}
           </button>
-          <button type="button" className="link" onClick={newSession}>
+          <button type="button" className="secondary" onClick={newSession}>
             {t.newSession}
           </button>
         </div>
       </form>
-      <section aria-labelledby="thread-title" aria-live="polite">
+      <p className="sr-only" role="status" data-testid="announce">
+        {announcement}
+      </p>
+      <section aria-labelledby="thread-title">
         <h2 id="thread-title">{t.thread}</h2>
         {refused.map((r) => (
           <p key={r} className="error">
             {t.refused} {r}
           </p>
         ))}
-        {!thread.length && !waiting.length && <p>{t.emptyThread}</p>}
+        {!answered.length && !waiting.length && <p>{t.emptyThread}</p>}
         <ol className="thread">
-          {thread.map((q) => (
-            <li key={q.id} data-testid="answered">
+          {answered.map((q, i) => (
+            <li key={q.id} data-testid="answered" ref={i === answered.length - 1 ? newest : undefined}>
+              {elsewhere.includes(q) && (
+                <p className="hint">{t.answeredElsewhere(t.subjects[q.subject as SubjectId] ?? q.subject)}</p>
+              )}
               <p className="q">
                 <span className="sr-only">{t.you}: </span>
                 {q.question}
@@ -184,16 +260,16 @@ export default function AskPage() {
           {waiting.map((q) => (
             <li key={q.key} data-testid="queued">
               <p className="q">{q.question}</p>
-              <p className="hint">{sending && online ? t.thinking : t.queued}</p>
+              <p className="hint">{sending && online ? t.thinking : online ? t.queuedOnline : t.queued}</p>
             </li>
           ))}
         </ol>
-        {waiting.length > 0 && !sending && (
+        {waiting.length > 0 && !sending && !expired && (
           <p className="actions">
             <span>{t.queuedCount(waiting.length)}</span>
             <button
               type="button"
-              className="link"
+              className="secondary"
               onClick={() => {
                 track({ type: 'action', action: 'retry' });
                 send();

@@ -1,70 +1,118 @@
 'use client';
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
-import { api, errorText } from '../../lib/api';
+import { signedIn as hasToken } from '../../lib/account';
+import { ApiError, api, errorText } from '../../lib/api';
 import type { SubjectId } from '../../lib/i18n';
-import type { StoredQuestion } from '../../lib/learning';
-import { KEYS, storage } from '../../lib/storage';
+import {
+  keepSessions,
+  keepThread,
+  keptSessions,
+  keptThread,
+  type PastSession,
+  type StoredQuestion,
+} from '../../lib/learning';
 
-interface Session {
-  id: string;
-  subject: SubjectId;
-  started_at: string;
-  questions: number;
-}
+const offline = (error: unknown) => error instanceof ApiError && error.status === 0;
 
 export default function SessionsPage() {
   const { t, language } = useLanguage();
-  const [sessions, setSessions] = useState<Session[] | undefined>();
+  const [sessions, setSessions] = useState<PastSession[] | undefined>();
   const [error, setError] = useState<unknown>();
-  const [open, setOpen] = useState<{ id: string; thread: StoredQuestion[] } | undefined>();
+  const [fromPhone, setFromPhone] = useState(false);
+  const [open, setOpen] = useState<{ id: string; thread?: StoredQuestion[] } | undefined>();
   const [signedIn, setSignedIn] = useState(true);
 
   useEffect(() => {
-    if (!storage.getItem(KEYS.token)) return setSignedIn(false);
-    api<Session[]>('/api/sessions').then(setSessions).catch(setError);
+    if (!hasToken()) return setSignedIn(false);
+    api<PastSession[]>('/api/sessions')
+      .then((list) => {
+        setSessions(list);
+        keepSessions(list);
+      })
+      .catch((e) => {
+        // Offline: what this phone kept from the last visit.
+        const kept = offline(e) ? keptSessions() : undefined;
+        if (kept) {
+          setSessions(kept);
+          setFromPhone(true);
+        } else setError(e);
+      });
   }, []);
 
   const show = async (id: string) => {
-    const thread = await api<StoredQuestion[]>(`/api/sessions/${id}/questions`).catch(() => []);
-    setOpen({ id, thread });
+    if (open?.id === id) return setOpen(undefined);
+    setOpen({ id, thread: keptThread(id) });
+    const thread = await api<StoredQuestion[]>(`/api/sessions/${id}/questions`).catch(() => undefined);
+    if (thread) {
+      keepThread(id, thread);
+      setOpen((o) => (o?.id === id ? { id, thread } : o));
+    } else setFromPhone(true);
   };
 
-  if (!signedIn) return <NeedLogin />;
+  const title = <title>{`${t.navSessions} · ${t.appName}`}</title>;
+  if (!signedIn)
+    return (
+      <>
+        {title}
+        <NeedLogin />
+      </>
+    );
   return (
     <>
+      {title}
       <h1>{t.sessionsTitle}</h1>
+      {fromPhone && <p className="notice">{t.offlineSaved}</p>}
       {error !== undefined && <p className="error">{`${t.error} ${errorText(error, t)}`}</p>}
       {!sessions && error === undefined && <p>{t.loading}</p>}
-      {sessions?.length === 0 && <p>{t.noSessions}</p>}
+      {sessions?.length === 0 && (
+        <>
+          <p>{t.noSessions}</p>
+          <p className="actions">
+            <Link prefetch={false} className="primary" href="/ask">
+              {t.askFirst}
+            </Link>
+          </p>
+        </>
+      )}
       <ul className="cards">
         {sessions?.map((s) => (
           <li key={s.id}>
-            <strong>{t.subjects[s.subject] ?? s.subject}</strong> ·{' '}
-            {new Date(s.started_at).toLocaleString(language === 'fil' ? 'fil-PH' : 'en-PH', {
-              dateStyle: 'medium',
-              timeStyle: 'short',
-            })}{' '}
-            · {t.questions(s.questions)}{' '}
-            <button
-              type="button"
-              className="link"
-              onClick={() => show(s.id)}
-              aria-expanded={open?.id === s.id}
-            >
-              {t.open}
-            </button>
-            {open?.id === s.id && (
-              <ol className="thread">
-                {open.thread.map((q) => (
-                  <li key={q.id}>
-                    <p className="q">{q.question}</p>
-                    <p className="a">{q.answer}</p>
-                  </li>
-                ))}
-              </ol>
-            )}
+            <div className="card-head">
+              <span>
+                <strong>{t.subjects[s.subject as SubjectId] ?? s.subject}</strong> ·{' '}
+                {new Date(s.started_at).toLocaleString(language === 'fil' ? 'fil-PH' : 'en-PH', {
+                  dateStyle: 'medium',
+                  timeStyle: 'short',
+                })}{' '}
+                · {t.questions(s.questions)}
+              </span>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => show(s.id)}
+                aria-expanded={open?.id === s.id}
+              >
+                {t.open}
+              </button>
+            </div>
+            {open?.id === s.id &&
+              (open.thread ? (
+                <ol className="thread" data-testid="past-thread">
+                  {open.thread.map((q) => (
+                    <li key={q.id}>
+                      <p className="q">{q.question}</p>
+                      <p className="a">{q.answer}</p>
+                    </li>
+                  ))}
+                </ol>
+              ) : fromPhone ? (
+                <p className="notice">{t.offlineSession}</p>
+              ) : (
+                <p>{t.loading}</p>
+              ))}
           </li>
         ))}
       </ul>

@@ -1,5 +1,11 @@
 import type { NextRequest } from 'next/server';
-import { type AuthFailure, HANDOFF_COOKIE, HANDOFF_SECONDS } from '../../../lib/auth-handoff';
+import {
+  type AuthFailure,
+  authFailureOf,
+  HANDOFF_COOKIE,
+  HANDOFF_SECONDS,
+  handoffValue,
+} from '../../../lib/auth-handoff';
 import { clientAddressOf, proxySettings, readLimitedBody } from '../../../lib/proxy';
 
 /**
@@ -11,17 +17,6 @@ import { clientAddressOf, proxySettings, readLimitedBody } from '../../../lib/pr
 export const dynamic = 'force-dynamic';
 
 const ENDPOINT = { login: '/api/auth/login', signup: '/api/auth/register' } as const;
-
-const failure = (status: number): AuthFailure =>
-  status === 401
-    ? 'credentials'
-    : status === 409
-      ? 'taken'
-      : status === 429
-        ? 'limited'
-        : status === 400
-          ? 'invalid'
-          : 'unavailable';
 
 export async function POST(request: NextRequest, { params }: { params: Promise<{ mode: string }> }) {
   const { mode } = await params;
@@ -60,15 +55,15 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   }).catch(() => undefined);
-  if (!res?.ok) return back(failure(res?.status ?? 0));
-  const { token } = (await res.json()) as { token: string };
+  if (!res?.ok) return back(authFailureOf(res?.status ?? 0));
+  const { token, student } = (await res.json()) as { token: string; student: { id: string } };
   const secure =
     request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
   return new Response(null, {
     status: 303,
     headers: {
       Location: '/ask',
-      'Set-Cookie': `${HANDOFF_COOKIE}=${encodeURIComponent(token)}; Path=/; Max-Age=${HANDOFF_SECONDS}; SameSite=Strict${secure ? '; Secure' : ''}`,
+      'Set-Cookie': `${HANDOFF_COOKIE}=${handoffValue(student.id, token)}; Path=/; Max-Age=${HANDOFF_SECONDS}; SameSite=Strict${secure ? '; Secure' : ''}`,
       'Cache-Control': 'no-store',
     },
   });

@@ -1,0 +1,69 @@
+import { uuid } from './ids';
+import { KEYS, storage } from './storage';
+
+/**
+ * Who is logged in on this phone, and the keys their own things are kept under. Phones are
+ * shared: a question Ana queued, her draft and her past answers are stored under her student id,
+ * so Ben, logging in next on the same phone, neither sees them nor sends them as his.
+ */
+const AUTH_EVENT = 'bb:auth';
+
+/** The logged-in (or last, when the login expired) student's id. */
+export function currentStudent(): string | undefined {
+  const id = storage.getItem(KEYS.student);
+  if (id) return id;
+  // Logged in before per-student keys: whatever was kept so far is this login's.
+  if (!storage.getItem(KEYS.token)) return undefined;
+  const adopted = `device-${uuid()}`;
+  storage.setItem(KEYS.student, adopted);
+  for (const key of [KEYS.queue, KEYS.draft, KEYS.session]) {
+    const value = storage.getItem(key);
+    if (value !== null) storage.setItem(`${key}.${adopted}`, value);
+    storage.removeItem(key);
+  }
+  return adopted;
+}
+
+/** The key a student's own item lives under; `undefined` when nobody is logged in. */
+export function ownKey(key: string, student = currentStudent()): string | undefined {
+  return student ? `${key}.${student}` : undefined;
+}
+
+export const signedIn = () => Boolean(storage.getItem(KEYS.token));
+
+const announce = () => globalThis.dispatchEvent?.(new Event(AUTH_EVENT));
+
+/** Called whenever someone logs in, out, or the login expires. */
+export function onAuthChange(listener: () => void) {
+  addEventListener(AUTH_EVENT, listener);
+  return () => removeEventListener(AUTH_EVENT, listener);
+}
+
+export function signIn(token: string, student: string) {
+  storage.setItem(KEYS.token, token);
+  storage.setItem(KEYS.student, student);
+  announce();
+}
+
+/**
+ * Logs out on this phone. What the student left waiting (queued questions, a draft) stays under
+ * their id for their next login unless they chose to delete it; past answers kept for reading
+ * offline go either way (they are on the server).
+ */
+export function signOut({ deleteWaiting }: { deleteWaiting: boolean }) {
+  const student = currentStudent();
+  if (student) {
+    storage.removeItem(`${KEYS.threads}.${student}`);
+    if (deleteWaiting)
+      for (const key of [KEYS.queue, KEYS.draft, KEYS.session]) storage.removeItem(`${key}.${student}`);
+  }
+  storage.removeItem(KEYS.token);
+  storage.removeItem(KEYS.student);
+  announce();
+}
+
+/** The API said the token is no longer good: not logged in any more, but the student's things stay theirs. */
+export function loginExpired() {
+  storage.removeItem(KEYS.token);
+  announce();
+}

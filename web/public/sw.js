@@ -1,0 +1,100 @@
+/*
+ * BrainBytes' service worker: the app opens without a connection.
+ *
+ * - Pages (navigations): from the network, kept as they arrive; offline, or after NAV_TIMEOUT_MS
+ *   on a link that has stalled, the kept copy. A page never visited falls back to the kept /ask.
+ * - /_next/static/*: file names carry a content hash, so a kept copy is always right (cache first).
+ * - /api/*: never touched; the app keeps questions and past answers itself, per student.
+ *
+ * Registered as /sw.js?v=<build>: each deploy installs a new worker, which keeps the pages and the
+ * scripts they use (≈160 kB) before it takes over. It waits until every page of the old version
+ * is closed (no skipWaiting), so an open page never loses the scripts it was built with; then it
+ * deletes what only the old version used.
+ */
+const VERSION = new URL(self.location.href).searchParams.get('v') || 'dev';
+const PAGES = `bb-pages-${VERSION}`;
+const STATIC = 'bb-static';
+const SHELL = ['/ask', '/sessions', '/subjects', '/login', '/signup', '/'];
+const NAV_TIMEOUT_MS = 6000;
+
+/** Every /_next/static file a page loads (scripts and the stylesheet). */
+function assetsOf(html) {
+  return [...html.matchAll(/(?:src|href)="(\/_next\/static\/[^"]+)"/g)].map((m) => m[1]);
+}
+
+async function keepShell() {
+  const pages = await caches.open(PAGES);
+  const assets = new Set();
+  for (const path of SHELL) {
+    const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+    if (!res.ok) continue;
+    for (const asset of assetsOf(await res.clone().text())) assets.add(asset);
+    await pages.put(path, res);
+  }
+  const kept = await caches.open(STATIC);
+  await Promise.all(
+    [...assets].map(async (asset) => {
+      if (!(await kept.match(asset))) await kept.add(asset);
+    }),
+  );
+}
+
+self.addEventListener('install', (event) => event.waitUntil(keepShell()));
+
+self.addEventListener('activate', (event) =>
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys())
+        if (name.startsWith('bb-pages-') && name !== PAGES) await caches.delete(name);
+      // Scripts no kept page uses any more (an older build's).
+      const used = new Set();
+      const pages = await caches.open(PAGES);
+      for (const request of await pages.keys())
+        for (const asset of assetsOf(await (await pages.match(request)).text())) used.add(asset);
+      const kept = await caches.open(STATIC);
+      for (const request of await kept.keys())
+        if (!used.has(new URL(request.url).pathname)) await kept.delete(request);
+      await self.clients.claim();
+    })(),
+  ),
+);
+
+async function page(request) {
+  const url = new URL(request.url);
+  const pages = await caches.open(PAGES);
+  const network = fetch(request).then(async (res) => {
+    // Not a page shown with a one-off message (/login?error=…).
+    if (res.ok && res.type === 'basic' && !url.search) await pages.put(url.pathname, res.clone());
+    return res;
+  });
+  network.catch(() => undefined); // the kept copy may have answered first
+  const kept = () => pages.match(url.pathname).then((hit) => hit || pages.match('/ask'));
+  try {
+    const timeout = new Promise((resolve) => setTimeout(resolve, NAV_TIMEOUT_MS));
+    const res = await Promise.race([network, timeout.then(kept)]);
+    if (res) return res;
+    return await network;
+  } catch {
+    const hit = await kept();
+    if (hit) return hit;
+    throw new Error('offline and this page was never kept');
+  }
+}
+
+async function asset(request) {
+  const kept = await caches.open(STATIC);
+  const hit = await kept.match(request);
+  if (hit) return hit;
+  const res = await fetch(request);
+  if (res.ok) await kept.put(request, res.clone());
+  return res;
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === 'navigate') event.respondWith(page(request));
+  else if (url.pathname.startsWith('/_next/static/')) event.respondWith(asset(request));
+});
