@@ -160,3 +160,40 @@ describe('POST /api/rum (real-user metrics from the browser)', () => {
     }
   });
 });
+
+describe('the compact body (web/lib/rum.ts)', () => {
+  it('reads back into the same events, and names what is wrong in a bad one', async () => {
+    const { parseRumBatch } = await import('../src/api/rum');
+    const events = parseRumBatch({
+      g: [
+        { p: '/ask', c: 'mobile', n: '3g', e: [['pv'], ['v', 'LCP', 2300], ['a', 'ask'], ['c', 'replayed']] },
+      ],
+    });
+    expect(events).toEqual([
+      { type: 'page_view', page: '/ask', client_type: 'mobile', connection: '3g' },
+      { type: 'vital', name: 'LCP', value: 2300, page: '/ask', client_type: 'mobile', connection: '3g' },
+      { type: 'action', action: 'ask', page: '/ask', client_type: 'mobile', connection: '3g' },
+      { type: 'connection', event: 'replayed', page: '/ask', client_type: 'mobile', connection: '3g' },
+    ]);
+    const refused = (body: unknown) => {
+      try {
+        parseRumBatch(body);
+      } catch (error) {
+        return `${(error as { status: number }).status} ${(error as Error).message}`;
+      }
+      return 'accepted';
+    };
+    expect(refused({ g: [{ p: '/ask', c: 'mobile', n: '3g', e: [['zz']] }] })).toMatch(
+      /^400 g\.0\.e\.0: the first item/,
+    );
+    expect(refused({ g: 'x' })).toMatch(/^400 g: must be an array/);
+    expect(refused({ g: [{ p: '/ask', c: 'mobile', n: '3g', e: [['v', 'LCP', -5]] }] })).toMatch(
+      /^400 .*≥ 0/,
+    );
+    expect(refused({ g: [{ p: '/ask', c: 'tablet', n: '3g', e: [['pv']] }] })).toMatch(/^400 .*client_type/);
+    const many = Array.from({ length: 101 }, () => ['pv']);
+    expect(refused({ g: [{ p: '/ask', c: 'mobile', n: '3g', e: many }] })).toMatch(
+      /^413 batch has 101 events/,
+    );
+  });
+});

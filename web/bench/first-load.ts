@@ -14,18 +14,16 @@ export interface RouteJs {
 
 const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
 
-/** First-load JS per route from a production build (`.next`), read off each prerendered page. */
-export function firstLoadJs(nextDir: string, routes: string[]): RouteJs[] {
+/**
+ * First-load JS per route from a production build (`.next`), read off each page's HTML as the
+ * server sends it (pages render per request, in the student's language: there is no prerendered file).
+ */
+export function firstLoadJs(nextDir: string, pages: { route: string; html: string }[]): RouteJs[] {
   const manifest = JSON.parse(readFileSync(join(nextDir, 'build-manifest.json'), 'utf8')) as {
     rootMainFiles: string[];
-    polyfillFiles: string[];
   };
   const framework = new Set(manifest.rootMainFiles);
-  return routes.map((route) => {
-    const html = readFileSync(
-      join(nextDir, 'server/app', `${route === '/' ? 'index' : route.slice(1)}.html`),
-      'utf8',
-    );
+  return pages.map(({ route, html }) => {
     const scripts = [...html.matchAll(/<script src="\/_next\/([^"]+)"([^>]*)>/g)]
       .filter((m) => !/noModule/i.test(m[2] ?? ''))
       .map((m) => m[1] as string);

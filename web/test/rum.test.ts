@@ -58,7 +58,7 @@ describe('RumBatcher', () => {
     rum.add(view('/sessions'));
     expect(timers.count).toBe(1); // one timer for the batch, not one per event
     timers.fire();
-    expect(JSON.parse(sent[0] as string).events).toHaveLength(2);
+    expect(parseRumBatch(JSON.parse(sent[0] as string))).toHaveLength(2);
     rum.add(view());
     rum.flush();
     expect(sent).toHaveLength(2);
@@ -77,11 +77,35 @@ describe('RumBatcher', () => {
     for (const body of sent) expect(parseRumBatch(JSON.parse(body)).length).toBeLessThanOrEqual(20);
   });
 
-  it('keeps bodies small: 20 events fit in well under 3 KB', () => {
+  it('keeps bodies small: a 10-question visit is one body of under 350 B (a fifth of the plain form), read back event for event', () => {
     const sent: string[] = [];
-    const rum = new RumBatcher({ send: (b) => sent.push(b) > 0, maxEvents: 20, ...manualTimers() });
-    for (let i = 0; i < 20; i++) rum.add(view());
-    expect(Buffer.byteLength(sent[0] as string)).toBeLessThan(3000);
+    const rum = new RumBatcher({ send: (b) => sent.push(b) > 0, ...manualTimers() });
+    const on = { page: '/ask', client_type: 'mobile', connection: '3g' } as const;
+    const visit: RumEvent[] = [
+      { type: 'page_view', ...on },
+      { type: 'vital', name: 'TTFB', value: 2103.4, ...on },
+      { type: 'vital', name: 'FCP', value: 2420.7, ...on },
+      { type: 'vital', name: 'LCP', value: 2420.7, ...on },
+      { type: 'vital', name: 'CLS', value: 0.0123, ...on },
+      { type: 'transfer', bytes: 158_900, ...on },
+      ...Array.from({ length: 10 }, () => ({ type: 'action', action: 'ask', ...on }) as RumEvent),
+      { type: 'page_view', page: '/sessions', client_type: 'mobile', connection: '3g' },
+    ];
+    for (const e of visit) rum.add(e);
+    expect(sent).toEqual([]); // nothing until the page is hidden
+    rum.flush();
+    expect(sent).toHaveLength(1);
+    expect(Buffer.byteLength(sent[0] as string)).toBeLessThan(350);
+    expect(Buffer.byteLength(JSON.stringify({ events: visit }))).toBeGreaterThan(1400); // the plain form
+    const back = parseRumBatch(JSON.parse(sent[0] as string));
+    expect(back).toEqual(
+      // Vitals travel rounded: milliseconds whole, CLS to three decimals.
+      visit.map((e) =>
+        e.type !== 'vital'
+          ? e
+          : { ...e, value: e.name === 'CLS' ? Math.round(e.value * 1000) / 1000 : Math.round(e.value) },
+      ),
+    );
   });
 });
 

@@ -43,8 +43,68 @@ type RumEvent = z.infer<typeof event>;
 
 const pageOf = (page: string) => ((PAGES as readonly string[]).includes(page) ? page : 'other');
 
+/**
+ * The compact body the app sends (web/lib/rum.ts), a fifth of the plain one: events grouped by
+ * page, client type and connection, each a short array — `["pv"]`, `["a", action]`,
+ * `["e", kind]`, `["v", name, ms]`, `["t", bytes]`, `["c", event]`:
+ * `{"g":[{"p":"/ask","c":"mobile","n":"3g","e":[["pv"],["v","LCP",2300],["a","ask"]]}]}`.
+ * Expanded into the plain form, then validated exactly as a plain batch is.
+ */
+const TAGS = {
+  pv: 'page_view',
+  a: 'action',
+  e: 'error',
+  v: 'vital',
+  t: 'transfer',
+  c: 'connection',
+} as const;
+const FIELDS: Record<keyof typeof TAGS, string[]> = {
+  pv: [],
+  a: ['action'],
+  e: ['kind'],
+  v: ['name', 'value'],
+  t: ['bytes'],
+  c: ['event'],
+};
+
+function expandCompact(body: unknown): unknown {
+  const groups = (body as { g?: unknown } | null)?.g;
+  if (groups === undefined) return body;
+  if (!Array.isArray(groups)) throw new HttpError(400, 'g: must be an array of event groups');
+  let count = 0;
+  for (const group of groups) count += Array.isArray(group?.e) ? group.e.length : 0;
+  if (count > MAX_EVENTS)
+    throw new HttpError(413, `batch has ${count} events; send at most ${MAX_EVENTS} per request`);
+  const events: unknown[] = [];
+  for (const [i, group] of groups.entries()) {
+    if (!group || typeof group !== 'object' || !Array.isArray(group.e))
+      throw new HttpError(
+        400,
+        `g.${i}: must be {"p": page, "c": client type, "n": connection, "e": [events]}`,
+      );
+    for (const [j, compact] of (group.e as unknown[]).entries()) {
+      const [tag, ...values] = Array.isArray(compact) ? compact : [];
+      if (typeof tag !== 'string' || !Object.hasOwn(TAGS, tag))
+        throw new HttpError(
+          400,
+          `g.${i}.e.${j}: the first item must be one of ${Object.keys(TAGS).join(', ')}`,
+        );
+      const fields = FIELDS[tag as keyof typeof TAGS];
+      events.push({
+        type: TAGS[tag as keyof typeof TAGS],
+        page: group.p,
+        client_type: group.c,
+        connection: group.n,
+        ...Object.fromEntries(fields.map((field, k) => [field, values[k]])),
+      });
+    }
+  }
+  return { events };
+}
+
 /** Validates a whole batch first, so a batch with one bad event records nothing. */
-export function parseRumBatch(body: unknown): RumEvent[] {
+export function parseRumBatch(raw: unknown): RumEvent[] {
+  const body = expandCompact(raw);
   const given = (body as { events?: unknown } | null)?.events;
   if (!Array.isArray(given))
     throw new HttpError(400, 'events: must be an array of RUM events ({"events": [...]})');
