@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, requireBinary, startStack, webDir } from './stack';
+import { CHROMIUM_ARGS, requireBinary, SCREENSHOTS, startStack } from './stack';
 
 const PHONE = {
   viewport: { width: 360, height: 800 },
@@ -12,8 +12,6 @@ const PHONE = {
   isMobile: true,
   hasTouch: true,
 };
-/** Where the test run leaves its screenshots (web/README.md says so). */
-export const SCREENSHOTS = join(webDir, 'test-results', 'screenshots');
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let browser: Browser;

@@ -16,6 +16,8 @@ export type { RunningProcess };
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const webDir = join(root, 'web');
+/** Where the test run leaves its screenshots (web/README.md says so). */
+export const SCREENSHOTS = join(webDir, 'test-results', 'screenshots');
 
 async function startNode(
   name: string,
