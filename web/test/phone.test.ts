@@ -498,3 +498,42 @@ describe('screenshots (web/test-results/screenshots)', () => {
       }
   }, 90_000);
 });
+
+describe('a new build while a page is open (item 3)', () => {
+  it('installs the new worker beside the open page and takes over only when the old pages are closed', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await logIn(page, await register('Lea'));
+    await appKept(page);
+    const first = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    expect(first).toMatch(/\/sw\.js\?v=/);
+    // A deploy: the page of the next build registers its own worker.
+    const state = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.register('/sw.js?v=next-build');
+      const worker = registration.installing ?? registration.waiting;
+      await new Promise<void>((resolve) => {
+        if (!worker || worker.state === 'installed') return resolve();
+        worker.addEventListener('statechange', () => worker.state === 'installed' && resolve());
+      });
+      return {
+        waiting: registration.waiting?.state,
+        controller: navigator.serviceWorker.controller?.scriptURL,
+      };
+    });
+    // It waits: the open page keeps the worker (and scripts) it was built with, and still works.
+    expect(state).toEqual({ waiting: 'installed', controller: first });
+    await ask(page, 'Asked during a deploy');
+    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+    await page.close();
+    const next = await context.newPage();
+    await next.goto(`${stack.web.url}/login`);
+    await expect
+      .poll(() => next.evaluate(() => navigator.serviceWorker.controller?.scriptURL), { timeout: 15_000 })
+      .toMatch(/v=next-build$/);
+    expect(await next.evaluate(async () => (await caches.keys()).sort())).toEqual([
+      'bb-pages-next-build',
+      'bb-static',
+    ]);
+    await context.close();
+  }, 60_000);
+});
