@@ -80,23 +80,22 @@ export function AuthForm({ mode, failure }: { mode: 'login' | 'signup'; failure?
           <button className="primary" type="submit" disabled={busy}>
             {title}
           </button>
-          {mode === 'login' ? (
-            <span>
-              {t.noAccount}{' '}
-              <Link prefetch={false} href="/signup">
-                {t.navSignup}
-              </Link>
-            </span>
-          ) : (
-            <span>
-              {t.haveAccount}{' '}
-              <Link prefetch={false} href="/login">
-                {t.navLogin}
-              </Link>
-            </span>
-          )}
+          <OtherWay to={mode === 'login' ? 'signup' : 'login'} />
         </div>
       </form>
     </>
+  );
+}
+
+/** The way in a student did not take: "No account yet? Sign up" or "Already have an account? Log in". */
+export function OtherWay({ to }: { to: 'login' | 'signup' }) {
+  const { t } = useLanguage();
+  return (
+    <span>
+      {to === 'signup' ? t.noAccount : t.haveAccount}{' '}
+      <Link prefetch={false} href={`/${to}`}>
+        {to === 'signup' ? t.navSignup : t.navLogin}
+      </Link>
+    </span>
   );
 }

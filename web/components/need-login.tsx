@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { OtherWay } from './auth-form';
 import { useLanguage } from './providers';
 
 /** What a page that needs a student shows to someone who has not logged in: both ways in. */
@@ -12,12 +13,7 @@ export function NeedLogin() {
         <Link prefetch={false} className="primary" href="/login">
           {t.navLogin}
         </Link>
-        <span>
-          {t.noAccount}{' '}
-          <Link prefetch={false} href="/signup">
-            {t.navSignup}
-          </Link>
-        </span>
+        <OtherWay to="signup" />
       </p>
     </>
   );

@@ -3,15 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, requireBinary, SCREENSHOTS, startStack } from './stack';
-
-const PHONE = {
-  viewport: { width: 360, height: 800 },
-  userAgent:
-    'Mozilla/5.0 (Linux; Android 13; SM-A146P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36',
-  isMobile: true,
-  hasTouch: true,
-};
+import { CHROMIUM_ARGS, PHONE, requireBinary, SCREENSHOTS, startStack } from './stack';
 
 let stack: Awaited<ReturnType<typeof startStack>>;
 let browser: Browser;

@@ -3,20 +3,13 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRumBatch } from '../../functions/src/api/rum';
-import { CHROMIUM_ARGS, requireBinary, SCREENSHOTS, startStack } from './stack';
+import { CHROMIUM_ARGS, PHONE, requireBinary, SCREENSHOTS, startStack } from './stack';
 
 /**
  * The app as a student on a cheap Android phone uses it: a phone shared between classmates,
  * a login that expires, a subject switched while the tutor answers, Filipino from the first byte,
  * thumbs instead of a mouse.
  */
-const PHONE = {
-  viewport: { width: 360, height: 800 },
-  userAgent:
-    'Mozilla/5.0 (Linux; Android 13; SM-A146P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36',
-  isMobile: true,
-  hasTouch: true,
-};
 const PASSWORD = 'mabuhay-2026';
 
 let stack: Awaited<ReturnType<typeof startStack>>;

@@ -88,6 +88,15 @@ export async function startStack({ apiEnv = {} }: { apiEnv?: Record<string, stri
   };
 }
 
+/** A cheap Android phone as students have: 360×800, touch, a mobile User-Agent. */
+export const PHONE = {
+  viewport: { width: 360, height: 800 },
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 13; SM-A146P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36',
+  isMobile: true,
+  hasTouch: true,
+};
+
 /** Chromium as the machine's env doc says to start it here: no background networking, no sandbox as root. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
