@@ -1,6 +1,12 @@
 import { currentStudent, ownKey } from './account';
 import { ApiError, api } from './api';
-import { drainQueue, QuestionQueue, type QueuedQuestion, type SendOutcome } from './offline-queue';
+import {
+  type DrainReport,
+  drainQueue,
+  QuestionQueue,
+  type QueuedQuestion,
+  type SendOutcome,
+} from './offline-queue';
 import { track } from './rum-client';
 import { KEYS, storage } from './storage';
 
@@ -149,6 +155,6 @@ async function sendQueued(
 export function sendQueue(onAnswer: (q: StoredQuestion) => void) {
   const student = currentStudent();
   const token = storage.getItem(KEYS.token);
-  if (!student || !token) return Promise.resolve({ sent: [], refused: [] });
+  if (!student || !token) return Promise.resolve<DrainReport>({ sent: [], refused: [] });
   return drainQueue(queue(student), (item) => sendQueued(item, { student, token }, onAnswer));
 }
