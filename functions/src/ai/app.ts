@@ -1,23 +1,9 @@
 import type { Logger } from '@brainbytes/telemetry';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { z } from 'zod';
-import { SUBJECTS, type Subject } from './curriculum';
+import { answerRequest } from './contract';
 import { type Tutor, TutorUnavailable } from './tutor';
 
 const MAX_BODY = '16kb';
-
-/** The AI function's request, for HTTP and for Lambda Invoke alike. */
-export const answerRequest = z.object({
-  question: z.string().trim().min(1, 'required, 1 to 2000 characters').max(2000, 'at most 2000 characters'),
-  subject: z.enum(SUBJECTS as [Subject, ...Subject[]], { message: `one of ${SUBJECTS.join(', ')}` }),
-  history: z
-    .array(
-      z.object({ role: z.enum(['student', 'tutor']), text: z.string().max(2000, 'at most 2000 characters') }),
-    )
-    .max(10, 'at most 10 earlier turns')
-    .default([]),
-  stream: z.boolean().optional(),
-});
 
 class HttpError extends Error {
   constructor(

@@ -2,6 +2,7 @@ import type { AppMetrics, Logger } from '@brainbytes/telemetry';
 import OpenAI from 'openai';
 import { tutorBoundMs } from '../time-budget';
 import type { AiConfig } from './config';
+import type { TutorAnswer } from './contract';
 import type { Subject } from './curriculum';
 import { OFFLINE_MODEL, offlineAnswer } from './offline-tutor';
 import { costDollars, type TokenUsage } from './prices';
@@ -12,13 +13,10 @@ export interface AnswerRequest {
   history: Array<{ role: 'student' | 'tutor'; text: string }>;
 }
 
-export interface AnswerResult {
-  answer: string;
-  provider: string;
-  model: string;
+/** The wire answer (./contract.ts) and what the AI function itself reports. */
+export interface AnswerResult extends TutorAnswer {
   offline: boolean;
   usage: TokenUsage;
-  costDollars: number | undefined;
 }
 
 export type Outcome = 'success' | 'error' | 'timeout' | 'rate_limited' | 'fallback';
@@ -71,7 +69,7 @@ export class Tutor {
     try {
       const { answer, usage } = await this.askProvider(request, started, onDelta);
       const cost = this.record(provider, model, request.subject, 'success', started, usage);
-      return { answer, provider, model, offline: false, usage, costDollars: cost };
+      return { answer, provider, model, offline: false, usage, costDollars: cost ?? null };
     } catch (error) {
       const outcome = outcomeOf(error);
       this.metrics.aiRequests.inc({ provider, model, subject: request.subject, outcome });

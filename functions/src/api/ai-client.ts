@@ -1,11 +1,7 @@
+import { readTutorAnswer, type TutorAnswer } from '../ai/contract';
 import { HttpError } from './errors';
 
-export interface TutorAnswer {
-  answer: string;
-  provider: string;
-  model: string;
-  costDollars: number | null;
-}
+export type { TutorAnswer };
 
 export type AskTutor = (request: {
   question: string;
@@ -44,18 +40,13 @@ export function httpTutor(baseUrl: string, timeoutMs: number): AskTutor {
     } catch (error) {
       throw tutorFailed(error);
     }
-    const body = (await res.json().catch(() => ({}))) as Partial<TutorAnswer> & { error?: string };
-    if (!res.ok || typeof body.answer !== 'string') {
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    const answer = res.ok ? readTutorAnswer(body) : undefined;
+    if (!answer)
       throw new HttpError(
         503,
         `the tutor could not answer (${body.error ?? res.status}); your question was not saved, please send it again`,
       );
-    }
-    return {
-      answer: body.answer,
-      provider: String(body.provider),
-      model: String(body.model),
-      costDollars: body.costDollars ?? null,
-    };
+    return answer;
   };
 }

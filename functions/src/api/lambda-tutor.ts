@@ -1,4 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { readTutorAnswer } from '../ai/contract';
 import { type AskTutor, tutorFailed } from './ai-client';
 import { HttpError } from './errors';
 
@@ -23,19 +24,9 @@ export function lambdaTutor(
     } catch (error) {
       throw tutorFailed(error);
     }
-    const body = JSON.parse(payload) as {
-      answer?: unknown;
-      provider?: unknown;
-      model?: unknown;
-      costDollars?: number;
-    };
-    if (typeof body.answer !== 'string')
+    const answer = readTutorAnswer(JSON.parse(payload));
+    if (!answer)
       throw new HttpError(503, 'the tutor gave no answer; your question was not saved, please send it again');
-    return {
-      answer: body.answer,
-      provider: String(body.provider),
-      model: String(body.model),
-      costDollars: body.costDollars ?? null,
-    };
+    return answer;
   };
 }

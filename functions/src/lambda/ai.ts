@@ -1,6 +1,6 @@
 import { createLogger } from '@brainbytes/telemetry';
-import { answerRequest } from '../ai/app';
 import { loadAiConfig } from '../ai/config';
+import { answerRequest } from '../ai/contract';
 import { Tutor } from '../ai/tutor';
 import { lambdaRuntime } from './runtime';
 
