@@ -11,9 +11,9 @@ import { track } from './rum-client';
 import { KEYS, storage } from './storage';
 
 /** A question and its answer as the API returns them (the API's own type; erased at build). */
-export type { StoredQuestion } from '../../functions/src/api/learning';
+export type { StoredQuestion } from '@brainbytes/functions/contracts';
 
-import type { StoredQuestion } from '../../functions/src/api/learning';
+import type { StoredQuestion } from '@brainbytes/functions/contracts';
 
 /** The study session questions go to; `id` is missing until the API has created it. */
 export interface CurrentSession {

@@ -1,22 +1,9 @@
-/** Real-user metric events, as POST /api/rum takes them (functions/src/api/rum.ts). */
-export type ClientType = 'mobile' | 'desktop' | 'unknown';
-export type Connection = '4g' | '3g' | '2g' | 'slow-2g' | 'unknown';
+import type { RumEvent } from '@brainbytes/functions/contracts';
 
-interface Common {
-  page: string;
-  client_type: ClientType;
-  connection: Connection;
-}
-
-export type RumEvent = Common &
-  (
-    | { type: 'page_view' }
-    | { type: 'action'; action: 'ask' | 'subject_change' | 'language_switch' | 'retry' }
-    | { type: 'error'; kind: 'js' | 'api' }
-    | { type: 'vital'; name: 'LCP' | 'FCP' | 'TTFB' | 'INP' | 'CLS'; value: number }
-    | { type: 'transfer'; bytes: number }
-    | { type: 'connection'; event: 'offline' | 'online' | 'timeout' | 'failed' | 'replayed' }
-  );
+/** Real-user metric events: the API's own type for what POST /api/rum takes (erased at build). */
+export type { RumEvent };
+export type ClientType = RumEvent['client_type'];
+export type Connection = RumEvent['connection'];
 
 type Compact = [string, ...(string | number)[]];
 

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseRumBatch } from '@brainbytes/functions/contracts';
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseRumBatch } from '../../functions/src/api/rum';
 import { CHROMIUM_ARGS, PHONE, requireBinary, SCREENSHOTS, startStack } from './stack';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { MAX_BODY_BYTES } from '@brainbytes/functions/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../../functions/src/api/app';
 import { DEFAULT_MAX_BODY_BYTES } from '../lib/proxy';
 import { startStack } from './stack';
 

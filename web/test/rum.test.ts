@@ -1,5 +1,5 @@
+import { parseRumBatch } from '@brainbytes/functions/contracts';
 import { describe, expect, it } from 'vitest';
-import { parseRumBatch } from '../../functions/src/api/rum';
 import { clientType, connection } from '../lib/client-info';
 import { RumBatcher, type RumEvent } from '../lib/rum';
 

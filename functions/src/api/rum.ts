@@ -39,7 +39,7 @@ const event = z.discriminatedUnion('type', [
 ]);
 const batch = z.object({ events: z.array(event).min(1, 'at least one event') });
 
-type RumEvent = z.infer<typeof event>;
+export type RumEvent = z.infer<typeof event>;
 
 const pageOf = (page: string) => ((PAGES as readonly string[]).includes(page) ? page : 'other');
 
