@@ -1,15 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { credentialDigest, presentedDigest, sameDigest } from '@brainbytes/telemetry';
+import { credentialDigest, HttpError, presentedDigest, sameDigest } from '@brainbytes/telemetry';
 import type { Credential } from './config';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { HttpError };
 
 /** True when the request carries exactly these basic-auth credentials (constant-time compare). */
 export function hasCredentials(req: IncomingMessage, credential: Credential): boolean {

@@ -1,18 +1,10 @@
 import type { Logger } from '@brainbytes/telemetry';
+import { HttpError } from '@brainbytes/telemetry/http-error';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { answerRequest } from './contract';
 import { type Tutor, TutorUnavailable } from './tutor';
 
 const MAX_BODY = '16kb';
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** `POST /ai/answer` (JSON, or server-sent events when asked to stream) and `GET /ai/health`. */
 export function createAiApp(tutor: Tutor, logger: Logger) {

@@ -1,17 +1,8 @@
+import { HttpError } from '@brainbytes/telemetry/http-error';
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 
-/** An error with the HTTP status to answer and a message that is safe to show. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    /** Extra answer fields a client acts on (`code`, `retryAfterSeconds`, `limit`); never secrets. */
-    readonly details: { code?: string; retryAfterSeconds?: number; limit?: string } = {},
-  ) {
-    super(message);
-  }
-}
+export { HttpError };
 
 /** PostgreSQL text cannot hold U+0000: refused as a 400 here rather than failing as a 500 in the database. */
 export const noNul = (value: string) => !value.includes('\u0000');

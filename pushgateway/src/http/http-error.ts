@@ -1,3 +1,5 @@
+import { HttpError as SharedHttpError } from '@brainbytes/telemetry/http-error';
+
 /** Why a push was refused, for `pushgateway_push_refusals_total{reason}`: each limit has its own. */
 export type RefusalReason =
   | 'body_size'
@@ -10,15 +12,17 @@ export type RefusalReason =
   | 'unauthorized'
   | 'invalid';
 
-/** An error that carries the HTTP status it should be answered with. Its message is safe to show. */
-export class HttpError extends Error {
+/**
+ * The shared HTTP error (@brainbytes/telemetry), with why the gateway refused: each refusal is
+ * counted by its reason.
+ */
+export class HttpError extends SharedHttpError {
   constructor(
-    readonly status: number,
+    status: number,
     message: string,
     readonly reason: RefusalReason = status === 401 || status === 403 ? 'unauthorized' : 'invalid',
   ) {
-    super(message);
-    this.name = 'HttpError';
+    super(status, message);
   }
 }
 
