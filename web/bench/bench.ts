@@ -12,10 +12,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { freePort, waitForHttp } from '../../pushgateway/test/helpers/ports';
 import { CHROMIUM_ARGS, requireBinary, startStack, webDir } from '../test/stack';
 import { firstLoadJs } from './first-load';
+import { type Exchange, meter } from './wire';
 
 const ROUTES = ['/', '/login', '/signup', '/ask', '/sessions', '/subjects'];
 const RUNS = 3;
@@ -29,7 +30,6 @@ const BUDGET = {
   /** Real-user metrics against the app's own API bytes in a 10-question session. */
   rumShare: 0.15,
 };
-const SLOW_3G = { offline: false, latency: 2000, downloadThroughput: 50_000, uploadThroughput: 50_000 };
 const next = join(webDir, '..', 'node_modules/next/dist/bin/next');
 const kb = (n: number) => `${(n / 1000).toFixed(1)} kB`;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -82,51 +82,6 @@ async function serveBare(dir: string) {
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/`, 30_000);
   return { url, stop: () => child.kill() };
-}
-
-interface Exchange {
-  method: string;
-  path: string;
-  sent: number;
-  received: number;
-}
-
-/** Bytes on the wire both ways, per request, from the DevTools protocol. */
-async function meter(page: Page, { cpu }: { cpu: number }) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', SLOW_3G);
-  if (cpu > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
-  const open = new Map<string, Exchange>();
-  const done: Exchange[] = [];
-  cdp.on('Network.requestWillBeSent', (e) => {
-    const url = new URL(e.request.url);
-    open.set(e.requestId, {
-      method: e.request.method,
-      path: url.pathname,
-      // Request line and body; the headers arrive with ExtraInfo.
-      sent:
-        `${e.request.method} ${url.pathname}${url.search} HTTP/1.1\r\n\r\n`.length +
-        (e.request.postData?.length ?? 0),
-      received: 0,
-    });
-  });
-  cdp.on('Network.requestWillBeSentExtraInfo', (e) => {
-    const x = open.get(e.requestId);
-    if (x) for (const [k, v] of Object.entries(e.headers)) x.sent += `${k}: ${v}\r\n`.length;
-  });
-  cdp.on('Network.loadingFinished', (e) => {
-    const x = open.get(e.requestId);
-    if (!x) return;
-    x.received = e.encodedDataLength;
-    done.push(x);
-    open.delete(e.requestId);
-  });
-  return {
-    take(): Exchange[] {
-      return done.splice(0, done.length);
-    },
-  };
 }
 
 /** One cold load: first contentful paint and the moment `ready` holds, both from navigation start. */
@@ -277,17 +232,19 @@ async function main() {
     const ownBytes = bytes(own);
     const rumBytes = bytes(rum);
     const perQuestion = (ownBytes - answerBytes) / QUESTIONS;
-    const calls = new Map<string, { n: number; bytes: number }>();
+    const perQuestionDown = (own.reduce((sum, x) => sum + x.received, 0) - answerBytes) / QUESTIONS;
+    const calls = new Map<string, { n: number; sent: number; received: number }>();
     for (const x of exchanges) {
       const key = `${x.method} ${x.path.replace(/[0-9a-f-]{36}/g, ':id')}`;
-      const c = calls.get(key) ?? { n: 0, bytes: 0 };
-      calls.set(key, { n: c.n + 1, bytes: c.bytes + x.sent + x.received });
+      const c = calls.get(key) ?? { n: 0, sent: 0, received: 0 };
+      calls.set(key, { n: c.n + 1, sent: c.sent + x.sent, received: c.received + x.received });
     }
-    say('| call | requests | bytes (both ways) |');
-    say('|---|---|---|');
-    for (const [key, c] of calls) say(`| ${key} | ${c.n} | ${c.bytes} |`);
+    say('| call | requests | sent | received |');
+    say('|---|---|---|---|');
+    for (const [key, c] of calls) say(`| ${key} | ${c.n} | ${c.sent} B | ${c.received} B |`);
+    say(`\nanswers' text: ${answerBytes} B in all`);
     say(
-      `\nper question/answer round trip: answer text + ${Math.round(perQuestion)} B (budget ${BUDGET.perQuestion} B): ${check(perQuestion <= BUDGET.perQuestion)}`,
+      `\nper question/answer round trip: answer text + ${Math.round(perQuestion)} B both ways (${Math.round(perQuestionDown)} B of it received; budget ${BUDGET.perQuestion} B both ways, HTTP/1.1): ${check(perQuestion <= BUDGET.perQuestion)}`,
     );
     say(
       `real-user metrics: ${kb(rumBytes)} in ${rum.length} request(s) = ${((100 * rumBytes) / ownBytes).toFixed(1)} % of the app's own API bytes (${kb(ownBytes)}; budget ${BUDGET.rumShare * 100} %): ${check(rumBytes <= BUDGET.rumShare * ownBytes)}`,

@@ -57,6 +57,8 @@ export async function api<T>(
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(timeoutMs),
+      // The API needs no Referer: ≈40 B fewer on every call, on a prepaid plan.
+      referrerPolicy: 'no-referrer',
     });
   } catch (error) {
     const timedOut = (error as Error).name === 'TimeoutError';
