@@ -39,23 +39,24 @@ export default function AskPage() {
   const [announcement, setAnnouncement] = useState('');
   const newest = useRef<HTMLLIElement>(null);
   const form = useRef<HTMLFormElement>(null);
+  // The callbacks below read the words through a ref: a language switch must not re-run the page's
+  // start-up (another fetch of the thread, on prepaid data).
+  const words = useRef(t);
+  words.current = t;
 
-  const onAnswer = useCallback(
-    (q: StoredQuestion) => {
-      const session = currentSession();
-      if (session?.id === q.session_id) {
-        setThread((list) => {
-          const next = list.some((x) => x.id === q.id) ? list : [...list, q];
-          keepThread(q.session_id, next);
-          return next;
-        });
-      } else setElsewhere((list) => (list.some((x) => x.id === q.id) ? list : [...list, q]));
-      setAnnouncement(`${t.tutor}: ${q.answer.slice(0, 300)}`);
-      // The newest answer, not the top of the page: on a 360 px phone it starts far below the form.
-      requestAnimationFrame(() => newest.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
-    },
-    [t],
-  );
+  const onAnswer = useCallback((q: StoredQuestion) => {
+    const session = currentSession();
+    if (session?.id === q.session_id) {
+      setThread((list) => {
+        const next = list.some((x) => x.id === q.id) ? list : [...list, q];
+        keepThread(q.session_id, next);
+        return next;
+      });
+    } else setElsewhere((list) => (list.some((x) => x.id === q.id) ? list : [...list, q]));
+    setAnnouncement(`${words.current.tutor}: ${q.answer.slice(0, 300)}`);
+    // The newest answer, not the top of the page: on a 360 px phone it starts far below the form.
+    requestAnimationFrame(() => newest.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
+  }, []);
 
   const send = useCallback(async () => {
     if (!queue().list().length || !hasToken()) return;
@@ -67,7 +68,7 @@ export default function AskPage() {
       setRefused(
         report.refused.map(
           (r) =>
-            `${r.item.question.slice(0, 60)} — ${t.refusedReason[r.message as 'ended' | 'invalid'] ?? t.refusedReason.invalid}`,
+            `${r.item.question.slice(0, 60)} — ${words.current.refusedReason[r.message as 'ended' | 'invalid'] ?? words.current.refusedReason.invalid}`,
         ),
       );
     setWaitMinutes(
@@ -75,7 +76,7 @@ export default function AskPage() {
         ? Math.max(1, Math.ceil((report.retryAfterSeconds ?? 60) / 60))
         : undefined,
     );
-  }, [onAnswer, t]);
+  }, [onAnswer]);
 
   useEffect(() => {
     const readAuth = () => {
