@@ -1,104 +1,35 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseRumBatch } from '@brainbytes/functions/contracts';
-import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, PHONE, requireBinary, SCREENSHOTS, startStack } from './stack';
+import { PASSWORD, startPhoneLab } from './phone-lab';
+import { PHONE } from './stack';
 
 /**
  * The app as a student on a cheap Android phone uses it: a phone shared between classmates,
  * a login that expires, a subject switched while the tutor answers, Filipino from the first byte,
  * thumbs instead of a mouse.
  */
-const PASSWORD = 'mabuhay-2026';
-
-let stack: Awaited<ReturnType<typeof startStack>>;
-let browser: Browser;
+let lab: Awaited<ReturnType<typeof startPhoneLab>>;
+let browser: Awaited<ReturnType<typeof startPhoneLab>>['browser'];
+let stack: Awaited<ReturnType<typeof startPhoneLab>>['stack'];
 
 beforeAll(async () => {
-  const executablePath = requireBinary('chromium', 'chromium');
-  // Students here ask more than the per-student default allows (5, then 3 a minute); the limit's
-  // own behaviour is tested with the API.
-  stack = await startStack({ apiEnv: { API_RATE_QUESTIONS: '50,50/1m' } });
-  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  lab = await startPhoneLab();
+  ({ browser, stack } = lab);
 }, 90_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  await lab?.stop();
 });
-
-async function register(name: string) {
-  const email = `${name.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.ph`;
-  const res = await fetch(`${stack.api.url}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD, name }),
-  });
-  expect(res.status).toBe(201);
-  return email;
-}
-
-async function logIn(page: Page, email: string) {
-  await page.goto(`${stack.web.url}/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('main').getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL('**/ask');
-  await page.getByLabel('Your question').waitFor();
-}
-
-/** Waits until the service worker has kept the app and controls the page (after a first visit). */
-async function appKept(page: Page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller)
-      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve));
-  });
-}
-
-async function ask(page: Page, question: string) {
-  await page.getByLabel('Your question').fill(question);
-  await page.getByRole('button', { name: 'Ask', exact: true }).click();
-}
-
-/** Every question the API stored for a student, across their sessions. */
-async function questionsOf(email: string): Promise<string[]> {
-  const login = await fetch(`${stack.api.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  const { token } = (await login.json()) as { token: string };
-  const auth = { headers: { Authorization: `Bearer ${token}` } };
-  const sessions = (await (await fetch(`${stack.api.url}/api/sessions`, auth)).json()) as { id: string }[];
-  const all: string[] = [];
-  for (const s of sessions) {
-    const qs = (await (await fetch(`${stack.api.url}/api/sessions/${s.id}/questions`, auth)).json()) as {
-      question: string;
-    }[];
-    all.push(...qs.map((q) => q.question));
-  }
-  return all;
-}
-
-async function logOut(page: Page, choice: 'Log out' | 'Delete them and log out') {
-  await page.getByRole('banner').getByRole('button', { name: 'Log out' }).click();
-  const dialog = page.getByRole('alertdialog');
-  await dialog.waitFor();
-  await dialog.getByRole('button', { name: choice, exact: true }).click();
-  await page.waitForURL('**/login');
-}
 
 describe('a phone shared between students (item 2)', () => {
   it('keeps Ana’s queued question and draft for Ana: never sent as Ben, sent when Ana logs in again', async () => {
-    const ana = await register('Ana');
-    const ben = await register('Ben');
+    const ana = await lab.register('Ana');
+    const ben = await lab.register('Ben');
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
-    await logIn(page, ana);
+    await lab.logIn(page, ana);
     await context.setOffline(true);
-    await ask(page, 'Ana asks about fractions');
+    await lab.ask(page, 'Ana asks about fractions');
     await page.getByTestId('queued').waitFor();
     await page.getByLabel('Your question').fill('Ana’s half-typed draft');
     await page.getByRole('banner').getByRole('button', { name: 'Log out' }).click();
@@ -109,52 +40,52 @@ describe('a phone shared between students (item 2)', () => {
     await context.setOffline(false);
     await page.waitForURL('**/login');
 
-    await logIn(page, ben);
+    await lab.logIn(page, ben);
     expect(await page.getByLabel('Your question').inputValue()).toBe('');
     expect(await page.getByTestId('queued').count()).toBe(0);
     await page.waitForTimeout(1500); // time for a drain to have run, had there been one
-    expect(await questionsOf(ben)).toEqual([]);
-    await logOut(page, 'Log out');
+    expect(await lab.questionsOf(ben)).toEqual([]);
+    await lab.logOut(page, 'Log out');
 
-    await logIn(page, ana);
+    await lab.logIn(page, ana);
     await expect.poll(() => page.getByTestId('answered').count(), { timeout: 15_000 }).toBe(1);
     expect(await page.getByLabel('Your question').inputValue()).toBe('Ana’s half-typed draft');
-    expect(await questionsOf(ana)).toEqual(['Ana asks about fractions']);
+    expect(await lab.questionsOf(ana)).toEqual(['Ana asks about fractions']);
     await context.close();
   }, 90_000);
 
   it('deletes what waits on the phone when the student chooses to on logout', async () => {
-    const ana = await register('Ana');
+    const ana = await lab.register('Ana');
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
-    await logIn(page, ana);
-    await appKept(page); // logging out offline opens the kept /login
+    await lab.logIn(page, ana);
+    await lab.appKept(page); // logging out offline opens the kept /login
     await context.setOffline(true);
-    await ask(page, 'Ana asks, then deletes');
+    await lab.ask(page, 'Ana asks, then deletes');
     await page.getByTestId('queued').waitFor();
-    await logOut(page, 'Delete them and log out');
+    await lab.logOut(page, 'Delete them and log out');
     await context.setOffline(false);
-    await logIn(page, ana);
+    await lab.logIn(page, ana);
     await page.waitForTimeout(1500);
     expect(await page.getByTestId('queued').count()).toBe(0);
-    expect(await questionsOf(ana)).toEqual([]);
+    expect(await lab.questionsOf(ana)).toEqual([]);
     await context.close();
   }, 60_000);
 });
 
 describe('an expired login (item 4)', () => {
   it('keeps the queued question, asks to log in again, then sends it once', async () => {
-    const email = await register('Carlo');
+    const email = await lab.register('Carlo');
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
-    await logIn(page, email);
+    await lab.logIn(page, email);
     // The login ends on the server (expired or signed out elsewhere).
     const token = await page.evaluate(() => localStorage.getItem('bb.token'));
     await fetch(`${stack.api.url}/api/auth/logout`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
     });
-    await ask(page, 'Asked after the login expired');
+    await lab.ask(page, 'Asked after the login expired');
     await page.getByTestId('login-expired').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('queued').count()).toBe(1);
     // It no longer looks logged in.
@@ -166,7 +97,7 @@ describe('an expired login (item 4)', () => {
     await page.getByRole('main').getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL('**/ask');
     await expect.poll(() => page.getByTestId('answered').count(), { timeout: 15_000 }).toBe(1);
-    expect(await questionsOf(email)).toEqual(['Asked after the login expired']);
+    expect(await lab.questionsOf(email)).toEqual(['Asked after the login expired']);
     await context.close();
   }, 60_000);
 });
@@ -177,14 +108,14 @@ describe('the ask page', () => {
   beforeAll(async () => {
     context = await browser.newContext(PHONE);
     page = await context.newPage();
-    await logIn(page, await register('Dana'));
+    await lab.logIn(page, await lab.register('Dana'));
   }, 30_000);
   afterAll(() => context?.close());
 
   it('shows an answer that arrives after the student switched subject (item 5)', async () => {
     await page.getByLabel('Subject').selectOption('math');
     await context.setOffline(true);
-    await ask(page, 'What is a prime number?');
+    await lab.ask(page, 'What is a prime number?');
     await page.getByTestId('queued').waitFor();
     await page.getByLabel('Subject').selectOption('science');
     await context.setOffline(false);
@@ -197,7 +128,7 @@ describe('the ask page', () => {
     await page.getByLabel('Subject').selectOption('science');
     for (const q of ['What is photosynthesis?', 'What is gravity?', 'What is an atom?']) {
       const before = await page.getByTestId('answered').count();
-      await ask(page, q);
+      await lab.ask(page, q);
       await expect.poll(() => page.getByTestId('answered').count(), { timeout: 15_000 }).toBe(before + 1);
     }
     const newest = page.getByTestId('answered').last();
@@ -221,7 +152,7 @@ describe('the ask page', () => {
     // A past session to open (this test may run alone).
     await page.goto(`${stack.web.url}/ask`);
     const before = await page.getByTestId('answered').count();
-    await ask(page, 'What is a noun?');
+    await lab.ask(page, 'What is a noun?');
     await expect.poll(() => page.getByTestId('answered').count(), { timeout: 15_000 }).toBe(before + 1);
     for (const path of ['/ask', '/sessions']) {
       await page.goto(`${stack.web.url}${path}`);
@@ -290,11 +221,11 @@ describe('focus and empty states', () => {
     // A student of their own: the API allows a few questions a minute per student.
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
-    await logIn(page, await register('Hana'));
+    await lab.logIn(page, await lab.register('Hana'));
     await page.route('**/api/sessions/*/questions', (route) =>
       route.request().method() === 'POST' ? route.fulfill({ status: 503, body: '{}' }) : route.continue(),
     );
-    await ask(page, 'Asked while the API is down');
+    await lab.ask(page, 'Asked while the API is down');
     await page.getByTestId('queued').waitFor();
     await page.waitForTimeout(500);
     expect(await page.getByTestId('queued').textContent()).not.toContain('back online');
@@ -307,7 +238,7 @@ describe('focus and empty states', () => {
   it('puts focus on the page’s heading after logging in, not on the body (item 11)', async () => {
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
-    await logIn(page, await register('Eli'));
+    await lab.logIn(page, await lab.register('Eli'));
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await context.close();
   }, 30_000);
@@ -317,7 +248,7 @@ describe('focus and empty states', () => {
     const page = await context.newPage();
     await page.goto(`${stack.web.url}/ask`);
     await page.getByRole('main').getByRole('link', { name: 'Sign up' }).waitFor();
-    await logIn(page, await register('Fe'));
+    await lab.logIn(page, await lab.register('Fe'));
     await page.goto(`${stack.web.url}/sessions`);
     await page.getByText('No study sessions yet.').waitFor();
     await page.getByRole('main').getByRole('link', { name: 'Ask your first question' }).click();
@@ -349,7 +280,7 @@ describe('Filipino everywhere (item 6)', () => {
     await context.addCookies([{ name: 'bb.lang', value: 'fil', url: stack.web.url }]);
     const page = await context.newPage();
     await page.goto(`${stack.web.url}/login`);
-    await page.getByLabel('Email').fill(await register('Gina'));
+    await page.getByLabel('Email').fill(await lab.register('Gina'));
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('main').getByRole('button', { name: 'Mag-log in' }).click();
     await expect
@@ -360,173 +291,4 @@ describe('Filipino everywhere (item 6)', () => {
     await expect.poll(() => page.locator('main [role=alert]').textContent()).toContain('Walang koneksyon');
     await context.close();
   }, 30_000);
-});
-
-describe('the app offline (item 3)', () => {
-  it('after one online visit, /ask, /sessions and a past session open with the network off', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await logIn(page, await register('Ivy'));
-    await ask(page, 'What is photosynthesis?');
-    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
-    await page.goto(`${stack.web.url}/sessions`);
-    await page.getByRole('button', { name: 'Open' }).click();
-    await page.getByTestId('past-thread').getByText('What is photosynthesis?').waitFor();
-    // The worker has kept the app's pages and scripts.
-    const kept = await page.evaluate(async () => {
-      await navigator.serviceWorker.ready;
-      let bytes = 0;
-      let entries = 0;
-      for (const name of await caches.keys())
-        for (const request of await (await caches.open(name)).keys()) {
-          bytes += (await (await caches.match(request))?.arrayBuffer())?.byteLength ?? 0;
-          entries++;
-        }
-      return { bytes, entries };
-    });
-    console.log(`service worker keeps ${entries(kept)}`);
-    expect(kept.entries).toBeGreaterThan(6);
-
-    await context.setOffline(true);
-    await page.reload();
-    await page.getByRole('heading', { name: 'Past study sessions' }).waitFor();
-    await page.getByText('You are offline: this is what was saved on this phone.').waitFor();
-    await page.getByRole('button', { name: 'Open' }).click();
-    await page.getByTestId('past-thread').getByText('What is photosynthesis?').waitFor();
-
-    await page.getByRole('banner').getByRole('link', { name: 'Ask' }).click();
-    await page.waitForURL('**/ask');
-    await page.getByText('You are offline.').waitFor();
-    await page.getByTestId('answered').getByText('What is photosynthesis?').waitFor();
-    await ask(page, 'Asked with no signal');
-    await page.getByTestId('queued').waitFor();
-    await page.reload();
-    await page.getByTestId('queued').getByText('Asked with no signal').waitFor();
-    await context.close();
-  }, 60_000);
-});
-
-const entries = (k: { bytes: number; entries: number }) =>
-  `${k.entries} responses, ${(k.bytes / 1000).toFixed(1)} kB (uncompressed)`;
-
-describe('bytes on prepaid data (item 10) and a tap before the script (item 1)', () => {
-  it('paints without waiting for a stylesheet, answers /api without page headers, and sends RUM once per page hide', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    const requests: { type: string; url: string; request: Request }[] = [];
-    page.on('request', (r) => requests.push({ type: r.resourceType(), url: r.url(), request: r }));
-    await page.addInitScript(
-      'window.__beacons = []; const send = navigator.sendBeacon.bind(navigator); navigator.sendBeacon = (url, data) => { window.__beacons.push(data); return send(url, data); };',
-    );
-    await logIn(page, await register('Jun'));
-    expect(requests.filter((r) => r.type === 'stylesheet').map((r) => r.url)).toEqual([]);
-    for (const q of ['What is photosynthesis?', 'What are fractions?']) {
-      const before = await page.getByTestId('answered').count();
-      await ask(page, q);
-      await expect.poll(() => page.getByTestId('answered').count(), { timeout: 15_000 }).toBe(before + 1);
-    }
-    await page.waitForTimeout(1000);
-    expect(requests.filter((r) => r.url.endsWith('/api/rum'))).toEqual([]); // nothing while studying
-    await page.evaluate(
-      "Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' }); document.dispatchEvent(new Event('visibilitychange'));",
-    );
-    await expect.poll(() => requests.filter((r) => r.url.endsWith('/api/rum')).length).toBe(1);
-    const beacon = requests.find((r) => r.url.endsWith('/api/rum'))?.request;
-    expect((await beacon?.response())?.status()).toBe(204); // the API took it
-    // The body as the page handed it to sendBeacon (DevTools does not show a beacon's body).
-    const [body] = (await page.evaluate('Promise.all(window.__beacons.map((b) => b.text()))')) as string[];
-    const events = parseRumBatch(JSON.parse(body ?? '{}'));
-    expect(events.filter((e) => e.type === 'action' && e.action === 'ask')).toHaveLength(2);
-    // Under a third of the plain form of the same events.
-    expect(3 * Buffer.byteLength(body ?? '')).toBeLessThan(Buffer.byteLength(JSON.stringify({ events })));
-
-    const api = await fetch(`${stack.web.url}/api/health`);
-    expect(api.headers.get('content-security-policy')).toBeNull();
-    expect(api.headers.get('strict-transport-security')).toBeNull();
-    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
-    await context.close();
-  }, 60_000);
-
-  it('keeps the ask button unusable until the script runs: a tap cannot reload the page and lose the question', async () => {
-    const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
-    const page = await context.newPage();
-    await page.goto(`${stack.web.url}/ask`);
-    expect(await page.getByRole('button', { name: 'Ask', exact: true }).isDisabled()).toBe(true);
-    await context.close();
-  });
-});
-
-describe('screenshots (web/test-results/screenshots)', () => {
-  it('of /ask, /sessions and /login at 360×800 and 1280×800, in English and Filipino', async () => {
-    const email = await register('Kim');
-    const sizes = [
-      { width: 360, height: 800 },
-      { width: 1280, height: 800 },
-    ];
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const language of ['en', 'fil'] as const)
-      for (const viewport of sizes) {
-        const context = await browser.newContext({ ...PHONE, viewport, isMobile: viewport.width < 600 });
-        await context.addCookies([{ name: 'bb.lang', value: language, url: stack.web.url }]);
-        const page = await context.newPage();
-        const name = (path: string) =>
-          join(SCREENSHOTS, `${path}-${language}-${viewport.width}x${viewport.height}.png`);
-        await page.goto(`${stack.web.url}/login`);
-        await page.screenshot({ path: name('login') });
-        await page.getByLabel('Email').fill(email);
-        await page.getByLabel('Password').fill(PASSWORD);
-        await page.locator('main button[type=submit]').click();
-        await page.waitForURL('**/ask');
-        if (language === 'en' && viewport.width === 360) {
-          await ask(page, 'What is photosynthesis?');
-          await page.getByTestId('answered').waitFor({ timeout: 15_000 });
-        }
-        await page.waitForLoadState('networkidle');
-        await page.screenshot({ path: name('ask') });
-        await page.goto(`${stack.web.url}/sessions`);
-        await page.locator('.cards button').first().click();
-        await page.getByTestId('past-thread').waitFor();
-        await page.screenshot({ path: name('sessions'), fullPage: true });
-        await context.close();
-      }
-  }, 90_000);
-});
-
-describe('a new build while a page is open (item 3)', () => {
-  it('installs the new worker beside the open page and takes over only when the old pages are closed', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await logIn(page, await register('Lea'));
-    await appKept(page);
-    const first = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
-    expect(first).toMatch(/\/sw\.js\?v=/);
-    // A deploy: the page of the next build registers its own worker.
-    const state = await page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.register('/sw.js?v=next-build');
-      const worker = registration.installing ?? registration.waiting;
-      await new Promise<void>((resolve) => {
-        if (!worker || worker.state === 'installed') return resolve();
-        worker.addEventListener('statechange', () => worker.state === 'installed' && resolve());
-      });
-      return {
-        waiting: registration.waiting?.state,
-        controller: navigator.serviceWorker.controller?.scriptURL,
-      };
-    });
-    // It waits: the open page keeps the worker (and scripts) it was built with, and still works.
-    expect(state).toEqual({ waiting: 'installed', controller: first });
-    await ask(page, 'Asked during a deploy');
-    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
-    await page.close();
-    const next = await context.newPage();
-    await next.goto(`${stack.web.url}/login`);
-    await expect
-      .poll(() => next.evaluate(() => navigator.serviceWorker.controller?.scriptURL), { timeout: 15_000 })
-      .toMatch(/v=next-build$/);
-    expect(await next.evaluate(async () => (await caches.keys()).sort())).toEqual([
-      'bb-pages-next-build',
-      'bb-static',
-    ]);
-    await context.close();
-  }, 60_000);
 });

@@ -1,0 +1,92 @@
+import type { Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
+import { expect } from 'vitest';
+import { CHROMIUM_ARGS, requireBinary, startStack } from './stack';
+
+/**
+ * The stack and Chromium for the phone tests, and what a student does in them: register, log in,
+ * ask, log out. Students here ask more than the per-student default allows (5, then 3 a minute);
+ * the limit's own behaviour is tested with the API.
+ */
+export const PASSWORD = 'mabuhay-2026';
+
+export async function startPhoneLab() {
+  const executablePath = requireBinary('chromium', 'chromium');
+  const stack = await startStack({ apiEnv: { API_RATE_QUESTIONS: '50,50/1m' } });
+  const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  return {
+    stack,
+    browser,
+    ...studentActions(stack),
+    async stop() {
+      await browser.close();
+      await stack.stop();
+    },
+  };
+}
+
+function studentActions(stack: Awaited<ReturnType<typeof startStack>>) {
+  async function register(name: string) {
+    const email = `${name.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.ph`;
+    const res = await fetch(`${stack.api.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD, name }),
+    });
+    expect(res.status).toBe(201);
+    return email;
+  }
+
+  async function logIn(page: Page, email: string) {
+    await page.goto(`${stack.web.url}/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('main').getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL('**/ask');
+    await page.getByLabel('Your question').waitFor();
+  }
+
+  /** Waits until the service worker has kept the app and controls the page (after a first visit). */
+  async function appKept(page: Page) {
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller)
+        await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve));
+    });
+  }
+
+  async function ask(page: Page, question: string) {
+    await page.getByLabel('Your question').fill(question);
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+  }
+
+  /** Every question the API stored for a student, across their sessions. */
+  async function questionsOf(email: string): Promise<string[]> {
+    const login = await fetch(`${stack.api.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const auth = { headers: { Authorization: `Bearer ${token}` } };
+    const sessions = (await (await fetch(`${stack.api.url}/api/sessions`, auth)).json()) as { id: string }[];
+    const all: string[] = [];
+    for (const s of sessions) {
+      const qs = (await (await fetch(`${stack.api.url}/api/sessions/${s.id}/questions`, auth)).json()) as {
+        question: string;
+      }[];
+      all.push(...qs.map((q) => q.question));
+    }
+    return all;
+  }
+
+  async function logOut(page: Page, choice: 'Log out' | 'Delete them and log out') {
+    await page.getByRole('banner').getByRole('button', { name: 'Log out' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    await dialog.getByRole('button', { name: choice, exact: true }).click();
+    await page.waitForURL('**/login');
+  }
+
+  return { register, logIn, appKept, ask, questionsOf, logOut };
+}

@@ -1,0 +1,193 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseRumBatch } from '@brainbytes/functions/contracts';
+import type { Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PASSWORD, startPhoneLab } from './phone-lab';
+import { PHONE, SCREENSHOTS } from './stack';
+
+/**
+ * The app on prepaid data and patchy signal: it opens offline after one visit, a new build
+ * never breaks an open page, the bytes it spends, a tap before the script; and screenshots.
+ */
+let lab: Awaited<ReturnType<typeof startPhoneLab>>;
+let browser: Awaited<ReturnType<typeof startPhoneLab>>['browser'];
+let stack: Awaited<ReturnType<typeof startPhoneLab>>['stack'];
+
+beforeAll(async () => {
+  lab = await startPhoneLab();
+  ({ browser, stack } = lab);
+}, 90_000);
+
+afterAll(async () => {
+  await lab?.stop();
+});
+
+describe('the app offline (item 3)', () => {
+  it('after one online visit, /ask, /sessions and a past session open with the network off', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Ivy'));
+    await lab.ask(page, 'What is photosynthesis?');
+    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+    await page.goto(`${stack.web.url}/sessions`);
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByTestId('past-thread').getByText('What is photosynthesis?').waitFor();
+    // The worker has kept the app's pages and scripts.
+    const kept = await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      let bytes = 0;
+      let entries = 0;
+      for (const name of await caches.keys())
+        for (const request of await (await caches.open(name)).keys()) {
+          bytes += (await (await caches.match(request))?.arrayBuffer())?.byteLength ?? 0;
+          entries++;
+        }
+      return { bytes, entries };
+    });
+    console.log(`service worker keeps ${entries(kept)}`);
+    expect(kept.entries).toBeGreaterThan(6);
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Past study sessions' }).waitFor();
+    await page.getByText('You are offline: this is what was saved on this phone.').waitFor();
+    await page.getByRole('button', { name: 'Open' }).click();
+    await page.getByTestId('past-thread').getByText('What is photosynthesis?').waitFor();
+
+    await page.getByRole('banner').getByRole('link', { name: 'Ask' }).click();
+    await page.waitForURL('**/ask');
+    await page.getByText('You are offline.').waitFor();
+    await page.getByTestId('answered').getByText('What is photosynthesis?').waitFor();
+    await lab.ask(page, 'Asked with no signal');
+    await page.getByTestId('queued').waitFor();
+    await page.reload();
+    await page.getByTestId('queued').getByText('Asked with no signal').waitFor();
+    await context.close();
+  }, 60_000);
+});
+
+const entries = (k: { bytes: number; entries: number }) =>
+  `${k.entries} responses, ${(k.bytes / 1000).toFixed(1)} kB (uncompressed)`;
+
+describe('bytes on prepaid data (item 10) and a tap before the script (item 1)', () => {
+  it('paints without waiting for a stylesheet, answers /api without page headers, and sends RUM once per page hide', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    const requests: { type: string; url: string; request: Request }[] = [];
+    page.on('request', (r) => requests.push({ type: r.resourceType(), url: r.url(), request: r }));
+    await page.addInitScript(
+      'window.__beacons = []; const send = navigator.sendBeacon.bind(navigator); navigator.sendBeacon = (url, data) => { window.__beacons.push(data); return send(url, data); };',
+    );
+    await lab.logIn(page, await lab.register('Jun'));
+    expect(requests.filter((r) => r.type === 'stylesheet').map((r) => r.url)).toEqual([]);
+    for (const q of ['What is photosynthesis?', 'What are fractions?']) {
+      const before = await page.getByTestId('answered').count();
+      await lab.ask(page, q);
+      await expect.poll(() => page.getByTestId('answered').count(), { timeout: 15_000 }).toBe(before + 1);
+    }
+    await page.waitForTimeout(1000);
+    expect(requests.filter((r) => r.url.endsWith('/api/rum'))).toEqual([]); // nothing while studying
+    await page.evaluate(
+      "Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' }); document.dispatchEvent(new Event('visibilitychange'));",
+    );
+    await expect.poll(() => requests.filter((r) => r.url.endsWith('/api/rum')).length).toBe(1);
+    const beacon = requests.find((r) => r.url.endsWith('/api/rum'))?.request;
+    expect((await beacon?.response())?.status()).toBe(204); // the API took it
+    // The body as the page handed it to sendBeacon (DevTools does not show a beacon's body).
+    const [body] = (await page.evaluate('Promise.all(window.__beacons.map((b) => b.text()))')) as string[];
+    const events = parseRumBatch(JSON.parse(body ?? '{}'));
+    expect(events.filter((e) => e.type === 'action' && e.action === 'ask')).toHaveLength(2);
+    // Under a third of the plain form of the same events.
+    expect(3 * Buffer.byteLength(body ?? '')).toBeLessThan(Buffer.byteLength(JSON.stringify({ events })));
+
+    const api = await fetch(`${stack.web.url}/api/health`);
+    expect(api.headers.get('content-security-policy')).toBeNull();
+    expect(api.headers.get('strict-transport-security')).toBeNull();
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    await context.close();
+  }, 60_000);
+
+  it('keeps the ask button unusable until the script runs: a tap cannot reload the page and lose the question', async () => {
+    const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${stack.web.url}/ask`);
+    expect(await page.getByRole('button', { name: 'Ask', exact: true }).isDisabled()).toBe(true);
+    await context.close();
+  });
+});
+
+describe('screenshots (web/test-results/screenshots)', () => {
+  it('of /ask, /sessions and /login at 360×800 and 1280×800, in English and Filipino', async () => {
+    const email = await lab.register('Kim');
+    const sizes = [
+      { width: 360, height: 800 },
+      { width: 1280, height: 800 },
+    ];
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const language of ['en', 'fil'] as const)
+      for (const viewport of sizes) {
+        const context = await browser.newContext({ ...PHONE, viewport, isMobile: viewport.width < 600 });
+        await context.addCookies([{ name: 'bb.lang', value: language, url: stack.web.url }]);
+        const page = await context.newPage();
+        const name = (path: string) =>
+          join(SCREENSHOTS, `${path}-${language}-${viewport.width}x${viewport.height}.png`);
+        await page.goto(`${stack.web.url}/login`);
+        await page.screenshot({ path: name('login') });
+        await page.getByLabel('Email').fill(email);
+        await page.getByLabel('Password').fill(PASSWORD);
+        await page.locator('main button[type=submit]').click();
+        await page.waitForURL('**/ask');
+        if (language === 'en' && viewport.width === 360) {
+          await lab.ask(page, 'What is photosynthesis?');
+          await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+        }
+        await page.waitForLoadState('networkidle');
+        await page.screenshot({ path: name('ask') });
+        await page.goto(`${stack.web.url}/sessions`);
+        await page.locator('.cards button').first().click();
+        await page.getByTestId('past-thread').waitFor();
+        await page.screenshot({ path: name('sessions'), fullPage: true });
+        await context.close();
+      }
+  }, 90_000);
+});
+
+describe('a new build while a page is open (item 3)', () => {
+  it('installs the new worker beside the open page and takes over only when the old pages are closed', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Lea'));
+    await lab.appKept(page);
+    const first = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    expect(first).toMatch(/\/sw\.js\?v=/);
+    // A deploy: the page of the next build registers its own worker.
+    const state = await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.register('/sw.js?v=next-build');
+      const worker = registration.installing ?? registration.waiting;
+      await new Promise<void>((resolve) => {
+        if (!worker || worker.state === 'installed') return resolve();
+        worker.addEventListener('statechange', () => worker.state === 'installed' && resolve());
+      });
+      return {
+        waiting: registration.waiting?.state,
+        controller: navigator.serviceWorker.controller?.scriptURL,
+      };
+    });
+    // It waits: the open page keeps the worker (and scripts) it was built with, and still works.
+    expect(state).toEqual({ waiting: 'installed', controller: first });
+    await lab.ask(page, 'Asked during a deploy');
+    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+    await page.close();
+    const next = await context.newPage();
+    await next.goto(`${stack.web.url}/login`);
+    await expect
+      .poll(() => next.evaluate(() => navigator.serviceWorker.controller?.scriptURL), { timeout: 15_000 })
+      .toMatch(/v=next-build$/);
+    expect(await next.evaluate(async () => (await caches.keys()).sort())).toEqual([
+      'bb-pages-next-build',
+      'bb-static',
+    ]);
+    await context.close();
+  }, 60_000);
+});
