@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scrape } from '../../pushgateway/test/helpers/exposition';
 import { type InProcessGateway, startInProcess } from '../../pushgateway/test/helpers/in-process';
@@ -74,9 +75,22 @@ describe('serverless.yml (Serverless Framework 3.40)', () => {
 describe('serverless-offline 13: the API reaches the AI function with InvokeCommand', () => {
   let offline: ChildProcess | undefined;
   let gateway: InProcessGateway | undefined;
+  // The api and job Lambdas run in worker threads of one process: PGlite cannot be opened twice
+  // (it aborted now and then), and on AWS they share PostgreSQL. So do they here: a database of their own.
+  const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const database = `sls_${process.pid}_${Date.now()}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: server });
+    await client.connect().catch((error: Error) => {
+      throw new Error(`PostgreSQL at ${server} is needed here (${error.message}); run npm test's setup`);
+    });
+    await client.query(sql).finally(() => client.end());
+  };
   afterAll(async () => {
     offline?.kill('SIGINT');
     await gateway?.close();
+    await new Promise((r) => setTimeout(r, 500)); // the Lambdas' connections close with the process
+    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   });
 
   it('answers through the Lambda invoke endpoint under its full service-stage-function name', {
@@ -84,7 +98,10 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
   }, async () => {
     const [lambdaPort, httpPort] = [await freePort(), await freePort()];
     gateway = await startInProcess();
-    // --localEnvironment: handlers see this process's variables (PGLITE_DIR, the Lambda endpoint), not only AWS_*.
+    await admin(`CREATE DATABASE ${database}`);
+    const databaseUrl = new URL(server);
+    databaseUrl.pathname = `/${database}`;
+    // --localEnvironment: handlers see this process's variables (DATABASE_URL, the Lambda endpoint), not only AWS_*.
     offline = spawn(
       serverless,
       [
@@ -104,7 +121,7 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
           ...env,
           OPENAI_API_KEY: '',
           PUSHGATEWAY_URL: gateway.url,
-          PGLITE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'sls-pglite-')),
+          DATABASE_URL: databaseUrl.href,
           // The API's own InvokeCommand goes to serverless-offline's Lambda endpoint, as it would to AWS.
           AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${lambdaPort}`,
           AWS_REGION: 'ap-southeast-1',

@@ -37,6 +37,8 @@ export default function AskPage() {
   const [refused, setRefused] = useState<string[]>([]);
   const [waitMinutes, setWaitMinutes] = useState<number | undefined>();
   const [announcement, setAnnouncement] = useState('');
+  /** Counts answers that arrived while the page is open: each one is brought into view once rendered. */
+  const [arrivals, setArrivals] = useState(0);
   const newest = useRef<HTMLLIElement>(null);
   const form = useRef<HTMLFormElement>(null);
   // The callbacks below read the words through a ref: a language switch must not re-run the page's
@@ -54,9 +56,15 @@ export default function AskPage() {
       });
     } else setElsewhere((list) => (list.some((x) => x.id === q.id) ? list : [...list, q]));
     setAnnouncement(`${words.current.tutor}: ${q.answer.slice(0, 300)}`);
-    // The newest answer, not the top of the page: on a 360 px phone it starts far below the form.
-    requestAnimationFrame(() => newest.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }));
+    setArrivals((n) => n + 1);
   }, []);
+
+  // The newest answer, not the top of the page: on a 360 px phone it starts far below the form.
+  // Scrolled after React has rendered it (a frame requested from the callback above could run
+  // before the commit, and bring the answer before it into view instead).
+  useEffect(() => {
+    if (arrivals) newest.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [arrivals]);
 
   const send = useCallback(async () => {
     if (!queue().list().length || !hasToken()) return;
