@@ -1,35 +1,47 @@
-import { ConfigError, PushClient } from '@brainbytes/telemetry';
+import {
+  durationSetting,
+  type Env,
+  type Environment,
+  environmentSetting,
+  PushClient,
+  platformOf,
+} from '@brainbytes/telemetry';
 import type { Registry } from 'prom-client';
-
-/** Seconds from the environment as milliseconds, with a message naming the variable when it is not a number ≥ min. */
-export function secondsSetting(
-  name: string,
-  text: string | undefined,
-  fallbackSeconds: number,
-  min = 1,
-): number {
-  const seconds = Number(text?.trim() || fallbackSeconds);
-  if (!Number.isFinite(seconds) || seconds < min)
-    throw new ConfigError(`${name}="${text}" must be a number of seconds, at least ${min}`);
-  return seconds * 1000;
-}
 
 export interface PushSettings {
   pushgatewayUrl: string | undefined;
   pushgatewayCredentials: string | undefined;
-  environment: string;
-  /** PUSH_INTERVAL_SECONDS, default 10. */
+  environment: Environment;
+  /** The `platform` grouping label: heroku on a dyno, lambda in a function, else local. */
+  platform: 'heroku' | 'lambda' | 'local';
+  /** PUSH_INTERVAL_SECONDS (or e.g. 30s), default 10 s; servers only: a Lambda pushes before it returns. */
   pushIntervalMs: number;
 }
 
-/** Long-lived servers (local, Heroku dynos): push every `pushIntervalMs` and on SIGTERM, when a gateway is configured. */
-export function startPushing(registry: Registry, job: string, settings: PushSettings) {
+/** How every function process reaches the Pushgateway, read one way for servers and Lambdas. */
+export function loadPushSettings(env: Env = process.env): PushSettings {
+  return {
+    pushgatewayUrl: env.PUSHGATEWAY_URL?.trim() || undefined,
+    pushgatewayCredentials: env.PUSHGATEWAY_PUSH_CREDENTIALS?.trim() || undefined,
+    environment: environmentSetting(env),
+    platform: platformOf(env),
+    pushIntervalMs: durationSetting('PUSH_INTERVAL_SECONDS', env.PUSH_INTERVAL_SECONDS, '10', { min: 1000 }),
+  };
+}
+
+/** The push client for `job`, or none when no gateway is configured. */
+export function pushClient(registry: Registry, job: string, settings: PushSettings): PushClient | undefined {
   if (!settings.pushgatewayUrl) return undefined;
   return new PushClient({
     url: settings.pushgatewayUrl,
     credentials: settings.pushgatewayCredentials,
     registry,
     job,
-    groupings: { environment: settings.environment, platform: process.env.DYNO ? 'heroku' : 'local' },
-  }).start(settings.pushIntervalMs);
+    groupings: { environment: settings.environment, platform: settings.platform },
+  });
+}
+
+/** Long-lived servers (local, Heroku dynos): push every `pushIntervalMs` and on SIGTERM, when a gateway is configured. */
+export function startPushing(registry: Registry, job: string, settings: PushSettings) {
+  return pushClient(registry, job, settings)?.start(settings.pushIntervalMs);
 }

@@ -1,28 +1,6 @@
 import { ConfigError } from '@brainbytes/telemetry';
 import type { Rate } from './api/rate-limits';
 
-/**
- * A number from the environment, checked where it is read: a value the code cannot use (0.5 where
- * a whole number is needed, a negative timeout) stops the start with the variable's name.
- */
-export function numberSetting(
-  name: string,
-  text: string | undefined,
-  fallback: number,
-  {
-    min = 0,
-    max = Number.MAX_SAFE_INTEGER,
-    integer = false,
-  }: { min?: number; max?: number; integer?: boolean } = {},
-): number {
-  const value = Number(text?.trim() || fallback);
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    const kind = integer ? 'a whole number' : 'a number';
-    throw new ConfigError(`${name}="${text}" must be ${kind} from ${min} to ${max}`);
-  }
-  return value;
-}
-
 const WINDOW_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /**

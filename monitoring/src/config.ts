@@ -65,6 +65,8 @@ export interface MonitoringConfig {
   /** How long without a question in study hours means broken (TRAFFIC_MISSING_AFTER, a range). */
   trafficMissingAfter: string;
   runbookBaseUrl: string;
+  /** `npm run review`: where Prometheus is (PROMETHEUS_URL) and whom it emails (REVIEW_EMAIL_TO, else the escalation). */
+  review: { prometheusUrl: string; emailTo: string };
   alerting: {
     from: string;
     smarthost: string;
@@ -113,6 +115,12 @@ function email(name: string, value: string): string {
     if (!EMAIL.test(address.trim()))
       throw new ConfigError(`${name}="${value}" must be an email address (or a comma-separated list)`);
   }
+  return value;
+}
+
+/** An http(s) URL; it may carry credentials, so the error does not repeat it. */
+function httpUrl(name: string, value: string): string {
+  if (!/^https?:\/\/[^/\s]/.test(value)) throw new ConfigError(`${name} must be an http(s) URL`);
   return value;
 }
 
@@ -263,6 +271,13 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       'RUNBOOK_BASE_URL',
       'https://github.com/brainbytes/brainbytes/blob/main/monitoring/README.md',
     ).replace(/\/$/, ''),
+    review: {
+      prometheusUrl: httpUrl('PROMETHEUS_URL', get('PROMETHEUS_URL', 'http://127.0.0.1:9090')),
+      emailTo: email(
+        'REVIEW_EMAIL_TO',
+        get('REVIEW_EMAIL_TO', get('ALERT_EMAIL_ESCALATION', 'lead@brainbytes.ph')),
+      ),
+    },
     alerting: {
       from: email('ALERT_EMAIL_FROM', get('ALERT_EMAIL_FROM', 'alerts@brainbytes.ph')),
       smarthost: get('SMTP_SMARTHOST', 'localhost:25'),

@@ -20,4 +20,18 @@ export { HttpError, type HttpErrorDetails } from './http-error';
 export { pushBeforeReturn } from './lambda';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel, redact } from './logger';
 export { type FlushResult, PushClient, type PushClientOptions } from './push-client';
+export {
+  type Credential,
+  credentialSetting,
+  credentialsSetting,
+  durationSetting,
+  type Env,
+  type Environment,
+  environmentSetting,
+  hostSetting,
+  logLevelSetting,
+  numberSetting,
+  platformOf,
+  portSetting,
+} from './settings';
 export { splitUrlCredentials } from './url-credentials';

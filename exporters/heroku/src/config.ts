@@ -1,13 +1,19 @@
-import { ConfigError } from '@brainbytes/telemetry';
+import {
+  ConfigError,
+  type Credential,
+  credentialSetting,
+  durationSetting,
+  type Env,
+  hostSetting,
+  type LogLevel,
+  logLevelSetting,
+  numberSetting,
+  portSetting,
+} from '@brainbytes/telemetry';
 
 import type { LambdaFunction } from './lambda/cloudwatch';
 
-export { ConfigError };
-
-export interface Credential {
-  user: string;
-  password: string;
-}
+export { ConfigError, type Credential };
 
 export interface ExporterConfig {
   port: number;
@@ -27,7 +33,7 @@ export interface ExporterConfig {
   maxDrainBodyBytes: number;
   /** HEROKU_DRAIN_MAX_PROCESS_TYPES: process types labelled per app; more are counted as `other`. */
   maxProcessTypesPerApp: number;
-  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logLevel: LogLevel;
   /** LAMBDA_FUNCTIONS: what to read from CloudWatch; empty, CloudWatch is not polled. */
   lambdaFunctions: LambdaFunction[];
   awsRegion: string | undefined;
@@ -45,26 +51,9 @@ export interface ExporterConfig {
   stateKey: string;
 }
 
-type Env = Record<string, string | undefined>;
-
-function credential(name: string, text: string | undefined): Credential | undefined {
-  if (!text?.trim()) return undefined;
-  const colon = text.indexOf(':');
-  if (colon <= 0 || colon === text.length - 1)
-    throw new ConfigError(`${name} must be user:password (both parts non-empty)`);
-  return { user: text.slice(0, colon), password: text.slice(colon + 1) };
-}
-
-function positive(name: string, text: string, min: number): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < min)
-    throw new ConfigError(`${name}="${text}" must be a number of at least ${min}`);
-  return value;
-}
-
 /** On a dyno /metrics is on the internet (spend, students, the drain): it must ask for credentials. */
 function hostedScrapeCredentials(env: Env) {
-  const credentials = credential(
+  const credentials = credentialSetting(
     'HEROKU_EXPORTER_SCRAPE_CREDENTIALS',
     env.HEROKU_EXPORTER_SCRAPE_CREDENTIALS,
   );
@@ -117,10 +106,8 @@ function lambdaFunctions(env: Env): Pick<ExporterConfig, 'lambdaFunctions' | 'aw
 
 export function loadConfig(env: Env = process.env): ExporterConfig {
   const get = (name: string, fallback: string) => env[name]?.trim() || fallback;
-  const portName = env.HEROKU_EXPORTER_PORT ? 'HEROKU_EXPORTER_PORT' : 'PORT';
-  const port = positive(portName, get(portName, '9595'), 0);
-  if (!Number.isInteger(port) || port > 65535)
-    throw new ConfigError(`${portName}="${port}" is not a TCP port (0-65535)`);
+  const number = (name: string, fallback: number, min: number, integer = false) =>
+    numberSetting(name, env[name], fallback, { min, integer });
   const apiUrl = get('HEROKU_API_URL', 'https://api.heroku.com').replace(/\/$/, '');
   if (!/^https?:\/\//.test(apiUrl))
     throw new ConfigError(`HEROKU_API_URL="${apiUrl}" must be an http(s) URL`);
@@ -137,38 +124,30 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
     throw new ConfigError(
       'HEROKU_EXPORTER_STATE must be a redis:// or rediss:// URL, a file path, or memory',
     );
-  const logLevel = get('LOG_LEVEL', 'info');
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel))
-    throw new ConfigError(`LOG_LEVEL="${logLevel}" must be debug, info, warn or error`);
   return {
-    port,
-    host: get('HEROKU_EXPORTER_HOST', '0.0.0.0'),
+    port: portSetting(env, 'HEROKU_EXPORTER_PORT', 9595),
+    // Every interface: Prometheus scrapes it from another host or container.
+    host: hostSetting(env, 'HEROKU_EXPORTER_HOST', { exposed: true }),
     apiToken: env.HEROKU_API_TOKEN?.trim() || undefined,
     apiUrl,
     apps,
-    pollIntervalMs:
-      positive('HEROKU_POLL_INTERVAL_SECONDS', get('HEROKU_POLL_INTERVAL_SECONDS', '60'), 1) * 1000,
-    requestTimeoutMs:
-      positive('HEROKU_API_TIMEOUT_SECONDS', get('HEROKU_API_TIMEOUT_SECONDS', '10'), 0.1) * 1000,
-    backoffBaseMs: positive('HEROKU_API_BACKOFF_MS', get('HEROKU_API_BACKOFF_MS', '1000'), 1),
+    pollIntervalMs: durationSetting('HEROKU_POLL_INTERVAL_SECONDS', env.HEROKU_POLL_INTERVAL_SECONDS, '60', {
+      min: 1000,
+    }),
+    requestTimeoutMs: durationSetting('HEROKU_API_TIMEOUT_SECONDS', env.HEROKU_API_TIMEOUT_SECONDS, '10', {
+      min: 100,
+    }),
+    backoffBaseMs: durationSetting('HEROKU_API_BACKOFF_MS', env.HEROKU_API_BACKOFF_MS, '1000', { min: 1 }),
     scrapeCredentials: hostedScrapeCredentials(env),
-    drainCredentials: credential('HEROKU_DRAIN_CREDENTIALS', env.HEROKU_DRAIN_CREDENTIALS),
+    drainCredentials: credentialSetting('HEROKU_DRAIN_CREDENTIALS', env.HEROKU_DRAIN_CREDENTIALS),
     drainTokens: get('HEROKU_DRAIN_TOKENS', '')
       .split(',')
       .map((t) => t.trim())
       .filter(Boolean),
-    ecoPlanMonthlyDollars: positive('HEROKU_ECO_PLAN_DOLLARS', get('HEROKU_ECO_PLAN_DOLLARS', '5'), 0),
-    maxDrainBodyBytes: positive(
-      'HEROKU_DRAIN_MAX_BODY_BYTES',
-      get('HEROKU_DRAIN_MAX_BODY_BYTES', String(1024 * 1024)),
-      1024,
-    ),
-    maxProcessTypesPerApp: positive(
-      'HEROKU_DRAIN_MAX_PROCESS_TYPES',
-      get('HEROKU_DRAIN_MAX_PROCESS_TYPES', '20'),
-      1,
-    ),
-    logLevel: logLevel as ExporterConfig['logLevel'],
+    ecoPlanMonthlyDollars: number('HEROKU_ECO_PLAN_DOLLARS', 5, 0),
+    maxDrainBodyBytes: number('HEROKU_DRAIN_MAX_BODY_BYTES', 1024 * 1024, 1024, true),
+    maxProcessTypesPerApp: number('HEROKU_DRAIN_MAX_PROCESS_TYPES', 20, 1, true),
+    logLevel: logLevelSetting(env),
     ...lambdaFunctions(env),
     cloudWatchPeriodSeconds: cloudWatchPeriod(get('CLOUDWATCH_PERIOD_SECONDS', '300')),
     durationPercentiles: percentiles(env.CLOUDWATCH_DURATION_PERCENTILES ?? 'p50,p95'),

@@ -1,12 +1,22 @@
-import { ConfigError } from '@brainbytes/telemetry';
-import { secondsSetting } from '../push';
-import { numberSetting } from '../settings';
+import {
+  ConfigError,
+  type Env,
+  hostSetting,
+  type LogLevel,
+  logLevelSetting,
+  numberSetting,
+  portSetting,
+} from '@brainbytes/telemetry';
+import { loadPushSettings, type PushSettings } from '../push';
 import { DEFAULT_AI_TIMEOUT_MS, FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS } from '../time-budget';
 
 export { ConfigError };
 
-export interface AiConfig {
+export interface AiConfig extends PushSettings {
   port: number;
+  /** AI_HOST; else every interface on a dyno, loopback elsewhere (it spends AI money and has no auth of its own). */
+  host: string;
+  logLevel: LogLevel;
   apiKey: string | undefined;
   baseUrl: string | undefined;
   model: string;
@@ -14,13 +24,7 @@ export interface AiConfig {
   provider: string;
   timeoutMs: number;
   fallback: 'offline' | 'none';
-  pushgatewayUrl: string | undefined;
-  pushgatewayCredentials: string | undefined;
-  pushIntervalMs: number;
-  environment: string;
 }
-
-type Env = Record<string, string | undefined>;
 
 function providerFor(baseUrl: string | undefined): string {
   if (!baseUrl) return 'openai';
@@ -32,10 +36,6 @@ function providerFor(baseUrl: string | undefined): string {
 
 export function loadAiConfig(env: Env = process.env): AiConfig {
   const get = (name: string) => env[name]?.trim() || undefined;
-  const portName = env.AI_PORT ? 'AI_PORT' : 'PORT';
-  const port = Number(get(portName) ?? '3002');
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError(`${portName}="${env[portName]}" is not a TCP port`);
   const baseUrl = get('OPENAI_BASE_URL');
   if (baseUrl && !/^https?:\/\//.test(baseUrl))
     throw new ConfigError(`OPENAI_BASE_URL="${baseUrl}" must be an http(s) URL`);
@@ -51,23 +51,16 @@ export function loadAiConfig(env: Env = process.env): AiConfig {
   const fallback = get('AI_FALLBACK') ?? 'offline';
   if (fallback !== 'offline' && fallback !== 'none')
     throw new ConfigError(`AI_FALLBACK="${fallback}" must be offline or none`);
-  const environment = get('BRAINBYTES_ENVIRONMENT') ?? 'development';
-  if (!['development', 'staging', 'production'].includes(environment)) {
-    throw new ConfigError(
-      `BRAINBYTES_ENVIRONMENT="${environment}" must be development, staging or production`,
-    );
-  }
   return {
-    port,
+    ...loadPushSettings(env),
+    port: portSetting(env, 'AI_PORT', 3002),
+    host: hostSetting(env, 'AI_HOST'),
+    logLevel: logLevelSetting(env),
     apiKey: get('OPENAI_API_KEY'),
     baseUrl,
     model: get('AI_MODEL') ?? 'gpt-4o-mini',
     provider,
     timeoutMs,
     fallback,
-    pushgatewayUrl: get('PUSHGATEWAY_URL'),
-    pushgatewayCredentials: get('PUSHGATEWAY_PUSH_CREDENTIALS'),
-    pushIntervalMs: secondsSetting('PUSH_INTERVAL_SECONDS', env.PUSH_INTERVAL_SECONDS, 10),
-    environment,
   };
 }

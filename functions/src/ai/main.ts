@@ -7,13 +7,12 @@ import { Tutor } from './tutor';
 
 function main() {
   const config = configOrExit('ai', () => loadAiConfig());
-  const logger = createLogger('info');
+  const logger = createLogger(config.logLevel);
   const registry = new Registry();
   const metrics = createAppMetrics(registry);
   const tutor = new Tutor(config, metrics, logger);
   startPushing(registry, 'brainbytes-ai', config);
-  // Loopback unless told otherwise: the endpoint spends AI money and has no auth of its own.
-  const host = process.env.AI_HOST ?? (process.env.DYNO ? '0.0.0.0' : '127.0.0.1');
+  const { host } = config;
   const server = createAiApp(tutor, logger).listen(config.port, host, () => {
     logger.info('AI tutor listening', {
       url: `http://${host}:${config.port}`,

@@ -1,24 +1,35 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { ConfigError } from '@brainbytes/telemetry';
-import { secondsSetting } from '../push';
-import { numberSetting, rateSetting } from '../settings';
+import {
+  ConfigError,
+  durationSetting,
+  environmentSetting,
+  hostSetting,
+  type LogLevel,
+  logLevelSetting,
+  numberSetting,
+  portSetting,
+} from '@brainbytes/telemetry';
+import { loadPushSettings, type PushSettings } from '../push';
+import { rateSetting } from '../settings';
 import { DEFAULT_AI_CALL_TIMEOUT_MS, FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS } from '../time-budget';
 import type { RateLimitSettings } from './rate-limits';
 
 export { ConfigError };
 
-export interface ApiConfig {
+export interface ApiConfig extends PushSettings {
   port: number;
+  /** API_HOST; else every interface on a dyno, loopback elsewhere. */
+  host: string;
+  logLevel: LogLevel;
   databaseUrl: string | undefined;
   pgliteDir: string;
   authSecret: string;
   tokenTtlHours: number;
   aiUrl: string;
   aiTimeoutMs: number;
-  pushgatewayUrl: string | undefined;
-  pushgatewayCredentials: string | undefined;
-  pushIntervalMs: number;
+  /** AI_FUNCTION_NAME: on Lambda, the AI function's full service-stage-function name. */
+  aiFunctionName: string | undefined;
   /** How often the local server runs the business-metrics job (BUSINESS_METRICS_INTERVAL_SECONDS, default 300). */
   businessMetricsIntervalMs: number;
   /** API_TRUST_PROXY_HOPS: 1 behind Heroku's router or API Gateway, 2 when students come through the web app's proxy too. */
@@ -28,14 +39,6 @@ export interface ApiConfig {
   rateLimits: RateLimitSettings;
   /** RUM batches a client may send a minute (API_RUM_BATCHES_PER_MINUTE). */
   rumPerMinute: number;
-  environment: 'development' | 'staging' | 'production';
-}
-
-function hops(text: string | undefined): number {
-  const value = Number(text?.trim() || 1);
-  if (!Number.isInteger(value) || value < 0 || value > 5)
-    throw new ConfigError(`API_TRUST_PROXY_HOPS="${text}" must be a whole number from 0 to 5`);
-  return value;
 }
 
 function proxySecret(secret: string | undefined): string | undefined {
@@ -46,16 +49,8 @@ function proxySecret(secret: string | undefined): string | undefined {
 
 export function loadApiConfig(env: Record<string, string | undefined> = process.env): ApiConfig {
   const get = (name: string) => env[name]?.trim() || undefined;
-  const portName = env.API_PORT ? 'API_PORT' : 'PORT';
-  const port = Number(get(portName) ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError(`${portName}="${env[portName]}" is not a TCP port`);
-  const environment = (get('BRAINBYTES_ENVIRONMENT') ?? 'development') as ApiConfig['environment'];
-  if (!['development', 'staging', 'production'].includes(environment)) {
-    throw new ConfigError(
-      `BRAINBYTES_ENVIRONMENT="${environment}" must be development, staging or production`,
-    );
-  }
+  const push = loadPushSettings(env);
+  const { environment } = push;
   const authSecret = get('AUTH_SECRET');
   if (!authSecret && environment !== 'development')
     throw new ConfigError('AUTH_SECRET is required outside development (32+ random characters)');
@@ -65,7 +60,10 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
   return {
-    port,
+    ...push,
+    port: portSetting(env, 'API_PORT', 3000),
+    host: hostSetting(env, 'API_HOST'),
+    logLevel: logLevelSetting(env),
     databaseUrl,
     pgliteDir: path.resolve(env.INIT_CWD ?? process.cwd(), get('PGLITE_DIR') ?? '.data/pglite'),
     // Development without AUTH_SECRET: a fresh secret each start (tokens end with the process).
@@ -81,10 +79,11 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
       max: FRONT_DOOR_LIMIT_MS - RESPONSE_MARGIN_MS,
       integer: true,
     }),
-    pushgatewayUrl: get('PUSHGATEWAY_URL'),
-    pushgatewayCredentials: get('PUSHGATEWAY_PUSH_CREDENTIALS'),
-    pushIntervalMs: secondsSetting('PUSH_INTERVAL_SECONDS', env.PUSH_INTERVAL_SECONDS, 10),
-    trustProxyHops: hops(env.API_TRUST_PROXY_HOPS),
+    aiFunctionName: get('AI_FUNCTION_NAME'),
+    trustProxyHops: numberSetting('API_TRUST_PROXY_HOPS', env.API_TRUST_PROXY_HOPS, 1, {
+      max: 5,
+      integer: true,
+    }),
     proxySecret: proxySecret(get('API_PROXY_SECRET')),
     rateLimits: {
       login_account_address: rateSetting(
@@ -103,11 +102,11 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
       min: 1,
       integer: true,
     }),
-    businessMetricsIntervalMs: secondsSetting(
+    businessMetricsIntervalMs: durationSetting(
       'BUSINESS_METRICS_INTERVAL_SECONDS',
       env.BUSINESS_METRICS_INTERVAL_SECONDS,
-      300,
+      '300',
+      { min: 1000 },
     ),
-    environment,
   };
 }

@@ -12,7 +12,7 @@ import { openDatabase } from './db/open';
 
 async function main() {
   const config = configOrExit('api', () => loadApiConfig());
-  const logger = createLogger('info');
+  const logger = createLogger(config.logLevel);
   const registry = new Registry();
   const metrics = createAppMetrics(registry);
   const db = instrumentDatabase(await openDatabase(config), metrics);
@@ -51,7 +51,7 @@ async function main() {
     ]).catch((error: Error) => logger.warn('business metrics failed', { error: redact(String(error)) }));
   void business();
   setInterval(business, config.businessMetricsIntervalMs).unref();
-  const host = process.env.API_HOST ?? (process.env.DYNO ? '0.0.0.0' : '127.0.0.1');
+  const { host } = config;
   const server = app.listen(config.port, host, () =>
     logger.info('API listening', {
       url: `http://${host}:${config.port}`,

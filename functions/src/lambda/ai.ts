@@ -9,7 +9,10 @@ let tutor: Tutor | undefined;
 
 /** Invoked directly by the API (InvokeCommand): `{question, subject, history}` → the tutor's answer. */
 export const handler = runtime.wrap(async (event: unknown) => {
-  tutor ??= new Tutor(loadAiConfig(), runtime.metrics, createLogger('info'));
+  if (!tutor) {
+    const config = loadAiConfig();
+    tutor = new Tutor(config, runtime.metrics, createLogger(config.logLevel));
+  }
   const parsed = answerRequest.safeParse(event);
   if (!parsed.success)
     throw new Error(

@@ -14,7 +14,7 @@ let app: Promise<HttpHandler> | undefined;
 
 async function createHandler(): Promise<HttpHandler> {
   const config = loadApiConfig();
-  const functionName = process.env.AI_FUNCTION_NAME;
+  const functionName = config.aiFunctionName;
   if (!functionName)
     throw new Error('AI_FUNCTION_NAME is not set (the full service-stage-function name of the AI function)');
   const db = instrumentDatabase(await openDatabase(config), runtime.metrics);
@@ -24,7 +24,7 @@ async function createHandler(): Promise<HttpHandler> {
     config,
     db,
     askTutor: lambdaTutor(functionName, config.aiTimeoutMs),
-    logger: createLogger('info'),
+    logger: createLogger(config.logLevel),
     metrics,
   });
   return serverlessHttp(app);

@@ -1,5 +1,6 @@
-import { type AppMetrics, createAppMetrics, PushClient, pushBeforeReturn } from '@brainbytes/telemetry';
+import { type AppMetrics, createAppMetrics, type PushClient, pushBeforeReturn } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
+import { loadPushSettings, pushClient } from '../push';
 import { loadSsmParameters } from './secrets';
 
 interface LambdaContext {
@@ -21,15 +22,15 @@ export function lambdaRuntime(functionName: 'api' | 'ai' | 'job') {
   function wrap<E, R>(handler: (event: E, context: LambdaContext) => Promise<R>) {
     return async function handlerWithRuntime(event: E, context: LambdaContext = {}): Promise<R> {
       await ready;
-      if (!push && process.env.PUSHGATEWAY_URL) {
-        push = new PushClient({
-          url: process.env.PUSHGATEWAY_URL,
-          credentials: process.env.PUSHGATEWAY_PUSH_CREDENTIALS,
-          registry,
-          job: functionName === 'job' ? 'brainbytes-jobs' : `brainbytes-${functionName}`,
-          groupings: { environment: process.env.BRAINBYTES_ENVIRONMENT ?? 'development', platform: 'lambda' },
-        });
-      }
+      // Read after the secrets from SSM are in the environment; platform lambda, also under serverless-offline.
+      push ??= pushClient(
+        registry,
+        functionName === 'job' ? 'brainbytes-jobs' : `brainbytes-${functionName}`,
+        {
+          ...loadPushSettings(),
+          platform: 'lambda',
+        },
+      );
       metrics.functionInvocations.inc({ function: functionName, cold_start: String(cold) });
       cold = false;
       const timed = async () => {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { splitUrlCredentials } from '@brainbytes/telemetry';
+import { configOrExit, splitUrlCredentials } from '@brainbytes/telemetry';
 import nodemailer from 'nodemailer';
+import { loadMonitoringConfig } from '../config';
 import { buildReview, PERIODS, type Period, prometheusQuery, toHtml, toMarkdown } from '../review/review';
 
 /**
@@ -18,10 +19,12 @@ function fail(message: string): never {
 }
 
 async function main() {
+  // Read by the one loader Alertmanager's settings come from: the same SMTP, sender and escalation.
+  const config = configOrExit('review', () => loadMonitoringConfig());
   const { values } = parseArgs({
     options: {
       period: { type: 'string', default: 'week' },
-      prometheus: { type: 'string', default: process.env.PROMETHEUS_URL ?? 'http://127.0.0.1:9090' },
+      prometheus: { type: 'string', default: config.review.prometheusUrl },
       at: { type: 'string' },
       email: { type: 'boolean', default: false },
       to: { type: 'string' },
@@ -47,24 +50,25 @@ async function main() {
   );
   process.stdout.write(`${toMarkdown(review)}\n`);
   if (!values.email) return;
-  const to =
-    values.to ?? process.env.REVIEW_EMAIL_TO ?? process.env.ALERT_EMAIL_ESCALATION ?? 'lead@brainbytes.ph';
-  const [host, port] = (process.env.SMTP_SMARTHOST ?? 'localhost:25').split(':');
-  const passwordFile = process.env.SMTP_AUTH_PASSWORD_FILE;
+  const { alerting } = config;
+  const to = values.to ?? config.review.emailTo;
+  const [host, port] = alerting.smarthost.split(':');
   const transport = nodemailer.createTransport({
     host,
     port: Number(port ?? 25),
     secure: false,
-    requireTLS: process.env.SMTP_REQUIRE_TLS === 'true',
-    ignoreTLS: process.env.SMTP_REQUIRE_TLS !== 'true',
-    ...(process.env.SMTP_AUTH_USERNAME && passwordFile
-      ? { auth: { user: process.env.SMTP_AUTH_USERNAME, pass: readFileSync(passwordFile, 'utf8').trim() } }
+    requireTLS: alerting.smtpRequireTls,
+    ignoreTLS: !alerting.smtpRequireTls,
+    ...(alerting.smtpUsername && alerting.smtpPasswordFile
+      ? {
+          auth: { user: alerting.smtpUsername, pass: readFileSync(alerting.smtpPasswordFile, 'utf8').trim() },
+        }
       : {}),
   });
   process.stderr.write(`review: sending it to ${to} through ${host}:${port ?? 25} …\n`);
   await transport
     .sendMail({
-      from: process.env.ALERT_EMAIL_FROM ?? 'alerts@brainbytes.ph',
+      from: alerting.from,
       to,
       subject: review.title,
       text: toMarkdown(review),
