@@ -8,7 +8,7 @@ import { metricsApiJson } from './http/api-v1';
 import { Authenticator, type Role } from './http/auth';
 import { readBody } from './http/body';
 import { parseGroupingKey } from './http/grouping-key';
-import { HttpError } from './http/http-error';
+import { asHttpError, HttpError, httpErrorOf } from './http/http-error';
 import { FilePersistence } from './persistence/file-persistence';
 import { MemoryPersistence } from './persistence/memory-persistence';
 import type { Persistence } from './persistence/persistence';
@@ -123,27 +123,24 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       const parsed = store.parse(body);
       const op: Operation = { kind: 'push', method, delta, group, body, time, ...(pushId ? { pushId } : {}) };
       const result = await persistence.submit(op, parsed);
-      outcome = result.duplicate
-        ? 'duplicate'
-        : result.status === 200
-          ? 'accepted'
-          : statusOutcome(result.status);
-      if (result.status !== 200) {
-        metrics.refusals.inc({ reason: result.reason ?? 'invalid' });
-        logger.debug('push refused', { status: result.status, reason: result.message });
-        return send(res, result.status, result.message);
+      if (result.outcome === 'refused') {
+        logger.debug('push refused', { reason: result.refusal.reason, message: result.refusal.message });
+        throw httpErrorOf(result.refusal);
       }
+      if (result.outcome === 'unavailable') throw new HttpError(503, result.message);
+      if (result.outcome === 'failed') throw new HttpError(500, result.message);
+      outcome = result.outcome === 'duplicate' ? 'duplicate' : 'accepted';
       metrics.pushDuration.observe(
         { mode: delta ? 'delta' : 'ordinary' },
         (performance.now() - started) / 1000,
       );
       return send(res, 200, '');
     } catch (error) {
-      if (error instanceof HttpError) {
-        outcome = statusOutcome(error.status);
-        metrics.refusals.inc({ reason: error.reason });
-      }
-      throw error;
+      const answer = asHttpError(error);
+      if (!answer) throw error;
+      outcome = statusOutcome(answer.status);
+      metrics.refusals.inc({ reason: answer.reason });
+      throw answer;
     } finally {
       metrics.pushes.inc({ method, mode: mode === 'delta' ? 'delta' : 'ordinary', outcome });
     }
@@ -224,13 +221,13 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
 
   const server = http.createServer((req, res) => {
     route(req, res).catch((error: unknown) => {
-      if (!(error instanceof HttpError))
-        logger.error('request failed', { path: req.url?.split('?')[0], error });
-      const status = error instanceof HttpError ? error.status : 500;
+      const answer = asHttpError(error);
+      if (!answer) logger.error('request failed', { path: req.url?.split('?')[0], error });
+      const status = answer?.status ?? 500;
       const headers: Record<string, string> =
         status === 401 ? { 'WWW-Authenticate': 'Basic realm="pushgateway"' } : {};
       if (!req.complete) req.resume();
-      send(res, status, error instanceof HttpError ? error.message : 'internal error', undefined, headers);
+      send(res, status, answer?.message ?? 'internal error', undefined, headers);
     });
   });
   server.keepAliveTimeout = 65_000;

@@ -1,4 +1,4 @@
-import { badRequest, HttpError } from '../http/http-error';
+import { invalidPush, PushRefused } from '../store/refusal';
 import { unescapeText } from './escape';
 import { parseFloatValue } from './float';
 import { isLabelName, isMetricName } from './names';
@@ -24,12 +24,12 @@ const NO_LIMITS: ParseLimits = {
 };
 
 export const labelNameTooLong = (name: string, where: string, max: number) =>
-  badRequest(
+  invalidPush(
     `label name "${name.slice(0, 64)}…" of ${where} is longer than ${max} characters (PUSHGATEWAY_MAX_LABEL_NAME_LENGTH)`,
     'label_length',
   );
 export const labelValueTooLong = (name: string, where: string, max: number) =>
-  badRequest(
+  invalidPush(
     `value of label "${name.slice(0, 64)}" of ${where} is longer than ${max} characters (PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH)`,
     'label_length',
   );
@@ -50,7 +50,7 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
   // The format ends every line, the last one too, with a line feed; the official gateway refuses a
   // body without it, and so do we (a body cut short in transit looks exactly like that).
   if (text.length > 0 && !text.endsWith('\n')) {
-    throw badRequest(
+    throw invalidPush(
       'text format parsing error: the body must end with a line feed ("\\n") after its last line',
     );
   }
@@ -78,7 +78,7 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
     const line = text.slice(start, end).replace(/^[ \t]+/, '');
     start = end + 1;
     if (line === '') continue;
-    const fail = (why: string) => badRequest(`text format parsing error in line ${lineNo}: ${why}`);
+    const fail = (why: string) => invalidPush(`text format parsing error in line ${lineNo}: ${why}`);
 
     if (line[0] === '#') {
       const comment = /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(line);
@@ -102,10 +102,9 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
 
     const sample = parseSampleLine(line, fail, limits);
     if (++sampleCount > limits.maxSamples) {
-      throw new HttpError(
-        413,
-        `push has more than ${limits.maxSamples} samples (PUSHGATEWAY_MAX_SERIES_PER_PUSH)`,
+      throw new PushRefused(
         'series_per_push',
+        `push has more than ${limits.maxSamples} samples (PUSHGATEWAY_MAX_SERIES_PER_PUSH)`,
       );
     }
     hasTimestamp ||= sample.timestamp;

@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { ParsedPush } from '../exposition/parse';
-import { HttpError } from '../http/http-error';
 import { labelText } from '../store/label-text';
 import type { MetricStore } from '../store/metric-store';
 import type { ApplyResult, Operation } from '../store/types';
-import type { Persistence, PersistenceObserver } from './persistence';
+import { type Persistence, type PersistenceObserver, StorageUnavailable } from './persistence';
 import { SnapshotReader, snapshotPieces } from './snapshot';
 
 export interface FileOptions {
@@ -92,8 +91,7 @@ export class FilePersistence implements Persistence {
       fs.writeSync(this.fd, line);
     } catch (error) {
       this.observer.onError?.('append', error);
-      throw new HttpError(
-        503,
+      throw new StorageUnavailable(
         'the gateway could not write its persistence log; push not stored, retry later',
       );
     }

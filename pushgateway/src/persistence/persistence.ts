@@ -14,6 +14,11 @@ export interface Persistence {
   close(): Promise<void>;
 }
 
+/** The durable write failed: nothing was stored or applied, and the client should retry (503). */
+export class StorageUnavailable extends Error {
+  override name = 'StorageUnavailable';
+}
+
 export interface PersistenceObserver {
   onWrite?(kind: 'append' | 'snapshot', seconds: number): void;
   onError?(kind: 'append' | 'snapshot' | 'load', error: unknown): void;

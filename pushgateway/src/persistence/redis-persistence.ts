@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@brainbytes/telemetry';
 import { Redis } from 'ioredis';
-import { HttpError } from '../http/http-error';
 import { labelText } from '../store/label-text';
 import type { MetricStore } from '../store/metric-store';
 import type { ApplyResult, Operation } from '../store/types';
-import type { Persistence, PersistenceObserver } from './persistence';
+import { type Persistence, type PersistenceObserver, StorageUnavailable } from './persistence';
 import { SnapshotReader, snapshotPieces } from './snapshot';
 
 export interface RedisOptions {
@@ -121,12 +120,12 @@ export class RedisPersistence implements Persistence {
       if (fields[i] === 'o') op = JSON.parse(fields[i + 1]!) as Operation;
       else if (fields[i] === 'p') owner = fields[i + 1]!;
     }
-    let result: ApplyResult = { status: 500, message: 'malformed stream entry' };
+    let result: ApplyResult = { outcome: 'failed', message: 'malformed stream entry' };
     try {
       if (op) result = this.store.apply(op);
     } catch (error) {
       this.observer.onError?.('load', error); // skip it, or every process would stop at this entry
-      result = { status: 500, message: 'the gateway failed to apply this push' };
+      result = { outcome: 'failed', message: 'the gateway failed to apply this push' };
     }
     this.lastId = id;
     if (owner === this.nonce) {
@@ -171,7 +170,7 @@ export class RedisPersistence implements Persistence {
       id = (await this.client.xadd(this.keys.log, '*', 'p', this.nonce, 'o', JSON.stringify(op)))!;
     } catch (error) {
       this.observer.onError?.('append', error);
-      throw new HttpError(503, 'the gateway could not write to Redis; push not stored, retry later');
+      throw new StorageUnavailable('the gateway could not write to Redis; push not stored, retry later');
     }
     this.observer.onWrite?.('append', (performance.now() - started) / 1000);
     const early = this.early.get(id);
@@ -183,7 +182,7 @@ export class RedisPersistence implements Persistence {
       const timeout = setTimeout(() => {
         this.waiters.delete(id);
         resolve({
-          status: 503,
+          outcome: 'unavailable',
           message: 'push stored in Redis but not yet applied here; retry with the same X-Push-Id',
         });
       }, this.options.applyTimeoutMs ?? 10_000);

@@ -29,9 +29,9 @@ describe('snapshots are JSON lines of bounded size, both ways', () => {
         body,
         time: 1,
       } as const;
-      expect(store.apply({ ...op, group: [['job', `g${part % 2}`]] as Array<[string, string]> }).status).toBe(
-        200,
-      );
+      expect(
+        store.apply({ ...op, group: [['job', `g${part % 2}`]] as Array<[string, string]> }).outcome,
+      ).toBe('applied');
     }
     store.apply({
       kind: 'push',

@@ -1,8 +1,7 @@
 import type { Labels } from '../exposition/types';
-import { HttpError } from '../http/http-error';
 import { invalidDelta } from './delta';
 import type { FamilyIndex } from './metric-store';
-import { INCONSISTENT } from './normalize';
+import { inconsistentPush } from './refusal';
 import { signatureOf } from './signature';
 import type { Group, StoredFamily } from './types';
 
@@ -36,7 +35,7 @@ export function checkConsistency(
     const own = entry.holders.has(groupKey) && replaced(name) ? 1 : 0;
     return entry.holders.size - own > 0 ? entry : undefined;
   };
-  const fail = (why: string) => new HttpError(400, `${INCONSISTENT}: ${why}`);
+  const fail = inconsistentPush;
   const signature = signatureOf(labels);
 
   for (const family of incoming.values()) {

@@ -1,11 +1,11 @@
 import { type ParsedPush, type ParseLimits, parseExposition } from '../exposition/parse';
 import type { Labels, MetricType } from '../exposition/types';
-import { HttpError } from '../http/http-error';
 import { checkConsistency, needsOwnerIndex, seriesOwners } from './consistency';
 import { mergeDelta } from './delta';
 import { labelText, withGroupingLabels } from './label-text';
-import { INCONSISTENT, normalizeFamilies } from './normalize';
+import { normalizeFamilies } from './normalize';
 import { PushIdWindow, pushFingerprint } from './push-id-window';
+import { inconsistentPush, PushRefused } from './refusal';
 import { bytesOf, GROUP_OVERHEAD_BYTES, seriesOf } from './series-count';
 import { signatureOf } from './signature';
 import type { ApplyResult, Group, Operation, StoredFamily } from './types';
@@ -51,7 +51,7 @@ export interface StoreEvents {
   onExpired?: (group: Group) => void;
 }
 
-const OK: ApplyResult = { status: 200, message: '' };
+const APPLIED: ApplyResult = { outcome: 'applied' };
 
 export class MetricStore {
   readonly groups = new Map<string, Group>();
@@ -78,7 +78,7 @@ export class MetricStore {
   apply(op: Operation, parsed?: ParsedPush): ApplyResult {
     if (op.kind === 'wipe') {
       for (const group of [...this.groups.values()]) this.removeGroup(group);
-      return OK;
+      return APPLIED;
     }
     const key = labelText(op.group);
     const existing = this.groups.get(key);
@@ -89,29 +89,30 @@ export class MetricStore {
     if (op.kind === 'delete') {
       const group = this.groups.get(key);
       if (group) this.removeGroup(group);
-      return OK;
+      return APPLIED;
     }
     const fingerprint = op.pushId === undefined ? '' : pushFingerprint(op, key);
     if (op.pushId !== undefined) {
       const applied = this.pushIds.get(op.pushId, op.time);
       if (applied !== undefined && applied !== '' && applied !== fingerprint) {
         return {
-          status: 409,
-          reason: 'push_id_reused',
-          message: `X-Push-Id "${op.pushId}" was used for a different push (body, group or mode); give each new push a new id`,
+          outcome: 'refused',
+          refusal: new PushRefused(
+            'push_id_reused',
+            `X-Push-Id "${op.pushId}" was used for a different push (body, group or mode); give each new push a new id`,
+          ),
         };
       }
-      if (applied !== undefined)
-        return { status: 200, message: 'push id already applied; ignored', duplicate: true };
+      if (applied !== undefined) return { outcome: 'duplicate' };
     }
     try {
       const push = parsed ?? this.parse(op.body);
       this.applyPush(key, op, push);
       if (op.pushId !== undefined) this.pushIds.add(op.pushId, op.time, fingerprint);
-      return OK;
+      return APPLIED;
     } catch (error) {
-      if (!(error instanceof HttpError)) throw error;
-      if (error.status === 400 && error.message.startsWith(INCONSISTENT)) {
+      if (!(error instanceof PushRefused)) throw error;
+      if (error.inconsistent) {
         const group = this.groupFor(key, op.group, op.time);
         if (group) {
           group.failureTime = op.time / 1000;
@@ -119,7 +120,7 @@ export class MetricStore {
           group.timeText = undefined;
         }
       }
-      return { status: error.status, message: error.message, reason: error.reason };
+      return { outcome: 'refused', refusal: error };
     }
   }
 
@@ -143,8 +144,7 @@ export class MetricStore {
 
   private applyPush(key: string, op: Extract<Operation, { kind: 'push' }>, push: ParsedPush) {
     const incoming = normalizeFamilies(push.families, op.group);
-    if (push.hasTimestamp)
-      throw new HttpError(400, `${INCONSISTENT}: pushed metrics must not have timestamps`);
+    if (push.hasTimestamp) throw inconsistentPush('pushed metrics must not have timestamps');
     const group = this.groups.get(key);
     const replaced = (name: string) => !op.delta && (op.method === 'PUT' || incoming.has(name));
     checkConsistency(this.index, this.options.reservedNames, {
@@ -177,27 +177,24 @@ export class MetricStore {
     }
     if (op.delta) added = this.deltaGrowth(group, incoming);
     if (this.seriesTotal - removed + added > this.options.maxSeries) {
-      throw new HttpError(
-        413,
-        `the gateway would hold more than ${this.options.maxSeries} series (PUSHGATEWAY_MAX_SERIES); push refused`,
+      throw new PushRefused(
         'series',
+        `the gateway would hold more than ${this.options.maxSeries} series (PUSHGATEWAY_MAX_SERIES); push refused`,
       );
     }
     // A delta push grows a stored metric by at most what the pushed one costs: counted in full.
     if (this.bytesTotal - removedBytes + addedBytes > this.options.maxBytes) {
-      throw new HttpError(
-        413,
-        `the gateway would hold more than ${this.options.maxBytes} bytes of metrics (PUSHGATEWAY_MAX_BYTES); push refused`,
+      throw new PushRefused(
         'byte_budget',
+        `the gateway would hold more than ${this.options.maxBytes} bytes of metrics (PUSHGATEWAY_MAX_BYTES); push refused`,
       );
     }
 
     const target = group ?? this.groupFor(key, op.group, op.time);
     if (!target) {
-      throw new HttpError(
-        413,
-        `the gateway already holds ${this.options.maxGroups} groups (PUSHGATEWAY_MAX_GROUPS); push refused`,
+      throw new PushRefused(
         'groups',
+        `the gateway already holds ${this.options.maxGroups} groups (PUSHGATEWAY_MAX_GROUPS); push refused`,
       );
     }
     if (!op.delta) {

@@ -1,13 +1,11 @@
 import type { MetricFamily } from '../exposition/types';
-import { HttpError } from '../http/http-error';
 import { labelText, withGroupingLabels } from './label-text';
+import { inconsistentPush } from './refusal';
 import { jsonBytes } from './series-count';
 import type { StoredFamily, StoredMetric } from './types';
 
 /** The label a histogram's or summary's own lines carry; nothing else may set it on that family. */
 const BOUND_LABEL: Partial<Record<string, string>> = { histogram: 'le', summary: 'quantile' };
-
-export const INCONSISTENT = 'pushed metrics are invalid or inconsistent with existing metrics';
 
 /**
  * Turns parsed families into stored ones for a group: grouping labels applied, series keyed,
@@ -22,18 +20,16 @@ export function normalizeFamilies(
   for (const family of families.values()) {
     const bound = BOUND_LABEL[family.type];
     if (bound && grouping.some(([name]) => name === bound)) {
-      throw new HttpError(
-        400,
-        `${INCONSISTENT}: grouping label "${bound}" in the path clashes with the "${bound}" label of ${family.type} "${family.name}"`,
+      throw inconsistentPush(
+        `grouping label "${bound}" in the path clashes with the "${bound}" label of ${family.type} "${family.name}"`,
       );
     }
     const metrics = new Map<string, StoredMetric>();
     for (const metric of family.metrics) {
       const key = labelText(withGroupingLabels(metric.labels, grouping));
       if (metrics.has(key)) {
-        throw new HttpError(
-          400,
-          `${INCONSISTENT}: collected metric "${family.name}" {${key}} was collected before with the same name and label values`,
+        throw inconsistentPush(
+          `collected metric "${family.name}" {${key}} was collected before with the same name and label values`,
         );
       }
       const points = metric.buckets ?? metric.quantiles;

@@ -1,5 +1,5 @@
 import type { Labels, MetricType } from '../exposition/types';
-import type { RefusalReason } from '../http/http-error';
+import type { PushRefused } from './refusal';
 
 /**
  * One label set of a stored family. `key` is the rendered, sorted label text including the
@@ -56,10 +56,12 @@ export type Operation =
   | { kind: 'delete'; group: Labels; time: number }
   | { kind: 'wipe'; time: number };
 
-export interface ApplyResult {
-  status: number;
-  message: string;
-  reason?: RefusalReason;
-  /** True when the push id was already applied and the push was ignored. */
-  duplicate?: boolean;
-}
+/**
+ * What became of an operation: applied; ignored as a push id already applied; refused by the
+ * store (why, in the refusal); or, from persistence, not confirmed (`unavailable`: retry with the
+ * same X-Push-Id) or not applied (`failed`).
+ */
+export type ApplyResult =
+  | { outcome: 'applied' | 'duplicate' }
+  | { outcome: 'refused'; refusal: PushRefused }
+  | { outcome: 'unavailable' | 'failed'; message: string };
