@@ -1,5 +1,6 @@
 import { type ParsedPush, type ParseLimits, parseExposition } from '../exposition/parse';
 import type { Labels, MetricType } from '../exposition/types';
+import { checkBudget } from './budget';
 import { checkConsistency, needsOwnerIndex, seriesOwners } from './consistency';
 import { mergeDelta } from './delta';
 import { labelText, withGroupingLabels } from './label-text';
@@ -156,39 +157,7 @@ export class MetricStore {
       delta: op.delta,
     });
 
-    let added = 0;
-    let removed = 0;
-    let addedBytes = group ? 0 : GROUP_OVERHEAD_BYTES + 2 * key.length;
-    let removedBytes = 0;
-    for (const family of incoming.values()) {
-      for (const metric of family.metrics.values()) {
-        added += seriesOf(metric);
-        addedBytes += bytesOf(metric);
-      }
-    }
-    if (group) {
-      for (const family of group.families.values()) {
-        if (!replaced(family.name)) continue;
-        for (const metric of family.metrics.values()) {
-          removed += seriesOf(metric);
-          removedBytes += bytesOf(metric);
-        }
-      }
-    }
-    if (op.delta) added = this.deltaGrowth(group, incoming);
-    if (this.seriesTotal - removed + added > this.options.maxSeries) {
-      throw new PushRefused(
-        'series',
-        `the gateway would hold more than ${this.options.maxSeries} series (PUSHGATEWAY_MAX_SERIES); push refused`,
-      );
-    }
-    // A delta push grows a stored metric by at most what the pushed one costs: counted in full.
-    if (this.bytesTotal - removedBytes + addedBytes > this.options.maxBytes) {
-      throw new PushRefused(
-        'byte_budget',
-        `the gateway would hold more than ${this.options.maxBytes} bytes of metrics (PUSHGATEWAY_MAX_BYTES); push refused`,
-      );
-    }
+    checkBudget(this, this.options, { key, group, incoming, replaced, delta: op.delta });
 
     const target = group ?? this.groupFor(key, op.group, op.time);
     if (!target) {
@@ -215,22 +184,6 @@ export class MetricStore {
     target.lastPushMs = op.time;
     target.delta = op.delta;
     target.timeText = undefined;
-  }
-
-  /** Series a delta push adds: only label sets and buckets not already stored. */
-  private deltaGrowth(group: Group | undefined, incoming: Map<string, StoredFamily>): number {
-    let growth = 0;
-    for (const family of incoming.values()) {
-      const current = group?.families.get(family.name);
-      for (const metric of family.metrics.values()) {
-        const stored = current?.metrics.get(metric.key);
-        if (!stored) growth += seriesOf(metric);
-        else if (metric.points && stored.points) {
-          for (const bound of metric.points.keys()) if (!stored.points.has(bound)) growth++;
-        }
-      }
-    }
-    return growth;
   }
 
   private groupFor(key: string, labels: Labels, time: number): Group | undefined {
