@@ -3,7 +3,6 @@ import path from 'node:path';
 import {
   ConfigError,
   durationSetting,
-  environmentSetting,
   hostSetting,
   type LogLevel,
   logLevelSetting,
