@@ -1,8 +1,10 @@
 import { once } from 'node:events';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import type { Logger } from '@brainbytes/telemetry';
+import { close, listen, send, sendJson, serve } from '@brainbytes/telemetry/http-server';
 import type { GatewayConfig } from './config';
 import { metricsApiJson } from './http/api-v1';
 import { Authenticator, type Role } from './http/auth';
@@ -219,34 +221,16 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     }
   }
 
-  const server = http.createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      const answer = asHttpError(error);
-      if (!answer) logger.error('request failed', { path: req.url?.split('?')[0], error });
-      const status = answer?.status ?? 500;
-      const headers: Record<string, string> =
-        status === 401 ? { 'WWW-Authenticate': 'Basic realm="pushgateway"' } : {};
-      if (!req.complete) req.resume();
-      send(res, status, answer?.message ?? 'internal error', undefined, headers);
-    });
-  });
-  server.keepAliveTimeout = 65_000;
+  const server = serve(route, { logger, realm: 'pushgateway', answerOf: asHttpError });
 
   return {
     server,
     store,
     persistence,
-    async listen() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, resolve);
-      });
-      return server.address() as AddressInfo;
-    },
+    listen: () => listen(server, config.port, config.host),
     async close() {
       clearInterval(expiryTimer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close(server);
       await persistence.close();
     },
   };
@@ -256,20 +240,4 @@ function statusOutcome(status: number): PushOutcome {
   if (status === 401 || status === 403) return 'unauthorized';
   if (status === 413) return 'too_large';
   return status >= 500 ? 'error' : 'invalid';
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: string,
-  type = 'text/plain; charset=utf-8',
-  headers = {},
-) {
-  if (res.headersSent) return void res.end();
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, value: unknown) {
-  send(res, 200, JSON.stringify(value), 'application/json');
 }

@@ -1,12 +1,13 @@
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Logger, redact } from '@brainbytes/telemetry';
+import { close, listen, send, serve } from '@brainbytes/telemetry/http-server';
 import { Counter } from 'prom-client';
 import type { ExporterConfig } from './config';
 import { createDrainMetrics, renderDrainMetrics } from './drain/drain-metrics';
 import { DrainIngest } from './drain/ingest';
 import { DrainReceiver } from './drain/receiver';
-import { HttpError, hasCredentials, send } from './http';
+import { HttpError, hasCredentials } from './http';
 import { CloudWatchPoller } from './lambda/cloudwatch';
 import { registerLambdaMetrics } from './lambda/lambda-metrics';
 import { PlatformClient } from './platform/client';
@@ -116,17 +117,7 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
     );
   }
 
-  const server = http.createServer((req, res) => {
-    route(req, res).catch((error: unknown) => {
-      if (!(error instanceof HttpError))
-        logger.error('request failed', { path: req.url?.split('?')[0], error: String(error) });
-      const status = error instanceof HttpError ? error.status : 500;
-      const headers: Record<string, string> =
-        status === 401 ? { 'WWW-Authenticate': 'Basic realm="heroku-exporter"' } : {};
-      if (!res.headersSent)
-        send(res, status, error instanceof HttpError ? error.message : 'internal error', headers);
-    });
-  });
+  const server = serve(route, { logger, realm: 'heroku-exporter' });
 
   return {
     server,
@@ -135,18 +126,14 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
     async listen() {
       if (await platform.restoreState())
         logger.info('carrying on from this month’s saved cost accrual', { state: store.kind });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, resolve);
-      });
+      const address = await listen(server, config.port, config.host);
       poller?.start(config.pollIntervalMs);
       cloudWatch?.start(config.cloudWatchPeriodSeconds * 1000);
-      return server.address() as AddressInfo;
+      return address;
     },
     async close() {
       await Promise.all([poller?.stop(), cloudWatch?.stop()]);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close(server);
       await platform.saveState();
       await store.close();
     },

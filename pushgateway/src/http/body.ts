@@ -2,6 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
+import { HttpError as SharedHttpError } from '@brainbytes/telemetry/http-error';
+import { readLimited } from '@brainbytes/telemetry/http-server';
 import { HttpError } from './http-error';
 
 const gunzip = promisify(zlib.gunzip);
@@ -20,22 +22,10 @@ function utf8(bytes: Buffer): string {
  * `limit` bytes as well: a zip bomb stops inflating at the limit instead of filling memory.
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > limit) {
-    req.resume();
-    throw tooLarge(limit, 'request body');
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge(limit, 'request body');
-    }
-    chunks.push(chunk);
-  }
-  const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  const raw = await readLimited(req, limit, 'PUSHGATEWAY_MAX_BODY_BYTES').catch((error: unknown) => {
+    // Counted as a refusal for its size (pushgateway_push_refusals_total{reason="body_size"}).
+    throw error instanceof SharedHttpError ? new HttpError(error.status, error.message, 'body_size') : error;
+  });
   const encoding = String(req.headers['content-encoding'] ?? 'identity')
     .trim()
     .toLowerCase();

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { readLimited } from '@brainbytes/telemetry/http-server';
 import type { Credential } from '../config';
-import { HttpError, hasCredentials, readLimited } from '../http';
+import { HttpError, hasCredentials } from '../http';
 import type { DrainMetrics } from './drain-metrics';
 import { forEachFrame } from './frames';
 import type { DrainIngest } from './ingest';
@@ -40,7 +41,7 @@ export class DrainReceiver {
       throw new HttpError(403, 'Logplex-Drain-Token is not in HEROKU_DRAIN_TOKENS');
     }
     const frameId = req.headers['logplex-frame-id'];
-    const body = await readLimited(req, this.options.maxBodyBytes);
+    const body = await readLimited(req, this.options.maxBodyBytes, 'HEROKU_DRAIN_MAX_BODY_BYTES', 'body');
     if (typeof frameId === 'string' && frameId) {
       if (this.frames.has(frameId)) {
         this.metrics.drainDuplicates.add('', 1);
