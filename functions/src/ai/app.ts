@@ -1,6 +1,6 @@
 import type { Logger } from '@brainbytes/telemetry';
-import { HttpError } from '@brainbytes/telemetry/http-error';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
+import { errorHandler, HttpError, parseBody } from '../http';
 import { answerRequest } from './contract';
 import { type Tutor, TutorUnavailable } from './tutor';
 
@@ -17,12 +17,7 @@ export function createAiApp(tutor: Tutor, logger: Logger) {
   });
 
   app.post('/ai/answer', async (req, res) => {
-    const parsed = answerRequest.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
-    }
-    const { stream, ...request } = parsed.data;
+    const { stream, ...request } = parseBody(answerRequest, req.body);
     const wantsStream = stream === true || String(req.headers.accept ?? '').includes('text/event-stream');
     if (!wantsStream) {
       res.json(await tutor.answer(request));
@@ -48,20 +43,12 @@ export function createAiApp(tutor: Tutor, logger: Logger) {
     throw new HttpError(404, 'no such route; POST /ai/answer');
   });
 
-  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const type = (error as { type?: string }).type;
-    const [status, message] =
-      error instanceof HttpError
-        ? [error.status, error.message]
-        : error instanceof TutorUnavailable
-          ? [503, error.message]
-          : type === 'entity.parse.failed'
-            ? [400, 'body is not valid JSON']
-            : type === 'entity.too.large'
-              ? [413, `body is larger than ${MAX_BODY}`]
-              : [500, 'internal error'];
-    if (status === 500) logger.error('AI request failed', { path: req.path, error: error as Error });
-    res.status(status).json({ error: message });
-  });
+  app.use(
+    errorHandler(
+      (error, req) => logger.error('AI request failed', { path: req.path, error: error as Error }),
+      MAX_BODY,
+      (error) => (error instanceof TutorUnavailable ? new HttpError(503, error.message) : undefined),
+    ),
+  );
   return app;
 }

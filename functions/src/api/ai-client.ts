@@ -1,5 +1,5 @@
 import { readTutorAnswer, type TutorAnswer } from '../ai/contract';
-import { HttpError } from './errors';
+import { HttpError } from '../http';
 
 export type { TutorAnswer };
 

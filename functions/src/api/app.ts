@@ -2,13 +2,17 @@ import { type AppMetrics, clientTypeOf, httpMetrics, type Logger } from '@brainb
 import express, { type Request } from 'express';
 import { z } from 'zod';
 import { CURRICULUM, SUBJECTS, type Subject } from '../ai/curriculum';
+import { errorHandler, HttpError, parseBody } from '../http';
 import { clientAddress } from './client-address';
 import type { Database } from './db/database';
-import { errorHandler, HttpError, NO_NUL, noNul, parseBody } from './errors';
 import type { Learning } from './learning';
 import { type RateLimits, rateLimited } from './rate-limits';
 import { parseRumBatch, RateLimiter, recordRum } from './rum';
 import type { Students } from './students';
+
+/** PostgreSQL text cannot hold U+0000: refused as a 400 here rather than failing as a 500 in the database. */
+const noNul = (value: string) => !value.includes('\u0000');
+const NO_NUL = { message: 'must not contain a NUL character' };
 
 /** The largest JSON body any route takes (RUM batches included); the web app's proxy refuses more before reading it. */
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { readTutorAnswer } from '../ai/contract';
+import { HttpError } from '../http';
 import { type AskTutor, tutorFailed } from './ai-client';
-import { HttpError } from './errors';
 
 /**
  * Asks the AI function with Lambda's InvokeCommand (the full `service-stage-function` name), within

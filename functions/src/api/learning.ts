@@ -1,7 +1,7 @@
 import type { AppMetrics, ClientType } from '@brainbytes/telemetry';
+import { HttpError } from '../http';
 import type { AskTutor } from './ai-client';
 import type { Database } from './db/database';
-import { HttpError } from './errors';
 
 export interface StudySession {
   id: string;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AppMetrics } from '@brainbytes/telemetry';
+import { HttpError } from '../http';
 import type { Queryable } from './db/database';
-import { HttpError } from './errors';
 
 /** A token bucket: `burst` at once, refilled at `refill` per `windowSeconds`. */
 export interface Rate {

@@ -1,6 +1,6 @@
 import type { AppMetrics } from '@brainbytes/telemetry';
 import { z } from 'zod';
-import { HttpError, parseBody } from './errors';
+import { HttpError, parseBody } from '../http';
 
 /** The app's pages; anything else is `other`, so a page label stays bounded. */
 export const PAGES = ['/', '/ask', '/sessions', '/subjects', '/login', '/signup'] as const;

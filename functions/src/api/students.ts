@@ -1,8 +1,8 @@
 import type { AppMetrics } from '@brainbytes/telemetry';
 import type { Request } from 'express';
+import { HttpError } from '../http';
 import { DUMMY_HASH_PROMISE, hashPassword, type TokenSigner, verifyPassword } from './auth';
 import type { Database } from './db/database';
-import { HttpError } from './errors';
 import type { RateLimits } from './rate-limits';
 
 export interface Student {

@@ -2,11 +2,12 @@ import { HttpError } from '@brainbytes/telemetry/http-error';
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 
-export { HttpError };
+/**
+ * What the API and the tutor share of HTTP (both Express): bodies parsed with their zod contract,
+ * and one error handler at the edge.
+ */
 
-/** PostgreSQL text cannot hold U+0000: refused as a 400 here rather than failing as a 500 in the database. */
-export const noNul = (value: string) => !value.includes('\u0000');
-export const NO_NUL = { message: 'must not contain a NUL character' };
+export { HttpError };
 
 /** Parses with a zod schema, or throws 400 naming the first bad field. */
 export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -16,9 +17,18 @@ export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
   throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
 }
 
-/** Express error handler: known errors keep their status; body-parser's become 400/413; the rest 500 without detail. */
-export function errorHandler(onUnexpected: (error: unknown, req: Request) => void, maxBody: string) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+/**
+ * Express error handler of the API and the tutor: known errors keep their status (`known` maps
+ * others of a service's own, e.g. the tutor's TutorUnavailable to 503); body-parser's become
+ * 400/413; the rest 500 without detail.
+ */
+export function errorHandler(
+  onUnexpected: (error: unknown, req: Request) => void,
+  maxBody: string,
+  known: (error: unknown) => HttpError | undefined = () => undefined,
+) {
+  return (thrown: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const error = known(thrown) ?? thrown;
     const type = (error as { type?: string }).type;
     const [status, message] =
       error instanceof HttpError
@@ -28,7 +38,7 @@ export function errorHandler(onUnexpected: (error: unknown, req: Request) => voi
           : type === 'entity.too.large'
             ? [413, `body is larger than ${maxBody}`]
             : [500, 'internal error'];
-    if (status === 500) onUnexpected(error, req);
+    if (status === 500) onUnexpected(thrown, req);
     if (res.headersSent) return;
     const details = error instanceof HttpError ? error.details : {};
     if (details.retryAfterSeconds !== undefined) res.set('Retry-After', String(details.retryAfterSeconds));
