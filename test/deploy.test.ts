@@ -3,10 +3,10 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, symlinkSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { requireBinary } from '@brainbytes/testkit/binaries';
+import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { requireBinary } from '../pushgateway/test/helpers/binaries';
-import { freePort, waitForHttp } from '../pushgateway/test/helpers/ports';
 import { appJsonProblems } from './app-json';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

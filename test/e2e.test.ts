@@ -4,18 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppMetrics, PushClient } from '@brainbytes/telemetry';
+import { requireBinary } from '@brainbytes/testkit/binaries';
+import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
+import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
+import { lines, postDrain } from '@brainbytes/testkit/frames';
+import { type Moto, startMoto } from '@brainbytes/testkit/moto';
+import { freePort } from '@brainbytes/testkit/ports';
+import { withGrafanaVariables } from '@brainbytes/testkit/promql';
+import { scrapeProblems } from '@brainbytes/testkit/scrape-validity';
+import { eventually, type Mail, promQuery, smtpSink } from '@brainbytes/testkit/services';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakePlatformApi } from '../exporters/heroku/test/fake-platform-api';
-import { lines, postDrain } from '../exporters/heroku/test/frames';
-import { type Moto, startMoto } from '../exporters/heroku/test/moto';
-import { FakeOpenAi } from '../functions/test/fake-openai';
 import { DASHBOARDS } from '../monitoring/src/grafana/dashboards';
-import { withGrafanaVariables } from '../monitoring/test/helpers/promql';
-import { eventually, type Mail, promQuery, smtpSink } from '../monitoring/test/helpers/services';
-import { requireBinary } from '../pushgateway/test/helpers/binaries';
-import { freePort } from '../pushgateway/test/helpers/ports';
-import { scrapeProblems } from '../pushgateway/test/helpers/scrape-validity';
 
 /**
  * The whole chain on this machine, started by `npm start`'s own script: students (the demo) use

@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
+import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
+import { logplexBody } from '@brainbytes/testkit/frames';
+import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
+import { type RunningProcess, trackProcess } from '@brainbytes/testkit/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakePlatformApi } from '../exporters/heroku/test/fake-platform-api';
-import { logplexBody } from '../exporters/heroku/test/frames';
-import { FakeOpenAi } from '../functions/test/fake-openai';
-import { freePort, waitForHttp } from '../pushgateway/test/helpers/ports';
-import { type RunningProcess, trackProcess } from '../pushgateway/test/helpers/processes';
 
 const root = path.resolve(import.meta.dirname, '..');
 

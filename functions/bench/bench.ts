@@ -6,8 +6,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
+import { startGatewayProcess } from '@brainbytes/testkit/processes';
 import { Registry } from 'prom-client';
-import { startGatewayProcess } from '../../pushgateway/test/helpers/processes';
 import { loadApiConfig } from '../src/api/config';
 import { createApi } from '../src/api/create-api';
 import type { Database } from '../src/api/db/database';

@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { readScrape } from '@brainbytes/testkit/exposition';
+import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readScrape } from '../../pushgateway/test/helpers/exposition';
 import { createAiApp } from '../src/ai/app';
 import { loadAiConfig } from '../src/ai/config';
 import { Tutor } from '../src/ai/tutor';
-import { FakeOpenAi } from './fake-openai';
 
 let fake: FakeOpenAi | undefined;
 let close: (() => Promise<void>) | undefined;

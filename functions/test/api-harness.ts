@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type AppMetrics, createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { readScrape } from '@brainbytes/testkit/exposition';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { readScrape } from '../../pushgateway/test/helpers/exposition';
 import { createAiApp } from '../src/ai/app';
 import { loadAiConfig } from '../src/ai/config';
 import { Tutor } from '../src/ai/tutor';

@@ -1,7 +1,7 @@
 import { createAppMetrics } from '@brainbytes/telemetry';
+import { readScrape } from '@brainbytes/testkit/exposition';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readScrape } from '../../pushgateway/test/helpers/exposition';
 import type { Database } from '../src/api/db/database';
 import { migrate } from '../src/api/db/migrations';
 import { openPglite } from '../src/api/db/pglite';

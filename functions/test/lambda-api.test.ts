@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scrape } from '@brainbytes/testkit/exposition';
+import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrape } from '../../pushgateway/test/helpers/exposition';
-import { type InProcessGateway, startInProcess } from '../../pushgateway/test/helpers/in-process';
 
 /** An API Gateway HTTP API (payload 2.0) event, as AWS sends it to the api function. */
 function httpApiEvent(method: string, path: string, body?: unknown) {

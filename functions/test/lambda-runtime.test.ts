@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { scrape } from '@brainbytes/testkit/exposition';
+import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrape } from '../../pushgateway/test/helpers/exposition';
-import { type InProcessGateway, startInProcess } from '../../pushgateway/test/helpers/in-process';
 import { lambdaRuntime } from '../src/lambda/runtime';
 
 /** What every Lambda of ours shares (runtime.ts): cold starts, GB-seconds, the push before return. */

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { readScrape } from '@brainbytes/testkit/exposition';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readScrape } from '../../pushgateway/test/helpers/exposition';
 import { loadApiConfig } from '../src/api/config';
 import { createApi } from '../src/api/create-api';
 import type { Database } from '../src/api/db/database';

@@ -1,6 +1,6 @@
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { type Moto, startMoto } from '@brainbytes/testkit/moto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Moto, startMoto } from '../../exporters/heroku/test/moto';
 import { loadSsmParameters } from '../src/lambda/secrets';
 
 // moto speaks SSM's real protocol; the SDK client talks to it as to AWS.

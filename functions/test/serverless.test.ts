@@ -5,11 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { scrape } from '@brainbytes/testkit/exposition';
+import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
+import { freePort } from '@brainbytes/testkit/ports';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scrape } from '../../pushgateway/test/helpers/exposition';
-import { type InProcessGateway, startInProcess } from '../../pushgateway/test/helpers/in-process';
-import { freePort } from '../../pushgateway/test/helpers/ports';
 import { lambdaTutor } from '../src/api/lambda-tutor';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

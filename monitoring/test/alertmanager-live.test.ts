@@ -1,9 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  eventually,
+  httpSink,
+  type RunningProcess,
+  smtpSink,
+  startAlertmanager,
+} from '@brainbytes/testkit/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { renderToTemp } from './helpers/render';
-import { eventually, httpSink, type RunningProcess, smtpSink, startAlertmanager } from './helpers/services';
 
 const LATENCY_WARNING = {
   labels: {

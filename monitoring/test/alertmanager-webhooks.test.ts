@@ -1,9 +1,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  eventually,
+  httpSink,
+  type RunningProcess,
+  smtpSink,
+  startAlertmanager,
+} from '@brainbytes/testkit/services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { renderToTemp } from './helpers/render';
-import { eventually, httpSink, type RunningProcess, smtpSink, startAlertmanager } from './helpers/services';
 
 /** The real Alertmanager with the rendered routing, the engineering team's webhook pointed at a sink. */
 let alertmanager: RunningProcess;

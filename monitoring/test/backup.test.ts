@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { eventually, type RunningProcess, startPrometheus } from '@brainbytes/testkit/services';
 import { afterAll, expect, it } from 'vitest';
 import { freePort, requireBinary } from './helpers/render';
-import { eventually, type RunningProcess, startPrometheus } from './helpers/services';
 
 const run = promisify(execFile);
 const promtool = requireBinary('promtool', 'prometheus');

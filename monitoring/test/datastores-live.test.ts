@@ -1,9 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, renderToTemp, requireBinary } from './helpers/render';
 import {
   eventually,
   promQuery,
@@ -11,7 +7,11 @@ import {
   startPostgresExporter,
   startPrometheus,
   startRedisExporter,
-} from './helpers/services';
+} from '@brainbytes/testkit/services';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, renderToTemp, requireBinary } from './helpers/render';
 
 /**
  * The datastores through the field's own exporters: this machine's PostgreSQL and a Redis with a

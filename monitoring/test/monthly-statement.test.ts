@@ -4,6 +4,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import {
+  eventually,
+  type RunningProcess,
+  smtpSink,
+  startAlertmanager,
+  startPrometheus,
+} from '@brainbytes/testkit/services';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Database } from '../../functions/src/api/db/database';
@@ -11,13 +18,6 @@ import { migrate } from '../../functions/src/api/db/migrations';
 import { openPostgres } from '../../functions/src/api/db/postgres';
 import { sendMonthlyStatement } from '../../functions/src/jobs/monthly-statement';
 import { renderToTemp, requireBinary } from './helpers/render';
-import {
-  eventually,
-  type RunningProcess,
-  smtpSink,
-  startAlertmanager,
-  startPrometheus,
-} from './helpers/services';
 
 const run = promisify(execFile);
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -1,15 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakePlatformApi } from '../../exporters/heroku/test/fake-platform-api';
-import { lines, postDrain } from '../../exporters/heroku/test/frames';
-import { type RunningExporter, startExporter } from '../../exporters/heroku/test/helpers';
-import { type Moto, startMoto } from '../../exporters/heroku/test/moto';
-import { startGatewayProcess } from '../../pushgateway/test/helpers/processes';
-import { DASHBOARDS } from '../src/grafana/dashboards';
-import { ruleFiles } from '../src/rules';
-import { withGrafanaVariables } from './helpers/promql';
-import { freePort, renderToTemp } from './helpers/render';
+import { type RunningExporter, startExporter } from '@brainbytes/testkit/exporter';
+import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
+import { lines, postDrain } from '@brainbytes/testkit/frames';
+import { type Moto, startMoto } from '@brainbytes/testkit/moto';
+import { startGatewayProcess } from '@brainbytes/testkit/processes';
+import { withGrafanaVariables } from '@brainbytes/testkit/promql';
 import {
   eventually,
   promQuery,
@@ -17,7 +13,11 @@ import {
   startAlertmanager,
   startNodeExporter,
   startPrometheus,
-} from './helpers/services';
+} from '@brainbytes/testkit/services';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARDS } from '../src/grafana/dashboards';
+import { ruleFiles } from '../src/rules';
+import { freePort, renderToTemp } from './helpers/render';
 import { simulateTraffic } from './helpers/traffic';
 
 /**

@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type RunningProcess, smtpSink, startPrometheus } from '@brainbytes/testkit/services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { renderToTemp, requireBinary } from './helpers/render';
-import { type RunningProcess, smtpSink, startPrometheus } from './helpers/services';
 
 const run = promisify(execFile);
 const promtool = requireBinary('promtool', 'prometheus');

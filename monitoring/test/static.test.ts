@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CATALOG } from '@brainbytes/telemetry';
 import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/heroku-codes';
+import { inspectPromql, withGrafanaVariables } from '@brainbytes/testkit/promql';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { CloudWatchPoller } from '../../exporters/heroku/src/lambda/cloudwatch';
@@ -12,7 +13,6 @@ import { DATASOURCE } from '../src/grafana/panel';
 import { prometheusConfig } from '../src/prometheus/config';
 import { renderAll } from '../src/render';
 import { allAlerts, ruleFiles } from '../src/rules';
-import { inspectPromql, withGrafanaVariables } from './helpers/promql';
 
 const config = loadMonitoringConfig(LOCAL_EXAMPLE_ENV);
 const groups = [...ruleFiles(config).values()].flatMap((f) => f.groups);

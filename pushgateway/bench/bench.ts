@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForHttp } from '../test/helpers/ports';
+import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
 import { type LoadResult, runLoad, twentySeries } from './load';
 
 const CLIENTS = 32;

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { scrape } from '@brainbytes/testkit/exposition';
+import { startGatewayProcess } from '@brainbytes/testkit/processes';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scrape } from './helpers/exposition';
 import { request } from './helpers/http';
-import { startGatewayProcess } from './helpers/processes';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BUDGET = 24 * 1024 * 1024;

@@ -1,9 +1,13 @@
+import { readScrape, type Scrape } from '@brainbytes/testkit/exposition';
+import {
+  type RunningProcess,
+  startGatewayProcess,
+  startOfficialGateway,
+} from '@brainbytes/testkit/processes';
 import { Counter, Pushgateway, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compatibilityCases } from './compatibility-cases';
-import { readScrape, type Scrape } from './helpers/exposition';
 import { request } from './helpers/http';
-import { type RunningProcess, startGatewayProcess, startOfficialGateway } from './helpers/processes';
 
 // Each gateway's own metrics differ by implementation (Go vs Node.js) and are left out.
 const OWN = /^(go_|process_|promhttp_|pushgateway_|nodejs_)/;

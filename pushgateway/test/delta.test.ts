@@ -1,7 +1,7 @@
+import { scrape } from '@brainbytes/testkit/exposition';
+import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scrape } from './helpers/exposition';
 import { request } from './helpers/http';
-import { type InProcessGateway, startInProcess } from './helpers/in-process';
 
 const deltaPush = (path: string, body: string, pushId?: string) =>
   ({

@@ -1,7 +1,7 @@
+import { scrape } from '@brainbytes/testkit/exposition';
+import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrape } from './helpers/exposition';
 import { request } from './helpers/http';
-import { type InProcessGateway, startInProcess } from './helpers/in-process';
 
 describe('hostile pushes are refused with a 4xx that says why, and store nothing', () => {
   let gw: InProcessGateway;

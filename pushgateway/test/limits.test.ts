@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
+import { scrape } from '@brainbytes/testkit/exposition';
+import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scrape } from './helpers/exposition';
 import { request } from './helpers/http';
-import { type InProcessGateway, startInProcess } from './helpers/in-process';
 
 describe('limits', () => {
   let gw: InProcessGateway;

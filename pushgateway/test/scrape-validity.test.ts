@@ -1,7 +1,7 @@
+import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
+import { promtoolParseError, scrapeProblems } from '@brainbytes/testkit/scrape-validity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './helpers/http';
-import { type InProcessGateway, startInProcess } from './helpers/in-process';
-import { promtoolParseError, scrapeProblems } from './helpers/scrape-validity';
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated exactly. */
 function random(seed: number) {

@@ -3,9 +3,10 @@
  * to the scenario that expects it. What no scenario expects is an extra notification: someone
  * was told something nobody should have been.
  */
+
+import type { Mail } from '@brainbytes/testkit/services';
 import { loadMonitoringConfig } from '../../monitoring/src/config';
 import { allAlerts } from '../../monitoring/src/rules';
-import type { Mail } from '../../monitoring/test/helpers/services';
 
 export interface Notice {
   at: number;

@@ -4,9 +4,10 @@
  * extra notification. `allow` lists what may also come from it within the run: the resolution of
  * an alert whose rule window (5 or 15 minutes of history) outlasts the rehearsal.
  */
-import type { FakePlatformApi } from '../../exporters/heroku/test/fake-platform-api';
-import { lines, logplexBody } from '../../exporters/heroku/test/frames';
-import type { FakeOpenAi } from '../../functions/test/fake-openai';
+
+import type { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
+import type { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
+import { lines, logplexBody } from '@brainbytes/testkit/frames';
 import type { Expectation, Notice } from './inbox';
 import { basic, say } from './processes';
 import type { Topology } from './topology';

@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
+import { freePort } from '@brainbytes/testkit/ports';
 import pg from 'pg';
-import { freePort } from '../../pushgateway/test/helpers/ports';
 import { root } from '../stack';
 import { basic, type Proc, say, start, tail, waitReady } from './processes';
 

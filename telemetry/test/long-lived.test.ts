@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scrape } from '@brainbytes/testkit/exposition';
+import { type RunningProcess, startGatewayProcess } from '@brainbytes/testkit/processes';
 import { afterEach, expect, it } from 'vitest';
-import { scrape } from '../../pushgateway/test/helpers/exposition';
-import { type RunningProcess, startGatewayProcess } from '../../pushgateway/test/helpers/processes';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let gw: RunningProcess | undefined;

@@ -3,11 +3,11 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { scrape } from '@brainbytes/testkit/exposition';
+import { freePort } from '@brainbytes/testkit/ports';
+import { type RunningProcess, startGatewayProcess } from '@brainbytes/testkit/processes';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scrape } from '../../pushgateway/test/helpers/exposition';
-import { freePort } from '../../pushgateway/test/helpers/ports';
-import { type RunningProcess, startGatewayProcess } from '../../pushgateway/test/helpers/processes';
 import { PushClient, pushBeforeReturn } from '../src/index';
 
 const running: RunningProcess[] = [];

@@ -13,8 +13,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
 import { type Browser, chromium } from 'playwright-core';
-import { freePort, waitForHttp } from '../../pushgateway/test/helpers/ports';
 import { CHROMIUM_ARGS, requireBinary, startStack, webDir } from '../test/stack';
 import { firstLoadJs } from './first-load';
 import { startH2Front } from './h2-front';

@@ -4,14 +4,10 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForHttp } from '../../pushgateway/test/helpers/ports';
-import {
-  type RunningProcess,
-  startGatewayProcess,
-  trackProcess,
-} from '../../pushgateway/test/helpers/processes';
+import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
+import { type RunningProcess, startGatewayProcess, trackProcess } from '@brainbytes/testkit/processes';
 
-export { requireBinary } from '../../pushgateway/test/helpers/binaries';
+export { requireBinary } from '@brainbytes/testkit/binaries';
 export type { RunningProcess };
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

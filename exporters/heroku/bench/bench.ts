@@ -9,12 +9,12 @@ import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForHttp } from '../../../pushgateway/test/helpers/ports';
+import { type FakeApp, FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
+import { lines, logplexBody } from '@brainbytes/testkit/frames';
+import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
 import { createDrainMetrics } from '../src/drain/drain-metrics';
 import { splitFrames } from '../src/drain/frames';
 import { DrainIngest } from '../src/drain/ingest';
-import { type FakeApp, FakePlatformApi } from '../test/fake-platform-api';
-import { lines, logplexBody } from '../test/frames';
 
 const exporterDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOTAL_LINES = Number(process.env.BENCH_LINES ?? 10_000_000);

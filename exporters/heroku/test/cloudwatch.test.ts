@@ -1,10 +1,10 @@
 import { CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { createLogger } from '@brainbytes/telemetry';
+import { type Moto, startMoto } from '@brainbytes/testkit/moto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { createExporter } from '../src/exporter';
 import { CloudWatchPoller } from '../src/lambda/cloudwatch';
-import { type Moto, startMoto } from './moto';
 
 /**
  * The CloudWatch poller against moto's server mode, which speaks CloudWatch's real protocol: the

@@ -1,6 +1,6 @@
+import { type RunningExporter, readScrape, scrapeText, startExporter } from '@brainbytes/testkit/exporter';
+import { DYNO_UUID, lines, logplexBody, REQUEST_ID } from '@brainbytes/testkit/frames';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DYNO_UUID, lines, logplexBody, REQUEST_ID } from './frames';
-import { type RunningExporter, readScrape, scrapeText, startExporter } from './helpers';
 
 const AUTH = { Authorization: `Basic ${Buffer.from('drain:s3cret').toString('base64')}` };
 let exp: RunningExporter;

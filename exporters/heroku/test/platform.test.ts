@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RunningExporter, readScrape, scrapeText, startExporter } from '@brainbytes/testkit/exporter';
+import { type FakeApp, FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { monthPosition } from '../src/cost';
-import { type FakeApp, FakePlatformApi } from './fake-platform-api';
-import { type RunningExporter, readScrape, scrapeText, startExporter } from './helpers';
 
 const apps = (): FakeApp[] => [
   {

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { loadMonitoringConfig, type MonitoringConfig } from '../../src/config';
 import { renderAll } from '../../src/render';
 
-export { requireBinary } from '../../../pushgateway/test/helpers/binaries';
-export { freePort, waitForHttp } from '../../../pushgateway/test/helpers/ports';
+export { requireBinary } from '@brainbytes/testkit/binaries';
+export { freePort, waitForHttp } from '@brainbytes/testkit/ports';
 
 /** Renders every file into a fresh temp folder, as a deployment would with these variables. */
 export function renderToTemp(env: Record<string, string> = {}): { dir: string; config: MonitoringConfig } {

@@ -1,8 +1,8 @@
+import { loadConfig } from '@brainbytes/heroku-exporter/config';
+import { createExporter, type Exporter } from '@brainbytes/heroku-exporter/exporter';
 import { createLogger } from '@brainbytes/telemetry';
-import { loadConfig } from '../src/config';
-import { createExporter, type Exporter } from '../src/exporter';
 
-export { readScrape } from '../../../pushgateway/test/helpers/exposition';
+export { readScrape } from './exposition';
 
 export interface RunningExporter {
   url: string;

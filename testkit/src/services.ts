@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { type RunningProcess, trackProcess } from '../../../pushgateway/test/helpers/processes';
-import { freePort, requireBinary, waitForHttp } from './render';
+import { requireBinary } from './binaries';
+import { freePort, waitForHttp } from './ports';
+import { type RunningProcess, trackProcess } from './processes';
 
 export type { RunningProcess };
 

@@ -1,6 +1,6 @@
+import { loadConfig } from '@brainbytes/pushgateway/config';
+import { createGateway, type Gateway } from '@brainbytes/pushgateway/gateway';
 import { createLogger } from '@brainbytes/telemetry';
-import { loadConfig } from '../../src/config';
-import { createGateway, type Gateway } from '../../src/gateway';
 
 export interface InProcessGateway {
   url: string;

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { CloudWatchClient, type MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { freePort, waitForHttp } from '../../../pushgateway/test/helpers/ports';
+import { freePort, waitForHttp } from './ports';
 
 /**
  * moto's server mode: AWS CloudWatch's real protocol on loopback, for the exporter's CloudWatch
