@@ -5,11 +5,12 @@
  */
 export type MetricKind = 'counter' | 'gauge' | 'histogram';
 
-export interface MetricDefinition {
+export interface MetricDefinition<L extends string = string> {
   name: string;
   kind: MetricKind;
   help: string;
-  labelNames: readonly string[];
+  /** Typed: a metric made from the catalog takes exactly these labels (`inc({typ: …})` does not compile). */
+  labelNames: readonly L[];
   buckets?: readonly number[];
 }
 
@@ -24,13 +25,13 @@ export const BYTES_BUCKETS = [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_57
 /** Web vitals in seconds (LCP, FCP, TTFB, INP), 50 ms to 20 s for slow-2g phones. */
 export const WEB_VITAL_SECONDS_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 1.8, 2.5, 4, 6, 10, 20] as const;
 
-const def = <K extends MetricKind>(
+const def = <K extends MetricKind, const L extends string = never>(
   name: string,
   kind: K,
   help: string,
-  labelNames: readonly string[] = [],
+  labelNames: readonly L[] = [],
   buckets?: readonly number[],
-): MetricDefinition & { kind: K } => ({ name, kind, help, labelNames, ...(buckets ? { buckets } : {}) });
+): MetricDefinition<L> & { kind: K } => ({ name, kind, help, labelNames, ...(buckets ? { buckets } : {}) });
 
 export const CATALOG = {
   // Required names from the original architecture: these must not change.
