@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { requireBinary } from './binaries';
 import { freePort, waitForHttp } from './ports';
 
-const gatewayDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const gatewayDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../pushgateway');
 
 export interface RunningProcess {
   url: string;
