@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadMonitoringConfig } from '../monitoring/src/config';
 import { renderAll } from '../monitoring/src/render';
+import { APP, MONITORING, portOf } from './topology.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -40,44 +41,43 @@ export function installed(command: string): boolean {
   }
 }
 
-const port = (name: string, fallback: string) => env[name] ?? fallback;
+// Each process's port and how to move it: scripts/topology.mjs.
 export const ports = {
-  gateway: port('PUSHGATEWAY_PORT', '9091'),
-  exporter: port('HEROKU_EXPORTER_PORT', '9595'),
-  ai: port('AI_PORT', '3002'),
-  api: port('API_PORT', '3000'),
-  web: port('WEB_PORT', '3001'),
-  prometheus: port('PROMETHEUS_PORT', '9090'),
-  alertmanager: port('ALERTMANAGER_PORT', '9093'),
-  node: port('NODE_EXPORTER_PORT', '9100'),
-  grafana: port('GRAFANA_PORT', '3003'),
-  postgresExporter: port('POSTGRES_EXPORTER_PORT', '9187'),
-  redisExporter: port('REDIS_EXPORTER_PORT', '9121'),
-  smtp: port('MAIL_SINK_PORT', '1025'),
+  gateway: portOf(APP.pushgateway),
+  exporter: portOf(APP['heroku-exporter']),
+  ai: portOf(APP.ai),
+  api: portOf(APP.api),
+  web: portOf(APP.web),
+  prometheus: portOf(MONITORING.prometheus),
+  alertmanager: portOf(MONITORING.alertmanager),
+  node: portOf(MONITORING['node-exporter']),
+  grafana: portOf(MONITORING.grafana),
+  postgresExporter: portOf(MONITORING['postgres-exporter']),
+  redisExporter: portOf(MONITORING['redis-exporter']),
+  smtp: env.MAIL_SINK_PORT ?? '1025',
 };
 const local = (p: string) => `http://127.0.0.1:${p}`;
 const gatewayUrl = env.PUSHGATEWAY_URL ?? local(ports.gateway);
 const monitoringDir = path.join(dataDir, 'monitoring');
 
 export function appComponents(): Component[] {
-  const node = (entry: string) => ['--enable-source-maps', entry];
+  const node = (name: keyof typeof APP) => ['--enable-source-maps', APP[name].entry];
+  const where = (name: keyof typeof APP) => ({ cwd: APP[name].workspace, health: APP[name].health });
   return [
     {
       name: 'pushgateway',
       command: 'node',
-      args: node('dist/main.mjs'),
-      cwd: 'pushgateway',
+      args: node('pushgateway'),
+      ...where('pushgateway'),
       url: local(ports.gateway),
-      health: '/-/healthy',
       env: { PUSHGATEWAY_PORT: ports.gateway, PUSHGATEWAY_DATA_DIR: path.join(dataDir, 'pushgateway') },
     },
     {
       name: 'heroku-exporter',
       command: 'node',
-      args: node('dist/main.mjs'),
-      cwd: 'exporters/heroku',
+      args: node('heroku-exporter'),
+      ...where('heroku-exporter'),
       url: local(ports.exporter),
-      health: '/-/healthy',
       env: {
         HEROKU_EXPORTER_PORT: ports.exporter,
         HEROKU_EXPORTER_HOST: env.HEROKU_EXPORTER_HOST ?? '127.0.0.1',
@@ -89,10 +89,9 @@ export function appComponents(): Component[] {
     {
       name: 'ai',
       command: 'node',
-      args: node('dist/ai.mjs'),
-      cwd: 'functions',
+      args: node('ai'),
+      ...where('ai'),
       url: local(ports.ai),
-      health: '/ai/health',
       env: { AI_PORT: ports.ai, PUSHGATEWAY_URL: gatewayUrl },
       note: env.OPENAI_API_KEY
         ? `AI provider ${env.AI_MODEL ?? 'gpt-4o-mini'}`
@@ -101,10 +100,9 @@ export function appComponents(): Component[] {
     {
       name: 'api',
       command: 'node',
-      args: node('dist/api.mjs'),
-      cwd: 'functions',
+      args: node('api'),
+      ...where('api'),
       url: local(ports.api),
-      health: '/api/health',
       env: {
         API_PORT: ports.api,
         AI_URL: local(ports.ai),
@@ -120,9 +118,8 @@ export function appComponents(): Component[] {
       name: 'web',
       command: 'node',
       args: [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', ports.web, '-H', '127.0.0.1'],
-      cwd: 'web',
+      ...where('web'),
       url: local(ports.web),
-      health: '/login',
       env: {
         BRAINBYTES_API_URL: local(ports.api),
         NEXT_TELEMETRY_DISABLED: '1',

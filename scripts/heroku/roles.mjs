@@ -1,31 +1,35 @@
 // One repository, one Heroku app per deployable: BRAINBYTES_ROLE says which one this app runs.
 // Heroku routes HTTP only to the `web` process type, and the API, the web app, the gateway and
-// the exporter each need their own public HTTPS endpoint, hence one app each.
+// the exporter each need their own public HTTPS endpoint, hence one app each. Which process runs
+// where is scripts/topology.mjs; this adds how each starts in a dyno.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { APP, herokuRoles } from '../topology.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 // The tutor's loopback port inside the API dyno (AI_PORT only where 3002 is taken, as in a rehearsal).
-const aiPort = process.env.AI_PORT || '3002';
+const aiPort = process.env.AI_PORT || String(APP.ai.port);
 
-export const ROLES = {
-  // The API on $PORT, with the AI tutor beside it in the same dyno on loopback.
-  api: [
-    { name: 'ai', cwd: 'functions', args: ['dist/ai.mjs'], env: { AI_PORT: aiPort, AI_HOST: '127.0.0.1' } },
-    { name: 'api', cwd: 'functions', args: ['dist/api.mjs'], env: { AI_URL: `http://127.0.0.1:${aiPort}` } },
-  ],
-  web: [
-    {
-      name: 'web',
-      cwd: 'web',
-      args: [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', '$PORT'],
-      env: {},
-    },
-  ],
-  pushgateway: [{ name: 'pushgateway', cwd: 'pushgateway', args: ['dist/main.mjs'], env: {} }],
-  'heroku-exporter': [{ name: 'heroku-exporter', cwd: 'exporters/heroku', args: ['dist/main.mjs'], env: {} }],
+/** What differs in a dyno: the app takes Heroku's $PORT; the tutor stays on loopback beside the API. */
+const DYNO_ENV = {
+  ai: { AI_PORT: aiPort, AI_HOST: '127.0.0.1' },
+  api: { AI_URL: `http://127.0.0.1:${aiPort}` },
 };
+
+const argsOf = (name) =>
+  APP[name].entry === 'next'
+    ? [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', '$PORT']
+    : [APP[name].entry];
+
+/** @type {Record<string, Array<{ name: string, cwd: string, args: string[], env: Record<string, string> }>>} */
+export const ROLES = Object.fromEntries(
+  Object.entries(herokuRoles()).map(([role, names]) => [
+    role,
+    // The tutor first: the API's first question should find it listening.
+    names.map((name) => ({ name, cwd: APP[name].workspace, args: argsOf(name), env: DYNO_ENV[name] ?? {} })),
+  ]),
+);
 
 export function roleOrExit() {
   const role = process.env.BRAINBYTES_ROLE ?? '';

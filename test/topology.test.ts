@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { ROLES } from '../scripts/heroku/roles.mjs';
+import { appComponents } from '../scripts/stack';
+import { APP, herokuRoles, LAMBDA_ONLY, MONITORING } from '../scripts/topology.mjs';
+import { procfile, read, root } from './deploy-kit';
+
+/**
+ * scripts/topology.mjs describes which processes BrainBytes runs, on which port, in which Heroku app
+ * and Lambda function. `npm start` and the Heroku roles read it; everything else that names the
+ * processes must agree with it.
+ */
+describe('one topology: scripts/topology.mjs', () => {
+  it('has the ports of ../shared/DESIGN.md', () => {
+    const design = read('../shared/DESIGN.md');
+    const listed = (label: string) => Number(new RegExp(`${label} (\\d{4})`, 'i').exec(design)?.[1]);
+    const labels: Record<string, string> = {
+      api: 'api',
+      web: 'web',
+      ai: 'ai',
+      pushgateway: 'pushgateway',
+      'heroku-exporter': 'Heroku exporter',
+      prometheus: 'Prometheus',
+      alertmanager: 'Alertmanager',
+      grafana: 'Grafana',
+      'node-exporter': 'node exporter',
+      cadvisor: 'cAdvisor',
+    };
+    for (const [name, label] of Object.entries(labels))
+      expect(listed(label), name).toBe({ ...APP, ...MONITORING }[name as keyof typeof APP]?.port);
+  });
+
+  it('is what npm start runs: the same processes, folders, entries and ports', () => {
+    const started = Object.fromEntries(appComponents().map((c) => [c.name, c]));
+    expect(Object.keys(started).sort()).toEqual(Object.keys(APP).sort());
+    for (const [name, p] of Object.entries(APP)) {
+      const c = started[name]!;
+      expect(c.cwd, name).toBe(p.workspace);
+      expect(c.health, name).toBe(p.health);
+      expect(new URL(c.url).port, name).toBe(process.env[p.portVariable] ?? String(p.port));
+      if (p.entry !== 'next') expect(c.args, name).toContain(p.entry);
+    }
+  });
+
+  it('is what Heroku runs: one app per role, every process of a role started by the web dyno', () => {
+    expect(procfile().web).toBe('node scripts/heroku/web.mjs');
+    expect(Object.keys(ROLES)).toEqual(Object.keys(herokuRoles()));
+    for (const [role, processes] of Object.entries(herokuRoles()))
+      expect(
+        ROLES[role]!.map((p) => p.name),
+        role,
+      ).toEqual(processes);
+    const roleDoc = JSON.parse(read('app.json')).env.BRAINBYTES_ROLE.description as string;
+    for (const role of Object.keys(ROLES)) expect(roleDoc, `app.json names the ${role} role`).toContain(role);
+  });
+
+  it('is what serverless.yml deploys: a function for each process that runs on Lambda, and the job', () => {
+    const functions = parse(read('serverless.yml')).functions as Record<string, { handler: string }>;
+    const onLambda = Object.values(APP).flatMap((p) => (p.lambda ? [p.lambda] : []));
+    expect(Object.keys(functions).sort()).toEqual([...onLambda, ...LAMBDA_ONLY].sort());
+    for (const [name, f] of Object.entries(functions)) {
+      const file = `${f.handler.replace(/\.handler$/, '')}.ts`;
+      expect(existsSync(join(root, file)), `${name}: ${file}`).toBe(true);
+    }
+  });
+});
+
+describe('docker-compose.yml', () => {
+  const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+    services: Record<
+      string,
+      {
+        image?: string;
+        ports?: string[];
+        volumes?: string[];
+        depends_on?: unknown;
+        command?: string[] | string;
+        working_dir?: string;
+      }
+    >;
+    volumes: Record<string, unknown>;
+  };
+
+  it('publishes every process of the topology on its port, from pinned official images', () => {
+    for (const [name, { port }] of Object.entries({ ...APP, ...MONITORING })) {
+      const service = compose.services[name];
+      expect(service, name).toBeDefined();
+      // The host's side: inside its container Grafana still listens on its image's 3000.
+      expect(service?.ports?.[0]?.split(':')[0], name).toBe(String(port));
+    }
+    for (const [name, s] of Object.entries(compose.services))
+      expect(s.image, name).toMatch(
+        /^(node|postgres|redis|prom\/[a-z-]+|grafana\/grafana-oss|gcr\.io\/cadvisor\/cadvisor|quay\.io\/prometheuscommunity\/postgres-exporter|oliver006\/redis_exporter):[\w.-]+$/,
+      );
+  });
+
+  it('mounts only paths that exist, depends only on services that exist, and runs bundles the build makes', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      for (const volume of s.volumes ?? []) {
+        const source = volume.split(':')[0] as string;
+        if (source.startsWith('.')) expect(existsSync(join(root, source)), `${name}: ${source}`).toBe(true);
+        else if (!source.startsWith('/'))
+          expect(compose.volumes, `${name}: volume ${source}`).toHaveProperty(source);
+      }
+      const deps = Array.isArray(s.depends_on) ? s.depends_on : Object.keys((s.depends_on ?? {}) as object);
+      for (const dep of deps)
+        expect(compose.services, `${name} depends on ${dep}`).toHaveProperty(dep as string);
+      const command = Array.isArray(s.command) ? s.command.join(' ') : (s.command ?? '');
+      const app = APP[name as keyof typeof APP];
+      if (app && app.entry !== 'next') expect(command, name).toBe(`node ${app.workspace}/${app.entry}`);
+      for (const m of command.matchAll(/([\w/.-]+\/dist\/[\w.-]+\.mjs)/g))
+        expect(existsSync(join(root, m[1] as string)), `${name}: ${m[1]}`).toBe(true);
+    }
+  });
+});
