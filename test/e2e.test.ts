@@ -1,21 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createAppMetrics, PushClient } from '@brainbytes/telemetry';
-import { requireBinary } from '@brainbytes/testkit/binaries';
-import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
-import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
 import { lines, postDrain } from '@brainbytes/testkit/frames';
-import { type Moto, startMoto } from '@brainbytes/testkit/moto';
-import { freePort } from '@brainbytes/testkit/ports';
 import { withGrafanaVariables } from '@brainbytes/testkit/promql';
 import { scrapeProblems } from '@brainbytes/testkit/scrape-validity';
-import { eventually, type Mail, promQuery, smtpSink } from '@brainbytes/testkit/services';
+import { eventually } from '@brainbytes/testkit/services';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARDS } from '../monitoring/src/grafana/dashboards';
+import { mailTo, openai, query, runDemo, stack, stackOutput, startStack, stopStack, url } from './e2e-stack';
 
 /**
  * The whole chain on this machine, started by `npm start`'s own script: students (the demo) use
@@ -24,175 +15,9 @@ import { DASHBOARDS } from '../monitoring/src/grafana/dashboards';
  * SMTP server. Then the AI provider fails, the month's spend goes over budget and a dyno crashes,
  * and each reaches an inbox. Alert `for` and routing waits are shortened through their settings.
  */
-const root = fileURLToPath(new URL('..', import.meta.url));
-let stack: ChildProcess;
-let output = '';
-let openai: FakeOpenAi;
-let heroku: FakePlatformApi;
-let smtp: Awaited<ReturnType<typeof smtpSink>>;
-let moto: Moto;
-const ports: Record<string, number> = {};
-const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
 
-const query = (expr: string) => promQuery(url('prometheus'), expr);
-
-function runDemo(students: number, minutes: number) {
-  return new Promise<string>((resolve, reject) => {
-    const demo = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/demo.ts',
-        '--students',
-        String(students),
-        '--minutes',
-        String(minutes),
-        '--intensity', // the evening peak, whatever Manila's hour is while the test runs
-        '1',
-        '--url',
-        url('web'),
-      ],
-      { cwd: root },
-    );
-    let text = '';
-    demo.stdout.on('data', (d) => (text += d));
-    demo.stderr.on('data', (d) => (text += d));
-    demo.on('exit', (code) =>
-      code === 0 ? resolve(text) : reject(new Error(`demo exited ${code}:\n${text}`)),
-    );
-  });
-}
-
-const mailTo = (address: string, subject: RegExp) => () =>
-  smtp.mails.find((m: Mail) => m.to.includes(address) && subject.test(m.parsed.subject ?? ''));
-
-beforeAll(async () => {
-  for (const binary of [
-    ['prometheus', 'prometheus'],
-    ['prometheus-alertmanager', 'prometheus-alertmanager'],
-    ['prometheus-node-exporter', 'prometheus-node-exporter'],
-  ])
-    requireBinary(binary[0] as string, binary[1] as string);
-  openai = await new FakeOpenAi().start();
-  heroku = await new FakePlatformApi([
-    {
-      name: 'brainbytes-api',
-      dynos: [{ type: 'web', size: 'Basic', state: 'up', n: 1 }],
-      formation: [{ type: 'web', quantity: 1, size: 'Basic' }],
-      releases: 3,
-      addons: [{ service: 'heroku-postgresql', plan: 'essential-0', cents: 500 }],
-      runtimeMetrics: true,
-    },
-  ]).start();
-  smtp = await smtpSink();
-  // CloudWatch (moto) as Lambda reports to it: a minute's invocations, errors and durations, from
-  // a few minutes ago to well past the end of this test, read by the exporter every minute.
-  moto = await startMoto();
-  const minute = Date.now() - (Date.now() % 60_000);
-  for (const fn of ['brainbytes-prod-api', 'brainbytes-prod-ai'])
-    await moto.seedLambda(
-      fn,
-      Array.from({ length: 20 }, (_, i) => new Date(minute + (i - 4) * 60_000)).flatMap((Timestamp) => [
-        { MetricName: 'Invocations', Timestamp, Value: 30, Unit: 'Count' as const },
-        { MetricName: 'Errors', Timestamp, Value: 1, Unit: 'Count' as const },
-        { MetricName: 'Throttles', Timestamp, Value: 0, Unit: 'Count' as const },
-        { MetricName: 'ConcurrentExecutions', Timestamp, Value: 3, Unit: 'Count' as const },
-        { MetricName: 'Duration', Timestamp, Value: 900, Unit: 'Milliseconds' as const },
-        { MetricName: 'Duration', Timestamp, Value: 120, Unit: 'Milliseconds' as const },
-      ]),
-    );
-  for (const name of [
-    'gateway',
-    'exporter',
-    'ai',
-    'api',
-    'web',
-    'prometheus',
-    'alertmanager',
-    'node',
-    'grafana',
-    'mail',
-  ])
-    ports[name] = await freePort();
-  stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      BRAINBYTES_DATA_DIR: mkdtempSync(join(tmpdir(), 'bb-e2e-')),
-      PUSHGATEWAY_PORT: String(ports.gateway),
-      HEROKU_EXPORTER_PORT: String(ports.exporter),
-      AI_PORT: String(ports.ai),
-      API_PORT: String(ports.api),
-      WEB_PORT: String(ports.web),
-      PROMETHEUS_PORT: String(ports.prometheus),
-      ALERTMANAGER_PORT: String(ports.alertmanager),
-      NODE_EXPORTER_PORT: String(ports.node),
-      GRAFANA_PORT: String(ports.grafana),
-      MAIL_SINK_PORT: String(ports.mail),
-      OPENAI_API_KEY: 'sk-test-e2e',
-      OPENAI_BASE_URL: openai.url,
-      AI_PROVIDER: 'openai',
-      AI_TIMEOUT_MS: '2000',
-      HEROKU_API_TOKEN: heroku.token,
-      HEROKU_API_URL: heroku.url,
-      HEROKU_APPS: 'brainbytes-api',
-      HEROKU_DRAIN_TOKENS: 'd.e2e',
-      LAMBDA_FUNCTIONS: 'brainbytes-prod-api:512:29,brainbytes-prod-ai:512:30',
-      AWS_REGION: moto.region,
-      AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint,
-      AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
-      CLOUDWATCH_PERIOD_SECONDS: '60',
-      CLOUDWATCH_DURATION_PERCENTILES: '', // moto 5.2 does not compute percentiles
-      HEROKU_POLL_INTERVAL_SECONDS: '2',
-      SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
-      BRAINBYTES_MONTHLY_BUDGET_DOLLARS: '100',
-      PROMETHEUS_SCRAPE_INTERVAL: '1s',
-      PROMETHEUS_EVALUATION_INTERVAL: '1s',
-      PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1s',
-      PROMETHEUS_ALERT_FOR: '5s',
-      ALERTMANAGER_GROUP_WAIT: '1s',
-      ALERTMANAGER_GROUP_INTERVAL: '2s',
-      PUSH_INTERVAL_SECONDS: '1',
-      BUSINESS_METRICS_INTERVAL_SECONDS: '2',
-      LOG_LEVEL: 'warn',
-      // Rehearsed as production: only production pages at any hour (staging and development wait
-      // for Manila business hours), and this test must not depend on the hour it runs at.
-      BRAINBYTES_ENVIRONMENT: 'production',
-      MONITORING_ENVIRONMENT: 'production',
-      AUTH_SECRET: 'e2e-auth-secret-0123456789abcdefghijkl',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stack.stdout?.on('data', (d) => (output += d));
-  stack.stderr?.on('data', (d) => (output += d));
-  await eventually(
-    'npm start to report the stack running',
-    () =>
-      output.includes('[start] the stack is running')
-        ? true
-        : stack.exitCode !== null
-          ? Promise.reject(new Error(output))
-          : undefined,
-    120_000,
-  ).catch((error) => {
-    throw new Error(`${(error as Error).message}\n${output.slice(-4000)}`);
-  });
-  await runDemo(6, 0.3);
-}, 180_000);
-
-afterAll(async () => {
-  if (stack && stack.exitCode === null) {
-    const exited = new Promise((resolve) => stack.once('exit', resolve));
-    stack.kill('SIGINT');
-    await exited;
-  }
-  await openai?.stop();
-  await heroku?.stop();
-  await smtp?.close();
-  moto?.stop();
-});
+beforeAll(startStack, 180_000);
+afterAll(stopStack);
 
 describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', () => {
   it('started every component, including the monitoring stack', () => {
@@ -206,7 +31,7 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
       'alertmanager',
       'node-exporter',
     ])
-      expect(output, name).toMatch(new RegExp(`\\[start\\] ${name} is up`));
+      expect(stackOutput(), name).toMatch(new RegExp(`\\[start\\] ${name} is up`));
   });
 
   it('has every required metric of ../shared/METRICS.md in Prometheus, with its labels and sane values', async () => {
@@ -454,7 +279,7 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
     const exited = new Promise<number | null>((resolve) => stack.once('exit', resolve));
     stack.kill('SIGINT');
     expect(await exited).toBe(0);
-    expect(output).toContain('[start] stopped');
+    expect(stackOutput()).toContain('[start] stopped');
     await expect(fetch(`${url('api')}/api/health`)).rejects.toThrow();
   }, 30_000);
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROLES } from '../scripts/heroku/roles.mjs';
+import { LAMBDA_FUNCTIONS } from '../scripts/rehearse/config-vars';
 import { appComponents } from '../scripts/stack';
 import { APP, herokuRoles, LAMBDA_ONLY, MONITORING } from '../scripts/topology.mjs';
 import { procfile, read, root } from './deploy-kit';
@@ -64,6 +65,21 @@ describe('one topology: scripts/topology.mjs', () => {
       const file = `${f.handler.replace(/\.handler$/, '')}.ts`;
       expect(existsSync(join(root, file)), `${name}: ${file}`).toBe(true);
     }
+  });
+
+  it('tells the exporter each function’s memory and timeout as serverless.yml sets them (README, rehearsal)', () => {
+    const sls = parse(read('serverless.yml')) as {
+      provider: { memorySize: number; timeout: number };
+      functions: Record<string, { memorySize?: number; timeout?: number }>;
+    };
+    const deployed = Object.entries(sls.functions)
+      .map(
+        ([name, f]) =>
+          `brainbytes-prod-${name}:${f.memorySize ?? sls.provider.memorySize}:${f.timeout ?? sls.provider.timeout}`,
+      )
+      .join(',');
+    expect(LAMBDA_FUNCTIONS).toBe(deployed);
+    expect(read('README.md')).toContain(`LAMBDA_FUNCTIONS=${deployed}`);
   });
 });
 

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { freePort } from '@brainbytes/testkit/ports';
 import pg from 'pg';
 import { root } from '../stack';
+import { appConfigVars } from './config-vars';
 import { basic, type Proc, say, start, tail, waitReady } from './processes';
 
 const secret = () => randomBytes(32).toString('base64url');
@@ -29,10 +30,6 @@ export interface Outside {
   /** Where the exporter reads Lambda's CloudWatch metrics (moto, seeded as Lambda reports). */
   cloudWatch: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
 }
-
-/** The functions serverless.yml deploys to the prod stage: name, memory, timeout. */
-export const LAMBDA_FUNCTIONS =
-  'brainbytes-prod-api:512:29,brainbytes-prod-ai:512:30,brainbytes-prod-job:256:60';
 
 /** Time compressed through the variables an operator would use (monitoring/README.md). */
 export const COMPRESSED = {
@@ -116,75 +113,9 @@ export class Topology {
     await admin.end();
   }
 
-  /** Config vars every app of ours has on Heroku (app.json, the README). */
-  private dyno(role: string, port: number, vars: Record<string, string>) {
-    return {
-      BRAINBYTES_ROLE: role,
-      BRAINBYTES_ENVIRONMENT: 'production',
-      NODE_ENV: 'production',
-      DYNO: 'web.1',
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      ...vars,
-    };
-  }
-
-  private appEnv(): Record<string, Record<string, string>> {
-    const { creds, outside } = this;
-    const pushing = {
-      PUSHGATEWAY_URL: this.url('gateway'),
-      PUSHGATEWAY_PUSH_CREDENTIALS: creds.push,
-      PUSH_INTERVAL_SECONDS: '1',
-    };
-    return {
-      pushgateway: this.dyno('pushgateway', this.ports.gateway as number, {
-        PUSHGATEWAY_PUSH_CREDENTIALS: creds.push,
-        PUSHGATEWAY_SCRAPE_CREDENTIALS: `prometheus:${creds.gatewayScrape}`,
-        PUSHGATEWAY_ADMIN_CREDENTIALS: creds.gatewayAdmin,
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        PUSHGATEWAY_REDIS_PREFIX: this.redisPrefix,
-      }),
-      api: this.dyno('api', this.ports.api as number, {
-        AUTH_SECRET: creds.authSecret,
-        OPENAI_API_KEY: 'sk-rehearsal',
-        OPENAI_BASE_URL: outside.openaiUrl,
-        AI_MODEL: 'gpt-4o-mini',
-        AI_PORT: String(this.ports.ai),
-        AI_TIMEOUT_MS: '2000',
-        API_PROXY_SECRET: creds.proxySecret,
-        DATABASE_URL: this.databaseUrl,
-        BUSINESS_METRICS_INTERVAL_SECONDS: '2',
-        ...pushing,
-      }),
-      web: this.dyno('web', this.ports.web as number, {
-        BRAINBYTES_API_URL: this.url('api'),
-        API_PROXY_SECRET: creds.proxySecret,
-        NEXT_TELEMETRY_DISABLED: '1',
-      }),
-      'heroku-exporter': this.dyno('heroku-exporter', this.ports.exporter as number, {
-        HEROKU_API_TOKEN: outside.herokuToken,
-        HEROKU_API_URL: outside.herokuApiUrl,
-        HEROKU_APPS: outside.herokuApps.join(','),
-        HEROKU_DRAIN_CREDENTIALS: `drain:${creds.drain}`,
-        HEROKU_EXPORTER_SCRAPE_CREDENTIALS: `prometheus:${creds.exporterScrape}`,
-        REDIS_URL: 'redis://127.0.0.1:6379', // the gateway's Redis, attached (README)
-        HEROKU_EXPORTER_STATE_KEY: `${this.redisPrefix}exporter`, // this rehearsal's own key
-        HEROKU_POLL_INTERVAL_SECONDS: '2',
-        HEROKU_API_TIMEOUT_SECONDS: '4',
-        LAMBDA_FUNCTIONS,
-        AWS_REGION: outside.cloudWatch.region,
-        AWS_ENDPOINT_URL_CLOUDWATCH: outside.cloudWatch.endpoint,
-        AWS_ACCESS_KEY_ID: outside.cloudWatch.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: outside.cloudWatch.secretAccessKey,
-        CLOUDWATCH_PERIOD_SECONDS: '60',
-        CLOUDWATCH_DURATION_PERCENTILES: '', // moto 5.2 does not compute percentiles
-      }),
-    };
-  }
-
   /** A Heroku app of ours: the release phase (the API's migrations), then the `web` process. */
   async startApp(role: 'pushgateway' | 'api' | 'web' | 'heroku-exporter') {
-    const env = this.appEnv()[role] as Record<string, string>;
+    const env = appConfigVars(this)[role] as Record<string, string>;
     const options = { cwd: root, env, logDir: this.dir };
     const release = start(`${role}-release`, process.execPath, ['scripts/heroku/release.mjs'], options);
     const code = await new Promise<number | null>((resolve) => release.child.once('exit', resolve));

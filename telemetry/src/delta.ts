@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
 import { CATALOG } from './catalog';
-import { escapeLabelValue } from './exposition';
+import { familyHeader, formatValue, labelPairs } from './exposition';
 
 const DROPPED = CATALOG.pushDroppedSamples.name;
 
@@ -17,14 +17,11 @@ export interface DeltaBody {
 
 type Value = { labels: Record<string, string | number>; value: number; metricName?: string };
 
-const num = (v: number) =>
-  Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+const num = formatValue;
 
 function labelText(labels: Record<string, string | number>): string {
-  const pairs = Object.keys(labels)
-    .sort()
-    .map((k) => `${k}="${escapeLabelValue(String(labels[k]))}"`);
-  return pairs.length ? `{${pairs.join(',')}}` : '';
+  const names = Object.keys(labels).sort();
+  return names.length ? `{${labelPairs(names.map((k) => [k, String(labels[k])] as const))}}` : '';
 }
 
 function withoutBound(labels: Record<string, string | number>) {
@@ -98,7 +95,7 @@ export async function collectDelta(
     }
     for (const [key, value] of seen) snapshot.set(key, value);
     samples += count;
-    text += `# TYPE ${family.name} ${type}\n${lines}`;
+    text += familyHeader(family.name, type) + lines;
   }
   return { text, snapshot, samples, dropped };
 }

@@ -12,7 +12,7 @@ export {
 export { type ClientType, clientTypeOf } from './client-type';
 export { ConfigError, configOrExit } from './config-error';
 export { collectDelta } from './delta';
-export { escapeLabelValue } from './exposition';
+export { escapeHelp, escapeLabelValue, familyHeader, formatValue, labelPairs } from './exposition';
 export { httpMetrics } from './express';
 export { groupingPath } from './grouping-path';
 export { ALERTED_HEROKU_CODES } from './heroku-codes';

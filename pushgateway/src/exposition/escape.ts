@@ -1,6 +1,4 @@
-// Escaping rules of the text exposition format 0.0.4.
-export const escapeHelp = (help: string) =>
-  /[\\\n]/.test(help) ? help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n') : help;
+// Reading the escapes of the text exposition format 0.0.4 (writing them: @brainbytes/telemetry).
 
 /** Undoes `\\`, `\n` (and in label values `\"`) escapes; other backslashes stay as written. */
 export function unescapeText(text: string, quote: boolean): string {

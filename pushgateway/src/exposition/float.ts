@@ -12,9 +12,5 @@ export function parseFloatValue(text: string): number | undefined {
   return special[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
 }
 
-/** Formats a value for the text format: shortest round-trip decimal, or +Inf/-Inf/NaN. */
-export function formatFloat(value: number): string {
-  if (Number.isFinite(value)) return String(value);
-  if (Number.isNaN(value)) return 'NaN';
-  return value > 0 ? '+Inf' : '-Inf';
-}
+/** Formats a value for the text format: the writers' one way (@brainbytes/telemetry). */
+export { formatValue as formatFloat } from '@brainbytes/telemetry';

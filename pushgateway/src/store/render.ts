@@ -1,4 +1,4 @@
-import { escapeHelp } from '../exposition/escape';
+import { familyHeader } from '@brainbytes/telemetry';
 import { formatFloat } from '../exposition/float';
 import { MetricStore } from './metric-store';
 import type { Group, StoredFamily } from './types';
@@ -56,19 +56,16 @@ export class StoreRenderer {
     const chunks: string[] = [];
     for (const name of this.sortedNames) {
       const entry = store.index.get(name)!;
-      const help = entry.help !== undefined ? `# HELP ${name} ${escapeHelp(entry.help)}\n` : '';
-      chunks.push(`${help}# TYPE ${name} ${entry.type}\n`);
+      chunks.push(familyHeader(name, entry.type, entry.help));
       for (const family of entry.holders.values()) {
         family.text ??= renderFamilySamples(family);
         chunks.push(family.text);
       }
     }
     if (store.groups.size > 0) {
-      chunks.push(
-        `# HELP push_failure_time_seconds ${PUSH_FAILURE_TIME_HELP}\n# TYPE push_failure_time_seconds gauge\n`,
-      );
+      chunks.push(familyHeader('push_failure_time_seconds', 'gauge', PUSH_FAILURE_TIME_HELP));
       for (const group of store.groups.values()) chunks.push(timeLines(group)[1]);
-      chunks.push(`# HELP push_time_seconds ${PUSH_TIME_HELP}\n# TYPE push_time_seconds gauge\n`);
+      chunks.push(familyHeader('push_time_seconds', 'gauge', PUSH_TIME_HELP));
       for (const group of store.groups.values()) chunks.push(timeLines(group)[0]);
     }
     return chunks;

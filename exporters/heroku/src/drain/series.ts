@@ -1,4 +1,4 @@
-import { escapeLabelValue } from '@brainbytes/telemetry';
+import { escapeLabelValue, familyHeader, formatValue } from '@brainbytes/telemetry';
 
 /**
  * Counters, gauges and histograms kept as plain maps from rendered label text to numbers, so a
@@ -9,6 +9,7 @@ export type LabelValues = readonly string[];
 
 const EMPTY = Buffer.alloc(0);
 
+// The hot path of every log line: the shared escaping, without building pairs first.
 export const labelText = (names: readonly string[], values: LabelValues) =>
   names.map((name, i) => `${name}="${escapeLabelValue(values[i]!)}"`).join(',');
 
@@ -39,14 +40,14 @@ export class SeriesMap {
   render(): Buffer {
     if (this.bytes !== undefined) return this.bytes;
     if (this.values.size === 0) return EMPTY;
-    const parts = [`# HELP ${this.name} ${this.help}\n# TYPE ${this.name} ${this.type}\n`];
+    const parts = [familyHeader(this.name, this.type, this.help)];
     for (const [key, value] of this.values) {
       let prefix = this.prefixes.get(key);
       if (prefix === undefined) {
         prefix = `${this.name}{${key}} `;
         this.prefixes.set(key, prefix);
       }
-      parts.push(prefix, String(value), '\n');
+      parts.push(prefix, formatValue(value), '\n');
     }
     this.bytes = Buffer.from(parts.join(''));
     return this.bytes;
@@ -85,7 +86,7 @@ export class HistogramMap {
   render(): Buffer {
     if (this.bytes !== undefined) return this.bytes;
     if (this.series.size === 0) return EMPTY;
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    const lines = [familyHeader(this.name, 'histogram', this.help).slice(0, -1)];
     for (const [key, { counts, sum, count }] of this.series) {
       let cumulative = 0;
       for (let i = 0; i < this.buckets.length; i++) {
@@ -93,7 +94,7 @@ export class HistogramMap {
         lines.push(`${this.name}_bucket{${key},le="${this.buckets[i]}"} ${cumulative}`);
       }
       lines.push(`${this.name}_bucket{${key},le="+Inf"} ${count}`);
-      lines.push(`${this.name}_sum{${key}} ${sum}`, `${this.name}_count{${key}} ${count}`);
+      lines.push(`${this.name}_sum{${key}} ${formatValue(sum)}`, `${this.name}_count{${key}} ${count}`);
     }
     this.bytes = Buffer.from(`${lines.join('\n')}\n`);
     return this.bytes;
