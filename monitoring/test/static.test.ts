@@ -1,93 +1,15 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { CATALOG } from '@brainbytes/telemetry';
 import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/heroku-codes';
 import { inspectPromql, withGrafanaVariables } from '@brainbytes/testkit/promql';
-import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { CloudWatchPoller } from '../../exporters/heroku/src/lambda/cloudwatch';
-import { registerLambdaMetrics } from '../../exporters/heroku/src/lambda/lambda-metrics';
-import { LOCAL_EXAMPLE_ENV, loadMonitoringConfig } from '../src/config';
+import { loadMonitoringConfig } from '../src/config';
 import { DASHBOARDS } from '../src/grafana/dashboards';
 import { DATASOURCE } from '../src/grafana/panel';
 import { prometheusConfig } from '../src/prometheus/config';
 import { renderAll } from '../src/render';
-import { allAlerts, ruleFiles } from '../src/rules';
-
-const config = loadMonitoringConfig(LOCAL_EXAMPLE_ENV);
-const groups = [...ruleFiles(config).values()].flatMap((f) => f.groups);
-const recorded = new Set(groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))));
-/** What the exporter registers for Lambda (brainbytes_lambda_*, brainbytes_cloudwatch_*), read off a registry. */
-function exporterLambdaNames(): string[] {
-  const registry = new Registry();
-  const idle = {
-    recent: new Map(),
-    monthToDate: new Map(),
-    functions: [],
-    lastPollOk: false,
-    lastSuccessMs: 0,
-  };
-  registerLambdaMetrics(registry, idle as unknown as CloudWatchPoller, 300);
-  return registry.getMetricsAsArray().map((m) => m.name);
-}
-/**
- * Every heroku_* and pushgateway_* name the exporter's and the gateway's code writes: the names they
- * register or render are string literals in their src/ (a name assembled at run time would escape this).
- */
-function namesWritten(dir: string, prefix: string): Set<string> {
-  const names = new Set<string>();
-  const files = filesUnder(new URL(dir, import.meta.url).pathname).filter(
-    (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
-  );
-  for (const file of files)
-    for (const m of readFileSync(file, 'utf8').matchAll(new RegExp(`['"\`](${prefix}[a-z_]+)`, 'g')))
-      names.add(m[1] as string);
-  return names;
-}
-const componentNames = {
-  heroku_: namesWritten('../../exporters/heroku/src', 'heroku_'),
-  pushgateway_: namesWritten('../../pushgateway/src', 'pushgateway_'),
-};
-const written = (metric: string) =>
-  Object.entries(componentNames).some(
-    ([prefix, names]) =>
-      metric.startsWith(prefix) &&
-      (names.has(metric) || names.has(metric.replace(/_(bucket|sum|count)$/, ''))),
-  );
-
-const appMetricNames = new Set([
-  ...Object.values(CATALOG).flatMap((m) =>
-    m.kind === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],
-  ),
-  ...exporterLambdaNames(),
-]);
-
-type Panel = {
-  id: number;
-  type: string;
-  title: string;
-  gridPos: { x: number; y: number; w: number; h: number };
-} & {
-  targets?: { expr: string }[];
-  fieldConfig?: { defaults: { unit?: string } };
-  datasource?: { uid: string };
-};
-
-const dashboardQueries = Object.entries(DASHBOARDS).flatMap(([name, d]) =>
-  (d.panels as Panel[]).flatMap((p) =>
-    (p.targets ?? []).map((t) => ({ where: `${name} / ${p.title}`, expr: t.expr })),
-  ),
-);
-const ruleQueries = groups.flatMap((g) =>
-  g.rules.map((r) => ({ where: `${g.name} / ${'record' in r ? r.record : r.alert}`, expr: r.expr })),
-);
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
+import { allAlerts } from '../src/rules';
+import { config, dashboardQueries, filesUnder, type Panel, ruleQueries } from './helpers/queries';
 
 describe('rendered files', () => {
   it('are current: monitoring/rendered is exactly what the TypeScript renders with the defaults', () => {
@@ -163,27 +85,6 @@ describe('PromQL', () => {
 
   it('finds a syntax error when there is one (the parser check can fail)', () => {
     expect(inspectPromql('sum(rate(brainbytes_http_requests_total[5m])').errors).not.toEqual([]);
-  });
-
-  it('selects only app metrics of the catalog or recorded series', () => {
-    const unknown = [...ruleQueries, ...dashboardQueries].flatMap(({ where, expr }) =>
-      inspectPromql(withGrafanaVariables(expr))
-        .metrics.filter((m) => m.startsWith('brainbytes') && !appMetricNames.has(m) && !recorded.has(m))
-        .map((m) => `${where}: ${m}`),
-    );
-    expect(unknown).toEqual([]);
-  });
-
-  it('selects only heroku_* and pushgateway_* names the exporter and the gateway write', () => {
-    expect(componentNames.heroku_.size).toBeGreaterThan(20);
-    expect(componentNames.pushgateway_.size).toBeGreaterThan(5);
-    const unknown = [...ruleQueries, ...dashboardQueries].flatMap(({ where, expr }) =>
-      inspectPromql(withGrafanaVariables(expr))
-        .metrics.filter((m) => /^(heroku|pushgateway)_/.test(m) && !written(m) && !recorded.has(m))
-        .map((m) => `${where}: ${m}`),
-    );
-    expect(unknown).toEqual([]);
-    expect(written('heroku_router_errrors_total'), 'a misspelt name is caught').toBe(false);
   });
 });
 
