@@ -1,0 +1,73 @@
+import type { Logger } from '@brainbytes/telemetry';
+import type { GatewayConfig } from './config';
+import { FilePersistence } from './persistence/file-persistence';
+import { MemoryPersistence } from './persistence/memory-persistence';
+import type { Persistence } from './persistence/persistence';
+import { RedisPersistence } from './persistence/redis-persistence';
+import { createSelfMetrics, reservedNames } from './self-metrics';
+import { MetricStore } from './store/metric-store';
+
+export type SelfMetrics = ReturnType<typeof createSelfMetrics>;
+
+/**
+ * The gateway's state from its settings: the store with its limits, the gateway's own metrics
+ * (their names reserved), and the persistence chosen (file, Redis or none), opened and loaded.
+ */
+export async function openState(
+  config: GatewayConfig,
+  logger: Logger,
+): Promise<{ store: MetricStore; metrics: SelfMetrics; persistence: Persistence }> {
+  let store!: MetricStore;
+  const metrics = createSelfMetrics(() => store, config.persistence);
+  store = new MetricStore(
+    {
+      groupTtlMs: config.groupTtlMs,
+      deltaTtlMs: config.deltaTtlMs,
+      maxSeries: config.maxSeries,
+      maxBytes: config.maxBytes,
+      maxGroups: config.maxGroups,
+      pushIdWindow: config.pushIdWindow,
+      pushIdMaxAgeMs: config.pushIdTtlMs,
+      reservedNames: reservedNames(metrics.registry),
+      parseLimits: {
+        maxSamples: config.maxSeriesPerPush,
+        maxLabelNameLength: config.maxLabelNameLength,
+        maxLabelValueLength: config.maxLabelValueLength,
+      },
+    },
+    { onExpired: (group) => metrics.expired.inc({ mode: group.delta ? 'delta' : 'ordinary' }) },
+  );
+  const observer = {
+    onWrite: (operation: string, seconds: number) =>
+      metrics.persistenceSeconds.observe({ operation }, seconds),
+    onError: (operation: string, error: unknown) => {
+      metrics.persistenceErrors.inc({ operation });
+      logger.error('persistence failed', { operation, error });
+    },
+  };
+  const persistence: Persistence =
+    config.persistence === 'file'
+      ? new FilePersistence(
+          store,
+          {
+            dir: config.dataDir,
+            maxLogBytes: config.maxLogBytes,
+            snapshotIntervalMs: config.snapshotIntervalMs,
+          },
+          observer,
+        )
+      : config.persistence === 'redis'
+        ? new RedisPersistence(
+            store,
+            {
+              url: config.redisUrl!,
+              prefix: config.redisPrefix,
+              snapshotIntervalMs: config.snapshotIntervalMs,
+            },
+            observer,
+            logger,
+          )
+        : new MemoryPersistence(store);
+  await persistence.open();
+  return { store, metrics, persistence };
+}
