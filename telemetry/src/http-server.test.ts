@@ -67,6 +67,24 @@ describe('the plain HTTP the gateway and the exporter share', () => {
     expect(denied).toEqual({ status: 401, realm: 'Basic realm="test"' });
   });
 
+  it('closes gracefully: a request in flight is answered, then the port is free', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const port = await start(async (_req, res) => {
+      await held;
+      send(res, 200, 'finished');
+    });
+    const answer = fetch(`http://127.0.0.1:${port}/`).then(async (r) => `${r.status} ${await r.text()}`);
+    await new Promise((r) => setTimeout(r, 100)); // the request is in flight
+    const started = Date.now();
+    const closing = close(servers.pop()!, 5_000);
+    setTimeout(release, 200);
+    await closing;
+    expect(Date.now() - started, 'closed once the answer was out, not after the grace').toBeLessThan(4_000);
+    expect(await answer).toBe('200 finished');
+    await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+  });
+
   it('rejects, not crashes, when the port is taken', async () => {
     const port = await start(async (_req, res) => send(res, 200, 'ok'));
     const second = serve(async () => undefined, { logger, realm: 'test' });

@@ -98,8 +98,18 @@ export async function listen(server: http.Server, port: number, host: string): P
   return server.address() as AddressInfo;
 }
 
-/** Stops listening and drops open connections, keep-alive ones included. */
-export async function close(server: http.Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+/**
+ * Shuts down gracefully: stops listening, closes idle keep-alive connections, lets requests in
+ * flight finish for up to `graceMs` (a push being written is acknowledged, not cut), then drops
+ * what is left. Heroku gives a dyno 30 s after SIGTERM; the default stays well inside it.
+ */
+export async function close(server: http.Server, graceMs = 5_000): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // A keep-alive connection goes idle once its answer is out: closed then, not at its timeout.
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearInterval(idle);
+  clearTimeout(timer);
 }
