@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadMonitoringConfig } from '../monitoring/src/config';
-import { renderAll } from '../monitoring/src/render';
+import { loadMonitoringConfig } from '@brainbytes/monitoring/config';
+import { renderAll } from '@brainbytes/monitoring/render';
 import { APP, MONITORING, portOf } from './topology.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

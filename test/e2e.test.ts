@@ -1,3 +1,4 @@
+import { DASHBOARDS } from '@brainbytes/monitoring/grafana/dashboards';
 import { createAppMetrics, PushClient } from '@brainbytes/telemetry';
 import { lines, postDrain } from '@brainbytes/testkit/frames';
 import { withGrafanaVariables } from '@brainbytes/testkit/promql';
@@ -5,7 +6,6 @@ import { scrapeProblems } from '@brainbytes/testkit/scrape-validity';
 import { eventually } from '@brainbytes/testkit/services';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARDS } from '../monitoring/src/grafana/dashboards';
 import { mailTo, openai, query, runDemo, stack, stackOutput, startStack, stopStack, url } from './e2e-stack';
 
 /**

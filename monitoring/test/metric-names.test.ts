@@ -3,8 +3,8 @@ import { CATALOG } from '@brainbytes/telemetry';
 import { inspectPromql, withGrafanaVariables } from '@brainbytes/testkit/promql';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { CloudWatchPoller } from '../../exporters/heroku/src/lambda/cloudwatch';
-import { registerLambdaMetrics } from '../../exporters/heroku/src/lambda/lambda-metrics';
+import type { CloudWatchPoller } from '@brainbytes/heroku-exporter/lambda/cloudwatch';
+import { registerLambdaMetrics } from '@brainbytes/heroku-exporter/lambda/lambda-metrics';
 import { dashboardQueries, filesUnder, recorded, ruleQueries } from './helpers/queries';
 
 /** What the exporter registers for Lambda (brainbytes_lambda_*, brainbytes_cloudwatch_*), read off a registry. */

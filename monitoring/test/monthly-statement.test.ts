@@ -13,10 +13,10 @@ import {
 } from '@brainbytes/testkit/services';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Database } from '../../functions/src/api/db/database';
-import { migrate } from '../../functions/src/api/db/migrations';
-import { openPostgres } from '../../functions/src/api/db/postgres';
-import { sendMonthlyStatement } from '../../functions/src/jobs/monthly-statement';
+import type { Database } from '@brainbytes/functions/db/database';
+import { migrate } from '@brainbytes/functions/db/migrations';
+import { openPostgres } from '@brainbytes/functions/db/postgres';
+import { sendMonthlyStatement } from '@brainbytes/functions/jobs/monthly-statement';
 import { renderToTemp, requireBinary } from './helpers/render';
 
 const run = promisify(execFile);

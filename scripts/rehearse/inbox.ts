@@ -5,8 +5,8 @@
  */
 
 import type { Mail } from '@brainbytes/testkit/services';
-import { loadMonitoringConfig } from '../../monitoring/src/config';
-import { allAlerts } from '../../monitoring/src/rules';
+import { loadMonitoringConfig } from '@brainbytes/monitoring/config';
+import { allAlerts } from '@brainbytes/monitoring/rules';
 
 export interface Notice {
   at: number;

@@ -1,5 +1,5 @@
-import type { PlatformPoller } from '../../../exporters/heroku/src/platform/poller';
-import type { createPlatformMetrics } from '../../../exporters/heroku/src/platform-metrics';
+import type { PlatformPoller } from '@brainbytes/heroku-exporter/platform/poller';
+import type { createPlatformMetrics } from '@brainbytes/heroku-exporter/platform-metrics';
 import { LAMBDA_PRICE } from '../../src/rules/recording';
 
 /**
