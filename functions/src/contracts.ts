@@ -1,10 +1,11 @@
 /**
  * What other workspaces may use of the API (package export `@brainbytes/functions/contracts`):
- * the wire contracts, defined once. The web app imports their types (erased at build) and its
- * tests the API's own validators; nothing else of functions/ is reachable from outside.
+ * the wire contracts, defined once as zod schemas with their types inferred. The web app imports
+ * the types (erased at build: no validator in a phone's download) and its tests the schemas. The
+ * package's other exports (db/, jobs/) are for monitoring's tests that run the real statement job.
  */
 
-export type { TutorAnswer } from './ai/contract';
+export { answerRequest, type TutorAnswer, tutorAnswer } from './ai/contract';
 export { MAX_BODY_BYTES } from './api/app';
-export type { StoredQuestion } from './api/learning';
+export { type StoredQuestion, storedQuestion } from './api/learning';
 export { parseRumBatch, type RumEvent } from './api/rum';

@@ -1,4 +1,5 @@
 import type { AppMetrics, ClientType } from '@brainbytes/telemetry';
+import { z } from 'zod';
 import { HttpError } from '../http';
 import type { AskTutor } from './ai-client';
 import type { Database } from './db/database';
@@ -11,16 +12,21 @@ export interface StudySession {
   questions?: number;
 }
 
-export interface StoredQuestion {
-  id: string;
-  session_id: string;
-  subject: string;
-  question: string;
-  answer: string;
-  provider: string;
-  model: string;
-  created_at: string;
-}
+/** A question and its answer as the API returns them (asked, or in a session's history): the wire contract. */
+export const storedQuestion = z
+  .object({
+    id: z.string().uuid(),
+    session_id: z.string().uuid(),
+    subject: z.string(),
+    question: z.string(),
+    answer: z.string(),
+    provider: z.string(),
+    model: z.string(),
+    created_at: z.string(),
+  })
+  .strict();
+
+export type StoredQuestion = z.infer<typeof storedQuestion>;
 
 const QUESTION_COLUMNS = 'id, session_id, subject, question, answer, provider, model, created_at';
 
