@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, expect, it, vi } from 'vitest';
 import type { PlatformPoller } from '@brainbytes/heroku-exporter/platform/poller';
 import { createPlatformMetrics } from '@brainbytes/heroku-exporter/platform-metrics';
 import { MemoryStateStore } from '@brainbytes/heroku-exporter/state-store';
+import { afterAll, expect, it, vi } from 'vitest';
 import {
   DAYS,
   type Month,

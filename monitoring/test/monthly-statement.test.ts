@@ -4,6 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { Database } from '@brainbytes/functions/db/database';
+import { migrate } from '@brainbytes/functions/db/migrations';
+import { openPostgres } from '@brainbytes/functions/db/postgres';
+import { sendMonthlyStatement } from '@brainbytes/functions/jobs/monthly-statement';
 import {
   eventually,
   type RunningProcess,
@@ -13,10 +17,6 @@ import {
 } from '@brainbytes/testkit/services';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Database } from '@brainbytes/functions/db/database';
-import { migrate } from '@brainbytes/functions/db/migrations';
-import { openPostgres } from '@brainbytes/functions/db/postgres';
-import { sendMonthlyStatement } from '@brainbytes/functions/jobs/monthly-statement';
 import { renderToTemp, requireBinary } from './helpers/render';
 
 const run = promisify(execFile);

@@ -1,3 +1,4 @@
+import { GATEWAY_METRICS, metricOptions } from '@brainbytes/telemetry';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { MetricStore } from './store/metric-store';
 
@@ -8,47 +9,31 @@ export function createSelfMetrics(store: () => MetricStore, persistence: string)
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const pushes = new Counter({
-    name: 'pushgateway_pushes_total',
-    help: 'Push requests (PUT, POST, DELETE) by method, mode and outcome.',
-    labelNames: ['method', 'mode', 'outcome'],
+    ...metricOptions(GATEWAY_METRICS.pushesTotal),
     registers: [registry],
   });
   const refusals = new Counter({
-    name: 'pushgateway_push_refusals_total',
-    help: 'Pushes refused, by reason: a limit (byte_budget, series, series_per_push, groups, label_length, body_size), a reused push id, credentials, or invalid content.',
-    labelNames: ['reason'],
+    ...metricOptions(GATEWAY_METRICS.pushRefusalsTotal),
     registers: [registry],
   });
   const pushDuration = new Histogram({
-    name: 'pushgateway_push_duration_seconds',
-    help: 'Time to handle an accepted push, from the first byte read to the response.',
-    labelNames: ['mode'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    ...metricOptions(GATEWAY_METRICS.pushDurationSeconds),
     registers: [registry],
   });
   const expired = new Counter({
-    name: 'pushgateway_expired_groups_total',
-    help: 'Groups dropped because they were not pushed within their TTL.',
-    labelNames: ['mode'],
+    ...metricOptions(GATEWAY_METRICS.expiredGroupsTotal),
     registers: [registry],
   });
   const persistenceSeconds = new Histogram({
-    name: 'pushgateway_persistence_write_duration_seconds',
-    help: 'Time to make state durable: appending one operation, or writing a snapshot.',
-    labelNames: ['operation'],
-    buckets: [0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    ...metricOptions(GATEWAY_METRICS.persistenceWriteDurationSeconds),
     registers: [registry],
   });
   const persistenceErrors = new Counter({
-    name: 'pushgateway_persistence_errors_total',
-    help: 'Failures to write or load persisted state.',
-    labelNames: ['operation'],
+    ...metricOptions(GATEWAY_METRICS.persistenceErrorsTotal),
     registers: [registry],
   });
   new Gauge({
-    name: 'pushgateway_groups',
-    help: 'Groups held, by mode (ordinary or delta).',
-    labelNames: ['mode'],
+    ...metricOptions(GATEWAY_METRICS.groups),
     registers: [registry],
     collect() {
       let delta = 0;
@@ -58,41 +43,35 @@ export function createSelfMetrics(store: () => MetricStore, persistence: string)
     },
   });
   new Gauge({
-    name: 'pushgateway_series',
-    help: 'Sample lines held across all groups (histogram buckets, sums and counts each count).',
+    ...metricOptions(GATEWAY_METRICS.series),
     registers: [registry],
     collect() {
       this.set(store().seriesTotal);
     },
   });
   new Gauge({
-    name: 'pushgateway_stored_bytes',
-    help: 'Estimated cost of the stored metrics, in memory or on disk, whichever is more; held under PUSHGATEWAY_MAX_BYTES.',
+    ...metricOptions(GATEWAY_METRICS.storedBytes),
     registers: [registry],
     collect() {
       this.set(store().bytesTotal);
     },
   });
   new Gauge({
-    name: 'pushgateway_max_bytes',
-    help: 'PUSHGATEWAY_MAX_BYTES: the most the stored metrics may cost.',
+    ...metricOptions(GATEWAY_METRICS.maxBytes),
     registers: [registry],
     collect() {
       this.set(store().options.maxBytes);
     },
   });
   new Gauge({
-    name: 'pushgateway_push_ids_remembered',
-    help: 'Delta push ids remembered to apply retried pushes once.',
+    ...metricOptions(GATEWAY_METRICS.pushIdsRemembered),
     registers: [registry],
     collect() {
       this.set(store().pushIds.size);
     },
   });
   new Gauge({
-    name: 'pushgateway_build_info',
-    help: 'Always 1; labels say how this gateway persists its state.',
-    labelNames: ['persistence'],
+    ...metricOptions(GATEWAY_METRICS.buildInfo),
     registers: [registry],
   }).set({ persistence }, 1);
 

@@ -24,3 +24,13 @@ export function createAppMetrics(registry: Registry): AppMetrics {
   }
   return metrics as AppMetrics;
 }
+
+/** prom-client options for a catalog entry: its name, help, label names (typed) and buckets. */
+export function metricOptions<L extends string>(d: MetricDefinition<L>) {
+  return {
+    name: d.name,
+    help: d.help,
+    labelNames: d.labelNames,
+    ...(d.buckets ? { buckets: [...d.buckets] } : {}),
+  };
+}

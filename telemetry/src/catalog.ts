@@ -25,13 +25,16 @@ export const BYTES_BUCKETS = [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_57
 /** Web vitals in seconds (LCP, FCP, TTFB, INP), 50 ms to 20 s for slow-2g phones. */
 export const WEB_VITAL_SECONDS_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 1.8, 2.5, 4, 6, 10, 20] as const;
 
-const def = <K extends MetricKind, const L extends string = never>(
+/** A catalog entry; `const` keeps the label names as literal types. */
+export const defineMetric = <K extends MetricKind, const L extends string = never>(
   name: string,
   kind: K,
   help: string,
   labelNames: readonly L[] = [],
   buckets?: readonly number[],
 ): MetricDefinition<L> & { kind: K } => ({ name, kind, help, labelNames, ...(buckets ? { buckets } : {}) });
+
+const def = defineMetric;
 
 export const CATALOG = {
   // Required names from the original architecture: these must not change.

@@ -1,4 +1,4 @@
-export { type AppMetrics, createAppMetrics } from './app-metrics';
+export { type AppMetrics, createAppMetrics, metricOptions } from './app-metrics';
 export { credentialDigest, presentedDigest, sameDigest } from './basic-auth';
 export {
   BYTES_BUCKETS,
@@ -9,6 +9,7 @@ export {
   type MetricDefinition,
   WEB_VITAL_SECONDS_BUCKETS,
 } from './catalog';
+export { GATEWAY_METRICS, HEROKU_EXPORTER_METRICS } from './catalog-components';
 export { type ClientType, clientTypeOf } from './client-type';
 export { ConfigError, configOrExit } from './config-error';
 export { collectDelta } from './delta';

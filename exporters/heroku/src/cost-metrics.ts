@@ -1,3 +1,4 @@
+import { HEROKU_EXPORTER_METRICS, metricOptions } from '@brainbytes/telemetry';
 import { Counter, type Registry } from 'prom-client';
 import { type AccrualState, CostAccrual, DYNO_PRICE_TABLE_DATE, dynoPrices, monthlyRunRate } from './cost';
 import type { Gauges } from './gauges';
@@ -60,40 +61,23 @@ export function registerCostMetrics(
     accrual.tick(Date.now(), totals);
   };
 
-  gauge(
-    'heroku_dyno_size_monthly_price_dollars',
-    `Monthly price per dyno size: from /dyno-sizes (source="api"), else Heroku's list prices of ${DYNO_PRICE_TABLE_DATE} (source="table").`,
-    ['size', 'source'],
-    (g) => {
-      for (const [size, price] of dynoPrices(snapshot()?.dynoSizes ?? []))
-        g.set({ size, source: price.source }, price.dollars);
-    },
-  );
-  gauge(
-    'heroku_monthly_run_rate_dollars',
-    'What the current formation and add-ons cost per month, by component.',
-    ['app', 'component'],
-    (g) => {
-      const { rates, eco } = runRates();
-      for (const [app, r] of rates) {
-        g.set({ app, component: 'dynos' }, r.dynos);
-        g.set({ app, component: 'addons' }, r.addons);
-      }
-      if (eco > 0) g.set({ app: ACCOUNT_APP, component: 'eco_plan' }, eco);
-    },
-  );
-  gauge(
-    'heroku_unpriced_dyno_size',
-    'Dyno sizes in a formation with no known price (counted as 0 in the run-rate); 1 each.',
-    ['app', 'size'],
-    (g) => {
-      for (const [app, r] of runRates().rates) for (const size of r.unpriced) g.set({ app, size }, 1);
-    },
-  );
+  gauge(HEROKU_EXPORTER_METRICS.dynoSizeMonthlyPriceDollars, (g) => {
+    for (const [size, price] of dynoPrices(snapshot()?.dynoSizes ?? []))
+      g.set({ size, source: price.source }, price.dollars);
+  });
+  gauge(HEROKU_EXPORTER_METRICS.monthlyRunRateDollars, (g) => {
+    const { rates, eco } = runRates();
+    for (const [app, r] of rates) {
+      g.set({ app, component: 'dynos' }, r.dynos);
+      g.set({ app, component: 'addons' }, r.addons);
+    }
+    if (eco > 0) g.set({ app: ACCOUNT_APP, component: 'eco_plan' }, eco);
+  });
+  gauge(HEROKU_EXPORTER_METRICS.unpricedDynoSize, (g) => {
+    for (const [app, r] of runRates().rates) for (const size of r.unpriced) g.set({ app, size }, 1);
+  });
   new Counter({
-    name: 'heroku_cost_accrued_dollars_total',
-    help: 'Dollars accrued this UTC month at the run-rate; starts from the month-to-date estimate, and from 0 each new month.',
-    labelNames: ['app'],
+    ...metricOptions(HEROKU_EXPORTER_METRICS.costAccruedDollarsTotal),
     registers: [registry],
     collect() {
       tickAccrual();

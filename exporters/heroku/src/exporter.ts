@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, redact } from '@brainbytes/telemetry';
+import { HEROKU_EXPORTER_METRICS, type Logger, metricOptions, redact } from '@brainbytes/telemetry';
 import { close, listen, send, serve } from '@brainbytes/telemetry/http-server';
 import { Counter } from 'prom-client';
 import type { ExporterConfig } from './config';
@@ -41,9 +41,7 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
     },
   );
   const stateErrors = new Counter({
-    name: 'heroku_exporter_state_errors_total',
-    help: 'Failed loads and saves of the accrued cost (HEROKU_EXPORTER_STATE), by action.',
-    labelNames: ['action'],
+    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterStateErrorsTotal),
     registers: [platform.registry],
   });
   if (config.apiToken) {

@@ -1,28 +1,26 @@
+import { type MetricDefinition, metricOptions } from '@brainbytes/telemetry';
 import { Gauge, type Registry } from 'prom-client';
 
-export type Fill = (g: Gauge<string>) => void;
+export type Fill<L extends string> = (g: Gauge<L>) => void;
 
 /**
- * The exporter's two kinds of gauge: `dynamicGauge`, computed at each scrape (ages and freshness
- * change with the clock), and `gauge`, refilled only when a poll lands (`refresh`), not per scrape.
+ * The exporter's two kinds of gauge, made from catalog entries (HEROKU_EXPORTER_METRICS):
+ * `dynamicGauge`, computed at each scrape (ages and freshness change with the clock), and `gauge`,
+ * refilled only when a poll lands (`refresh`), not per scrape.
  */
 export function gauges(registry: Registry) {
   const refreshers: Array<() => void> = [];
-  /** A gauge computed at each scrape (ages and freshness change with the clock). */
-  const dynamicGauge = (name: string, help: string, labelNames: string[], fill: Fill) =>
-    new Gauge({
-      name,
-      help,
-      labelNames,
+  const dynamicGauge = <L extends string>(d: MetricDefinition<L>, fill: Fill<L>) =>
+    new Gauge<L>({
+      ...metricOptions(d),
       registers: [registry],
       collect() {
         this.reset();
         fill(this);
       },
     });
-  /** A gauge that changes only when a poll lands: refilled then, not at every scrape. */
-  const gauge = (name: string, help: string, labelNames: string[], fill: Fill) => {
-    const g = new Gauge({ name, help, labelNames, registers: [registry] });
+  const gauge = <L extends string>(d: MetricDefinition<L>, fill: Fill<L>) => {
+    const g = new Gauge<L>({ ...metricOptions(d), registers: [registry] });
     refreshers.push(() => {
       g.reset();
       fill(g);

@@ -1,3 +1,4 @@
+import { HEROKU_EXPORTER_METRICS, metricOptions } from '@brainbytes/telemetry';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
 import { registerCostMetrics } from './cost-metrics';
 import { gauges } from './gauges';
@@ -31,43 +32,24 @@ export function createPlatformMetrics(
     store,
     onStateError,
   );
-  dynamicGauge(
-    'heroku_exporter_last_success_timestamp_seconds',
-    'When a poll of the Platform API last fully succeeded.',
-    [],
-    (g) => {
-      const last = poller()?.lastSuccessMs;
-      if (last) g.set(last / 1000);
-    },
-  );
-  dynamicGauge(
-    'heroku_exporter_up',
-    '1 while the Platform API data is fresh (a full poll within 3 intervals), else 0.',
-    [],
-    (g) => {
-      const last = poller()?.lastSuccessMs ?? 0;
-      g.set(last > 0 && Date.now() - last <= 3 * options.pollIntervalMs ? 1 : 0);
-    },
-  );
-  dynamicGauge(
-    'heroku_exporter_poll_duration_seconds',
-    'How long the last poll of the Platform API took.',
-    [],
-    (g) => {
-      const p = poller();
-      if (p) g.set(p.lastPollSeconds);
-    },
-  );
+  dynamicGauge(HEROKU_EXPORTER_METRICS.exporterLastSuccessTimestampSeconds, (g) => {
+    const last = poller()?.lastSuccessMs;
+    if (last) g.set(last / 1000);
+  });
+  dynamicGauge(HEROKU_EXPORTER_METRICS.exporterUp, (g) => {
+    const last = poller()?.lastSuccessMs ?? 0;
+    g.set(last > 0 && Date.now() - last <= 3 * options.pollIntervalMs ? 1 : 0);
+  });
+  dynamicGauge(HEROKU_EXPORTER_METRICS.exporterPollDurationSeconds, (g) => {
+    const p = poller();
+    if (p) g.set(p.lastPollSeconds);
+  });
   const apiRequests = new Counter({
-    name: 'heroku_exporter_api_requests_total',
-    help: 'Platform API requests by endpoint template and HTTP code (or timeout/network).',
-    labelNames: ['endpoint', 'code'],
+    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterApiRequestsTotal),
     registers: [registry],
   });
   const apiErrors = new Counter({
-    name: 'heroku_exporter_api_errors_total',
-    help: 'Platform API calls that failed, by endpoint template and reason.',
-    labelNames: ['endpoint', 'reason'],
+    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterApiErrorsTotal),
     registers: [registry],
   });
   /** Called when a poll lands: refills the cached gauges, advances the cost accrual and saves it (resolves when saved). */

@@ -1,4 +1,4 @@
-import { escapeLabelValue, familyHeader, formatValue } from '@brainbytes/telemetry';
+import { escapeLabelValue, familyHeader, formatValue, type MetricDefinition } from '@brainbytes/telemetry';
 
 /**
  * Counters, gauges and histograms kept as plain maps from rendered label text to numbers, so a
@@ -19,12 +19,16 @@ export class SeriesMap {
   private readonly prefixes = new Map<string, string>();
   /** The last rendering, as bytes ready to send, kept until a value changes. */
   private bytes: Buffer | undefined;
-  constructor(
-    readonly name: string,
-    readonly type: 'counter' | 'gauge',
-    readonly help: string,
-    readonly labelNames: readonly string[],
-  ) {}
+  readonly name: string;
+  readonly type: 'counter' | 'gauge';
+  readonly help: string;
+  readonly labelNames: readonly string[];
+  constructor(d: MetricDefinition & { kind: 'counter' | 'gauge' }) {
+    this.name = d.name;
+    this.type = d.kind;
+    this.help = d.help;
+    this.labelNames = d.labelNames;
+  }
 
   key(values: LabelValues) {
     return labelText(this.labelNames, values);
@@ -57,12 +61,16 @@ export class SeriesMap {
 export class HistogramMap {
   private readonly series = new Map<string, { counts: Float64Array; sum: number; count: number }>();
   private bytes: Buffer | undefined;
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly labelNames: readonly string[],
-    readonly buckets: readonly number[],
-  ) {}
+  readonly name: string;
+  readonly help: string;
+  readonly labelNames: readonly string[];
+  readonly buckets: readonly number[];
+  constructor(d: MetricDefinition & { kind: 'histogram' }) {
+    this.name = d.name;
+    this.help = d.help;
+    this.labelNames = d.labelNames;
+    this.buckets = d.buckets ?? [];
+  }
 
   key(values: LabelValues) {
     return labelText(this.labelNames, values);
