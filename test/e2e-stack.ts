@@ -9,6 +9,7 @@ import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
 import { type Moto, startMoto } from '@brainbytes/testkit/moto';
 import { freePort } from '@brainbytes/testkit/ports';
 import { eventually, type Mail, promQuery, smtpSink } from '@brainbytes/testkit/services';
+import { demoArgs } from '../scripts/demo-command';
 
 /**
  * The end-to-end test's stack, started by `npm start`'s own script on free ports: a fake OpenAI,
@@ -31,23 +32,7 @@ export const query = (expr: string) => promQuery(url('prometheus'), expr);
 
 export function runDemo(students: number, minutes: number) {
   return new Promise<string>((resolve, reject) => {
-    const demo = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'scripts/demo.ts',
-        '--students',
-        String(students),
-        '--minutes',
-        String(minutes),
-        '--intensity', // the evening peak, whatever Manila's hour is while the test runs
-        '1',
-        '--url',
-        url('web'),
-      ],
-      { cwd: root },
-    );
+    const demo = spawn(process.execPath, demoArgs({ students, minutes, url: url('web') }), { cwd: root });
     let text = '';
     demo.stdout.on('data', (d) => (text += d));
     demo.stderr.on('data', (d) => (text += d));

@@ -4,9 +4,9 @@
  * was told something nobody should have been.
  */
 
-import type { Mail } from '@brainbytes/testkit/services';
 import { loadMonitoringConfig } from '@brainbytes/monitoring/config';
 import { allAlerts } from '@brainbytes/monitoring/rules';
+import type { Mail } from '@brainbytes/testkit/services';
 
 export interface Notice {
   at: number;

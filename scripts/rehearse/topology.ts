@@ -12,6 +12,7 @@ import path from 'node:path';
 import { freePort } from '@brainbytes/testkit/ports';
 import pg from 'pg';
 import { root } from '../stack';
+import { APP, herokuRoles } from '../topology.mjs';
 import { appConfigVars } from './config-vars';
 import { basic, type Proc, say, start, tail, waitReady } from './processes';
 
@@ -122,14 +123,10 @@ export class Topology {
     if (code !== 0) throw new Error(`the ${role} app's release phase failed (${code}):\n${tail(release)}`);
     const proc = start(role, process.execPath, ['scripts/heroku/web.mjs'], options);
     this.procs[role] = proc;
-    const health: Record<string, [string, string]> = {
-      pushgateway: ['gateway', '/-/healthy'],
-      api: ['api', '/api/health'],
-      web: ['web', '/login'],
-      'heroku-exporter': ['exporter', '/-/healthy'],
-    };
-    const [port, probe] = health[role] as [string, string];
-    await waitReady(proc, this.url(port) + probe);
+    // The role's process on $PORT answers the probe (scripts/topology.mjs; the tutor starts first, beside the API).
+    const front = herokuRoles()[role]?.at(-1) as keyof typeof APP;
+    const port = { pushgateway: 'gateway', api: 'api', web: 'web', 'heroku-exporter': 'exporter' }[role];
+    await waitReady(proc, this.url(port) + APP[front].health);
     return proc;
   }
 

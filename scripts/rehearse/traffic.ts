@@ -1,3 +1,4 @@
+import { demoArgs } from '../demo-command';
 /**
  * Students, from `npm run demo`: some through the web app on Heroku, some through the API on
  * Lambda (API Gateway's URL). Stopped when a scenario needs silence, started again after.
@@ -17,25 +18,11 @@ export class Traffic {
   start() {
     this.runs++;
     this.procs = this.targets.map(({ url, students }, i) =>
-      start(
-        `demo-${this.runs}-${i}`,
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'scripts/demo.ts',
-          '--students',
-          String(students),
-          '--minutes',
-          '30',
-          // The evening peak whatever the hour here: each student asks about every 8 s.
-          '--intensity',
-          '1',
-          '--url',
-          url,
-        ],
-        { cwd: root, env: {}, logDir: this.logDir },
-      ),
+      start(`demo-${this.runs}-${i}`, process.execPath, demoArgs({ students, minutes: 30, url }), {
+        cwd: root,
+        env: {},
+        logDir: this.logDir,
+      }),
     );
   }
 
