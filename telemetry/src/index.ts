@@ -9,7 +9,8 @@ export {
   type MetricDefinition,
   WEB_VITAL_SECONDS_BUCKETS,
 } from './catalog';
-export { GATEWAY_METRICS, HEROKU_EXPORTER_METRICS } from './catalog-components';
+export { HEROKU_EXPORTER_METRICS } from './catalog-exporter';
+export { GATEWAY_METRICS } from './catalog-gateway';
 export { type ClientType, clientTypeOf } from './client-type';
 export { ConfigError, configOrExit } from './config-error';
 export { collectDelta } from './delta';
