@@ -79,7 +79,10 @@ export const MONITORING = {
 export function herokuRoles() {
   /** @type {Record<string, string[]>} */
   const roles = {};
-  for (const [name, p] of Object.entries(APP)) (roles[p.herokuRole] ??= []).push(name);
+  for (const [name, p] of Object.entries(APP)) {
+    roles[p.herokuRole] ??= [];
+    roles[p.herokuRole].push(name);
+  }
   return roles;
 }
 

@@ -1,6 +1,6 @@
 import { HEROKU_EXPORTER_METRICS, metricOptions } from '@brainbytes/telemetry';
 import { Counter, type Registry } from 'prom-client';
-import { type AccrualState, CostAccrual, DYNO_PRICE_TABLE_DATE, dynoPrices, monthlyRunRate } from './cost';
+import { type AccrualState, CostAccrual, dynoPrices, monthlyRunRate } from './cost';
 import type { Gauges } from './gauges';
 import type { PlatformSnapshot } from './platform/poller';
 import type { StateStore } from './state-store';

@@ -1,6 +1,6 @@
 'use client';
-import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { Notices, Thread } from '../../components/ask-thread';
 import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
 import { currentStudent, signedIn as hasToken, onAuthChange } from '../../lib/account';
@@ -184,20 +184,7 @@ export default function AskPage() {
     <>
       {title}
       <h1>{t.navAsk}</h1>
-      {!online && <p className="notice">{t.offline}</p>}
-      {expired && (
-        <p className="notice" role="status" data-testid="login-expired">
-          {t.loginExpired(waiting.length)}{' '}
-          <Link prefetch={false} href="/login">
-            {t.navLogin}
-          </Link>
-        </p>
-      )}
-      {waitMinutes !== undefined && (
-        <p className="notice" role="status" data-testid="rate-limited">
-          {t.rateLimited(waitMinutes)}
-        </p>
-      )}
+      <Notices online={online} expired={expired} waiting={waiting.length} waitMinutes={waitMinutes} />
       {/* Nothing to post to without the script (the token lives on the phone): unusable until it runs. */}
       <form ref={form} onSubmit={ask}>
         <label htmlFor="subject">{t.subject}</label>
@@ -250,29 +237,13 @@ export default function AskPage() {
           </p>
         ))}
         {!answered.length && !waiting.length && <p>{t.emptyThread}</p>}
-        <ol className="thread">
-          {answered.map((q, i) => (
-            <li key={q.id} data-testid="answered" ref={i === answered.length - 1 ? newest : undefined}>
-              {elsewhere.includes(q) && (
-                <p className="hint">{t.answeredElsewhere(t.subjects[q.subject as SubjectId] ?? q.subject)}</p>
-              )}
-              <p className="q">
-                <span className="sr-only">{t.you}: </span>
-                {q.question}
-              </p>
-              <p className="a">
-                <span className="sr-only">{t.tutor}: </span>
-                {q.answer}
-              </p>
-            </li>
-          ))}
-          {waiting.map((q) => (
-            <li key={q.key} data-testid="queued">
-              <p className="q">{q.question}</p>
-              <p className="hint">{sending && online ? t.thinking : online ? t.queuedOnline : t.queued}</p>
-            </li>
-          ))}
-        </ol>
+        <Thread
+          answered={answered}
+          elsewhere={elsewhere}
+          waiting={waiting}
+          newest={newest}
+          waitingHint={sending && online ? t.thinking : online ? t.queuedOnline : t.queued}
+        />
         {waiting.length > 0 && !sending && !expired && (
           <p className="actions">
             <span>{t.queuedCount(waiting.length)}</span>
