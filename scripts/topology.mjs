@@ -75,6 +75,12 @@ export const MONITORING = {
   cadvisor: { portVariable: 'CADVISOR_PORT', port: 8080 },
 };
 
+/**
+ * The monitoring stack's Heroku apps (heroku.yml: one container image; MONITORING_ROLE picks the
+ * part its entrypoint runs on $PORT).
+ */
+export const MONITORING_HEROKU_ROLES = ['prometheus', 'alertmanager', 'grafana'];
+
 /** The Heroku roles: each is one app whose `web` dyno runs these processes. */
 export function herokuRoles() {
   /** @type {Record<string, string[]>} */

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { ROLES } from '../scripts/heroku/roles.mjs';
 import { LAMBDA_FUNCTIONS } from '../scripts/rehearse/config-vars';
 import { appComponents } from '../scripts/stack';
-import { APP, herokuRoles, LAMBDA_ONLY, MONITORING } from '../scripts/topology.mjs';
+import { APP, herokuRoles, LAMBDA_ONLY, MONITORING, MONITORING_HEROKU_ROLES } from '../scripts/topology.mjs';
 import { procfile, read, root } from './deploy-kit';
 
 /**
@@ -55,6 +55,18 @@ describe('one topology: scripts/topology.mjs', () => {
       ).toEqual(processes);
     const roleDoc = JSON.parse(read('app.json')).env.BRAINBYTES_ROLE.description as string;
     for (const role of Object.keys(ROLES)) expect(roleDoc, `app.json names the ${role} role`).toContain(role);
+  });
+
+  it('is what heroku.yml runs for monitoring: the entrypoint takes exactly its roles, each a part of the stack', () => {
+    const herokuYml = parse(read('heroku.yml')) as { run: { web: string } };
+    expect(herokuYml.run.web).toBe('/app/monitoring/heroku/entrypoint.sh');
+    const entrypoint = read('monitoring/heroku/entrypoint.sh');
+    const refusal = /MONITORING_ROLE=\\"\$\{MONITORING_ROLE:-\}\\" must be ([a-z, ]+) or ([a-z]+):/.exec(
+      entrypoint,
+    );
+    const accepted = refusal ? [...(refusal[1] as string).split(', '), refusal[2] as string] : [];
+    expect(accepted).toEqual(MONITORING_HEROKU_ROLES);
+    for (const role of MONITORING_HEROKU_ROLES) expect(MONITORING, role).toHaveProperty(role);
   });
 
   it('is what serverless.yml deploys: a function for each process that runs on Lambda, and the job', () => {
