@@ -22,8 +22,8 @@ let output = '';
 /** What `npm start` has printed so far. */
 export const stackOutput = () => output;
 export let openai: FakeOpenAi;
-export let heroku: FakePlatformApi;
-export let smtp: Awaited<ReturnType<typeof smtpSink>>;
+let heroku: FakePlatformApi;
+let smtp: Awaited<ReturnType<typeof smtpSink>>;
 let moto: Moto;
 const ports: Record<string, number> = {};
 export const url = (name: string) => `http://127.0.0.1:${ports[name]}`;

@@ -25,7 +25,10 @@ export function loadPushSettings(env: Env = process.env): PushSettings {
     pushgatewayCredentials: env.PUSHGATEWAY_PUSH_CREDENTIALS?.trim() || undefined,
     environment: environmentSetting(env),
     platform: platformOf(env),
-    pushIntervalMs: durationSetting('PUSH_INTERVAL_SECONDS', env.PUSH_INTERVAL_SECONDS, '10', { min: 1000 }),
+    pushIntervalMs: durationSetting('PUSH_INTERVAL_SECONDS', env.PUSH_INTERVAL_SECONDS, '10', {
+      min: 1000,
+      timer: true,
+    }),
   };
 }
 

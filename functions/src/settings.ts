@@ -1,5 +1,6 @@
-import { ConfigError } from '@brainbytes/telemetry';
+import { ConfigError, type Env, numberSetting } from '@brainbytes/telemetry';
 import type { Rate } from './api/rate-limits';
+import { loadPushSettings, type PushSettings } from './push';
 
 const WINDOW_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
@@ -19,4 +20,18 @@ export function rateSetting(name: string, text: string | undefined, fallback: st
     );
   }
   return { burst, refill, windowSeconds };
+}
+
+/**
+ * What every Lambda reads once, at its first invocation (after SSM's secrets are in the
+ * environment): how it pushes (labelled platform="lambda", under serverless-offline too) and its
+ * configured memory, for GB-seconds when the invocation context does not say.
+ */
+export function loadLambdaSettings(env: Env = process.env): { push: PushSettings; memoryMb: number } {
+  return {
+    push: { ...loadPushSettings(env), platform: 'lambda' },
+    memoryMb: numberSetting('AWS_LAMBDA_FUNCTION_MEMORY_SIZE', env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, 128, {
+      min: 1,
+    }),
+  };
 }

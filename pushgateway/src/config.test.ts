@@ -25,6 +25,7 @@ describe('loadConfig', () => {
     [{ PUSHGATEWAY_PERSISTENCE: 'redis' }, /needs REDIS_URL/],
     [{ REDIS_URL: 'http://x' }, /REDIS_URL must start with redis:\/\//],
     [{ PUSHGATEWAY_MAX_SERIES: '0' }, /PUSHGATEWAY_MAX_SERIES="0" must be a whole number of at least 1/],
+    [{ PUSHGATEWAY_SNAPSHOT_INTERVAL: '30d' }, /PUSHGATEWAY_SNAPSHOT_INTERVAL="30d" .* to 24\.8d/],
     [
       { PUSHGATEWAY_SNAPSHOT_INTERVAL: '0' },
       /PUSHGATEWAY_SNAPSHOT_INTERVAL="0" must be a duration .* from 1s/,

@@ -70,8 +70,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
 
   const int = (name: string, fallback: number, min = 1) =>
     numberSetting(name, env[name], fallback, { min, integer: true });
-  const duration = (name: string, fallback: string, min = 0) =>
-    durationSetting(name, env[name], fallback, { min });
+  const duration = (name: string, fallback: string, min = 0, timer = false) =>
+    durationSetting(name, env[name], fallback, { min, timer });
   return {
     port: portSetting(env, 'PUSHGATEWAY_PORT', 9091),
     host,
@@ -92,7 +92,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxLabelValueLength: int('PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH', 1024),
     pushIdWindow: int('PUSHGATEWAY_PUSH_ID_WINDOW', 100_000),
     pushIdTtlMs: duration('PUSHGATEWAY_PUSH_ID_TTL', '1h'),
-    snapshotIntervalMs: duration('PUSHGATEWAY_SNAPSHOT_INTERVAL', '5m', 1000),
+    snapshotIntervalMs: duration('PUSHGATEWAY_SNAPSHOT_INTERVAL', '5m', 1000, true),
     maxLogBytes: int('PUSHGATEWAY_MAX_LOG_BYTES', 64 * 1024 * 1024, 1024),
     logLevel: logLevelSetting(env),
   };

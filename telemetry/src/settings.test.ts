@@ -32,6 +32,14 @@ describe('one way to read the settings every deployable shares', () => {
     expect(() => durationSetting(name, value, '1s', { min: 1000 })).toThrow(message);
   });
 
+  it('holds a duration that runs a timer below 24.8 days: Node fires a longer one at once, in a loop', () => {
+    expect(durationSetting('X_TTL', '30d', '0')).toBe(30 * 86_400_000);
+    expect(durationSetting('X_INTERVAL', '24d', '1s', { timer: true })).toBe(24 * 86_400_000);
+    expect(() => durationSetting('X_INTERVAL', '30d', '1s', { timer: true })).toThrow(
+      /X_INTERVAL="30d" .* to 24\.8d/,
+    );
+  });
+
   it('takes <SERVICE>_PORT, then PORT (Heroku), then the default, and refuses what is no port', () => {
     expect(portSetting({}, 'API_PORT', 3000)).toBe(3000);
     expect(portSetting({ PORT: '5000' }, 'API_PORT', 3000)).toBe(5000);

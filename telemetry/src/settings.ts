@@ -30,25 +30,40 @@ export function numberSetting(
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** The longest delay Node's timers take (a 32-bit signed count of milliseconds). */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * A duration in milliseconds, in one format everywhere: `500ms`, `90s`, `15m`, `24h`, `7d`. A bare
  * number is in the unit the variable's name carries (`…_SECONDS`, `…_MS`); where the name carries
- * none, only `0` may stand alone (never).
+ * none, only `0` may stand alone (never). `timer`: the value runs a setTimeout or setInterval,
+ * which Node fires at once past 2^31-1 ms (about 24.8 days) — a loop, not a long wait — so it is
+ * held below that.
  */
 export function durationSetting(
   name: string,
   value: string | undefined,
   fallback: string,
-  { min = 0, max = Number.MAX_SAFE_INTEGER }: { min?: number; max?: number } = {},
+  {
+    min = 0,
+    max: given = Number.MAX_SAFE_INTEGER,
+    timer = false,
+  }: { min?: number; max?: number; timer?: boolean } = {},
 ): number {
+  const max = timer ? Math.min(given, LONGEST_TIMER_MS) : given;
   const raw = value?.trim() || fallback;
   const bare = name.endsWith('_SECONDS') ? 's' : name.endsWith('_MS') ? 'ms' : undefined;
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(raw);
   const unit = match?.[2] ?? bare ?? (match?.[1] === '0' ? 'ms' : undefined);
   const ms = match && unit ? Number(match[1]) * (UNITS[unit] as number) : Number.NaN;
   if (!Number.isFinite(ms) || ms < min || ms > max) {
-    const range = `from ${min / 1000}s${max < Number.MAX_SAFE_INTEGER ? ` to ${max / 1000}s` : ''}`;
+    const upTo =
+      max === LONGEST_TIMER_MS
+        ? ' to 24.8d (the longest wait Node’s timers take)'
+        : max < Number.MAX_SAFE_INTEGER
+          ? ` to ${max / 1000}s`
+          : '';
+    const range = `from ${min / 1000}s${upTo}`;
     const bareHint = bare ? `a number of ${bare === 's' ? 'seconds' : 'milliseconds'} or ` : '';
     throw new ConfigError(
       `${name}="${raw}" must be ${bareHint}a duration like 500ms, 90s, 15m, 24h, 7d, ${range}`,

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { type Browser, chromium } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { CHROMIUM_ARGS, requireBinary, startStack } from './stack';
 
 /**
@@ -23,6 +23,23 @@ export async function startPhoneLab() {
       await stack.stop();
     },
   };
+}
+
+export type PhoneLab = Awaited<ReturnType<typeof startPhoneLab>>;
+
+/**
+ * The lab for one test file: started before its tests and stopped after them. The object is
+ * filled in `beforeAll`, so read its fields inside tests.
+ */
+export function phoneLabForThisFile(): PhoneLab {
+  const lab = {} as PhoneLab;
+  beforeAll(async () => {
+    Object.assign(lab, await startPhoneLab());
+  }, 90_000);
+  afterAll(async () => {
+    await lab.stop?.();
+  });
+  return lab;
 }
 
 function studentActions(stack: Awaited<ReturnType<typeof startStack>>) {

@@ -2,35 +2,24 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRumBatch } from '@brainbytes/functions/contracts';
 import type { Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, startPhoneLab } from './phone-lab';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, phoneLabForThisFile } from './phone-lab';
 import { PHONE, SCREENSHOTS } from './stack';
 
 /**
  * The app on prepaid data and patchy signal: it opens offline after one visit, a new build
  * never breaks an open page, the bytes it spends, a tap before the script; and screenshots.
  */
-let lab: Awaited<ReturnType<typeof startPhoneLab>>;
-let browser: Awaited<ReturnType<typeof startPhoneLab>>['browser'];
-let stack: Awaited<ReturnType<typeof startPhoneLab>>['stack'];
-
-beforeAll(async () => {
-  lab = await startPhoneLab();
-  ({ browser, stack } = lab);
-}, 90_000);
-
-afterAll(async () => {
-  await lab?.stop();
-});
+const lab = phoneLabForThisFile();
 
 describe('the app offline (item 3)', () => {
   it('after one online visit, /ask, /sessions and a past session open with the network off', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
     await lab.logIn(page, await lab.register('Ivy'));
     await lab.ask(page, 'What is photosynthesis?');
     await page.getByTestId('answered').waitFor({ timeout: 15_000 });
-    await page.goto(`${stack.web.url}/sessions`);
+    await page.goto(`${lab.stack.web.url}/sessions`);
     await page.getByRole('button', { name: 'Open' }).click();
     await page.getByTestId('past-thread').getByText('What is photosynthesis?').waitFor();
     // The worker has kept the app's pages and scripts.
@@ -72,7 +61,7 @@ const entries = (k: { bytes: number; entries: number }) =>
 
 describe('bytes on prepaid data (item 10) and a tap before the script (item 1)', () => {
   it('paints without waiting for a stylesheet, answers /api without page headers, and sends RUM once per page hide', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
     const requests: { type: string; url: string; request: Request }[] = [];
     page.on('request', (r) => requests.push({ type: r.resourceType(), url: r.url(), request: r }));
@@ -101,7 +90,7 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
     // Under a third of the plain form of the same events.
     expect(3 * Buffer.byteLength(body ?? '')).toBeLessThan(Buffer.byteLength(JSON.stringify({ events })));
 
-    const api = await fetch(`${stack.web.url}/api/health`);
+    const api = await fetch(`${lab.stack.web.url}/api/health`);
     expect(api.headers.get('content-security-policy')).toBeNull();
     expect(api.headers.get('strict-transport-security')).toBeNull();
     expect(api.headers.get('x-content-type-options')).toBe('nosniff');
@@ -109,9 +98,9 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
   }, 60_000);
 
   it('keeps the ask button unusable until the script runs: a tap cannot reload the page and lose the question', async () => {
-    const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
+    const context = await lab.browser.newContext({ ...PHONE, javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${stack.web.url}/ask`);
+    await page.goto(`${lab.stack.web.url}/ask`);
     expect(await page.getByRole('button', { name: 'Ask', exact: true }).isDisabled()).toBe(true);
     await context.close();
   });
@@ -127,12 +116,12 @@ describe('screenshots (web/test-results/screenshots)', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     for (const language of ['en', 'fil'] as const)
       for (const viewport of sizes) {
-        const context = await browser.newContext({ ...PHONE, viewport, isMobile: viewport.width < 600 });
-        await context.addCookies([{ name: 'bb.lang', value: language, url: stack.web.url }]);
+        const context = await lab.browser.newContext({ ...PHONE, viewport, isMobile: viewport.width < 600 });
+        await context.addCookies([{ name: 'bb.lang', value: language, url: lab.stack.web.url }]);
         const page = await context.newPage();
         const name = (path: string) =>
           join(SCREENSHOTS, `${path}-${language}-${viewport.width}x${viewport.height}.png`);
-        await page.goto(`${stack.web.url}/login`);
+        await page.goto(`${lab.stack.web.url}/login`);
         await page.screenshot({ path: name('login') });
         await page.getByLabel('Email').fill(email);
         await page.getByLabel('Password').fill(PASSWORD);
@@ -144,7 +133,7 @@ describe('screenshots (web/test-results/screenshots)', () => {
         }
         await page.waitForLoadState('networkidle');
         await page.screenshot({ path: name('ask') });
-        await page.goto(`${stack.web.url}/sessions`);
+        await page.goto(`${lab.stack.web.url}/sessions`);
         await page.locator('.cards button').first().click();
         await page.getByTestId('past-thread').waitFor();
         await page.screenshot({ path: name('sessions'), fullPage: true });
@@ -155,7 +144,7 @@ describe('screenshots (web/test-results/screenshots)', () => {
 
 describe('a new build while a page is open (item 3)', () => {
   it('installs the new worker beside the open page and takes over only when the old pages are closed', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
     await lab.logIn(page, await lab.register('Lea'));
     await lab.appKept(page);
@@ -180,7 +169,7 @@ describe('a new build while a page is open (item 3)', () => {
     await page.getByTestId('answered').waitFor({ timeout: 15_000 });
     await page.close();
     const next = await context.newPage();
-    await next.goto(`${stack.web.url}/login`);
+    await next.goto(`${lab.stack.web.url}/login`);
     await expect
       .poll(() => next.evaluate(() => navigator.serviceWorker.controller?.scriptURL), { timeout: 15_000 })
       .toMatch(/v=next-build$/);

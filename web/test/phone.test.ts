@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, startPhoneLab } from './phone-lab';
+import { PASSWORD, phoneLabForThisFile } from './phone-lab';
 import { PHONE } from './stack';
 
 /**
@@ -8,24 +8,13 @@ import { PHONE } from './stack';
  * a login that expires, a subject switched while the tutor answers, Filipino from the first byte,
  * thumbs instead of a mouse.
  */
-let lab: Awaited<ReturnType<typeof startPhoneLab>>;
-let browser: Awaited<ReturnType<typeof startPhoneLab>>['browser'];
-let stack: Awaited<ReturnType<typeof startPhoneLab>>['stack'];
-
-beforeAll(async () => {
-  lab = await startPhoneLab();
-  ({ browser, stack } = lab);
-}, 90_000);
-
-afterAll(async () => {
-  await lab?.stop();
-});
+const lab = phoneLabForThisFile();
 
 describe('a phone shared between students (item 2)', () => {
   it('keeps Ana’s queued question and draft for Ana: never sent as Ben, sent when Ana logs in again', async () => {
     const ana = await lab.register('Ana');
     const ben = await lab.register('Ben');
-    const context = await browser.newContext(PHONE);
+    const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
     await lab.logIn(page, ana);
     await context.setOffline(true);
@@ -56,7 +45,7 @@ describe('a phone shared between students (item 2)', () => {
 
   it('deletes what waits on the phone when the student chooses to on logout', async () => {
     const ana = await lab.register('Ana');
-    const context = await browser.newContext(PHONE);
+    const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
     await lab.logIn(page, ana);
     await lab.appKept(page); // logging out offline opens the kept /login
@@ -76,12 +65,12 @@ describe('a phone shared between students (item 2)', () => {
 describe('an expired login (item 4)', () => {
   it('keeps the queued question, asks to log in again, then sends it once', async () => {
     const email = await lab.register('Carlo');
-    const context = await browser.newContext(PHONE);
+    const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
     await lab.logIn(page, email);
     // The login ends on the server (expired or signed out elsewhere).
     const token = await page.evaluate(() => localStorage.getItem('bb.token'));
-    await fetch(`${stack.api.url}/api/auth/logout`, {
+    await fetch(`${lab.stack.api.url}/api/auth/logout`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}` },
     });
@@ -106,7 +95,7 @@ describe('the ask page', () => {
   let context: BrowserContext;
   let page: Page;
   beforeAll(async () => {
-    context = await browser.newContext(PHONE);
+    context = await lab.browser.newContext(PHONE);
     page = await context.newPage();
     await lab.logIn(page, await lab.register('Dana'));
   }, 30_000);
@@ -150,12 +139,12 @@ describe('the ask page', () => {
 
   it('gives every control a thumb-sized target, apart from its neighbours, and asks before logging out (item 8)', async () => {
     // A past session to open (this test may run alone).
-    await page.goto(`${stack.web.url}/ask`);
+    await page.goto(`${lab.stack.web.url}/ask`);
     const before = await page.getByTestId('answered').count();
     await lab.ask(page, 'What is a noun?');
     await expect.poll(() => page.getByTestId('answered').count(), { timeout: 15_000 }).toBe(before + 1);
     for (const path of ['/ask', '/sessions']) {
-      await page.goto(`${stack.web.url}${path}`);
+      await page.goto(`${lab.stack.web.url}${path}`);
       await page.waitForLoadState('networkidle');
       if (path === '/sessions') await page.getByRole('button', { name: 'Open' }).first().click();
       const small = await page.evaluate(() => {
@@ -189,7 +178,7 @@ describe('the ask page', () => {
   }, 45_000);
 
   it('draws a focus ring of at least 3:1 against the page (item 11)', async () => {
-    await page.goto(`${stack.web.url}/ask`);
+    await page.goto(`${lab.stack.web.url}/ask`);
     await page.getByLabel('Your question').focus();
     await page.keyboard.press('Tab');
     const ratio = await page.evaluate(() => {
@@ -219,7 +208,7 @@ describe('the ask page', () => {
 describe('focus and empty states', () => {
   it('never says “when you are back online” while online (item 6)', async () => {
     // A student of their own: the API allows a few questions a minute per student.
-    const context = await browser.newContext(PHONE);
+    const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
     await lab.logIn(page, await lab.register('Hana'));
     await page.route('**/api/sessions/*/questions', (route) =>
@@ -236,7 +225,7 @@ describe('focus and empty states', () => {
   }, 30_000);
 
   it('puts focus on the page’s heading after logging in, not on the body (item 11)', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
     await lab.logIn(page, await lab.register('Eli'));
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
@@ -244,16 +233,16 @@ describe('focus and empty states', () => {
   }, 30_000);
 
   it('offers a way forward where there is nothing yet (item 9)', async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
-    await page.goto(`${stack.web.url}/ask`);
+    await page.goto(`${lab.stack.web.url}/ask`);
     await page.getByRole('main').getByRole('link', { name: 'Sign up' }).waitFor();
     await lab.logIn(page, await lab.register('Fe'));
-    await page.goto(`${stack.web.url}/sessions`);
+    await page.goto(`${lab.stack.web.url}/sessions`);
     await page.getByText('No study sessions yet.').waitFor();
     await page.getByRole('main').getByRole('link', { name: 'Ask your first question' }).click();
     await page.waitForURL('**/ask');
-    await page.goto(`${stack.web.url}/subjects`);
+    await page.goto(`${lab.stack.web.url}/subjects`);
     await page.getByLabel('Language').selectOption('fil');
     // General has no Filipino material: say so, and offer to ask instead.
     const general = page.getByRole('region', { name: 'Pangkalahatan' });
@@ -264,10 +253,10 @@ describe('focus and empty states', () => {
 
 describe('Filipino everywhere (item 6)', () => {
   it('renders the chosen language on the server: lang, skip link, title, before any script', async () => {
-    const context = await browser.newContext({ ...PHONE, javaScriptEnabled: false });
-    await context.addCookies([{ name: 'bb.lang', value: 'fil', url: stack.web.url }]);
+    const context = await lab.browser.newContext({ ...PHONE, javaScriptEnabled: false });
+    await context.addCookies([{ name: 'bb.lang', value: 'fil', url: lab.stack.web.url }]);
     const page = await context.newPage();
-    await page.goto(`${stack.web.url}/login`);
+    await page.goto(`${lab.stack.web.url}/login`);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('fil');
     expect(await page.locator('a.skip').textContent()).toBe('Lumaktaw sa nilalaman');
     await page.getByRole('heading', { name: 'Mag-log in' }).waitFor();
@@ -276,10 +265,10 @@ describe('Filipino everywhere (item 6)', () => {
   });
 
   it('tells a wrong password and a lost connection in Filipino', async () => {
-    const context = await browser.newContext(PHONE);
-    await context.addCookies([{ name: 'bb.lang', value: 'fil', url: stack.web.url }]);
+    const context = await lab.browser.newContext(PHONE);
+    await context.addCookies([{ name: 'bb.lang', value: 'fil', url: lab.stack.web.url }]);
     const page = await context.newPage();
-    await page.goto(`${stack.web.url}/login`);
+    await page.goto(`${lab.stack.web.url}/login`);
     await page.getByLabel('Email').fill(await lab.register('Gina'));
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('main').getByRole('button', { name: 'Mag-log in' }).click();

@@ -133,11 +133,16 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
     apps,
     pollIntervalMs: durationSetting('HEROKU_POLL_INTERVAL_SECONDS', env.HEROKU_POLL_INTERVAL_SECONDS, '60', {
       min: 1000,
+      timer: true,
     }),
     requestTimeoutMs: durationSetting('HEROKU_API_TIMEOUT_SECONDS', env.HEROKU_API_TIMEOUT_SECONDS, '10', {
       min: 100,
+      timer: true,
     }),
-    backoffBaseMs: durationSetting('HEROKU_API_BACKOFF_MS', env.HEROKU_API_BACKOFF_MS, '1000', { min: 1 }),
+    backoffBaseMs: durationSetting('HEROKU_API_BACKOFF_MS', env.HEROKU_API_BACKOFF_MS, '1000', {
+      min: 1,
+      timer: true,
+    }),
     scrapeCredentials: hostedScrapeCredentials(env),
     drainCredentials: credentialSetting('HEROKU_DRAIN_CREDENTIALS', env.HEROKU_DRAIN_CREDENTIALS),
     drainTokens: get('HEROKU_DRAIN_TOKENS', '')

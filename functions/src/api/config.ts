@@ -9,6 +9,7 @@ import {
   numberSetting,
   portSetting,
 } from '@brainbytes/telemetry';
+import { loadStatementSettings, type StatementSettings } from '../jobs/monthly-statement';
 import { loadPushSettings, type PushSettings } from '../push';
 import { rateSetting } from '../settings';
 import { DEFAULT_AI_CALL_TIMEOUT_MS, FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS } from '../time-budget';
@@ -38,6 +39,8 @@ export interface ApiConfig extends PushSettings {
   rateLimits: RateLimitSettings;
   /** RUM batches a client may send a minute (API_RUM_BATCHES_PER_MINUTE). */
   rumPerMinute: number;
+  /** Where last month's statement goes (MONTHLY_STATEMENT_*), for the business-metrics job. */
+  statements: StatementSettings;
 }
 
 function proxySecret(secret: string | undefined): string | undefined {
@@ -101,11 +104,12 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
       min: 1,
       integer: true,
     }),
+    statements: loadStatementSettings(env),
     businessMetricsIntervalMs: durationSetting(
       'BUSINESS_METRICS_INTERVAL_SECONDS',
       env.BUSINESS_METRICS_INTERVAL_SECONDS,
       '300',
-      { min: 1000 },
+      { min: 1000, timer: true },
     ),
   };
 }

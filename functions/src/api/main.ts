@@ -1,7 +1,7 @@
 import { configOrExit, createAppMetrics, createLogger, redact } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
-import { loadStatementSettings, sendMonthlyStatement } from '../jobs/monthly-statement';
+import { sendMonthlyStatement } from '../jobs/monthly-statement';
 import { startPushing } from '../push';
 import { httpTutor } from './ai-client';
 import { loadApiConfig } from './config';
@@ -34,12 +34,11 @@ async function main() {
   });
   startPushing(registry, 'brainbytes-api', config);
   // Locally the business-metrics job is an interval; on Lambda a schedule, on Heroku the scheduler.
-  const statements = configOrExit('api', () => loadStatementSettings(process.env));
   const business = () =>
     Promise.all([
       collectBusinessMetrics(db, metrics),
       limits.prune(),
-      sendMonthlyStatement(db, statements).then(
+      sendMonthlyStatement(db, config.statements).then(
         (result) => {
           if (result === 'sent') logger.info('sent last month’s statement to Alertmanager');
         },

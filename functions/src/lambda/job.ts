@@ -4,7 +4,7 @@ import type { Database } from '../api/db/database';
 import { openDatabase } from '../api/db/open';
 import { RateLimits } from '../api/rate-limits';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
-import { loadStatementSettings, sendMonthlyStatement } from '../jobs/monthly-statement';
+import { sendMonthlyStatement } from '../jobs/monthly-statement';
 import { lambdaRuntime } from './runtime';
 
 const runtime = lambdaRuntime('job');
@@ -20,11 +20,9 @@ export const handler = runtime.wrap(async () => {
   await collectBusinessMetrics(await db, runtime.metrics);
   await new RateLimits(await db, config.rateLimits).prune(); // idle buckets are full again: forget them
   // A statement that cannot go out yet is retried by the next run; the metrics above are kept.
-  const statement = await sendMonthlyStatement(await db, loadStatementSettings(process.env)).catch(
-    (error: Error) => {
-      console.warn(`monthly statement not sent; the next run tries again: ${redact(String(error))}`);
-      return 'not sent' as const;
-    },
-  );
+  const statement = await sendMonthlyStatement(await db, config.statements).catch((error: Error) => {
+    console.warn(`monthly statement not sent; the next run tries again: ${redact(String(error))}`);
+    return 'not sent' as const;
+  });
   return { ok: true, statement };
 });

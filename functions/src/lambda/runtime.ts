@@ -1,6 +1,7 @@
 import { type AppMetrics, createAppMetrics, type PushClient, pushBeforeReturn } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
-import { loadPushSettings, pushClient } from '../push';
+import { pushClient } from '../push';
+import { loadLambdaSettings } from '../settings';
 import { loadSsmParameters } from './secrets';
 
 interface LambdaContext {
@@ -16,21 +17,18 @@ export function lambdaRuntime(functionName: 'api' | 'ai' | 'job') {
   const registry = new Registry();
   const metrics: AppMetrics = createAppMetrics(registry);
   const ready = loadSsmParameters();
-  let push: PushClient | undefined;
+  let started: { push: PushClient | undefined; memoryMb: number } | undefined;
   let cold = true;
 
   function wrap<E, R>(handler: (event: E, context: LambdaContext) => Promise<R>) {
     return async function handlerWithRuntime(event: E, context: LambdaContext = {}): Promise<R> {
       await ready;
-      // Read after the secrets from SSM are in the environment; platform lambda, also under serverless-offline.
-      push ??= pushClient(
-        registry,
-        functionName === 'job' ? 'brainbytes-jobs' : `brainbytes-${functionName}`,
-        {
-          ...loadPushSettings(),
-          platform: 'lambda',
-        },
-      );
+      if (!started) {
+        const settings = loadLambdaSettings();
+        const job = functionName === 'job' ? 'brainbytes-jobs' : `brainbytes-${functionName}`;
+        started = { push: pushClient(registry, job, settings.push), memoryMb: settings.memoryMb };
+      }
+      const { push, memoryMb } = started;
       metrics.functionInvocations.inc({ function: functionName, cold_start: String(cold) });
       cold = false;
       const timed = async () => {
@@ -38,8 +36,7 @@ export function lambdaRuntime(functionName: 'api' | 'ai' | 'job') {
         try {
           return await handler(event, context);
         } finally {
-          const memoryGb =
-            Number(context.memoryLimitInMB ?? process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ?? 128) / 1024;
+          const memoryGb = Number(context.memoryLimitInMB ?? memoryMb) / 1024;
           metrics.functionGbSeconds.inc(
             { function: functionName },
             (memoryGb * (performance.now() - started)) / 1000,

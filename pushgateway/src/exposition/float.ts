@@ -11,6 +11,3 @@ export function parseFloatValue(text: string): number | undefined {
   if (special[2]!.toLowerCase() === 'nan') return Number.NaN;
   return special[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
 }
-
-/** Formats a value for the text format: the writers' one way (@brainbytes/telemetry). */
-export { formatValue as formatFloat } from '@brainbytes/telemetry';

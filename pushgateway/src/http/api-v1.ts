@@ -1,4 +1,4 @@
-import { formatFloat } from '../exposition/float';
+import { formatValue } from '@brainbytes/telemetry';
 import { MetricStore } from '../store/metric-store';
 import { PUSH_FAILURE_TIME_HELP, PUSH_TIME_HELP } from '../store/render';
 import type { Group, StoredFamily } from '../store/types';
@@ -12,7 +12,7 @@ function labelsOf(key: string): Record<string, string> {
   return labels;
 }
 
-const str = formatFloat;
+const str = formatValue;
 
 function familyJson(family: StoredFamily, timeStamp: string) {
   const metrics = [...family.metrics.values()].map((m) => {

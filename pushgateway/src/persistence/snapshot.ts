@@ -1,4 +1,5 @@
-import { formatFloat, parseFloatValue } from '../exposition/float';
+import { formatValue } from '@brainbytes/telemetry';
+import { parseFloatValue } from '../exposition/float';
 import type { MetricType } from '../exposition/types';
 import type { MetricStore } from '../store/metric-store';
 import { jsonBytes } from '../store/series-count';
@@ -7,7 +8,7 @@ import type { Group, StoredFamily, StoredMetric } from '../store/types';
 
 /** JSON has no NaN or Infinity: those travel as their exposition-format strings. */
 type Num = number | string;
-const enc = (v: number): Num => (Number.isFinite(v) ? v : formatFloat(v));
+const enc = (v: number): Num => (Number.isFinite(v) ? v : formatValue(v));
 const dec = (v: Num): number => (typeof v === 'number' ? v : (parseFloatValue(v) ?? Number.NaN));
 
 type SavedMetric = [key: string, value: Num, sum: Num, count: Num, points?: Array<[Num, Num]>];

@@ -1,5 +1,4 @@
-import { familyHeader } from '@brainbytes/telemetry';
-import { formatFloat } from '../exposition/float';
+import { familyHeader, formatValue } from '@brainbytes/telemetry';
 import { MetricStore } from './metric-store';
 import type { Group, StoredFamily } from './types';
 
@@ -12,15 +11,15 @@ export function renderFamilySamples(family: StoredFamily): string {
   const { name } = family;
   for (const metric of family.metrics.values()) {
     if (!metric.points) {
-      lines.push(`${name}{${metric.key}} ${formatFloat(metric.value)}\n`);
+      lines.push(`${name}{${metric.key}} ${formatValue(metric.value)}\n`);
       continue;
     }
     const [line, bound] = family.type === 'histogram' ? [`${name}_bucket`, 'le'] : [name, 'quantile'];
     for (const [at, value] of metric.points) {
-      lines.push(`${line}{${metric.key},${bound}="${formatFloat(at)}"} ${formatFloat(value)}\n`);
+      lines.push(`${line}{${metric.key},${bound}="${formatValue(at)}"} ${formatValue(value)}\n`);
     }
-    lines.push(`${name}_sum{${metric.key}} ${formatFloat(metric.sum)}\n`);
-    lines.push(`${name}_count{${metric.key}} ${formatFloat(metric.count)}\n`);
+    lines.push(`${name}_sum{${metric.key}} ${formatValue(metric.sum)}\n`);
+    lines.push(`${name}_count{${metric.key}} ${formatValue(metric.count)}\n`);
   }
   return lines.join('');
 }
@@ -29,8 +28,8 @@ function timeLines(group: Group): [string, string] {
   if (!group.timeText) {
     const labels = MetricStore.timeSeriesLabels(group);
     group.timeText = [
-      [`push_time_seconds{${labels}} `, formatFloat(group.pushTime), '\n'].join(''),
-      [`push_failure_time_seconds{${labels}} `, formatFloat(group.failureTime), '\n'].join(''),
+      [`push_time_seconds{${labels}} `, formatValue(group.pushTime), '\n'].join(''),
+      [`push_failure_time_seconds{${labels}} `, formatValue(group.failureTime), '\n'].join(''),
     ];
   }
   return group.timeText;
