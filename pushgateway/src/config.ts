@@ -31,6 +31,8 @@ export interface GatewayConfig {
   maxGroups: number;
   maxLabelNameLength: number;
   maxLabelValueLength: number;
+  maxMetricNameLength: number;
+  maxHelpLength: number;
   pushIdWindow: number;
   pushIdTtlMs: number;
   snapshotIntervalMs: number;
@@ -86,10 +88,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxBodyBytes: int('PUSHGATEWAY_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024),
     maxSeriesPerPush: int('PUSHGATEWAY_MAX_SERIES_PER_PUSH', 10_000),
     maxSeries: int('PUSHGATEWAY_MAX_SERIES', 1_000_000),
-    maxBytes: int('PUSHGATEWAY_MAX_BYTES', 128 * 1024 * 1024, 64 * 1024),
+    maxBytes: int('PUSHGATEWAY_MAX_BYTES', 96 * 1024 * 1024, 64 * 1024),
     maxGroups: int('PUSHGATEWAY_MAX_GROUPS', 100_000),
     maxLabelNameLength: int('PUSHGATEWAY_MAX_LABEL_NAME_LENGTH', 128),
     maxLabelValueLength: int('PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH', 1024),
+    maxMetricNameLength: int('PUSHGATEWAY_MAX_METRIC_NAME_LENGTH', 256),
+    maxHelpLength: int('PUSHGATEWAY_MAX_HELP_LENGTH', 4096),
     pushIdWindow: int('PUSHGATEWAY_PUSH_ID_WINDOW', 100_000),
     pushIdTtlMs: duration('PUSHGATEWAY_PUSH_ID_TTL', '1h'),
     snapshotIntervalMs: duration('PUSHGATEWAY_SNAPSHOT_INTERVAL', '5m', 1000, true),

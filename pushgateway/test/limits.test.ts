@@ -14,6 +14,8 @@ describe('limits', () => {
       PUSHGATEWAY_MAX_GROUPS: '50',
       PUSHGATEWAY_MAX_LABEL_NAME_LENGTH: '32',
       PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH: '64',
+      PUSHGATEWAY_MAX_METRIC_NAME_LENGTH: '40',
+      PUSHGATEWAY_MAX_HELP_LENGTH: '100',
     });
   });
   afterAll(async () => gw.close());
@@ -80,6 +82,32 @@ describe('limits', () => {
       expect.stringContaining('value of label "route" of metric "x"'),
     ]);
     expect(await stored()).toEqual([]);
+  });
+
+  it('refuses over-long metric names and HELP texts with 400 naming the setting', async () => {
+    const long = `x${'y'.repeat(40)}`;
+    for (const body of [`${long} 1\n`, `# TYPE ${long} counter\n`, `# HELP ${long} h\n`]) {
+      const reply = await put('/metrics/job/a', body);
+      expect([reply.status, reply.body]).toEqual([
+        400,
+        expect.stringContaining('PUSHGATEWAY_MAX_METRIC_NAME_LENGTH'),
+      ]);
+    }
+    // `_bucket` makes a sample line's name longer than its family's: the line's name counts.
+    const histogram = `# TYPE ${'h'.repeat(34)} histogram\n${'h'.repeat(34)}_bucket{le="+Inf"} 1\n`;
+    expect((await put('/metrics/job/a', histogram)).status).toBe(400);
+    const help = await put('/metrics/job/a', `# HELP x ${'h'.repeat(101)}\nx 1\n`);
+    expect([help.status, help.body]).toEqual([
+      400,
+      expect.stringContaining(
+        'HELP of metric "x" is longer than 100 characters (PUSHGATEWAY_MAX_HELP_LENGTH)',
+      ),
+    ]);
+    expect((await put('/metrics/job/a', `# HELP x ${'h'.repeat(100)}\nx 1\n`)).status).toBe(200);
+    const refusals = (await scrape(gw.url)).samples;
+    expect(refusals.get('pushgateway_push_refusals_total{reason="name_length"}')).toBe(4);
+    expect(refusals.get('pushgateway_push_refusals_total{reason="help_length"}')).toBe(1);
+    await request(gw.url, { method: 'PUT', path: '/api/v1/admin/wipe' });
   });
 
   it('refuses new groups past PUSHGATEWAY_MAX_GROUPS, even from failing pushes', async () => {

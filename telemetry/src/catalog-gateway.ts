@@ -14,7 +14,7 @@ export const GATEWAY_METRICS = {
   pushRefusalsTotal: def(
     'pushgateway_push_refusals_total',
     'counter',
-    'Pushes refused, by reason: a limit (byte_budget, series, series_per_push, groups, label_length, body_size), a reused push id, credentials, or invalid content.',
+    'Pushes refused, by reason: a limit (byte_budget, series, series_per_push, groups, label_length, name_length, help_length, body_size), a reused push id, credentials, or invalid content.',
     ['reason'],
   ),
   pushDurationSeconds: def(

@@ -15,6 +15,10 @@ export interface ParseLimits {
   maxSamples: number;
   maxLabelNameLength: number;
   maxLabelValueLength: number;
+  /** Characters of a metric name; a sample line's name (with `_bucket` …) counts too. */
+  maxMetricNameLength?: number;
+  /** Characters of a HELP text, after unescaping. */
+  maxHelpLength?: number;
 }
 
 const NO_LIMITS: ParseLimits = {
@@ -22,6 +26,12 @@ const NO_LIMITS: ParseLimits = {
   maxLabelNameLength: Number.POSITIVE_INFINITY,
   maxLabelValueLength: Number.POSITIVE_INFINITY,
 };
+
+const metricNameTooLong = (name: string, max: number) =>
+  invalidPush(
+    `metric name "${name.slice(0, 64)}…" is longer than ${max} characters (PUSHGATEWAY_MAX_METRIC_NAME_LENGTH)`,
+    'name_length',
+  );
 
 export const labelNameTooLong = (name: string, where: string, max: number) =>
   invalidPush(
@@ -61,6 +71,8 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
   let sampleCount = 0;
   let lineNo = 0;
   let start = 0;
+  const maxNameLength = limits.maxMetricNameLength ?? Number.POSITIVE_INFINITY;
+  const maxHelpLength = limits.maxHelpLength ?? Number.POSITIVE_INFINITY;
 
   const familyFor = (name: string): MetricFamily => {
     let family = families.get(name);
@@ -84,11 +96,18 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
       const comment = /^#[ \t]+(HELP|TYPE)[ \t]+(\S+)(?:[ \t]+(.*))?$/.exec(line);
       if (!comment) continue;
       const [, keyword, name, rest = ''] = comment as unknown as [string, string, string, string | undefined];
-      if (!isMetricName(name)) throw fail(`invalid metric name in comment "${name}"`);
+      if (!isMetricName(name)) throw fail(`invalid metric name in comment "${name.slice(0, 64)}"`);
+      if (name.length > maxNameLength) throw metricNameTooLong(name, maxNameLength);
       const family = familyFor(name);
       if (keyword === 'HELP') {
         if (family.help !== undefined) throw fail(`second HELP line for metric name "${name}"`);
         family.help = unescapeText(rest, false);
+        if (family.help.length > maxHelpLength) {
+          throw invalidPush(
+            `HELP of metric "${name}" is longer than ${maxHelpLength} characters (PUSHGATEWAY_MAX_HELP_LENGTH)`,
+            'help_length',
+          );
+        }
       } else {
         const type = rest.trim();
         if (!METRIC_TYPES.has(type)) throw fail(`unknown metric type "${type}"`);
@@ -101,6 +120,7 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
     }
 
     const sample = parseSampleLine(line, fail, limits);
+    if (sample.name.length > maxNameLength) throw metricNameTooLong(sample.name, maxNameLength);
     if (++sampleCount > limits.maxSamples) {
       throw new PushRefused(
         'series_per_push',
@@ -188,7 +208,7 @@ function parseSampleLine(line: string, fail: (why: string) => Error, limits: Par
   let i = 0;
   while (i < line.length && /[a-zA-Z0-9_:]/.test(line[i]!)) i++;
   const name = line.slice(0, i);
-  if (!isMetricName(name)) throw fail(`invalid metric name "${name || line.slice(0, 20)}"`);
+  if (!isMetricName(name)) throw fail(`invalid metric name "${name.slice(0, 64) || line.slice(0, 20)}"`);
   const labels: Labels = [];
   if (line[skipBlank(line, i)] === '{') {
     i = skipBlank(line, i);

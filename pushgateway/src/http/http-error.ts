@@ -28,6 +28,8 @@ const STATUS: Record<RefusalReason, number> = {
   series_per_push: 413,
   groups: 413,
   label_length: 400,
+  name_length: 400,
+  help_length: 400,
   push_id_reused: 409,
   unauthorized: 401,
   invalid: 400,

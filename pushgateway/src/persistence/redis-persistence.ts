@@ -13,7 +13,12 @@ export interface RedisOptions {
   snapshotIntervalMs: number;
   /** A submitted operation not seen back from the stream within this time is answered 503. */
   applyTimeoutMs?: number;
+  /** The largest body a push may carry (PUSHGATEWAY_MAX_BODY_BYTES): bounds what one read of the stream holds. */
+  maxEntryBytes?: number;
 }
+
+/** What one read of the stream may hold at most, whatever the entries' sizes (with maxEntryBytes). */
+const READ_BYTES = 32 * 1024 * 1024;
 
 type StreamEntry = [id: string, fields: string[]];
 
@@ -49,6 +54,10 @@ export class RedisPersistence implements Persistence {
   private running = false;
   private tailDone: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Entries per read of the stream: as many as fit READ_BYTES at the largest body allowed. */
+  private readonly readCount: number;
+  /** Set while a snapshot is written: the tail applies nothing, so the snapshot is the state at one position. */
+  private paused: Promise<void> | undefined;
 
   constructor(
     private readonly store: MetricStore,
@@ -60,6 +69,7 @@ export class RedisPersistence implements Persistence {
     // Heroku Key-Value Store serves TLS with a self-signed certificate, hence rejectUnauthorized: false.
     this.client = new Redis(options.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, ...tls });
     this.reader = this.client.duplicate();
+    this.readCount = Math.max(1, Math.min(1000, Math.floor(READ_BYTES / (options.maxEntryBytes ?? 4 << 20))));
     for (const c of [this.client, this.reader]) {
       c.on('error', (error) => this.logger.warn('redis connection problem', { error: error.message }));
     }
@@ -106,20 +116,23 @@ export class RedisPersistence implements Persistence {
         `(${this.lastId}`,
         '+',
         'COUNT',
-        1000,
+        this.readCount,
       )) as StreamEntry[];
       for (const entry of entries) this.applyEntry(entry);
-      if (entries.length < 1000) break;
+      if (entries.length < this.readCount) break;
     }
   }
 
   private applyEntry([id, fields]: StreamEntry) {
     let op: Operation | undefined;
     let owner = '';
+    let body: string | undefined;
     for (let i = 0; i < fields.length; i += 2) {
       if (fields[i] === 'o') op = JSON.parse(fields[i + 1]!) as Operation;
       else if (fields[i] === 'p') owner = fields[i + 1]!;
+      else if (fields[i] === 'b') body = fields[i + 1]!;
     }
+    if (op?.kind === 'push' && body !== undefined) op.body = body;
     let result: ApplyResult = { outcome: 'failed', message: 'malformed stream entry' };
     try {
       if (op) result = this.store.apply(op);
@@ -147,13 +160,14 @@ export class RedisPersistence implements Persistence {
       try {
         const reply = (await this.reader.xread(
           'COUNT',
-          1000,
+          this.readCount,
           'BLOCK',
           1000,
           'STREAMS',
           this.keys.log,
           this.lastId,
         )) as Array<[string, StreamEntry[]]> | null;
+        await this.paused;
         for (const entry of reply?.[0]?.[1] ?? []) this.applyEntry(entry);
       } catch (error) {
         if (!this.running) break;
@@ -167,7 +181,12 @@ export class RedisPersistence implements Persistence {
     const started = performance.now();
     let id: string;
     try {
-      id = (await this.client.xadd(this.keys.log, '*', 'p', this.nonce, 'o', JSON.stringify(op)))!;
+      // The body as its own field, as pushed: inside the JSON a control character would take 6 bytes.
+      const fields =
+        op.kind === 'push'
+          ? ['o', JSON.stringify({ ...op, body: '' }), 'b', op.body]
+          : ['o', JSON.stringify(op)];
+      id = (await this.client.xadd(this.keys.log, '*', 'p', this.nonce, ...fields))!;
     } catch (error) {
       this.observer.onError?.('append', error);
       throw new StorageUnavailable('the gateway could not write to Redis; push not stored, retry later');
@@ -225,14 +244,7 @@ export class RedisPersistence implements Persistence {
       );
       if (locked !== 'OK') return;
       const started = performance.now();
-      const position = this.lastId;
-      // Taken in one synchronous pass, so it is the state at `position`; sent as pieces, renamed into place.
-      const pieces = [...snapshotPieces(this.store, position)];
-      const staging = `${this.keys.snapshot}:staging:${this.nonce}`;
-      const write = this.client.pipeline().del(staging);
-      for (const piece of pieces) write.rpush(staging, piece);
-      write.rename(staging, this.keys.snapshot).del(this.keys.legacySnapshot);
-      for (const [error] of (await write.exec()) ?? []) if (error) throw error;
+      const position = await this.writeSnapshot();
       const [ms, seq] = position.split('-').map(Number) as [number, number];
       const graceMs = Date.now() - TRIM_GRACE_MS;
       const minId = ms < graceMs ? `${ms}-${seq + 1}` : `${graceMs}-0`;
@@ -240,6 +252,34 @@ export class RedisPersistence implements Persistence {
       this.observer.onWrite?.('snapshot', (performance.now() - started) / 1000);
     } catch (error) {
       this.observer.onError?.('snapshot', error);
+    }
+  }
+
+  /**
+   * Writes the state at this process's position piece by piece (about 1 MiB each) into a staging
+   * list renamed into place: the tail is paused meanwhile, so the store does not change under the
+   * pieces, and no more than one piece is held in memory at a time.
+   */
+  private async writeSnapshot(): Promise<string> {
+    let resume!: () => void;
+    this.paused = new Promise((resolve) => {
+      resume = resolve;
+    });
+    try {
+      const position = this.lastId;
+      const staging = `${this.keys.snapshot}:staging:${this.nonce}`;
+      await this.client.del(staging);
+      for (const piece of snapshotPieces(this.store, position)) await this.client.rpush(staging, piece);
+      const renamed = await this.client
+        .multi()
+        .rename(staging, this.keys.snapshot)
+        .del(this.keys.legacySnapshot)
+        .exec();
+      for (const [error] of renamed ?? []) if (error) throw error;
+      return position;
+    } finally {
+      this.paused = undefined;
+      resume();
     }
   }
 

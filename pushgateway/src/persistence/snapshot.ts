@@ -73,7 +73,12 @@ export function* snapshotPieces(
     for (const family of group.families.values()) {
       let metrics: SavedMetric[] = [];
       let size = 0;
-      const head = { name: family.name, type: family.type, help: family.help };
+      // The HELP only on a family's first line: a large family spans several lines.
+      let head: Omit<SavedFamily, 'metrics'> = {
+        name: family.name,
+        type: family.type,
+        help: family.help,
+      };
       for (const m of family.metrics.values()) {
         const saved: SavedMetric = [m.key, enc(m.value), enc(m.sum), enc(m.count)];
         if (m.points) saved.push([...m.points].map(([at, v]) => [enc(at), enc(v)]));
@@ -81,6 +86,7 @@ export function* snapshotPieces(
         size += m.key.length + 32 * (m.points?.size ?? 1);
         if (size < LINE_BYTES) continue;
         yield* line({ family: { ...head, metrics } });
+        head = { name: family.name, type: family.type };
         metrics = [];
         size = 0;
       }

@@ -1,5 +1,5 @@
 import { PushRefused } from './refusal';
-import { bytesOf, GROUP_OVERHEAD_BYTES, seriesOf } from './series-count';
+import { familyBytes, GROUP_OVERHEAD_BYTES, seriesOf } from './series-count';
 import type { Group, StoredFamily } from './types';
 
 interface PushUnderBudget {
@@ -26,18 +26,14 @@ export function checkBudget(
   let addedBytes = group ? 0 : GROUP_OVERHEAD_BYTES + 2 * key.length;
   let removedBytes = 0;
   for (const family of incoming.values()) {
-    for (const metric of family.metrics.values()) {
-      added += seriesOf(metric);
-      addedBytes += bytesOf(metric);
-    }
+    for (const metric of family.metrics.values()) added += seriesOf(metric);
+    addedBytes += familyBytes(family);
   }
   if (group) {
     for (const family of group.families.values()) {
       if (!replaced(family.name)) continue;
-      for (const metric of family.metrics.values()) {
-        removed += seriesOf(metric);
-        removedBytes += bytesOf(metric);
-      }
+      for (const metric of family.metrics.values()) removed += seriesOf(metric);
+      removedBytes += familyBytes(family);
     }
   }
   if (delta) added = deltaGrowth(group, incoming);

@@ -7,7 +7,7 @@ import { labelText, withGroupingLabels } from './label-text';
 import { normalizeFamilies } from './normalize';
 import { PushIdWindow, pushFingerprint } from './push-id-window';
 import { inconsistentPush, PushRefused } from './refusal';
-import { bytesOf, GROUP_OVERHEAD_BYTES, seriesOf } from './series-count';
+import { familyBytes, flatCopy, GROUP_OVERHEAD_BYTES, seriesOf } from './series-count';
 import { signatureOf } from './signature';
 import type { ApplyResult, Group, Operation, StoredFamily } from './types';
 
@@ -224,8 +224,7 @@ export class MetricStore {
   private attachFamily(group: Group, family: StoredFamily) {
     let entry = this.index.get(family.name);
     if (!entry) {
-      // A flat copy: the parsed name is a slice that would keep the whole push body alive.
-      const name = Buffer.from(family.name).toString();
+      const name = flatCopy(family.name);
       entry = {
         name,
         type: family.type,
@@ -238,6 +237,9 @@ export class MetricStore {
       this.namesVersion++;
     }
     family.name = entry.name;
+    // The HELP of a family is its own (each group may say it differently), never a slice of the body.
+    if (family.help !== undefined)
+      family.help = family.help === entry.help ? entry.help : flatCopy(family.help);
     group.families.set(family.name, family);
     entry.type = family.type;
     if (family.help !== undefined) entry.help = family.help;
@@ -254,19 +256,15 @@ export class MetricStore {
         seriesOwners(entry);
       }
     } else if (needsOwnerIndex(entry)) seriesOwners(entry);
-    for (const metric of family.metrics.values()) {
-      this.seriesTotal += seriesOf(metric);
-      this.bytesTotal += bytesOf(metric);
-    }
+    for (const metric of family.metrics.values()) this.seriesTotal += seriesOf(metric);
+    this.bytesTotal += familyBytes(family);
   }
 
   private detachFamily(group: Group, family: StoredFamily) {
     group.families.delete(family.name);
     const entry = this.index.get(family.name);
-    for (const metric of family.metrics.values()) {
-      this.seriesTotal -= seriesOf(metric);
-      this.bytesTotal -= bytesOf(metric);
-    }
+    for (const metric of family.metrics.values()) this.seriesTotal -= seriesOf(metric);
+    this.bytesTotal -= familyBytes(family);
     if (!entry) return;
     entry.holders.delete(group.key);
     const signature = entry.signatures.get(group.signature);

@@ -6,6 +6,8 @@ export type RefusalReason =
   | 'series_per_push'
   | 'groups'
   | 'label_length'
+  | 'name_length'
+  | 'help_length'
   | 'push_id_reused'
   | 'unauthorized'
   | 'invalid';

@@ -1,12 +1,18 @@
-import type { StoredMetric } from './types';
+import type { StoredFamily, StoredMetric } from './types';
 
 /** Exposed sample lines of one metric: one for simple types, buckets/quantiles plus _sum and _count otherwise. */
 export const seriesOf = (metric: StoredMetric) => (metric.points ? metric.points.size + 2 : 1);
 
-/** Bytes per sample line beyond its label text: numbers, map entries and object headers in memory. */
-const SAMPLE_OVERHEAD_BYTES = 120;
-/** Bytes per group beyond its key: the group object, its maps and its push-time lines. */
-export const GROUP_OVERHEAD_BYTES = 512;
+/**
+ * Bytes per sample line beyond its label text and name: numbers, map entries, object headers in
+ * memory, and the `_bucket`/`le="…"` and value of its rendered line. Measured, not guessed: see
+ * test/memory-ceiling.test.ts, which holds the process's peak RSS to the README's ceiling.
+ */
+const SAMPLE_OVERHEAD_BYTES = 160;
+/** Bytes per group beyond its key: the group object, its maps, its push-time lines and their index entries. */
+export const GROUP_OVERHEAD_BYTES = 1024;
+/** Bytes per family in a group beyond its name and HELP: the family object, its map, index entries. */
+const FAMILY_OVERHEAD_BYTES = 384;
 // Characters JSON writes as \u0001 and the like, or UTF-8 in several bytes: rare in label text.
 const RARE = /[\u0000-\u001f\u007f-\uffff]/;
 
@@ -26,10 +32,28 @@ export function jsonBytes(text: string): number {
 }
 
 /**
- * What one stored metric costs, for PUSHGATEWAY_MAX_BYTES: its key once as stored and once in
- * every rendered line (the scrape cache), its key as JSON on disk, and a fixed cost per line.
+ * What one stored metric of a family named `nameLength` characters costs, for PUSHGATEWAY_MAX_BYTES:
+ * its key once as stored and, with the name, in every rendered line (the scrape cache), its key as
+ * JSON on disk, and a fixed cost per line.
  */
-export function bytesOf(metric: StoredMetric): number {
+export function bytesOf(metric: StoredMetric, nameLength: number): number {
   const lines = seriesOf(metric);
-  return metric.keyBytes + (metric.key.length + SAMPLE_OVERHEAD_BYTES) * lines;
+  return metric.keyBytes + (metric.key.length + nameLength + SAMPLE_OVERHEAD_BYTES) * lines;
+}
+
+/**
+ * What a family in one group costs: its metrics, and its name and HELP twice (held in memory, and
+ * written with the family in the snapshot), so HELP texts and long names fill the budget as label
+ * values do. The scrape writes each name's HELP once, in a bounded batch.
+ */
+export function familyBytes(family: StoredFamily): number {
+  let bytes = FAMILY_OVERHEAD_BYTES + 2 * (jsonBytes(family.name) + jsonBytes(family.help ?? ''));
+  for (const metric of family.metrics.values()) bytes += bytesOf(metric, family.name.length);
+  return bytes;
+}
+
+/** A copy of `text` that shares no memory with the push body it was sliced from. */
+export function flatCopy(text: string): string {
+  // V8 keeps a slice's whole parent string alive; a slice of a 4 MiB body would pin all of it.
+  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
 }
