@@ -46,8 +46,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     const key = `${req.method} ${path}`;
     switch (key) {
       case 'GET /-/healthy':
-      case 'GET /-/ready':
         return send(res, 200, 'OK\n');
+      case 'GET /-/ready': {
+        // The router should stop sending this process traffic it cannot make durable.
+        const problem = persistence.readyProblem();
+        return problem ? send(res, 503, `not ready: ${problem}\n`) : send(res, 200, 'OK\n');
+      }
       case 'GET /metrics':
         allow('scrape');
         return handleScrape(req, res);

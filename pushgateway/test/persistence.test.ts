@@ -109,6 +109,23 @@ describe('file persistence', () => {
     expect(samples.get('acked_total{instance="",job="api",platform="lambda"}')).toBe(1);
   });
 
+  it('skips a damaged whole line in the middle of the log and keeps every push after it', async () => {
+    const dir = dataDir();
+    const env = { PUSHGATEWAY_PERSISTENCE: 'file', PUSHGATEWAY_DATA_DIR: dir };
+    const gw = await start(env);
+    for (const id of ['a', 'b', 'c']) expect((await request(gw.url, counterPush(id))).status).toBe(200);
+    gw.child.kill('SIGKILL');
+    await gw.stop();
+    const log = path.join(dir, 'operations.jsonl');
+    const lines = fs.readFileSync(log, 'utf8').split('\n');
+    lines[1] = 'x'.repeat(lines[1]!.length); // push "b"'s line, overwritten by a bad disk block
+    fs.writeFileSync(log, lines.join('\n'));
+    const again = await start(env);
+    const { samples } = await scrape(again.url);
+    expect(samples.get('acked_total{instance="",job="api",platform="lambda"}')).toBe(2); // a and c
+    expect(samples.get('pushgateway_persistence_errors_total{operation="load"}')).toBe(1);
+  });
+
   it('ignores a torn last line of the log (a push that was never acknowledged)', async () => {
     const dir = dataDir();
     const env = { PUSHGATEWAY_PERSISTENCE: 'file', PUSHGATEWAY_DATA_DIR: dir };

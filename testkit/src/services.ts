@@ -192,3 +192,53 @@ export async function promQuery(prometheusUrl: string, expr: string): Promise<Pr
   if (body.status !== 'success') throw new Error(`${expr}: ${body.error}`);
   return body.data.result;
 }
+
+/** A Redis server of the test's own (Debian's `redis-server`), nothing saved to disk, restartable on its port. */
+export interface OwnRedis {
+  url: string;
+  port: number;
+  /** Kills the server (SIGKILL): its data is gone, as after a restart without persistence. */
+  kill(): Promise<void>;
+  /** Starts it again, empty, on the same port. */
+  start(): Promise<void>;
+}
+
+export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis> {
+  const binary = requireBinary('redis-server', 'redis-server');
+  const port = await freePort();
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ReturnType<typeof spawn> | undefined;
+  const answers = async () => {
+    const { Redis } = await import('ioredis');
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    client.on('error', () => undefined); // not up yet: asked again
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG' ? true : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      client.disconnect();
+    }
+  };
+  const own: OwnRedis = {
+    url,
+    port,
+    async kill() {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async start() {
+      child = spawn(
+        binary,
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
+        { stdio: 'ignore' },
+      );
+      await eventually('redis-server to answer', answers, 10_000);
+    },
+  };
+  await own.start();
+  return own;
+}

@@ -44,7 +44,9 @@ export class FilePersistence implements Persistence {
     fs.mkdirSync(this.options.dir, { recursive: true });
     if (fs.existsSync(this.snapshotPath)) {
       // Line by line: no size of state becomes one string (V8 strings stop at 512 MiB).
-      const reader = new SnapshotReader(this.store, labelText);
+      const reader = new SnapshotReader(this.store, labelText, (error) =>
+        this.observer.onError?.('load', error),
+      );
       const lines = readline.createInterface({
         input: fs.createReadStream(this.snapshotPath, { encoding: 'utf8' }),
         crlfDelay: Number.POSITIVE_INFINITY,
@@ -68,8 +70,11 @@ export class FilePersistence implements Persistence {
       try {
         record = JSON.parse(bytes.toString('utf8', start, end));
       } catch (error) {
+        // A whole line that is not JSON (a damaged disk block): skipped and counted. Cutting the log
+        // here, as for a torn last line, would throw away every acknowledged push after it.
         this.observer.onError?.('load', error);
-        break;
+        start = end + 1;
+        continue;
       }
       start = end + 1;
       if (record.s <= this.seq) continue;
@@ -104,6 +109,10 @@ export class FilePersistence implements Persistence {
   }
 
   async sync() {}
+
+  readyProblem(): string | undefined {
+    return undefined;
+  }
 
   private snapshotIfDue(timer: boolean) {
     if (this.seq === this.snapshotSeq) return;

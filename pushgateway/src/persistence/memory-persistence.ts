@@ -12,5 +12,9 @@ export class MemoryPersistence implements Persistence {
     return this.store.apply(op, parsed);
   }
   async sync() {}
+
+  readyProblem(): string | undefined {
+    return undefined;
+  }
   async close() {}
 }

@@ -11,6 +11,8 @@ export interface Persistence {
   submit(op: Operation, parsed?: ParsedPush): Promise<ApplyResult>;
   /** Brings this process's view up to date with other processes (Redis); a no-op otherwise. */
   sync(): Promise<void>;
+  /** Why this process cannot make pushes durable or read its state right now; undefined when it can. */
+  readyProblem(): string | undefined;
   close(): Promise<void>;
 }
 

@@ -22,6 +22,33 @@ const READ_BYTES = 32 * 1024 * 1024;
 
 type StreamEntry = [id: string, fields: string[]];
 
+/** A stream entry's operation (`o`, JSON), its push body (`b`, as pushed) and its writer (`p`). */
+function readEntry(fields: string[]): { operation: Operation; owner: string } {
+  let json: string | undefined;
+  let owner = '';
+  let body: string | undefined;
+  for (let i = 0; i < fields.length; i += 2) {
+    if (fields[i] === 'o') json = fields[i + 1];
+    else if (fields[i] === 'p') owner = fields[i + 1] ?? '';
+    else if (fields[i] === 'b') body = fields[i + 1];
+  }
+  if (json === undefined) throw new Error('the entry has no operation field "o"');
+  const operation = JSON.parse(json) as Operation;
+  const kinds = ['push', 'delete', 'wipe'];
+  if (typeof operation !== 'object' || operation === null || !kinds.includes(operation.kind)) {
+    throw new Error("the entry's operation is not a push, delete or wipe");
+  }
+  if (typeof operation.time !== 'number') throw new Error("the entry's operation has no time");
+  if (operation.kind !== 'wipe' && !Array.isArray(operation.group)) {
+    throw new Error("the entry's operation has no group");
+  }
+  if (operation.kind === 'push') {
+    if (body !== undefined) operation.body = body;
+    if (typeof operation.body !== 'string') throw new Error("the entry's push has no body");
+  }
+  return { operation, owner };
+}
+
 /** Stream ids are `<ms>-<seq>`; compares two of them. */
 export function compareStreamIds(a: string, b: string): number {
   const [am, as] = a.split('-').map(Number) as [number, number];
@@ -30,6 +57,10 @@ export function compareStreamIds(a: string, b: string): number {
 }
 
 const SNAPSHOT_PIECES_PER_READ = 16;
+/** Longer than the tail's BLOCK (1 s), shorter than a client's patience. */
+const COMMAND_TIMEOUT_MS = 5000;
+/** The stream unread for this long makes the gateway not ready (/-/ready answers 503). */
+const STALE_READ_MS = 10_000;
 
 /** Entries older than this are trimmed only once a snapshot covers them, so a slow reader is not skipped. */
 const TRIM_GRACE_MS = 60_000;
@@ -58,6 +89,7 @@ export class RedisPersistence implements Persistence {
   private readonly readCount: number;
   /** Set while a snapshot is written: the tail applies nothing, so the snapshot is the state at one position. */
   private paused: Promise<void> | undefined;
+  private lastReadMs = Date.now();
 
   constructor(
     private readonly store: MetricStore,
@@ -67,7 +99,13 @@ export class RedisPersistence implements Persistence {
   ) {
     const tls = options.url.startsWith('rediss://') ? { tls: { rejectUnauthorized: false } } : {};
     // Heroku Key-Value Store serves TLS with a self-signed certificate, hence rejectUnauthorized: false.
-    this.client = new Redis(options.url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, ...tls });
+    // Every command waits at most COMMAND_TIMEOUT_MS: a Redis that stops answering is an error, not a hang.
+    this.client = new Redis(options.url, {
+      maxRetriesPerRequest: 2,
+      enableOfflineQueue: true,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      ...tls,
+    });
     this.reader = this.client.duplicate();
     this.readCount = Math.max(1, Math.min(1000, Math.floor(READ_BYTES / (options.maxEntryBytes ?? 4 << 20))));
     for (const c of [this.client, this.reader]) {
@@ -90,7 +128,12 @@ export class RedisPersistence implements Persistence {
   }
 
   private async load() {
-    const reader = new SnapshotReader(this.store, labelText);
+    const reader = new SnapshotReader(this.store, labelText, (error) => {
+      this.logger.warn('skipped an unreadable line of the Redis snapshot', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      this.observer.onError?.('load', error);
+    });
     const pieces = await this.client.llen(this.keys.snapshot);
     if (pieces > 0) {
       // A few pieces at a time: no size of state is read as one string.
@@ -124,19 +167,19 @@ export class RedisPersistence implements Persistence {
   }
 
   private applyEntry([id, fields]: StreamEntry) {
-    let op: Operation | undefined;
     let owner = '';
-    let body: string | undefined;
-    for (let i = 0; i < fields.length; i += 2) {
-      if (fields[i] === 'o') op = JSON.parse(fields[i + 1]!) as Operation;
-      else if (fields[i] === 'p') owner = fields[i + 1]!;
-      else if (fields[i] === 'b') body = fields[i + 1]!;
-    }
-    if (op?.kind === 'push' && body !== undefined) op.body = body;
     let result: ApplyResult = { outcome: 'failed', message: 'malformed stream entry' };
     try {
-      if (op) result = this.store.apply(op);
+      const op = readEntry(fields);
+      owner = op.owner;
+      result = this.store.apply(op.operation);
     } catch (error) {
+      // A poisoned entry (written by hand, by another program sharing REDIS_URL, or torn) is
+      // skipped, counted and logged: it must never stop a start, a push or a scrape.
+      this.logger.warn('skipped an unreadable Redis stream entry', {
+        id,
+        error: error instanceof Error ? error.message : String(error),
+      });
       this.observer.onError?.('load', error); // skip it, or every process would stop at this entry
       result = { outcome: 'failed', message: 'the gateway failed to apply this push' };
     }
@@ -167,6 +210,7 @@ export class RedisPersistence implements Persistence {
           this.keys.log,
           this.lastId,
         )) as Array<[string, StreamEntry[]]> | null;
+        this.lastReadMs = Date.now();
         await this.paused;
         for (const entry of reply?.[0]?.[1] ?? []) this.applyEntry(entry);
       } catch (error) {
@@ -212,12 +256,45 @@ export class RedisPersistence implements Persistence {
     });
   }
 
-  /** Waits until this process has applied everything in the stream now, so a scrape sees every acknowledged push. */
+  /**
+   * Waits until this process has applied everything in the stream now, so a scrape sees every
+   * acknowledged push; a Redis that cannot be read, or a catch-up that takes longer than a push
+   * may wait, is StorageUnavailable (503), never a hang.
+   */
   async sync() {
-    const last = (await this.client.xrevrange(this.keys.log, '+', '-', 'COUNT', 1)) as StreamEntry[];
+    let last: StreamEntry[];
+    try {
+      last = (await this.client.xrevrange(this.keys.log, '+', '-', 'COUNT', 1)) as StreamEntry[];
+    } catch (error) {
+      this.observer.onError?.('load', error);
+      throw new StorageUnavailable('the gateway could not read Redis; retry later');
+    }
     const target = last[0]?.[0];
     if (!target || compareStreamIds(this.lastId, target) >= 0) return;
-    await new Promise<void>((resolve) => this.syncWaiters.push({ target, resolve }));
+    await new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(() => {
+        this.syncWaiters = this.syncWaiters.filter((w) => w !== waiter);
+        reject(
+          new StorageUnavailable('the gateway could not catch up with the Redis stream in time; retry later'),
+        );
+      }, this.options.applyTimeoutMs ?? 10_000);
+      const waiter = {
+        target,
+        resolve: () => {
+          clearTimeout(timeout);
+          resolve();
+        },
+      };
+      this.syncWaiters.push(waiter);
+    });
+  }
+
+  readyProblem(): string | undefined {
+    if (this.client.status !== 'ready') return `Redis is not connected (${this.client.status})`;
+    const unread = Date.now() - this.lastReadMs;
+    if (unread > STALE_READ_MS)
+      return `the Redis stream has not been read for ${Math.round(unread / 1000)} s`;
+    return undefined;
   }
 
   /** Snapshot (one process at a time) and trim; reload if this process fell behind a trim. */

@@ -104,11 +104,21 @@ export class SnapshotReader {
   constructor(
     private readonly store: MetricStore,
     private readonly groupKey: (labels: Array<[string, string]>) => string,
+    /** A line that cannot be read is skipped and reported here: a damaged snapshot must not stop a start. */
+    private readonly onUnreadable: (error: unknown) => void = (error) => {
+      throw error;
+    },
   ) {}
 
   line(text: string) {
     if (text.trim() === '') return;
-    const line = JSON.parse(text) as SnapshotLine;
+    let line: SnapshotLine;
+    try {
+      line = JSON.parse(text) as SnapshotLine;
+    } catch (error) {
+      this.onUnreadable(error);
+      return;
+    }
     if ('version' in line) {
       this.position = line.position;
       for (const id of line.pushIds ?? []) this.addPushId(id);
