@@ -30,6 +30,12 @@ describe('loadConfig', () => {
       { PUSHGATEWAY_SNAPSHOT_INTERVAL: '0' },
       /PUSHGATEWAY_SNAPSHOT_INTERVAL="0" must be a duration .* from 1s/,
     ],
+    // 0 turned retry de-duplication off without a word: a retried delta push was counted twice.
+    [{ PUSHGATEWAY_PUSH_ID_TTL: '0' }, /PUSHGATEWAY_PUSH_ID_TTL="0" must be a duration .* from 1s/],
+    [
+      { PUSHGATEWAY_REQUEST_TIMEOUT: '0' },
+      /PUSHGATEWAY_REQUEST_TIMEOUT="0" must be a duration .* from 1s to 300s/,
+    ],
   ])('names the bad variable in %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });

@@ -35,6 +35,8 @@ export interface GatewayConfig {
   maxHelpLength: number;
   pushIdWindow: number;
   pushIdTtlMs: number;
+  /** PUSHGATEWAY_REQUEST_TIMEOUT: a request not fully received by then is answered 408. */
+  requestTimeoutMs: number;
   snapshotIntervalMs: number;
   maxLogBytes: number;
   logLevel: LogLevel;
@@ -95,7 +97,12 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxMetricNameLength: int('PUSHGATEWAY_MAX_METRIC_NAME_LENGTH', 256),
     maxHelpLength: int('PUSHGATEWAY_MAX_HELP_LENGTH', 4096),
     pushIdWindow: int('PUSHGATEWAY_PUSH_ID_WINDOW', 100_000),
-    pushIdTtlMs: duration('PUSHGATEWAY_PUSH_ID_TTL', '1h'),
+    // 0 would silently turn retry de-duplication off: a retried delta push counted twice.
+    pushIdTtlMs: duration('PUSHGATEWAY_PUSH_ID_TTL', '1h', 1000),
+    requestTimeoutMs: durationSetting('PUSHGATEWAY_REQUEST_TIMEOUT', env.PUSHGATEWAY_REQUEST_TIMEOUT, '10s', {
+      min: 1000,
+      max: 300_000,
+    }),
     snapshotIntervalMs: duration('PUSHGATEWAY_SNAPSHOT_INTERVAL', '5m', 1000, true),
     maxLogBytes: int('PUSHGATEWAY_MAX_LOG_BYTES', 64 * 1024 * 1024, 1024),
     logLevel: logLevelSetting(env),

@@ -83,7 +83,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     }
   }
 
-  const server = serve(route, { logger, realm: 'pushgateway', answerOf: asHttpError });
+  const server = serve(route, {
+    logger,
+    realm: 'pushgateway',
+    answerOf: asHttpError,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
 
   return {
     server,

@@ -18,6 +18,7 @@ describe('auth', () => {
       PUSHGATEWAY_PUSH_CREDENTIALS: 'fn:push-secret,fn2:other-secret',
       PUSHGATEWAY_SCRAPE_CREDENTIALS: 'prom:scrape:secret',
       PUSHGATEWAY_ADMIN_CREDENTIALS: 'ops:admin-secret',
+      PUSHGATEWAY_REQUEST_TIMEOUT: '1s',
     });
   });
   afterAll(async () => gw.close());
@@ -26,6 +27,20 @@ describe('auth', () => {
     request(gw.url, { method: 'PUT', path: '/metrics/job/a', body: 'x 1\n', headers });
   const scrapeWith = (headers: Record<string, string>) =>
     request(gw.url, { method: 'GET', path: '/metrics', headers });
+
+  it('closes an unauthenticated slow upload after PUSHGATEWAY_REQUEST_TIMEOUT (it held a connection 5.5 min)', async () => {
+    const { connect } = await import('node:net');
+    const socket = connect(Number(new URL(gw.url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d) => {
+      answer += d;
+    });
+    const started = Date.now();
+    socket.write('PUT /metrics/job/a HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nx 1\n');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 401/); // answered at once, the connection cut at the timeout
+    expect(Date.now() - started).toBeLessThan(3500);
+  });
 
   it('answers 401 with a Basic challenge without credentials, and stores nothing', async () => {
     const reply = await push({});

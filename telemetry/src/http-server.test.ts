@@ -12,8 +12,8 @@ afterEach(async () => {
   lines.length = 0;
 });
 
-async function start(route: Parameters<typeof serve>[0]) {
-  const server = serve(route, { logger, realm: 'test' });
+async function start(route: Parameters<typeof serve>[0], requestTimeoutMs?: number) {
+  const server = serve(route, { logger, realm: 'test', requestTimeoutMs });
   servers.push(server);
   const { port } = await listen(server, 0, '127.0.0.1');
   return port;
@@ -38,6 +38,28 @@ function post(
 }
 
 describe('the plain HTTP the gateway and the exporter share', () => {
+  it('answers 408 and closes a request whose body is not in within the timeout', async () => {
+    let routed = 0;
+    const port = await start(async (req, res) => {
+      routed++;
+      await readLimited(req, 10_000, 'TEST_LIMIT');
+      send(res, 200, 'ok');
+    }, 1000);
+    const { connect } = await import('node:net');
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d) => {
+      answer += d;
+    });
+    const started = Date.now();
+    // An unauthenticated upload of 1,000 bytes that sends 10 and then waits (slowloris).
+    socket.write('POST /drain HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789');
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(Date.now() - started).toBeLessThan(3500); // Node's default held it 5 minutes
+    expect(routed).toBe(1); // the route ran and waited for the body, which never arrived
+  });
+
   it('reads a body within its limit, and past it answers 413 naming the setting', async () => {
     const port = await start(async (req, res) => {
       const body = await readLimited(req, 100_000, 'X_MAX_BODY_BYTES');

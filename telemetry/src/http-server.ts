@@ -60,6 +60,12 @@ export interface ServeOptions {
   realm: string;
   /** The answer an error stands for; by default an HttpError is its own, anything else a 500. */
   answerOf?: (error: unknown) => HttpError | undefined;
+  /**
+   * A request (headers and body) not fully received within this time is answered 408 and its
+   * connection closed, whether or not it is authenticated: a slow upload cannot hold a connection
+   * for Node's default 5 minutes. Keep it well under Heroku's 30 s router timeout.
+   */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -68,9 +74,15 @@ export interface ServeOptions {
  */
 export function serve(
   route: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
-  { logger, realm, answerOf = (e) => (e instanceof HttpError ? e : undefined) }: ServeOptions,
+  {
+    logger,
+    realm,
+    answerOf = (e) => (e instanceof HttpError ? e : undefined),
+    requestTimeoutMs = 10_000,
+  }: ServeOptions,
 ): http.Server {
-  const server = http.createServer((req, res) => {
+  // Checked every second (Node's default is 30 s), so the timeout cuts when it says.
+  const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     route(req, res).catch((error: unknown) => {
       const answer = answerOf(error);
       if (!answer) logger.error('request failed', { path: req.url?.split('?')[0], error });
@@ -83,6 +95,8 @@ export function serve(
   });
   // Longer than the load balancers' idle timeouts in front (Heroku's router, ALBs: 60 s).
   server.keepAliveTimeout = 65_000;
+  server.requestTimeout = requestTimeoutMs;
+  server.headersTimeout = requestTimeoutMs;
   return server;
 }
 

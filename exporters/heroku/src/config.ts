@@ -16,6 +16,8 @@ import type { LambdaFunction } from './lambda/cloudwatch';
 export { ConfigError, type Credential };
 
 export interface ExporterConfig {
+  /** HEROKU_EXPORTER_REQUEST_TIMEOUT: a request (a drain post) not fully received by then is answered 408. */
+  bodyTimeoutMs: number;
   port: number;
   host: string;
   apiToken: string | undefined;
@@ -120,11 +122,18 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
       throw new ConfigError(`HEROKU_APPS: "${app}" is not a Heroku app name`);
   }
   const state = get('HEROKU_EXPORTER_STATE', env.REDIS_URL?.trim() || 'memory');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(state) && !/^rediss?:\/\//.test(state))
+  // Anything with a scheme is a URL (`redis:/host` is a mistyped URL, not a file named so).
+  if (/^[a-z][a-z0-9+.-]*:/i.test(state) && !isRedisUrl(state))
     throw new ConfigError(
-      'HEROKU_EXPORTER_STATE must be a redis:// or rediss:// URL, a file path, or memory',
+      'HEROKU_EXPORTER_STATE must be a redis://host:port or rediss://host:port URL, a file path, or memory',
     );
   return {
+    bodyTimeoutMs: durationSetting(
+      'HEROKU_EXPORTER_REQUEST_TIMEOUT',
+      env.HEROKU_EXPORTER_REQUEST_TIMEOUT,
+      '10s',
+      { min: 1000, max: 300_000 },
+    ),
     port: portSetting(env, 'HEROKU_EXPORTER_PORT', 9595),
     // Every interface: Prometheus scrapes it from another host or container.
     host: hostSetting(env, 'HEROKU_EXPORTER_HOST', { exposed: true }),
@@ -159,4 +168,15 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
     state,
     stateKey: get('HEROKU_EXPORTER_STATE_KEY', 'heroku-exporter:cost-accrual'),
   };
+}
+
+function isRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (
+      (url.protocol === 'redis:' || url.protocol === 'rediss:') && text.includes('//') && url.host !== ''
+    );
+  } catch {
+    return false;
+  }
 }

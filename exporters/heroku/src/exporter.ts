@@ -115,7 +115,7 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
     );
   }
 
-  const server = serve(route, { logger, realm: 'heroku-exporter' });
+  const server = serve(route, { logger, realm: 'heroku-exporter', requestTimeoutMs: config.bodyTimeoutMs });
 
   return {
     server,
