@@ -203,7 +203,10 @@ export interface OwnRedis {
   start(): Promise<void>;
 }
 
-export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis> {
+export async function startOwnRedis(
+  extraArgs: string[] = [],
+  { startNow = true }: { startNow?: boolean } = {},
+): Promise<OwnRedis> {
   const binary = requireBinary('redis-server', 'redis-server');
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
@@ -239,6 +242,6 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
       await eventually('redis-server to answer', answers, 10_000);
     },
   };
-  await own.start();
+  if (startNow) await own.start();
   return own;
 }

@@ -1,6 +1,6 @@
 import { HEROKU_EXPORTER_METRICS, metricOptions } from '@brainbytes/telemetry';
 import { Counter, type Registry } from 'prom-client';
-import { type AccrualState, CostAccrual, dynoPrices, monthlyRunRate } from './cost';
+import { CostAccrual, dynoPrices, monthlyRunRate, StateRefused } from './cost';
 import type { Gauges } from './gauges';
 import type { PlatformSnapshot } from './platform/poller';
 import type { StateStore } from './state-store';
@@ -22,23 +22,57 @@ export function registerCostMetrics(
 ) {
   const accrual = new CostAccrual();
   let saving: Promise<void> = Promise.resolve();
-  /** Saves after each poll, one write at a time; a failed write is reported and the next one retries. */
-  const saveState = () => {
-    const state = accrual.state();
-    if (state.month < 0) return saving; // nothing accrued yet: never overwrite a saved month with nothing
-    const text = JSON.stringify(state);
-    saving = saving.then(() => store.save(text)).catch((error: unknown) => onStateError('save', error));
-    return saving;
-  };
+  /**
+   * Whether this month's saved state has been read (or found absent, another month's, or refused as
+   * tampered). Until it has, nothing is saved: an estimate made while the store was unreachable
+   * must never overwrite the month's real accrual (a 3 s Redis outage at start cut it by 77 %).
+   */
+  let read = false;
+  const refusal = (error: unknown) =>
+    error instanceof SyntaxError ? new StateRefused(`not JSON: ${error.message}`) : error;
   /** Carries on from the saved month so far; before the server listens, so no scrape sees less. */
-  const restoreState = async () => {
+  const restoreState = async (): Promise<boolean> => {
+    let text: string | undefined;
     try {
-      const text = await store.load();
-      return text ? accrual.restore(JSON.parse(text) as AccrualState, Date.now()) : false;
+      text = await store.load();
     } catch (error) {
-      onStateError('load', error);
+      onStateError('load', error); // unreachable: not read, so nothing will be saved yet
       return false;
     }
+    read = true;
+    if (!text) return false;
+    try {
+      return accrual.restore(JSON.parse(text), Date.now()) === 'restored';
+    } catch (error) {
+      // Damaged or tampered: refused whole, reported, and replaced by this process's own accrual.
+      onStateError('load', refusal(error));
+      return false;
+    }
+  };
+  /**
+   * Saves after each poll, one write at a time; a failed write is reported and the next one
+   * retries. Each save first reads what is saved and never writes less (another exporter process
+   * may have saved more during a rolling restart).
+   */
+  const saveState = () => {
+    saving = saving.then(async () => {
+      if (!read) {
+        if (!(await restoreState()) && !read) return; // still unreachable: keep the estimate to ourselves
+        tickAccrual();
+      }
+      if (accrual.state().month < 0) return; // nothing accrued yet: never overwrite a saved month with nothing
+      try {
+        const current = await store.load();
+        if (current) accrual.atLeast(JSON.parse(current), Date.now());
+      } catch (error) {
+        onStateError('load', refusal(error));
+        if (!(error instanceof StateRefused || error instanceof SyntaxError)) return; // unreachable
+      }
+      await store
+        .save(JSON.stringify(accrual.state()))
+        .catch((error: unknown) => onStateError('save', error));
+    });
+    return saving;
   };
   /** Run-rates per app plus the account's Eco fee; recomputed from the cache whenever asked. */
   const runRates = () => {

@@ -91,6 +91,43 @@ export interface AccrualState {
   keys: Record<string, { dollars: number; atMs: number }>;
 }
 
+/** Saved state this exporter did not write as it is: refused whole, with why. */
+export class StateRefused extends Error {
+  override name = 'StateRefused';
+}
+
+/** A clock on another dyno may run a little ahead; a saved time further ahead than this is tampered. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_KEYS = 10_000;
+
+/** The saved accrual, checked field by field: version, a month start, and finite, non-negative dollars at past times. */
+function validAccrualState(saved: unknown, nowMs: number): AccrualState {
+  const state = saved as Partial<AccrualState> | null;
+  if (typeof state !== 'object' || state === null) throw new StateRefused('it is not an object');
+  if (state.version !== 1) throw new StateRefused(`version ${String(state.version)} is not 1`);
+  if (typeof state.month !== 'number' || monthPosition(state.month).start !== state.month) {
+    throw new StateRefused('its month is not the first instant of a UTC month');
+  }
+  if (typeof state.keys !== 'object' || state.keys === null || Array.isArray(state.keys)) {
+    throw new StateRefused('it has no keys object');
+  }
+  const entries = Object.entries(state.keys);
+  if (entries.length > MAX_KEYS) throw new StateRefused(`it has more than ${MAX_KEYS} keys`);
+  for (const [key, k] of entries) {
+    const ok =
+      typeof k === 'object' &&
+      k !== null &&
+      typeof k.dollars === 'number' &&
+      Number.isFinite(k.dollars) &&
+      k.dollars >= 0 &&
+      typeof k.atMs === 'number' &&
+      k.atMs >= state.month &&
+      k.atMs <= nowMs + CLOCK_SKEW_MS;
+    if (!ok) throw new StateRefused(`key "${key.slice(0, 64)}" has dollars or a time that cannot be`);
+  }
+  return state as AccrualState;
+}
+
 /**
  * Dollars accrued this UTC month per key, integrating the run-rate over time; it never decreases
  * within a month. A key seen for the first time this month starts from the month-to-date estimate
@@ -102,20 +139,44 @@ export class CostAccrual {
   private keys = new Map<string, { dollars: number; atMs: number }>();
   private month = -1;
 
-  /** Carries on from saved state, if it is this month's (else it is ignored). */
-  restore(state: AccrualState, nowMs: number) {
-    if (state.version !== 1 || state.month !== monthPosition(nowMs).start) return false;
+  /**
+   * Carries on from saved state if it is this month's ('restored'), or says it belongs to another
+   * month ('other_month', nothing taken). State that is not what this class writes is refused
+   * whole (StateRefused): tampered or damaged state is never half-taken.
+   */
+  restore(saved: unknown, nowMs: number): 'restored' | 'other_month' {
+    const state = validAccrualState(saved, nowMs);
+    if (state.month !== monthPosition(nowMs).start) return 'other_month';
     this.month = state.month;
     this.keys = new Map(
-      Object.entries(state.keys)
-        .filter(([, k]) => Number.isFinite(k.dollars) && k.dollars >= 0 && Number.isFinite(k.atMs))
-        .map(([key, k]) => [key, { dollars: k.dollars, atMs: k.atMs }]),
+      Object.entries(state.keys).map(([key, k]) => [key, { dollars: k.dollars, atMs: k.atMs }]),
     );
-    return true;
+    return 'restored';
+  }
+
+  /**
+   * Raises each key to what `saved` holds where that is more (another exporter process saved it,
+   * during a rolling restart): what is saved never goes down. Invalid state is refused.
+   */
+  atLeast(saved: unknown, nowMs: number) {
+    const state = validAccrualState(saved, nowMs);
+    if (state.month !== this.month) return;
+    for (const [key, k] of Object.entries(state.keys)) {
+      const known = this.keys.get(key);
+      if (!known) this.keys.set(key, { dollars: k.dollars, atMs: k.atMs });
+      else if (k.dollars > known.dollars) {
+        known.dollars = k.dollars;
+        known.atMs = Math.max(known.atMs, k.atMs);
+      }
+    }
   }
 
   state(): AccrualState {
-    return { version: 1, month: this.month, keys: Object.fromEntries(this.keys) };
+    return {
+      version: 1,
+      month: this.month,
+      keys: Object.fromEntries([...this.keys].map(([key, k]) => [key, { ...k }])),
+    };
   }
 
   tick(nowMs: number, runRates: ReadonlyMap<string, number>) {

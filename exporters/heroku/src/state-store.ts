@@ -58,8 +58,11 @@ export class RedisStateStore implements StateStore {
     this.client = new Redis(url, {
       lazyConnect: true,
       maxRetriesPerRequest: 2,
+      commandTimeout: 5000,
       ...(url.startsWith('rediss://') ? { tls: { rejectUnauthorized: false } } : {}),
     });
+    // A connection problem surfaces as a failed load or save (logged and counted there), not as noise.
+    this.client.on('error', () => undefined);
   }
   async load() {
     if (this.client.status === 'wait') await this.client.connect();

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningExporter, readScrape, scrapeText, startExporter } from '@brainbytes/testkit/exporter';
 import { type FakeApp, FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
+import { eventually, startOwnRedis } from '@brainbytes/testkit/services';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { monthPosition } from '../src/cost';
 
@@ -146,6 +148,67 @@ describe('Platform API poller', () => {
     },
   );
 
+  it('never saves its estimate over the month while the state store is unreachable; carries on from it once back', async () => {
+    const redis = await startOwnRedis([], { startNow: false }); // down when the exporter starts
+    try {
+      api = await new FakePlatformApi(apps()).start();
+      const key = `test:${randomUUID()}`;
+      const first = await start({ HEROKU_EXPORTER_STATE: redis.url, HEROKU_EXPORTER_STATE_KEY: key });
+      const estimate = first.samples.get('heroku_cost_accrued_dollars_total{app="brainbytes-api"}')!;
+      expect(first.samples.get('heroku_exporter_state_errors_total{action="load"}')).toBeGreaterThanOrEqual(
+        1,
+      );
+      // Redis comes back holding the month so far: $20 more than the estimate.
+      await redis.start();
+      const client = new Redis(redis.url);
+      client.on('error', () => undefined);
+      const month = monthPosition(Date.now()).start;
+      const saved = estimate + 20;
+      await client.set(
+        key,
+        JSON.stringify({
+          version: 1,
+          month,
+          keys: { 'brainbytes-api': { dollars: saved, atMs: Date.now() - 1000 } },
+        }),
+      );
+      // The next polls (each saves) once the exporter's connection is back.
+      const stored = await eventually(
+        'a save after Redis is back',
+        async () => {
+          await exp.exporter.poller!.poll();
+          const state = JSON.parse((await client.get(key)) ?? '{}');
+          const dollars = state.keys?.['brainbytes-api']?.dollars;
+          return dollars !== saved ? dollars : undefined;
+        },
+        30_000,
+      );
+      await client.quit();
+      // It saved the month carried on, never its estimate (the old exporter cut $20.00 to $4.69).
+      expect(stored).toBeGreaterThanOrEqual(saved);
+      const after = readScrape(await scrapeText(exp.url)).samples;
+      expect(after.get('heroku_cost_accrued_dollars_total{app="brainbytes-api"}')).toBeGreaterThanOrEqual(
+        saved,
+      );
+    } finally {
+      await redis.kill();
+    }
+  });
+
+  it('refuses tampered saved state whole, says so, and replaces it with its own accrual', async () => {
+    api = await new FakePlatformApi(apps()).start();
+    const file = join(mkdtempSync(join(tmpdir(), 'bb-exporter-')), 'state.json');
+    const month = monthPosition(Date.now()).start;
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, month, keys: { 'brainbytes-api': { dollars: -500, atMs: Date.now() } } }),
+    );
+    const { samples } = await start({ HEROKU_EXPORTER_STATE: file });
+    expect(samples.get('heroku_cost_accrued_dollars_total{app="brainbytes-api"}')).toBeGreaterThan(0);
+    expect(samples.get('heroku_exporter_state_errors_total{action="load"}')).toBeGreaterThanOrEqual(1);
+    expect(exp.logs.join('\n')).toContain('has dollars or a time that cannot be');
+  });
+
   it('says when its state cannot be read or written, counts it, and keeps serving', async () => {
     api = await new FakePlatformApi(apps()).start();
     // Its folder is a file: every save fails (ENOTDIR).
@@ -155,8 +218,9 @@ describe('Platform API poller', () => {
     expect(samples.get('heroku_cost_accrued_dollars_total{app="brainbytes-api"}')).toBeGreaterThan(0);
     await exp.exporter.poller!.poll();
     const again = readScrape(await scrapeText(exp.url)).samples;
-    expect(again.get('heroku_exporter_state_errors_total{action="save"}')).toBeGreaterThanOrEqual(1);
-    expect(exp.logs.join('\n')).toContain('could not save the cost accrual (HEROKU_EXPORTER_STATE, file)');
+    // It cannot even be read (ENOTDIR), so it is never written: each poll tries the read again.
+    expect(again.get('heroku_exporter_state_errors_total{action="load"}')).toBeGreaterThanOrEqual(2);
+    expect(exp.logs.join('\n')).toContain('could not load the cost accrual (HEROKU_EXPORTER_STATE, file)');
   });
 
   it('serves scrapes from its cache without calling Heroku', async () => {
