@@ -30,7 +30,9 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
   const auth = new Authenticator(config.credentials);
   const startTime = new Date().toISOString();
 
-  const expiryTimer = setInterval(() => store.expire(Date.now()), 1000).unref();
+  const expiryTimer = setInterval(() => {
+    persistence.expire(Date.now()).catch((error) => logger.warn('expiry failed', { error: String(error) }));
+  }, 1000).unref();
   const handlePush = pushHandler({ config, store, persistence, auth, metrics, logger });
   const handleScrape = scrapeHandler({ store, persistence, renderer, metrics });
 
@@ -58,7 +60,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
       case 'GET /api/v1/metrics':
         allow('scrape');
         await persistence.sync();
-        store.expire(Date.now());
+        await persistence.expire(Date.now());
         return sendJson(res, metricsApiJson(store.groups.values()));
       case 'GET /api/v1/status':
         allow('scrape');

@@ -71,7 +71,7 @@ describe('Redis unreachable', () => {
     expect(ready.body).toMatch(/not ready: Redis is not connected/);
     expect((await request(gw.url, { method: 'GET', path: '/-/healthy' })).status).toBe(200);
     const push = await request(gw.url, deltaPush('while-down'));
-    expect([push.status, push.body]).toEqual([503, expect.stringContaining('retry later')]);
+    expect([push.status, push.body]).toEqual([503, expect.stringContaining('Redis is not connected')]);
 
     await redis.start();
     await eventually('/-/ready to recover', async () => {
@@ -80,4 +80,99 @@ describe('Redis unreachable', () => {
     });
     expect((await request(gw.url, deltaPush('back'))).status).toBe(200);
   }, 60_000);
+});
+
+/** Delta pushes from `clients` loops against the gateways in turn until `stop()`; counts the acknowledged. */
+function pushLoad(gateways: RunningProcess[], clients: number) {
+  let acked = 0;
+  let stopped = false;
+  const loops = Array.from({ length: clients }, async (_, c) => {
+    for (let i = 0; !stopped; i++) {
+      const gw = gateways[(c + i) % gateways.length]!;
+      const reply = await request(gw.url, deltaPush(`c${c}-${i}`)).catch(() => undefined);
+      if (reply?.status === 200) acked++;
+      else await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  return {
+    acked: () => acked,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(loops);
+    },
+  };
+}
+
+describe('Redis losing its data', () => {
+  it('is re-seeded by the running gateways: no acknowledged push is lost, for them, a newcomer or a restart', async () => {
+    const env = { PUSHGATEWAY_REDIS_PREFIX: 'lost' };
+    const a = await start(env);
+    const b = await start(env);
+    const load = pushLoad([a, b], 6);
+    await new Promise((r) => setTimeout(r, 1000));
+    await redis.kill(); // restarted without persistence: everything in it is gone
+    await redis.start();
+    await new Promise((r) => setTimeout(r, 1000));
+    await load.stop();
+    const acked = load.acked();
+    expect(acked).toBeGreaterThan(50);
+
+    const client = new Redis(redis.url);
+    client.on('error', () => undefined);
+    await eventually('a gateway to re-seed Redis', async () =>
+      (await client.get('lost:generation'))?.includes('>') ? true : undefined,
+    );
+    await client.quit();
+    const newcomer = await start(env);
+    for (const gw of [a, b, newcomer]) {
+      const total = (await scrape(gw.url)).samples.get(ACKED);
+      expect(total, gw.url).toBeGreaterThanOrEqual(acked); // the newcomer served ~58 % before
+    }
+    const totals = await Promise.all(
+      [a, b, newcomer].map(async (gw) => (await scrape(gw.url)).samples.get(ACKED)),
+    );
+    expect(new Set(totals).size).toBe(1);
+
+    // Every process killed within the snapshot interval: the re-seeded snapshot and the stream hold it all.
+    await Promise.all(running.splice(0).map((gw) => gw.stop('SIGKILL')));
+    const restarted = await start(env);
+    expect((await scrape(restarted.url)).samples.get(ACKED)).toBe(totals[0]);
+  }, 60_000);
+});
+
+describe('several gateway processes on one Redis', () => {
+  it('expire a delta group at the same point of the stream: their totals never disagree at the TTL boundary', async () => {
+    const env = { PUSHGATEWAY_REDIS_PREFIX: 'expiry', PUSHGATEWAY_DELTA_TTL: '1s' };
+    const a = await start(env);
+    const b = await start(env);
+    const disagreements: Array<[number | undefined, number | undefined]> = [];
+    for (let round = 0; round < 24; round++) {
+      // Pushed again just around the TTL: each process's own 1 s timer used to decide differently.
+      await new Promise((r) => setTimeout(r, 900 + ((round * 37) % 200)));
+      expect((await request(a.url, deltaPush(`r${round}`))).status).toBe(200);
+      const [fromA, fromB] = await Promise.all([scrape(a.url), scrape(b.url)]);
+      const pair: [number | undefined, number | undefined] = [
+        fromA.samples.get(ACKED),
+        fromB.samples.get(ACKED),
+      ];
+      if (pair[0] !== pair[1]) disagreements.push(pair);
+    }
+    expect(disagreements).toEqual([]);
+  }, 60_000);
+
+  it('refuse to serve, loudly, while their limits differ from the newest process’s', async () => {
+    const a = await start({ PUSHGATEWAY_REDIS_PREFIX: 'limits', PUSHGATEWAY_MAX_GROUPS: '3' });
+    expect((await request(a.url, deltaPush('a1'))).status).toBe(200);
+    const b = await start({ PUSHGATEWAY_REDIS_PREFIX: 'limits', PUSHGATEWAY_MAX_GROUPS: '6' });
+    const ready = await eventually('the older process to stop serving', async () => {
+      const reply = await request(a.url, { method: 'GET', path: '/-/ready' });
+      return reply.status === 503 ? reply.body : undefined;
+    });
+    expect(ready).toContain('PUSHGATEWAY_MAX_GROUPS is 3 here and 6 there');
+    const refused = await request(a.url, deltaPush('a2'));
+    expect([refused.status, refused.body]).toEqual([503, expect.stringContaining('PUSHGATEWAY_MAX_GROUPS')]);
+    expect(a.output()).toContain('not serving: settings differ');
+    expect((await request(b.url, deltaPush('b1'))).status).toBe(200);
+    expect((await request(b.url, { method: 'GET', path: '/-/ready' })).status).toBe(200);
+  });
 });

@@ -58,6 +58,8 @@ export function pushHandler({
         throw new HttpError(400, 'X-Push-Id must be 1 to 128 printable ASCII characters');
       }
       const group = parseGroupingKey(path, config);
+      const problem = persistence.readyProblem();
+      if (problem) throw new HttpError(503, `not accepting pushes: ${problem}`);
       const time = Date.now();
       if (method === 'DELETE') {
         req.resume();

@@ -5,6 +5,7 @@ import type { Persistence } from '../persistence/persistence';
 import type { SelfMetrics } from '../state';
 import type { MetricStore } from '../store/metric-store';
 import type { StoreRenderer } from '../store/render';
+import { HttpError } from './http-error';
 
 const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
 const SCRAPE_BATCH_CHARS = 256 * 1024;
@@ -22,8 +23,10 @@ export function scrapeHandler({
   metrics: SelfMetrics;
 }) {
   return async function handleScrape(req: IncomingMessage, res: ServerResponse) {
+    const problem = persistence.readyProblem();
+    if (problem) throw new HttpError(503, `not serving: ${problem}`);
     await persistence.sync();
-    store.expire(Date.now());
+    await persistence.expire(Date.now());
     const chunks = renderer.render();
     chunks.push(await metrics.registry.metrics());
     const gzipped = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));

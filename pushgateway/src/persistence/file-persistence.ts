@@ -110,6 +110,10 @@ export class FilePersistence implements Persistence {
 
   async sync() {}
 
+  async expire(nowMs: number) {
+    this.store.expire(nowMs);
+  }
+
   readyProblem(): string | undefined {
     return undefined;
   }

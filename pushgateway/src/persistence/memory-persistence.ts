@@ -13,6 +13,10 @@ export class MemoryPersistence implements Persistence {
   }
   async sync() {}
 
+  async expire(nowMs: number) {
+    this.store.expire(nowMs);
+  }
+
   readyProblem(): string | undefined {
     return undefined;
   }

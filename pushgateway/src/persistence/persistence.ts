@@ -11,6 +11,11 @@ export interface Persistence {
   submit(op: Operation, parsed?: ParsedPush): Promise<ApplyResult>;
   /** Brings this process's view up to date with other processes (Redis); a no-op otherwise. */
   sync(): Promise<void>;
+  /**
+   * Drops the groups past their TTL at `nowMs`. One process: at once. Redis: as an operation in the
+   * stream, so every process expires the same groups at the same point (one clock, not each dyno's).
+   */
+  expire(nowMs: number): Promise<void>;
   /** Why this process cannot make pushes durable or read its state right now; undefined when it can. */
   readyProblem(): string | undefined;
   close(): Promise<void>;

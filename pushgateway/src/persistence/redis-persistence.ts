@@ -15,6 +15,11 @@ export interface RedisOptions {
   applyTimeoutMs?: number;
   /** The largest body a push may carry (PUSHGATEWAY_MAX_BODY_BYTES): bounds what one read of the stream holds. */
   maxEntryBytes?: number;
+  /**
+   * The settings every process sharing the stream must agree on (limits, TTLs), by variable name:
+   * applying one stream with different limits would make the copies differ.
+   */
+  shared?: Record<string, number>;
 }
 
 /** What one read of the stream may hold at most, whatever the entries' sizes (with maxEntryBytes). */
@@ -34,12 +39,12 @@ function readEntry(fields: string[]): { operation: Operation; owner: string } {
   }
   if (json === undefined) throw new Error('the entry has no operation field "o"');
   const operation = JSON.parse(json) as Operation;
-  const kinds = ['push', 'delete', 'wipe'];
+  const kinds = ['push', 'delete', 'wipe', 'expire'];
   if (typeof operation !== 'object' || operation === null || !kinds.includes(operation.kind)) {
-    throw new Error("the entry's operation is not a push, delete or wipe");
+    throw new Error("the entry's operation is not a push, delete, wipe or expire");
   }
   if (typeof operation.time !== 'number') throw new Error("the entry's operation has no time");
-  if (operation.kind !== 'wipe' && !Array.isArray(operation.group)) {
+  if ((operation.kind === 'push' || operation.kind === 'delete') && !Array.isArray(operation.group)) {
     throw new Error("the entry's operation has no group");
   }
   if (operation.kind === 'push') {
@@ -57,6 +62,8 @@ export function compareStreamIds(a: string, b: string): number {
 }
 
 const SNAPSHOT_PIECES_PER_READ = 16;
+/** How often a process checks the generation and the shared settings. */
+const WATCH_MS = 1000;
 /** Longer than the tail's BLOCK (1 s), shorter than a client's patience. */
 const COMMAND_TIMEOUT_MS = 5000;
 /** The stream unread for this long makes the gateway not ready (/-/ready answers 503). */
@@ -77,7 +84,20 @@ export class RedisPersistence implements Persistence {
   private readonly client: Redis;
   private readonly reader: Redis;
   private readonly nonce = randomUUID();
-  private readonly keys: { log: string; snapshot: string; legacySnapshot: string; lock: string };
+  private readonly keys: {
+    log: string;
+    snapshot: string;
+    legacySnapshot: string;
+    lock: string;
+    generation: string;
+    settings: string;
+  };
+  /** Which life of the Redis data this process's state belongs to (see `watch`). */
+  private generation = '';
+  /** Set while this process's settings differ from the ones in Redis: it must not serve. */
+  private mismatch: string | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private watching = false;
   private lastId = '0-0';
   private readonly waiters = new Map<string, (result: ApplyResult) => void>();
   private readonly early = new Map<string, ApplyResult>();
@@ -117,14 +137,126 @@ export class RedisPersistence implements Persistence {
       snapshot: `${options.prefix}:snapshot-lines`,
       legacySnapshot: `${options.prefix}:snapshot`,
       lock: `${options.prefix}:snapshot-lock`,
+      generation: `${options.prefix}:generation`,
+      settings: `${options.prefix}:settings`,
     };
   }
 
   async open() {
+    // The newest process's settings are the stream's: older ones with other settings stop serving.
+    await this.client.set(this.keys.settings, this.settingsText());
+    await this.client.set(this.keys.generation, randomUUID(), 'NX');
+    this.generation = (await this.client.get(this.keys.generation)) ?? '';
     await this.load();
     this.running = true;
     this.tailDone = this.tail();
     this.timer = setInterval(() => void this.maintain(), this.options.snapshotIntervalMs).unref();
+    this.watchTimer = setInterval(() => void this.watch(), WATCH_MS).unref();
+  }
+
+  private settingsText() {
+    const shared = this.options.shared ?? {};
+    return JSON.stringify(
+      Object.fromEntries(
+        Object.keys(shared)
+          .sort()
+          .map((k) => [k, shared[k]]),
+      ),
+    );
+  }
+
+  /**
+   * Once a second: are this process's settings still the stream's, and is the Redis data still
+   * the life this process's state belongs to? Redis that lost its data (restarted without
+   * persistence, a failover, FLUSHALL) has no generation, or a fresh one set by a process that
+   * started on the empty Redis: a process that still holds the state re-seeds Redis from it (a
+   * snapshot at its position, then a generation naming the one it came from), so no acknowledged
+   * push is lost while one process has it. A process whose generation another one re-seeded over
+   * reloads from Redis.
+   */
+  private async watch() {
+    if (this.watching || !this.running) return;
+    this.watching = true;
+    try {
+      const [generation = null, settings = null] = await this.client.mget(
+        this.keys.generation,
+        this.keys.settings,
+      );
+      this.checkSettings(settings);
+      if (generation === this.generation) return;
+      const reseededFromMine = generation?.endsWith(`>${this.generation}`) ?? false;
+      const holdsState = this.store.groups.size > 0 || this.lastId !== '0-0';
+      if (reseededFromMine) {
+        this.generation = generation ?? '';
+      } else if ((generation === null || !generation.includes('>')) && holdsState) {
+        await this.reseed();
+      } else if (generation !== null) {
+        this.logger.warn('Redis was re-seeded by another gateway process; reloading state from it');
+        await this.reload();
+        this.generation = generation;
+      }
+    } catch (error) {
+      this.observer.onError?.('load', error);
+    } finally {
+      this.watching = false;
+    }
+  }
+
+  private checkSettings(inRedis: string | null) {
+    const mine = this.settingsText();
+    if (inRedis === null) {
+      void this.client.set(this.keys.settings, mine).catch(() => undefined); // lost with the data
+      return;
+    }
+    if (inRedis === mine) {
+      if (this.mismatch) this.logger.info('settings agree with the other gateway processes again');
+      this.mismatch = undefined;
+      return;
+    }
+    const theirs = JSON.parse(inRedis) as Record<string, number>;
+    const own = JSON.parse(mine) as Record<string, number>;
+    const names = [...new Set([...Object.keys(own), ...Object.keys(theirs)])].filter(
+      (k) => own[k] !== theirs[k],
+    );
+    const problem = `settings differ from the newest gateway process on this Redis: ${names
+      .map((k) => `${k} is ${own[k]} here and ${theirs[k]} there`)
+      .join(', ')}; restart this process with the same settings`;
+    if (problem !== this.mismatch) this.logger.error(`not serving: ${problem}`);
+    this.mismatch = problem;
+  }
+
+  /** Writes this process's state as the Redis snapshot, then a generation saying it came from ours. */
+  private async reseed() {
+    const claimed = await this.client.set(this.keys.lock, this.nonce, 'PX', 60_000, 'NX');
+    if (claimed !== 'OK') return; // another process is re-seeding: seen at a later watch
+    try {
+      this.logger.warn('Redis lost the gateway state; re-seeding it from this process', {
+        groups: this.store.groups.size,
+      });
+      await this.writeSnapshot();
+      await this.client.set(this.keys.settings, this.settingsText());
+      const next = `${randomUUID()}>${this.generation}`;
+      await this.client.set(this.keys.generation, next);
+      this.generation = next;
+    } finally {
+      await this.client.del(this.keys.lock).catch(() => undefined);
+    }
+  }
+
+  /** Drops this process's copy and reads the state from Redis again (snapshot, then stream). */
+  private async reload() {
+    let resume!: () => void;
+    this.paused = new Promise((resolve) => {
+      resume = resolve;
+    });
+    try {
+      this.store.apply({ kind: 'wipe', time: Date.now() });
+      this.lastId = '0-0';
+      await this.load();
+    } finally {
+      this.paused = undefined;
+      resume();
+    }
   }
 
   private async load() {
@@ -289,7 +421,14 @@ export class RedisPersistence implements Persistence {
     });
   }
 
+  async expire(nowMs: number) {
+    if (!this.store.hasExpired(nowMs)) return;
+    const result = await this.submit({ kind: 'expire', time: nowMs });
+    if (result.outcome === 'unavailable') throw new StorageUnavailable(result.message);
+  }
+
   readyProblem(): string | undefined {
+    if (this.mismatch) return this.mismatch;
     if (this.client.status !== 'ready') return `Redis is not connected (${this.client.status})`;
     const unread = Date.now() - this.lastReadMs;
     if (unread > STALE_READ_MS)
@@ -307,9 +446,7 @@ export class RedisPersistence implements Persistence {
       const maxDeleted = deletedIdx >= 0 ? String(info![deletedIdx + 1]) : '0-0';
       if (compareStreamIds(maxDeleted, this.lastId) > 0) {
         this.logger.warn('fell behind a trimmed stream; reloading state from the Redis snapshot');
-        this.store.apply({ kind: 'wipe', time: Date.now() });
-        this.lastId = '0-0';
-        await this.load();
+        await this.reload();
         return;
       }
       const locked = await this.client.set(
@@ -362,6 +499,7 @@ export class RedisPersistence implements Persistence {
 
   async close() {
     clearInterval(this.timer);
+    clearInterval(this.watchTimer);
     this.running = false;
     this.reader.disconnect();
     await this.tailDone;

@@ -81,6 +81,10 @@ export class MetricStore {
       for (const group of [...this.groups.values()]) this.removeGroup(group);
       return APPLIED;
     }
+    if (op.kind === 'expire') {
+      this.expire(op.time);
+      return APPLIED;
+    }
     const key = labelText(op.group);
     const existing = this.groups.get(key);
     if (existing && this.isExpired(existing, op.time)) {
@@ -136,6 +140,13 @@ export class MetricStore {
       dropped++;
     }
     return dropped;
+  }
+
+  /** Whether any group is past its TTL at `nowMs` (what `expire` would drop). */
+  hasExpired(nowMs: number): boolean {
+    if (this.options.groupTtlMs === 0 && this.options.deltaTtlMs === 0) return false;
+    for (const group of this.groups.values()) if (this.isExpired(group, nowMs)) return true;
+    return false;
   }
 
   private isExpired(group: Group, nowMs: number): boolean {

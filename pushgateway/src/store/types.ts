@@ -54,7 +54,9 @@ export type Operation =
       time: number;
     }
   | { kind: 'delete'; group: Labels; time: number }
-  | { kind: 'wipe'; time: number };
+  | { kind: 'wipe'; time: number }
+  /** Drop the groups not pushed within their TTL as of `time`: with Redis, one clock for every process. */
+  | { kind: 'expire'; time: number };
 
 /**
  * What became of an operation: applied; ignored as a push id already applied; refused by the
