@@ -34,7 +34,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     persistence.expire(Date.now()).catch((error) => logger.warn('expiry failed', { error: String(error) }));
   }, 1000).unref();
   const handlePush = pushHandler({ config, store, persistence, auth, metrics, logger });
-  const handleScrape = scrapeHandler({ store, persistence, renderer, metrics });
+  const handleScrape = scrapeHandler({ persistence, renderer, metrics });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0]!;

@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
 import type { Persistence } from '../persistence/persistence';
 import type { SelfMetrics } from '../state';
-import type { MetricStore } from '../store/metric-store';
 import type { StoreRenderer } from '../store/render';
 import { HttpError } from './http-error';
 
@@ -12,12 +11,10 @@ const SCRAPE_BATCH_CHARS = 256 * 1024;
 
 /** GET /metrics: up to date with other processes, expired groups dropped, streamed (gzip when asked). */
 export function scrapeHandler({
-  store,
   persistence,
   renderer,
   metrics,
 }: {
-  store: MetricStore;
   persistence: Persistence;
   renderer: StoreRenderer;
   metrics: SelfMetrics;
