@@ -176,3 +176,53 @@ describe('several gateway processes on one Redis', () => {
     expect((await request(b.url, { method: 'GET', path: '/-/ready' })).status).toBe(200);
   });
 });
+
+describe('a full Redis (maxmemory 25mb, noeviction: a heroku-redis:mini)', () => {
+  it('trims itself before it fills, answers 503 to a push it cannot make durable, and loses none (40 MB through 25 MB)', async () => {
+    const small = await startOwnRedis(['--maxmemory', '25mb', '--maxmemory-policy', 'noeviction']);
+    const gw = await startGatewayProcess({ REDIS_URL: small.url, PUSHGATEWAY_REDIS_PREFIX: 'full' });
+    running.push(gw);
+    try {
+      // 4,000 series a push (~100 KB in the stream), always the same ones: the state stays small.
+      const body = `# TYPE big_total counter\n${Array.from({ length: 4000 }, (_, i) => `big_total{i="${i}"} 1\n`).join('')}`;
+      const push = (id: string) =>
+        request(gw.url, {
+          method: 'POST',
+          path: '/metrics/job/full',
+          body,
+          headers: { 'X-Push-Mode': 'delta', 'X-Push-Id': id },
+        });
+      // 400 pushes, 40 MB through a 25 MB Redis, each retried with its id until taken (as our push
+      // client does). The old gateway pinned Redis at its ceiling: one push never went through again.
+      const PUSHES = 400;
+      let refusals = 0;
+      for (let i = 0; i < PUSHES; i++) {
+        await eventually(`push ${i} to be taken`, async () => {
+          const reply = await push(`fill-${i}`);
+          if (reply.status === 200) return true;
+          expect([reply.status, reply.body]).toEqual([503, expect.stringMatching(/Redis is full/)]);
+          refusals++;
+          return undefined;
+        });
+      }
+      const acked = PUSHES;
+      const client = new Redis(small.url);
+      const info = await client.info('memory');
+      await client.quit();
+      expect(Number(/used_memory:(\d+)/.exec(info)![1])).toBeLessThan(25 * 1024 * 1024);
+      console.log(
+        `a full Redis: ${PUSHES} pushes of ~100 KB through 25 MB, ${refusals} answered 503 and retried`,
+      );
+      const { samples } = await scrape(gw.url);
+      expect(samples.get('pushgateway_persistence_errors_total{operation="append"}') ?? 0).toBe(refusals);
+      expect(samples.get('big_total{i="7",instance="",job="full"}')).toBe(acked);
+
+      await gw.stop('SIGKILL');
+      const again = await startGatewayProcess({ REDIS_URL: small.url, PUSHGATEWAY_REDIS_PREFIX: 'full' });
+      running.push(again);
+      expect((await scrape(again.url)).samples.get('big_total{i="7",instance="",job="full"}')).toBe(acked);
+    } finally {
+      await small.kill();
+    }
+  }, 90_000);
+});

@@ -27,6 +27,9 @@ const READ_BYTES = 32 * 1024 * 1024;
 
 type StreamEntry = [id: string, fields: string[]];
 
+/** Redis refused a write for want of memory (`noeviction` at maxmemory). */
+const isOutOfMemory = (error: unknown) => /\bOOM\b/.test(String((error as Error)?.message ?? error));
+
 /** A stream entry's operation (`o`, JSON), its push body (`b`, as pushed) and its writer (`p`). */
 function readEntry(fields: string[]): { operation: Operation; owner: string } {
   let json: string | undefined;
@@ -62,6 +65,11 @@ export function compareStreamIds(a: string, b: string): number {
 }
 
 const SNAPSHOT_PIECES_PER_READ = 16;
+/** Redis this full (used / maxmemory) is snapshotted and trimmed at once; this full refuses pushes. */
+const FULL_SNAPSHOT_AT = 0.7;
+const REFUSE_PUSHES_AT = 0.85;
+/** Held while one process writes a snapshot or re-seeds; released when done, expires if it dies. */
+const LOCK_MS = 60_000;
 /** How often a process checks the generation and the shared settings. */
 const WATCH_MS = 1000;
 /** Longer than the tail's BLOCK (1 s), shorter than a client's patience. */
@@ -91,6 +99,7 @@ export class RedisPersistence implements Persistence {
     lock: string;
     generation: string;
     settings: string;
+    snapshotAt: string;
   };
   /** Which life of the Redis data this process's state belongs to (see `watch`). */
   private generation = '';
@@ -110,6 +119,9 @@ export class RedisPersistence implements Persistence {
   /** Set while a snapshot is written: the tail applies nothing, so the snapshot is the state at one position. */
   private paused: Promise<void> | undefined;
   private lastReadMs = Date.now();
+  private lastMaintainSoonMs = 0;
+  /** Used memory over maxmemory, as last read (0 without a maxmemory). */
+  private fullness = 0;
 
   constructor(
     private readonly store: MetricStore,
@@ -138,6 +150,7 @@ export class RedisPersistence implements Persistence {
       legacySnapshot: `${options.prefix}:snapshot`,
       lock: `${options.prefix}:snapshot-lock`,
       generation: `${options.prefix}:generation`,
+      snapshotAt: `${options.prefix}:snapshot-at`,
       settings: `${options.prefix}:settings`,
     };
   }
@@ -183,6 +196,7 @@ export class RedisPersistence implements Persistence {
         this.keys.settings,
       );
       this.checkSettings(settings);
+      await this.checkRoom();
       if (generation === this.generation) return;
       const reseededFromMine = generation?.endsWith(`>${this.generation}`) ?? false;
       const holdsState = this.store.groups.size > 0 || this.lastId !== '0-0';
@@ -200,6 +214,19 @@ export class RedisPersistence implements Persistence {
     } finally {
       this.watching = false;
     }
+  }
+
+  /**
+   * How full a Redis with a maxmemory is: past FULL_SNAPSHOT_AT a snapshot trims the stream at once
+   * (without its grace); past REFUSE_PUSHES_AT pushes are refused (503) until it has, so the room a
+   * snapshot needs is never taken by pushes (a full `noeviction` Redis refuses the snapshot itself).
+   */
+  private async checkRoom() {
+    const info = await this.client.info('memory');
+    const used = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+    const max = Number(/maxmemory:(\d+)/.exec(info)?.[1] ?? 0);
+    this.fullness = max > 0 ? used / max : 0;
+    if (this.fullness > FULL_SNAPSHOT_AT) this.maintainSoon();
   }
 
   private checkSettings(inRedis: string | null) {
@@ -227,7 +254,7 @@ export class RedisPersistence implements Persistence {
 
   /** Writes this process's state as the Redis snapshot, then a generation saying it came from ours. */
   private async reseed() {
-    const claimed = await this.client.set(this.keys.lock, this.nonce, 'PX', 60_000, 'NX');
+    const claimed = await this.client.set(this.keys.lock, this.nonce, 'PX', LOCK_MS, 'NX');
     if (claimed !== 'OK') return; // another process is re-seeding: seen at a later watch
     try {
       this.logger.warn('Redis lost the gateway state; re-seeding it from this process', {
@@ -355,6 +382,14 @@ export class RedisPersistence implements Persistence {
 
   async submit(op: Operation): Promise<ApplyResult> {
     const started = performance.now();
+    if (op.kind === 'push' && this.fullness > REFUSE_PUSHES_AT) {
+      this.maintainSoon();
+      const error = new StorageUnavailable(
+        `Redis is full (${Math.round(this.fullness * 100)} % of maxmemory); push not stored, retry later`,
+      );
+      this.observer.onError?.('append', error);
+      throw error;
+    }
     let id: string;
     try {
       // The body as its own field, as pushed: inside the JSON a control character would take 6 bytes.
@@ -365,6 +400,10 @@ export class RedisPersistence implements Persistence {
       id = (await this.client.xadd(this.keys.log, '*', 'p', this.nonce, ...fields))!;
     } catch (error) {
       this.observer.onError?.('append', error);
+      if (isOutOfMemory(error)) {
+        this.maintainSoon();
+        throw new StorageUnavailable('Redis is full (maxmemory); push not stored, retry later');
+      }
       throw new StorageUnavailable('the gateway could not write to Redis; push not stored, retry later');
     }
     this.observer.onWrite?.('append', (performance.now() - started) / 1000);
@@ -437,7 +476,7 @@ export class RedisPersistence implements Persistence {
   }
 
   /** Snapshot (one process at a time) and trim; reload if this process fell behind a trim. */
-  private async maintain() {
+  private async maintain(urgent = false) {
     try {
       const info = (await this.client.call('XINFO', 'STREAM', this.keys.log).catch(() => null)) as
         | unknown[]
@@ -449,52 +488,95 @@ export class RedisPersistence implements Persistence {
         await this.reload();
         return;
       }
-      const locked = await this.client.set(
-        this.keys.lock,
-        this.nonce,
-        'PX',
-        this.options.snapshotIntervalMs,
-        'NX',
-      );
+      // One snapshot an interval across processes; a full Redis (urgent) does not wait for it.
+      const last = Number(await this.client.get(this.keys.snapshotAt));
+      if (!urgent && Date.now() - last < 0.9 * this.options.snapshotIntervalMs) return;
+      const locked = await this.client.set(this.keys.lock, this.nonce, 'PX', LOCK_MS, 'NX');
       if (locked !== 'OK') return;
-      const started = performance.now();
-      const position = await this.writeSnapshot();
-      const [ms, seq] = position.split('-').map(Number) as [number, number];
-      const graceMs = Date.now() - TRIM_GRACE_MS;
-      const minId = ms < graceMs ? `${ms}-${seq + 1}` : `${graceMs}-0`;
-      await this.client.xtrim(this.keys.log, 'MINID', minId);
-      this.observer.onWrite?.('snapshot', (performance.now() - started) / 1000);
+      try {
+        await this.snapshotAndTrim(urgent);
+      } finally {
+        if ((await this.client.get(this.keys.lock).catch(() => null)) === this.nonce) {
+          await this.client.del(this.keys.lock).catch(() => undefined);
+        }
+      }
     } catch (error) {
       this.observer.onError?.('snapshot', error);
     }
   }
 
+  /** `full`: Redis is filling up, so the stream is trimmed to the snapshot at once, without its grace. */
+  private async snapshotAndTrim(full: boolean) {
+    const started = performance.now();
+    let position: string;
+    try {
+      position = await this.writeSnapshot('staging');
+    } catch (error) {
+      if (!isOutOfMemory(error)) throw error;
+      // A full `noeviction` Redis (a heroku-redis:mini holds 25 MB) has no room for a second copy:
+      // the old snapshot makes way for the new one, and the stream is trimmed without grace.
+      full = true;
+      this.observer.onError?.('snapshot', error);
+      this.logger.warn('Redis is full: replacing the snapshot in place to trim the stream');
+      position = await this.writeSnapshot('in-place');
+    }
+    const [ms, seq] = position.split('-').map(Number) as [number, number];
+    const graceMs = Date.now() - TRIM_GRACE_MS;
+    const minId = full || ms < graceMs ? `${ms}-${seq + 1}` : `${graceMs}-0`;
+    await this.client.xtrim(this.keys.log, 'MINID', minId);
+    await this.client.set(this.keys.snapshotAt, String(Date.now()));
+    this.observer.onWrite?.('snapshot', (performance.now() - started) / 1000);
+  }
+
   /**
-   * Writes the state at this process's position piece by piece (about 1 MiB each) into a staging
-   * list renamed into place: the tail is paused meanwhile, so the store does not change under the
-   * pieces, and no more than one piece is held in memory at a time.
+   * Writes the state at this process's position piece by piece (about 1 MiB each): the tail is
+   * paused meanwhile, so the store does not change under the pieces, and no more than one piece is
+   * held in memory at a time. 'staging' writes beside the old snapshot and renames into place.
+   * 'in-place' (Redis full) deletes the old one first, with the generation: a process that dies
+   * half-way leaves Redis looking lost, so the others re-seed it; it puts the generation back when done.
    */
-  private async writeSnapshot(): Promise<string> {
+  private async writeSnapshot(mode: 'staging' | 'in-place' = 'staging'): Promise<string> {
     let resume!: () => void;
     this.paused = new Promise((resolve) => {
       resume = resolve;
     });
+    const target = mode === 'staging' ? `${this.keys.snapshot}:staging:${this.nonce}` : this.keys.snapshot;
     try {
       const position = this.lastId;
-      const staging = `${this.keys.snapshot}:staging:${this.nonce}`;
-      await this.client.del(staging);
-      for (const piece of snapshotPieces(this.store, position)) await this.client.rpush(staging, piece);
+      if (mode === 'in-place') await this.client.del(this.keys.generation, this.keys.legacySnapshot);
+      await this.client.del(target);
+      for (const piece of snapshotPieces(this.store, position)) await this.client.rpush(target, piece);
+      if (mode === 'in-place') {
+        await this.client.set(this.keys.generation, this.generation);
+        return position;
+      }
       const renamed = await this.client
         .multi()
-        .rename(staging, this.keys.snapshot)
+        .rename(target, this.keys.snapshot)
         .del(this.keys.legacySnapshot)
         .exec();
       for (const [error] of renamed ?? []) if (error) throw error;
       return position;
+    } catch (error) {
+      if (mode === 'staging')
+        await this.client.del(target).catch(() => undefined); // give the room back
+      else if (isOutOfMemory(error)) {
+        this.logger.error(
+          'the gateway state does not fit in Redis: use a larger Redis plan or a smaller PUSHGATEWAY_MAX_BYTES',
+        );
+      }
+      throw error;
     } finally {
       this.paused = undefined;
       resume();
     }
+  }
+
+  /** Runs maintenance soon (not more than every 5 s): a full Redis should not wait for the snapshot interval. */
+  private maintainSoon() {
+    if (Date.now() - this.lastMaintainSoonMs < 5000) return;
+    this.lastMaintainSoonMs = Date.now();
+    setTimeout(() => void this.maintain(true), 0).unref();
   }
 
   async close() {
