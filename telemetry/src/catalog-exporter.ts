@@ -213,7 +213,7 @@ export const HEROKU_EXPORTER_METRICS = {
   drainDropped: def(
     'heroku_exporter_drain_dropped_total',
     'counter',
-    'Drain data refused to keep labels bounded: add-on samples Heroku does not document (unknown_sample), process types past HEROKU_DRAIN_MAX_PROCESS_TYPES counted as `other` (process_type_cap).',
+    'Drain data refused to keep labels bounded: add-on samples Heroku does not document (unknown_sample), process types past HEROKU_DRAIN_MAX_PROCESS_TYPES counted as `other` (process_type_cap), new label sets past HEROKU_DRAIN_MAX_SERIES (series_budget).',
     ['reason'],
   ),
   drainDuplicates: def(

@@ -35,6 +35,8 @@ export interface ExporterConfig {
   maxDrainBodyBytes: number;
   /** HEROKU_DRAIN_MAX_PROCESS_TYPES: process types labelled per app; more are counted as `other`. */
   maxProcessTypesPerApp: number;
+  /** HEROKU_DRAIN_MAX_SERIES: series every drain metric holds together (histogram buckets count). */
+  maxDrainSeries: number;
   logLevel: LogLevel;
   /** LAMBDA_FUNCTIONS: what to read from CloudWatch; empty, CloudWatch is not polled. */
   lambdaFunctions: LambdaFunction[];
@@ -161,6 +163,7 @@ export function loadConfig(env: Env = process.env): ExporterConfig {
     ecoPlanMonthlyDollars: number('HEROKU_ECO_PLAN_DOLLARS', 5, 0),
     maxDrainBodyBytes: number('HEROKU_DRAIN_MAX_BODY_BYTES', 1024 * 1024, 1024, true),
     maxProcessTypesPerApp: number('HEROKU_DRAIN_MAX_PROCESS_TYPES', 20, 1, true),
+    maxDrainSeries: number('HEROKU_DRAIN_MAX_SERIES', 100_000, 100, true),
     logLevel: logLevelSetting(env),
     ...lambdaFunctions(env),
     cloudWatchPeriodSeconds: cloudWatchPeriod(get('CLOUDWATCH_PERIOD_SECONDS', '300')),

@@ -69,7 +69,7 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
         )
       : undefined;
   if (cloudWatch) registerLambdaMetrics(platform.registry, cloudWatch, config.cloudWatchPeriodSeconds);
-  const drainMetrics = createDrainMetrics();
+  const drainMetrics = createDrainMetrics(config.maxDrainSeries);
   const receiver = new DrainReceiver(
     new DrainIngest(drainMetrics, {
       apps: new Set(config.apps),

@@ -221,3 +221,56 @@ describe('log drain cardinality', () => {
     ).toBe(1024 * 1024);
   }, 60_000);
 });
+
+describe('the drain’s series budget (HEROKU_DRAIN_MAX_SERIES)', () => {
+  it('bounds the product of every label cap: new label sets past it are dropped and counted, known ones keep counting', async () => {
+    exp = await startExporter({
+      HEROKU_DRAIN_CREDENTIALS: 'drain:s3cret',
+      HEROKU_DRAIN_TOKENS: 'd.api-token',
+      HEROKU_DRAIN_MAX_SERIES: '3000',
+    });
+    const ts = '2026-11-05T08:00:00.000000+00:00';
+    // The attack, smaller: 20 apps × 9 methods × 400 statuses of router lines, and 20 process types
+    // × 50 sources of runtime metrics per app. Each cap holds alone; their product was 1.9 M series.
+    for (let app = 0; app < 20; app++) {
+      const messages: string[] = [];
+      for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE']) {
+        for (let status = 100; status < 500; status++) {
+          messages.push(
+            `<158>1 ${ts} host heroku router - at=info method=${method} path="/" host=x request_id=r fwd="1.2.3.4" dyno=web.1 connect=1ms service=2ms status=${status} bytes=10 protocol=https`,
+          );
+        }
+      }
+      for (let type = 0; type < 20; type++) {
+        for (let source = 1; source <= 50; source++) {
+          messages.push(
+            `<45>1 ${ts} host heroku p${type}.${source} - source=p${type}.${source} sample#memory_rss=20.50MB`,
+          );
+        }
+      }
+      for (let start = 0; start < messages.length; start += 500) {
+        const res = await post(logplexBody(messages.slice(start, start + 500)), { app: `attack-app-${app}` });
+        expect(res.status).toBe(204);
+      }
+    }
+    const text = await scrapeText(exp.url);
+    const drainSeries = text
+      .split('\n')
+      .filter((l) => /^heroku_(router|dyno|postgres|redis|logplex)_/.test(l)).length;
+    expect(drainSeries).toBeLessThanOrEqual(3000);
+    const s = readScrape(text).samples;
+    expect(s.get('heroku_exporter_drain_dropped_total{reason="series_budget"}')).toBeGreaterThan(100_000);
+
+    // A series held before the budget filled keeps counting.
+    const known = 'heroku_router_requests_total{app="attack-app-0",method="GET",status="100"}';
+    const before = s.get(known)!;
+    expect(before).toBe(1);
+    await post(
+      logplexBody([
+        `<158>1 ${ts} host heroku router - at=info method=GET path="/" host=x request_id=r fwd="1.2.3.4" dyno=web.1 connect=1ms service=2ms status=100 bytes=10 protocol=https`,
+      ]),
+      { app: 'attack-app-0' },
+    );
+    expect((await scrape()).get(known)).toBe(2);
+  }, 60_000);
+});

@@ -1,31 +1,38 @@
 import { HEROKU_EXPORTER_METRICS } from '@brainbytes/telemetry';
-import { HistogramMap, SeriesMap } from './series';
+import { HistogramMap, SeriesBudget, SeriesMap } from './series';
 
 const M = HEROKU_EXPORTER_METRICS;
 
-/** Every series the drain produces, by metric; labels never carry a dyno UUID, request id, path or IP. */
-export function createDrainMetrics() {
+/**
+ * Every series the drain produces, by metric; labels never carry a dyno UUID, request id, path or
+ * IP. Together they hold at most `maxSeries` series (HEROKU_DRAIN_MAX_SERIES); the exporter's own
+ * drain counters, whose labels are a closed set, stand outside it.
+ */
+export function createDrainMetrics(maxSeries = Number.POSITIVE_INFINITY) {
+  const drainDropped = new SeriesMap(M.drainDropped);
+  const overBudget = drainDropped.key(['series_budget']);
+  const budget = new SeriesBudget(maxSeries, () => drainDropped.add(overBudget, 1));
   return {
-    routerRequests: new SeriesMap(M.routerRequests),
-    routerConnect: new HistogramMap(M.routerConnect),
-    routerService: new HistogramMap(M.routerService),
-    routerBytes: new SeriesMap(M.routerBytes),
-    routerErrors: new SeriesMap(M.routerErrors),
-    dynoMemory: new SeriesMap(M.dynoMemory),
-    dynoLoad: new SeriesMap(M.dynoLoad),
-    dynoErrors: new SeriesMap(M.dynoErrors),
-    dynoCrashes: new SeriesMap(M.dynoCrashes),
-    dynoRestarts: new SeriesMap(M.dynoRestarts),
-    postgresSample: new SeriesMap(M.postgresSample),
-    postgresDbSize: new SeriesMap(M.postgresDbSize),
-    postgresConnections: new SeriesMap(M.postgresConnections),
-    redisSample: new SeriesMap(M.redisSample),
-    redisMemory: new SeriesMap(M.redisMemory),
-    logplexErrors: new SeriesMap(M.logplexErrors),
-    logplexDropped: new SeriesMap(M.logplexDropped),
+    routerRequests: new SeriesMap(M.routerRequests, budget),
+    routerConnect: new HistogramMap(M.routerConnect, budget),
+    routerService: new HistogramMap(M.routerService, budget),
+    routerBytes: new SeriesMap(M.routerBytes, budget),
+    routerErrors: new SeriesMap(M.routerErrors, budget),
+    dynoMemory: new SeriesMap(M.dynoMemory, budget),
+    dynoLoad: new SeriesMap(M.dynoLoad, budget),
+    dynoErrors: new SeriesMap(M.dynoErrors, budget),
+    dynoCrashes: new SeriesMap(M.dynoCrashes, budget),
+    dynoRestarts: new SeriesMap(M.dynoRestarts, budget),
+    postgresSample: new SeriesMap(M.postgresSample, budget),
+    postgresDbSize: new SeriesMap(M.postgresDbSize, budget),
+    postgresConnections: new SeriesMap(M.postgresConnections, budget),
+    redisSample: new SeriesMap(M.redisSample, budget),
+    redisMemory: new SeriesMap(M.redisMemory, budget),
+    logplexErrors: new SeriesMap(M.logplexErrors, budget),
+    logplexDropped: new SeriesMap(M.logplexDropped, budget),
     drainMessages: new SeriesMap(M.drainMessages),
     drainMalformed: new SeriesMap(M.drainMalformed),
-    drainDropped: new SeriesMap(M.drainDropped),
+    drainDropped,
     drainDuplicates: new SeriesMap(M.drainDuplicates),
     drainRequests: new SeriesMap(M.drainRequests),
   };

@@ -9,6 +9,30 @@ export type LabelValues = readonly string[];
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * One cap on the series every drain metric holds together (HEROKU_DRAIN_MAX_SERIES): each label
+ * cap holds alone, but apps × sources × process types × codes multiply (1.9 M series, 1.1 GiB, from
+ * one drain credential). A histogram series costs its buckets, +Inf, sum and count. Past the cap a
+ * new label set is dropped and counted; the series already held keep counting.
+ */
+export class SeriesBudget {
+  held = 0;
+  constructor(
+    readonly max: number,
+    private readonly onRefused: () => void = () => undefined,
+  ) {}
+  take(lines: number): boolean {
+    if (this.held + lines > this.max) {
+      this.onRefused();
+      return false;
+    }
+    this.held += lines;
+    return true;
+  }
+}
+
+const UNBOUNDED = new SeriesBudget(Number.POSITIVE_INFINITY);
+
 // The hot path of every log line: the shared escaping, without building pairs first.
 export const labelText = (names: readonly string[], values: LabelValues) =>
   names.map((name, i) => `${name}="${escapeLabelValue(values[i]!)}"`).join(',');
@@ -23,7 +47,10 @@ export class SeriesMap {
   readonly type: 'counter' | 'gauge';
   readonly help: string;
   readonly labelNames: readonly string[];
-  constructor(d: MetricDefinition & { kind: 'counter' | 'gauge' }) {
+  constructor(
+    d: MetricDefinition & { kind: 'counter' | 'gauge' },
+    private readonly budget: SeriesBudget = UNBOUNDED,
+  ) {
     this.name = d.name;
     this.type = d.kind;
     this.help = d.help;
@@ -34,10 +61,13 @@ export class SeriesMap {
     return labelText(this.labelNames, values);
   }
   add(key: string, by: number) {
-    this.values.set(key, (this.values.get(key) ?? 0) + by);
+    const known = this.values.get(key);
+    if (known === undefined && !this.budget.take(1)) return;
+    this.values.set(key, (known ?? 0) + by);
     this.bytes = undefined;
   }
   set(key: string, value: number) {
+    if (!this.values.has(key) && !this.budget.take(1)) return;
     this.values.set(key, value);
     this.bytes = undefined;
   }
@@ -65,7 +95,10 @@ export class HistogramMap {
   readonly help: string;
   readonly labelNames: readonly string[];
   readonly buckets: readonly number[];
-  constructor(d: MetricDefinition & { kind: 'histogram' }) {
+  constructor(
+    d: MetricDefinition & { kind: 'histogram' },
+    private readonly budget: SeriesBudget = UNBOUNDED,
+  ) {
     this.name = d.name;
     this.help = d.help;
     this.labelNames = d.labelNames;
@@ -78,6 +111,7 @@ export class HistogramMap {
   observe(key: string, value: number) {
     let entry = this.series.get(key);
     if (!entry) {
+      if (!this.budget.take(this.buckets.length + 3)) return;
       entry = { counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
       this.series.set(key, entry);
     }
