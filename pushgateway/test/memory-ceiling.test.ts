@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type RunningProcess, startGatewayProcess } from '@brainbytes/testkit/processes';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { request } from './helpers/http';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -120,13 +120,23 @@ describe.each<[string, () => Record<string, string>]>([
   ['Redis', () => ({ REDIS_URL, PUSHGATEWAY_REDIS_PREFIX: `pgw-rss-${randomUUID()}` })],
 ])('peak RSS under the byte budget, %s persistence', (_, persistenceEnv) => {
   const cleanups: Array<() => Promise<void> | void> = [];
+  // Every process is killed whatever an assertion did: a gateway left filling memory slows every later test.
+  const running: RunningProcess[] = [];
+  const start = async (env: Record<string, string>) => {
+    const gw = await startGatewayProcess(env);
+    running.push(gw);
+    return gw;
+  };
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((gw) => gw.stop('SIGKILL')));
+  });
   afterAll(async () => {
     for (const cleanup of cleanups) await cleanup();
   });
 
   let idle = 0;
   it('measures an idle gateway after a scrape (the reference)', async () => {
-    const gw = await startGatewayProcess({ ...persistenceEnv(), PUSHGATEWAY_MAX_BYTES: String(BUDGET) });
+    const gw = await start({ ...persistenceEnv(), PUSHGATEWAY_MAX_BYTES: String(BUDGET) });
     await drainScrape(gw.url, false);
     idle = peakRss(gw);
     await gw.stop('SIGKILL');
@@ -151,7 +161,7 @@ describe.each<[string, () => Record<string, string>]>([
         }
       });
       const ceiling = idle + IN_FLIGHT + CEILING_FACTOR * BUDGET;
-      const gw = await startGatewayProcess(env);
+      const gw = await start(env);
       const { refusal, pushes } = await fill(gw, shape);
       expect([refusal.status, refusal.body]).toEqual([413, expect.stringContaining('PUSHGATEWAY_MAX_BYTES')]);
       const scraped = await drainScrape(gw.url, false);
@@ -160,7 +170,7 @@ describe.each<[string, () => Record<string, string>]>([
       const filledPeak = peakRss(gw);
       expect(await gw.stop('SIGTERM')).toBe(0);
 
-      const again = await startGatewayProcess(env);
+      const again = await start(env);
       const rescraped = await drainScrape(again.url, false);
       const restartPeak = peakRss(again);
       await again.stop('SIGKILL');
