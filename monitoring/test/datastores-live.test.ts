@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
   eventually,
+  type OwnRedis,
   promQuery,
   type RunningProcess,
+  startOwnRedis,
   startPostgresExporter,
   startPrometheus,
   startRedisExporter,
@@ -11,7 +12,7 @@ import {
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, renderToTemp, requireBinary } from './helpers/render';
+import { renderToTemp } from './helpers/render';
 
 /**
  * The datastores through the field's own exporters: this machine's PostgreSQL and a Redis with a
@@ -19,35 +20,15 @@ import { freePort, renderToTemp, requireBinary } from './helpers/render';
  * Prometheus with the rendered rules.
  */
 const DSN = 'postgresql://postgres@127.0.0.1:5432/test?sslmode=disable';
-let redisServer: ChildProcess;
+let redis: OwnRedis;
 let redisUrl: string;
 const running: RunningProcess[] = [];
 let prometheus: RunningProcess;
 
 beforeAll(async () => {
   // Its own Redis (not the shared one other tests use), capped like a Heroku plan.
-  const redisBinary = requireBinary('redis-server', 'redis-server');
-  const port = await freePort();
-  redisServer = spawn(
-    redisBinary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--maxmemory', '8mb'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  redisUrl = `redis://127.0.0.1:${port}`;
-  await eventually('redis to answer', async () => {
-    const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0 });
-    client.on('error', () => undefined); // not up yet: asked again
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG' ? true : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      client.disconnect();
-    }
-  });
+  redis = await startOwnRedis(['--maxmemory', '8mb']);
+  redisUrl = redis.url;
   const postgresExporter = await startPostgresExporter(DSN);
   const redisExporter = await startRedisExporter(redisUrl);
   running.push(postgresExporter, redisExporter);
@@ -64,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await prometheus?.stop();
   for (const p of running) await p.stop();
-  redisServer?.kill();
+  await redis?.kill();
 });
 
 describe('PostgreSQL and Redis, as their exporters see them', () => {
