@@ -53,7 +53,7 @@ export function createSelfMetrics(store: () => MetricStore, persistence: string)
     ...metricOptions(GATEWAY_METRICS.storedBytes),
     registers: [registry],
     collect() {
-      this.set(store().bytesTotal);
+      this.set(store().heldBytes);
     },
   });
   new Gauge({

@@ -70,6 +70,16 @@ const FULL_SNAPSHOT_AT = 0.7;
 const REFUSE_PUSHES_AT = 0.85;
 /** Held while one process writes a snapshot or re-seeds; released when done, expires if it dies. */
 const LOCK_MS = 60_000;
+/** How long a process starting on an empty Redis waits for live ones to re-seed it. */
+const RESEED_WAIT_MS = 5000;
+/**
+ * Appends an operation only while the Redis data is the life this process knows: after a loss
+ * nothing is written until a process re-seeds it, so positions compare (see `standToReseed`).
+ */
+const APPEND_IN_GENERATION = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('NOGEN the gateway state in Redis is being re-seeded')
+end
+return redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))`;
 /** How often a process checks the generation and the shared settings. */
 const WATCH_MS = 1000;
 /** Longer than the tail's BLOCK (1 s), shorter than a client's patience. */
@@ -92,12 +102,20 @@ export class RedisPersistence implements Persistence {
   private readonly client: Redis;
   private readonly reader: Redis;
   private readonly nonce = randomUUID();
+  private get connectionName() {
+    return `pushgateway-${this.options.prefix.replace(/[^\w.:-]/g, '_')}`;
+  }
+  /** Since when this process is a candidate to re-seed a Redis that lost its data (see `watch`). */
+  private candidateSince: number | undefined;
+  /** The generation this process wrote when it re-seeded Redis. */
+  private reseededAs: string | undefined;
   private readonly keys: {
     log: string;
     snapshot: string;
     legacySnapshot: string;
     lock: string;
     generation: string;
+    candidates: string;
     settings: string;
     snapshotAt: string;
   };
@@ -133,6 +151,8 @@ export class RedisPersistence implements Persistence {
     // Heroku Key-Value Store serves TLS with a self-signed certificate, hence rejectUnauthorized: false.
     // Every command waits at most COMMAND_TIMEOUT_MS: a Redis that stops answering is an error, not a hang.
     this.client = new Redis(options.url, {
+      // Named, so a process starting on an empty Redis can tell whether others of this prefix are alive.
+      connectionName: this.connectionName,
       maxRetriesPerRequest: 2,
       enableOfflineQueue: true,
       commandTimeout: COMMAND_TIMEOUT_MS,
@@ -150,6 +170,7 @@ export class RedisPersistence implements Persistence {
       legacySnapshot: `${options.prefix}:snapshot`,
       lock: `${options.prefix}:snapshot-lock`,
       generation: `${options.prefix}:generation`,
+      candidates: `${options.prefix}:reseed-candidates`,
       snapshotAt: `${options.prefix}:snapshot-at`,
       settings: `${options.prefix}:settings`,
     };
@@ -158,13 +179,32 @@ export class RedisPersistence implements Persistence {
   async open() {
     // The newest process's settings are the stream's: older ones with other settings stop serving.
     await this.client.set(this.keys.settings, this.settingsText());
-    await this.client.set(this.keys.generation, randomUUID(), 'NX');
-    this.generation = (await this.client.get(this.keys.generation)) ?? '';
+    this.generation = await this.openGeneration();
     await this.load();
     this.running = true;
     this.tailDone = this.tail();
     this.timer = setInterval(() => void this.maintain(), this.options.snapshotIntervalMs).unref();
     this.watchTimer = setInterval(() => void this.watch(), WATCH_MS).unref();
+  }
+
+  /**
+   * The generation of the Redis data. An empty Redis with other gateway processes of this prefix
+   * connected has lost its data and they are about to re-seed it: wait for them (a few seconds)
+   * rather than start a fresh life that would race theirs. Otherwise start one.
+   */
+  private async openGeneration(): Promise<string> {
+    const deadline = Date.now() + RESEED_WAIT_MS;
+    for (;;) {
+      const current = await this.client.get(this.keys.generation);
+      if (current !== null) return current;
+      const clients = String(await this.client.call('CLIENT', 'LIST').catch(() => ''));
+      const others =
+        clients.split('\n').filter((line) => line.includes(`name=${this.connectionName} `)).length > 2;
+      if (!others || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await this.client.set(this.keys.generation, randomUUID(), 'NX');
+    return (await this.client.get(this.keys.generation)) ?? '';
   }
 
   private settingsText() {
@@ -198,16 +238,20 @@ export class RedisPersistence implements Persistence {
       this.checkSettings(settings);
       await this.checkRoom();
       if (generation === this.generation) return;
-      const reseededFromMine = generation?.endsWith(`>${this.generation}`) ?? false;
       const holdsState = this.store.groups.size > 0 || this.lastId !== '0-0';
-      if (reseededFromMine) {
-        this.generation = generation ?? '';
-      } else if ((generation === null || !generation.includes('>')) && holdsState) {
-        await this.reseed();
+      if ((generation === null || !generation.includes('>')) && holdsState) {
+        await this.standToReseed();
+      } else if (generation === null) {
+        // Nothing to re-seed from here: wait for the processes that hold state, else start afresh.
+        this.generation = await this.openGeneration();
+      } else if (generation === this.reseededAs) {
+        this.generation = generation;
       } else if (generation !== null) {
+        // Another process re-seeded: its state may hold entries this one never read before the loss.
         this.logger.warn('Redis was re-seeded by another gateway process; reloading state from it');
         await this.reload();
         this.generation = generation;
+        this.candidateSince = undefined;
       }
     } catch (error) {
       this.observer.onError?.('load', error);
@@ -252,6 +296,21 @@ export class RedisPersistence implements Persistence {
     this.mismatch = problem;
   }
 
+  /**
+   * Redis lost its data. No entry is written meanwhile (appends check the generation), so each
+   * process's position says how much of the lost stream it read: every process holding state stands
+   * as a candidate with its position, and after a watch interval the furthest one re-seeds.
+   */
+  private async standToReseed() {
+    const [ms = 0, seq = 0] = this.lastId.split('-').map(Number);
+    await this.client.zadd(this.keys.candidates, ms * 1000 + Math.min(seq, 999), this.nonce);
+    await this.client.pexpire(this.keys.candidates, LOCK_MS);
+    this.candidateSince ??= Date.now();
+    if (Date.now() - this.candidateSince < WATCH_MS) return; // let the others stand too
+    const [furthest] = await this.client.zrevrange(this.keys.candidates, 0, 0);
+    if (furthest === this.nonce) await this.reseed();
+  }
+
   /** Writes this process's state as the Redis snapshot, then a generation saying it came from ours. */
   private async reseed() {
     const claimed = await this.client.set(this.keys.lock, this.nonce, 'PX', LOCK_MS, 'NX');
@@ -263,8 +322,11 @@ export class RedisPersistence implements Persistence {
       await this.writeSnapshot();
       await this.client.set(this.keys.settings, this.settingsText());
       const next = `${randomUUID()}>${this.generation}`;
+      this.reseededAs = next;
       await this.client.set(this.keys.generation, next);
+      await this.client.del(this.keys.candidates);
       this.generation = next;
+      this.candidateSince = undefined;
     } finally {
       await this.client.del(this.keys.lock).catch(() => undefined);
     }
@@ -397,9 +459,21 @@ export class RedisPersistence implements Persistence {
         op.kind === 'push'
           ? ['o', JSON.stringify({ ...op, body: '' }), 'b', op.body]
           : ['o', JSON.stringify(op)];
-      id = (await this.client.xadd(this.keys.log, '*', 'p', this.nonce, ...fields))!;
+      id = (await this.client.eval(
+        APPEND_IN_GENERATION,
+        2,
+        this.keys.generation,
+        this.keys.log,
+        this.generation,
+        'p',
+        this.nonce,
+        ...fields,
+      )) as string;
     } catch (error) {
       this.observer.onError?.('append', error);
+      if (/\bNOGEN\b/.test(String((error as Error)?.message))) {
+        throw new StorageUnavailable('Redis lost the gateway state and it is being re-seeded; retry shortly');
+      }
       if (isOutOfMemory(error)) {
         this.maintainSoon();
         throw new StorageUnavailable('Redis is full (maxmemory); push not stored, retry later');

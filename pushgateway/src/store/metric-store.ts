@@ -61,6 +61,10 @@ export class MetricStore {
   seriesTotal = 0;
   /** The estimated cost of everything stored (see `bytesOf`), held under `maxBytes`. */
   bytesTotal = 0;
+  /** Everything PUSHGATEWAY_MAX_BYTES bounds: the stored metrics and the push ids remembered. */
+  get heldBytes(): number {
+    return this.bytesTotal + this.pushIds.bytes;
+  }
   /** Bumped by every change of the set of metric names, so renderers can cache the sorted list. */
   namesVersion = 0;
 
@@ -168,7 +172,13 @@ export class MetricStore {
       delta: op.delta,
     });
 
-    checkBudget(this, this.options, { key, group, incoming, replaced, delta: op.delta });
+    checkBudget({ seriesTotal: this.seriesTotal, bytesTotal: this.heldBytes }, this.options, {
+      key,
+      group,
+      incoming,
+      replaced,
+      delta: op.delta,
+    });
 
     const target = group ?? this.groupFor(key, op.group, op.time);
     if (!target) {

@@ -15,8 +15,13 @@ export function pushFingerprint(op: Extract<Operation, { kind: 'push' }>, groupK
  * delta push is applied once and a reused id with another push is refused. Bounded by count and
  * by age; ages are measured in operation time so that replaying the log gives the same answers.
  */
+/** What one remembered id costs: the id and fingerprint in memory and in the snapshot, and the map entry. */
+const entryBytes = (id: string, fingerprint: string) => 2 * (id.length + fingerprint.length) + 120;
+
 export class PushIdWindow {
   private readonly seen = new Map<string, { time: number; fingerprint: string }>();
+  /** What the remembered ids cost, counted in PUSHGATEWAY_MAX_BYTES with the stored metrics. */
+  bytes = 0;
 
   constructor(
     private readonly maxEntries: number,
@@ -30,7 +35,10 @@ export class PushIdWindow {
   }
 
   add(id: string, timeMs: number, fingerprint = '') {
+    const known = this.seen.get(id);
+    if (known) this.bytes -= entryBytes(id, known.fingerprint);
     this.seen.set(id, { time: timeMs, fingerprint });
+    this.bytes += entryBytes(id, fingerprint);
     this.evict(timeMs);
   }
 
@@ -43,9 +51,10 @@ export class PushIdWindow {
   }
 
   private evict(nowMs: number) {
-    for (const [id, { time }] of this.seen) {
+    for (const [id, { time, fingerprint }] of this.seen) {
       if (this.seen.size <= this.maxEntries && nowMs - time <= this.maxAgeMs) break;
       this.seen.delete(id);
+      this.bytes -= entryBytes(id, fingerprint);
     }
   }
 }
