@@ -388,6 +388,8 @@ export class RedisPersistence implements Persistence {
   }
 
   private applyEntry([id, fields]: StreamEntry) {
+    // A read that was in flight while a reload applied the same entries: each is applied once.
+    if (compareStreamIds(id, this.lastId) <= 0) return;
     let owner = '';
     let result: ApplyResult = { outcome: 'failed', message: 'malformed stream entry' };
     try {
