@@ -65,15 +65,20 @@ const ROOMY_LIMITS: Record<string, string> = {
   API_RATE_LOGIN_ACCOUNT_ADDRESS: '1000/1m',
   API_RATE_LOGIN_ADDRESS: '1000/1m',
   API_RATE_LOGIN_ACCOUNT: '1000/1m',
+  API_RATE_SIGNUPS_ADDRESS: '1000/1m',
   API_RATE_QUESTIONS: '1000/1m',
   API_RATE_QUESTIONS_DAILY: '1000/1d',
   API_RATE_QUESTIONS_ADDRESS: '1000/1m',
   API_RATE_SESSIONS: '1000/1m',
+  // The tests stand in for Heroku's router: X-Forwarded-For's last entry is the address it saw.
+  API_TRUST_PROXY_HOPS: '1',
 };
 
 export function useApi(
   open: () => Promise<{ db: Database; drop: () => Promise<void> }>,
   env: Record<string, string> = {},
+  /** The AI function's settings: OPENAI_BASE_URL and OPENAI_API_KEY for a provider (default: the offline tutor). */
+  aiEnv: () => Record<string, string> = () => ({}),
 ) {
   let api: { url: string; close: () => Promise<void> };
   let ai: { url: string; close: () => Promise<void> };
@@ -87,9 +92,9 @@ export function useApi(
 
   beforeAll(async () => {
     store = await open();
-    expect(await migrate(store.db)).toEqual([1, 2, 3]);
+    expect(await migrate(store.db)).toEqual([1, 2, 3, 4]);
     expect(await migrate(store.db)).toEqual([]); // migrations run once
-    const tutor = new Tutor(loadAiConfig({}), createAppMetrics(new Registry()), createLogger('error'));
+    const tutor = new Tutor(loadAiConfig(aiEnv()), createAppMetrics(new Registry()), createLogger('error'));
     ai = await listen(
       createAiApp(tutor, createLogger('error')) as unknown as ReturnType<typeof createApi>['app'],
     );

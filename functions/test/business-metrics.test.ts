@@ -35,16 +35,32 @@ it('reads active students, open sessions, questions per session and by subject, 
   };
   const s1 = await session(a!, false);
   const s2 = await session(b!, true);
-  const ask = (s: string, student: string, subject: string, provider: string, cost: number, when = 'now()') =>
+  const billed = (student: string, provider: string, cost: number, when: string) =>
     db.query(
+      `INSERT INTO ai_calls (student_id, provider, model, tier, cost_dollars, at) VALUES ($1, $2, 'm', 'full', $3, ${when})`,
+      [student, provider, cost],
+    );
+  const ask = async (
+    s: string,
+    student: string,
+    subject: string,
+    provider: string,
+    cost: number,
+    when = 'now()',
+  ) => {
+    await db.query(
       `INSERT INTO questions (session_id, student_id, subject, question, answer, provider, model, cost_dollars, created_at)
        VALUES ($1, $2, $3, 'q', 'a', $4, 'm', $5, ${when})`,
       [s, student, subject, provider, cost],
     );
+    await billed(student, provider, cost, when);
+  };
   await ask(s1, a!, 'math', 'openai', 0.002);
   await ask(s1, a!, 'science', 'openai', 0.003);
   await ask(s2, b!, 'math', 'offline', 0, "now() - interval '3 days'");
   await ask(s2, b!, 'math', 'openai', 5, "now() - interval '40 days'"); // an earlier month, and past 30 days
+  // Paid for but never stored (a retry that lost a race): spend all the same.
+  await billed(a!, 'openai', 0.004, 'now()');
 
   const registry = new Registry();
   await collectBusinessMetrics(db, createAppMetrics(registry));
@@ -57,11 +73,12 @@ it('reads active students, open sessions, questions per session and by subject, 
   expect(s.get('brainbytes_study_sessions_open{}')).toBe(1);
   expect(s.get('brainbytes_questions_per_session{}')).toBe(2);
   expect(s.get('brainbytes_questions_last_30d{subject="math"}')).toBe(2);
-  expect(s.get('brainbytes_ai_spend_month_to_date_dollars{provider="openai"}')).toBeCloseTo(0.005, 10);
+  expect(s.get('brainbytes_ai_spend_month_to_date_dollars{provider="openai"}')).toBeCloseTo(0.009, 10);
 });
 
 it('reports AI cost per question from the database: the last hour with questions (a quiet night keeps it) and the last 7 days', async () => {
   await db.query('DELETE FROM questions');
+  await db.query('DELETE FROM ai_calls');
   const [student] = await db.query<{ id: string }>(
     "INSERT INTO students (email, name, password_hash) VALUES ('c@x.ph', 'C', 'x') RETURNING id",
   );

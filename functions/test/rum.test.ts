@@ -18,7 +18,7 @@ describe('POST /api/rum (real-user metrics from the browser)', () => {
 
   async function listen(env: Record<string, string>) {
     const { app } = createApi({
-      config: loadApiConfig(env),
+      config: loadApiConfig({ API_TRUST_PROXY_HOPS: '1', ...env }), // as behind Heroku's router
       db,
       askTutor: async () => ({ answer: '', provider: '', model: '', costDollars: 0 }),
       logger: createLogger('error'),

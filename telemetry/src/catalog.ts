@@ -234,7 +234,19 @@ export const CATALOG = {
   aiSpendMonthToDate: def(
     'brainbytes_ai_spend_month_to_date_dollars',
     'gauge',
-    'AI spend so far this UTC month from the stored answers, by provider.',
+    'AI spend so far this UTC month from the ledger of billed calls (answers stored or not), by provider.',
+    ['provider'],
+  ),
+  aiCeilingAnswers: def(
+    'brainbytes_ai_ceiling_answers_total',
+    'counter',
+    'Questions the AI spend ceiling answered differently: brief (past the soft line) or by the offline tutor (past the ceiling), by the UTC period whose line was crossed (day, month).',
+    ['tier', 'period'],
+  ),
+  aiBilledCalls: def(
+    'brainbytes_ai_billed_calls_total',
+    'counter',
+    'AI calls the API paid for, stored or not (a retry that lost a race still counts), by provider.',
     ['provider'],
   ),
   aiCostPerQuestion: def(

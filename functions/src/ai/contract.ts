@@ -15,6 +15,8 @@ export const answerRequest = z.object({
     .max(10, 'at most 10 earlier turns')
     .default([]),
   stream: z.boolean().optional(),
+  /** The API's spend ceiling is near: answer in fewer tokens (BRIEF_MAX_TOKENS). */
+  brief: z.boolean().optional(),
 });
 
 export const tutorAnswer = z.object({

@@ -11,6 +11,7 @@ export interface AnswerRequest {
   question: string;
   subject: Subject;
   history: Array<{ role: 'student' | 'tutor'; text: string }>;
+  brief?: boolean;
 }
 
 /** The wire answer (./contract.ts) and what the AI function itself reports. */
@@ -24,10 +25,13 @@ export type Outcome = 'success' | 'error' | 'timeout' | 'rate_limited' | 'fallba
 /** The provider failed and no fallback is configured; answered 503. */
 export class TutorUnavailable extends Error {}
 
-const SYSTEM_PROMPT = (subject: Subject) =>
+const SYSTEM_PROMPT = (subject: Subject, brief: boolean) =>
   `You are BrainBytes, a patient tutor for Filipino high-school students. Subject: ${subject}. ` +
-  'Answer in the language the student writes in (English or Filipino), step by step, in at most 150 words: ' +
+  `Answer in the language the student writes in (English or Filipino), step by step, in at most ${brief ? 60 : 150} words: ` +
   'many students pay for every megabyte.';
+
+/** The most tokens a brief answer (the API's spend ceiling is near) may take. */
+export const BRIEF_MAX_TOKENS = 120;
 
 function outcomeOf(error: unknown): Outcome {
   if (error instanceof OpenAI.RateLimitError) return 'rate_limited';
@@ -91,7 +95,7 @@ export class Tutor {
 
   private async askProvider(request: AnswerRequest, started: number, onDelta?: (text: string) => void) {
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
-      { role: 'system', content: SYSTEM_PROMPT(request.subject) },
+      { role: 'system', content: SYSTEM_PROMPT(request.subject, request.brief === true) },
       ...request.history.map((h) => ({
         role: h.role === 'student' ? ('user' as const) : ('assistant' as const),
         content: h.text,
@@ -104,7 +108,13 @@ export class Tutor {
     // Always streamed from the provider, even when our caller wants one JSON answer: time to
     // first token is the provider's, and every answer should measure it.
     const stream = await this.client!.chat.completions.create(
-      { model, messages, stream: true, stream_options: { include_usage: true } },
+      {
+        model,
+        messages,
+        stream: true,
+        stream_options: { include_usage: true },
+        ...(request.brief ? { max_tokens: BRIEF_MAX_TOKENS } : {}),
+      },
       { signal },
     );
     let answer = '';

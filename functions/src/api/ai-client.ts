@@ -7,6 +7,8 @@ export type AskTutor = (request: {
   question: string;
   subject: string;
   history: Array<{ role: 'student' | 'tutor'; text: string }>;
+  /** Past the spend ceiling's soft line: answer in fewer tokens. */
+  brief?: boolean;
 }) => Promise<TutorAnswer>;
 
 /**

@@ -34,6 +34,8 @@ const register = z.object({
 const login = z.object({
   email,
   password: text().pipe(z.string().min(1, 'required').max(200, 'at most 200 characters')),
+  /** Device tokens this browser got from earlier log-ins (any account): the owner's lets them past an account lock. */
+  devices: z.array(z.string().max(100, 'at most 100 characters')).max(5, 'at most 5').optional(),
 });
 const subject = z.enum(SUBJECTS as [Subject, ...Subject[]], { message: `one of ${SUBJECTS.join(', ')}` });
 const startSession = z.object({ subject });
@@ -68,7 +70,7 @@ export function createApiApp({
   logger,
   metrics,
   rumPerMinute = 60,
-  trustProxyHops = 1,
+  trustProxyHops = 0,
   proxySecret,
 }: {
   db: Database;
@@ -78,14 +80,14 @@ export function createApiApp({
   logger: Logger;
   metrics?: AppMetrics;
   rumPerMinute?: number;
-  /** Proxies in front whose X-Forwarded-For entry is believed: Heroku's router or API Gateway (1). */
+  /** Proxies in front whose X-Forwarded-For entry is believed: Heroku's router (1), or none (0). */
   trustProxyHops?: number;
   /** API_PROXY_SECRET: a request carrying it comes from the web app's proxy, whose client address is believed. */
   proxySecret?: string;
 }) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', trustProxyHops); // Heroku's router and API Gateway append to X-Forwarded-For
+  app.set('trust proxy', trustProxyHops); // Heroku's router appends to X-Forwarded-For; 0: the header is ignored
   const addressOf = clientAddress(proxySecret);
   if (metrics) app.use(httpMetrics(metrics));
   // sendBeacon posts text/plain; the RUM route reads JSON from either.
@@ -106,8 +108,8 @@ export function createApiApp({
     res.status(201).json(await students.register(address, name, password, addressOf(req)));
   });
   app.post('/api/auth/login', async (req, res) => {
-    const { email: address, password } = parseBody(login, req.body);
-    res.json(await students.login(address, password, addressOf(req)));
+    const { email: address, password, devices } = parseBody(login, req.body);
+    res.json(await students.login(address, password, addressOf(req), devices));
   });
   app.post('/api/auth/logout', async (req, res) => {
     await students.logout(req);

@@ -54,6 +54,26 @@ export class TokenSigner {
     return given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
   }
 
+  /**
+   * A device token: proof that this browser logged in to `email`'s account before
+   * (`d1.<issued, epoch seconds>.<HMAC>`). It lets the owner past the per-account lock an attacker
+   * elsewhere can fill; it is no password and opens nothing by itself.
+   */
+  signDevice(email: string, issuedSeconds = Math.floor(Date.now() / 1000)): string {
+    return `d1.${issuedSeconds}.${this.mac(`device\u0000${email}\u0000${issuedSeconds}`)}`;
+  }
+
+  /** Whether `token` is a device token for `email` issued within `maxAgeDays`. */
+  verifyDevice(token: string, email: string, maxAgeDays: number): boolean {
+    const match = /^d1\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    if (!match) return false;
+    const issued = Number(match[1]);
+    if (Date.now() / 1000 - issued > maxAgeDays * 86_400) return false;
+    const given = Buffer.from(match[2]!);
+    const expected = Buffer.from(this.mac(`device\u0000${email}\u0000${issued}`));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
   private mac(id: string) {
     return createHmac('sha256', this.secret).update(id).digest('base64url');
   }

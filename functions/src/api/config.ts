@@ -14,6 +14,7 @@ import { loadPushSettings, type PushSettings } from '../push';
 import { rateSetting } from '../settings';
 import { DEFAULT_AI_CALL_TIMEOUT_MS, FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS } from '../time-budget';
 import type { RateLimitSettings } from './rate-limits';
+import { loadSpendCeilingSettings, type SpendCeilingSettings } from './spend-ceiling';
 
 export { ConfigError };
 
@@ -32,13 +33,22 @@ export interface ApiConfig extends PushSettings {
   aiFunctionName: string | undefined;
   /** How often the local server runs the business-metrics job (BUSINESS_METRICS_INTERVAL_SECONDS, default 300). */
   businessMetricsIntervalMs: number;
-  /** API_TRUST_PROXY_HOPS: 1 behind Heroku's router or API Gateway, 2 when students come through the web app's proxy too. */
+  /**
+   * API_TRUST_PROXY_HOPS: 1 behind Heroku's router (the default on a dyno), 0 with nothing in front
+   * (the default elsewhere: X-Forwarded-For is ignored and the socket's address counts; on Lambda
+   * that is API Gateway's sourceIp). The web app's proxy is never a hop: it proves itself with
+   * API_PROXY_SECRET.
+   */
   trustProxyHops: number;
   /** API_PROXY_SECRET: the web app's /api proxy proves itself with it, and only then is its client address believed. */
   proxySecret: string | undefined;
   rateLimits: RateLimitSettings;
+  /** How long a device token lets its browser past the per-account log-in lock (AUTH_DEVICE_TOKEN_DAYS, 0: never). */
+  deviceTokenDays: number;
   /** RUM batches a client may send a minute (API_RUM_BATCHES_PER_MINUTE). */
   rumPerMinute: number;
+  /** The AI spend ceiling per UTC day and month (AI_CEILING_*), from BRAINBYTES_MONTHLY_BUDGET_DOLLARS by default. */
+  spendCeiling: SpendCeilingSettings;
   /** Where last month's statement goes (MONTHLY_STATEMENT_*), for the business-metrics job. */
   statements: StatementSettings;
 }
@@ -82,8 +92,8 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
       integer: true,
     }),
     aiFunctionName: get('AI_FUNCTION_NAME'),
-    trustProxyHops: numberSetting('API_TRUST_PROXY_HOPS', env.API_TRUST_PROXY_HOPS, 1, {
-      max: 5,
+    trustProxyHops: numberSetting('API_TRUST_PROXY_HOPS', env.API_TRUST_PROXY_HOPS, env.DYNO ? 1 : 0, {
+      max: 1,
       integer: true,
     }),
     proxySecret: proxySecret(get('API_PROXY_SECRET')),
@@ -95,16 +105,23 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
       ),
       login_address: rateSetting('API_RATE_LOGIN_ADDRESS', env.API_RATE_LOGIN_ADDRESS, '60/15m'),
       login_account: rateSetting('API_RATE_LOGIN_ACCOUNT', env.API_RATE_LOGIN_ACCOUNT, '50/1h'),
+      // A school lab signs a class up from one address; a farm of accounts from one address is refused.
+      signups_address: rateSetting('API_RATE_SIGNUPS_ADDRESS', env.API_RATE_SIGNUPS_ADDRESS, '30/1d'),
       questions: rateSetting('API_RATE_QUESTIONS', env.API_RATE_QUESTIONS, '5,3/1m'),
       questions_daily: rateSetting('API_RATE_QUESTIONS_DAILY', env.API_RATE_QUESTIONS_DAILY, '100/1d'),
       questions_address: rateSetting('API_RATE_QUESTIONS_ADDRESS', env.API_RATE_QUESTIONS_ADDRESS, '60/1m'),
       sessions: rateSetting('API_RATE_SESSIONS', env.API_RATE_SESSIONS, '10,30/1h'),
     },
+    deviceTokenDays: numberSetting('AUTH_DEVICE_TOKEN_DAYS', env.AUTH_DEVICE_TOKEN_DAYS, 90, {
+      min: 0,
+      max: 3650,
+    }),
     rumPerMinute: numberSetting('API_RUM_BATCHES_PER_MINUTE', env.API_RUM_BATCHES_PER_MINUTE, 60, {
       min: 1,
       integer: true,
     }),
     statements: loadStatementSettings(env),
+    spendCeiling: loadSpendCeilingSettings(env),
     businessMetricsIntervalMs: durationSetting(
       'BUSINESS_METRICS_INTERVAL_SECONDS',
       env.BUSINESS_METRICS_INTERVAL_SECONDS,

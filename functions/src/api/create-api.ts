@@ -6,6 +6,7 @@ import type { ApiConfig } from './config';
 import type { Database } from './db/database';
 import { Learning } from './learning';
 import { RateLimits } from './rate-limits';
+import { SpendCeiling } from './spend-ceiling';
 import { Students } from './students';
 
 /** The API as every runtime serves it (local server, Heroku dyno, Lambda): one wiring, from its config. */
@@ -25,8 +26,15 @@ export function createApi({
   const limits = new RateLimits(db, config.rateLimits, metrics);
   const app = createApiApp({
     db,
-    students: new Students(db, new TokenSigner(config.authSecret), config.tokenTtlHours, limits, metrics),
-    learning: new Learning(db, askTutor, metrics),
+    students: new Students(
+      db,
+      new TokenSigner(config.authSecret),
+      config.tokenTtlHours,
+      limits,
+      metrics,
+      config.deviceTokenDays,
+    ),
+    learning: new Learning(db, askTutor, metrics, new SpendCeiling(db, config.spendCeiling)),
     limits,
     logger,
     metrics,

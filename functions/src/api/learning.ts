@@ -1,8 +1,10 @@
 import type { AppMetrics, ClientType } from '@brainbytes/telemetry';
 import { z } from 'zod';
+import type { Subject } from '../ai/curriculum';
 import { HttpError } from '../http';
-import type { AskTutor } from './ai-client';
+import type { AskTutor, TutorAnswer } from './ai-client';
 import type { Database } from './db/database';
+import { ceilingAnswer, type SpendCeiling } from './spend-ceiling';
 
 export interface StudySession {
   id: string;
@@ -28,6 +30,12 @@ export const storedQuestion = z
 
 export type StoredQuestion = z.infer<typeof storedQuestion>;
 
+/** How long a retry waits for the request that holds its key before it is told 409 "in progress". */
+const CLAIM_WAIT_MS = 5_000;
+const CLAIM_POLL_MS = 100;
+/** A claim older than the longest a question can take (the front door's 30 s, and some) was left by a request that died. */
+const CLAIM_STALE_MS = 45_000;
+
 const QUESTION_COLUMNS = 'id, session_id, subject, question, answer, provider, model, created_at';
 
 /** Study sessions and the questions asked in them. Retried writes carry an idempotency key and take effect once. */
@@ -36,6 +44,7 @@ export class Learning {
     private readonly db: Database,
     private readonly askTutor: AskTutor,
     private readonly metrics?: AppMetrics,
+    private readonly ceiling?: SpendCeiling,
   ) {}
 
   async startSession(
@@ -88,8 +97,10 @@ export class Learning {
   }
 
   /**
-   * Asks the tutor and stores question and answer together. With an idempotency key, a retry of a
-   * question already stored returns the stored one and asks nothing; nothing is stored when the tutor fails.
+   * Asks the tutor and stores question and answer together. With an idempotency key the key is
+   * claimed in the database before the tutor is asked: a retry of a stored question gets the stored
+   * one, a retry while the first is still being answered waits for it (or gets 409 "in progress"),
+   * so one key is billed once, always. Nothing is stored when the tutor fails.
    */
   async ask(
     studentId: string,
@@ -100,17 +111,86 @@ export class Learning {
     admit: () => Promise<void> = async () => {},
   ): Promise<{ question: StoredQuestion; created: boolean }> {
     if (key) {
-      const [stored] = await this.db.query<StoredQuestion>(
-        `SELECT ${QUESTION_COLUMNS} FROM questions WHERE student_id = $1 AND idempotency_key = $2`,
-        [studentId, key],
-      );
+      const earlier = await this.claim(studentId, sessionId, question, key);
+      if (earlier) return { question: earlier, created: false };
+    }
+    try {
+      // A retry answered from the store above costs nothing; only a new question is counted.
+      await admit();
+      return await this.answerAndStore(studentId, sessionId, question, key, clientType);
+    } finally {
+      if (key)
+        await this.db.query('DELETE FROM question_claims WHERE student_id = $1 AND idempotency_key = $2', [
+          studentId,
+          key,
+        ]);
+    }
+  }
+
+  /**
+   * Claims `key` for this request, or returns the question it already stands for. A claim older
+   * than any call can last (its holder died) is taken over.
+   */
+  private async claim(
+    studentId: string,
+    sessionId: string,
+    question: string,
+    key: string,
+  ): Promise<StoredQuestion | undefined> {
+    const deadline = Date.now() + CLAIM_WAIT_MS;
+    for (;;) {
+      const stored = await this.stored(studentId, key);
       if (stored) {
         const same = stored.question === question && stored.session_id === sessionId;
-        return { question: sameRequest(stored, same), created: false };
+        return sameRequest(stored, same);
       }
+      const [claimed] = await this.db.query<{ mine: boolean; question: string; session_id: string }>(
+        `INSERT INTO question_claims AS c (student_id, idempotency_key, session_id, question) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (student_id, idempotency_key) DO UPDATE SET session_id = $3, question = $4, claimed_at = now()
+           WHERE c.claimed_at < now() - $5::float8 * interval '1 second'
+         RETURNING true AS mine, question, session_id`,
+        [studentId, key, sessionId, question, CLAIM_STALE_MS / 1000],
+      );
+      if (claimed) {
+        // The first request may have stored its answer and let go between the look and the claim.
+        const late = await this.stored(studentId, key);
+        if (!late) return undefined;
+        await this.db.query('DELETE FROM question_claims WHERE student_id = $1 AND idempotency_key = $2', [
+          studentId,
+          key,
+        ]);
+        return sameRequest(late, late.question === question && late.session_id === sessionId);
+      }
+      const [holder] = await this.db.query<{ question: string; session_id: string }>(
+        'SELECT question, session_id FROM question_claims WHERE student_id = $1 AND idempotency_key = $2',
+        [studentId, key],
+      );
+      if (holder) sameRequest(holder, holder.question === question && holder.session_id === sessionId);
+      if (Date.now() >= deadline)
+        throw new HttpError(
+          409,
+          'this question is still being answered (same Idempotency-Key); fetch the session or send it again in a few seconds',
+          { code: 'in_progress', retryAfterSeconds: 3 },
+        );
+      await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
     }
-    // A retry answered from the store above costs nothing; only a new question is counted.
-    await admit();
+  }
+
+  private async stored(studentId: string, key: string): Promise<StoredQuestion | undefined> {
+    const [stored] = await this.db.query<StoredQuestion>(
+      `SELECT ${QUESTION_COLUMNS} FROM questions WHERE student_id = $1 AND idempotency_key = $2`,
+      [studentId, key],
+    );
+    return stored;
+  }
+
+  private async answerAndStore(
+    studentId: string,
+    sessionId: string,
+    question: string,
+    key: string | undefined,
+    clientType: ClientType,
+  ): Promise<{ question: StoredQuestion; created: boolean }> {
     const [session] = await this.db.query<StudySession>(
       'SELECT id, subject, started_at, ended_at FROM study_sessions WHERE id = $1 AND student_id = $2',
       [sessionId, studentId],
@@ -125,7 +205,7 @@ export class Learning {
       { role: 'student' as const, text: q.question },
       { role: 'tutor' as const, text: q.answer.slice(0, 2000) },
     ]);
-    const answer = await this.askTutor({ question, subject: session.subject, history });
+    const answer = await this.answerWithinCeiling(studentId, question, session.subject, history);
     const rows = await this.db.query<StoredQuestion>(
       `INSERT INTO questions (session_id, student_id, subject, question, answer, provider, model, cost_dollars, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id, idempotency_key) DO NOTHING RETURNING ${QUESTION_COLUMNS}`,
@@ -145,12 +225,38 @@ export class Learning {
       this.metrics?.questions.inc({ subject: session.subject, client_type: clientType });
       return { question: rows[0], created: true };
     }
-    // The same key raced in at the same time: the first one stored wins.
-    const [stored] = await this.db.query<StoredQuestion>(
-      `SELECT ${QUESTION_COLUMNS} FROM questions WHERE student_id = $1 AND idempotency_key = $2`,
-      [studentId, key],
-    );
-    return { question: sameRequest(stored!, stored!.question === question), created: false };
+    // Only after a stale claim was taken over can the first holder still have stored one.
+    const stored = (await this.stored(studentId, key!))!;
+    return { question: sameRequest(stored, stored.question === question), created: false };
+  }
+
+  /** The tutor's answer as the spend ceiling allows it: in full, brief, or the offline tutor's with a note. */
+  private async answerWithinCeiling(
+    studentId: string,
+    question: string,
+    subject: string,
+    history: Array<{ role: 'student' | 'tutor'; text: string }>,
+  ): Promise<TutorAnswer> {
+    if (!this.ceiling) return this.askTutor({ question, subject, history });
+    const admission = await this.ceiling.admit();
+    if (admission.period)
+      this.metrics?.aiCeilingAnswers.inc({ tier: admission.tier, period: admission.period });
+    if (admission.tier === 'offline') return ceilingAnswer(question, subject as Subject, admission.period!);
+    let answer: TutorAnswer;
+    try {
+      answer = await this.askTutor({
+        question,
+        subject,
+        history,
+        ...(admission.tier === 'brief' ? { brief: true } : {}),
+      });
+    } catch (error) {
+      await this.ceiling.release(admission);
+      throw error;
+    }
+    if (answer.provider !== 'offline') this.metrics?.aiBilledCalls.inc({ provider: answer.provider });
+    await this.ceiling.settle(admission, answer, studentId);
+    return answer;
   }
 
   async history(studentId: string, sessionId: string): Promise<StoredQuestion[]> {

@@ -13,6 +13,13 @@ export interface Student {
 
 const WRONG = 'email or password is wrong';
 
+/** A log-in's answer: the bearer token, who it is, and this browser's device token for the next log-in. */
+export interface SignedIn {
+  token: string;
+  student: Student;
+  device: string;
+}
+
 /**
  * Sign-up, log-in and log-out, and who a token belongs to. Password checks are rate limited in
  * the database before any hashing: by account and address together (so an attacker elsewhere
@@ -26,6 +33,7 @@ export class Students {
     private readonly tokenTtlHours: number,
     private readonly limits: RateLimits,
     private readonly metrics?: AppMetrics,
+    private readonly deviceTokenDays = 90,
   ) {}
 
   private event(
@@ -35,13 +43,9 @@ export class Students {
     this.metrics?.authEvents.inc({ event, outcome });
   }
 
-  async register(
-    email: string,
-    name: string,
-    password: string,
-    address: string,
-  ): Promise<{ token: string; student: Student }> {
+  async register(email: string, name: string, password: string, address: string): Promise<SignedIn> {
     await this.limits.take('login_address', address); // hashing costs 32 MiB: counted as a sign-in
+    await this.limits.take('signups_address', address);
     const hash = await hashPassword(password);
     const rows = await this.db.query<Student>(
       'INSERT INTO students (email, name, password_hash) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING RETURNING id, email, name',
@@ -52,18 +56,25 @@ export class Students {
       throw new HttpError(409, 'could not create an account with that email; if it is yours, log in');
     }
     this.event('register', 'success');
-    return { token: await this.issue(rows[0]!.id), student: rows[0]! };
+    return { token: await this.issue(rows[0]!.id), student: rows[0]!, device: this.tokens.signDevice(email) };
   }
 
   async login(
     email: string,
     password: string,
     address: string,
-  ): Promise<{ token: string; student: Student }> {
+    devices: readonly string[] = [],
+  ): Promise<SignedIn> {
+    // A browser that logged in to this account before (its device token) is not held by the lock
+    // on the account as a whole: attackers elsewhere can fill that one, and it must not keep the
+    // owner out. Its own guesses stay counted by account and address.
+    const knownDevice =
+      this.deviceTokenDays > 0 &&
+      devices.some((d) => this.tokens.verifyDevice(d, email, this.deviceTokenDays));
     try {
       await this.limits.take('login_address', address);
       await this.limits.take('login_account_address', `${email}\u0000${address}`);
-      await this.limits.take('login_account', email);
+      if (!knownDevice) await this.limits.take('login_account', email);
     } catch (error) {
       this.event('login', 'locked');
       throw error;
@@ -81,7 +92,11 @@ export class Students {
     await this.limits.reset('login_account_address', `${email}\u0000${address}`);
     await this.db.query('UPDATE students SET last_seen_at = now() WHERE id = $1', [row.id]);
     this.event('login', 'success');
-    return { token: await this.issue(row.id), student: { id: row.id, email: row.email, name: row.name } };
+    return {
+      token: await this.issue(row.id),
+      student: { id: row.id, email: row.email, name: row.name },
+      device: this.tokens.signDevice(email),
+    };
   }
 
   async logout(req: Request) {

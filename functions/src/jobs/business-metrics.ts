@@ -38,10 +38,12 @@ export async function collectBusinessMetrics(db: Queryable, m: AppMetrics) {
 
   m.aiSpendMonthToDate.reset();
   const spent = await db.query<{ provider: string; dollars: number }>(
-    "SELECT provider, coalesce(sum(cost_dollars), 0)::float AS dollars FROM questions WHERE created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' GROUP BY provider",
+    // From the ledger of billed calls: an answer that was paid for but never stored (a retry that
+    // lost a race, a store that failed) is spend all the same.
+    "SELECT provider, coalesce(sum(cost_dollars), 0)::float AS dollars FROM ai_calls WHERE at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' GROUP BY provider",
   );
   for (const row of spent) m.aiSpendMonthToDate.set({ provider: row.provider }, row.dollars);
-  // No answer stored yet this month is $0 spent, not an unknown: the budget adds it up.
+  // No call billed yet this month is $0 spent, not an unknown: the budget adds it up.
   if (!spent.length) m.aiSpendMonthToDate.set({ provider: 'none' }, 0);
 
   // Cost per question from the database, so no Prometheus history is needed to compare this hour

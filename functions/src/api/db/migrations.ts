@@ -76,6 +76,37 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 4,
+    name: 'AI spend ceiling (counters per UTC day and month, a ledger of billed calls) and idempotency claims',
+    sql: `
+      CREATE TABLE ai_spend (
+        period text PRIMARY KEY,
+        dollars double precision NOT NULL DEFAULT 0,
+        calls integer NOT NULL DEFAULT 0,
+        reserved double precision NOT NULL DEFAULT 0,
+        reserved_until timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE ai_calls (
+        id bigserial PRIMARY KEY,
+        at timestamptz NOT NULL DEFAULT now(),
+        student_id uuid,
+        provider text NOT NULL,
+        model text NOT NULL,
+        tier text NOT NULL,
+        cost_dollars double precision
+      );
+      CREATE INDEX ai_calls_at ON ai_calls (at);
+      CREATE TABLE question_claims (
+        student_id uuid NOT NULL,
+        idempotency_key text NOT NULL,
+        session_id uuid NOT NULL,
+        question text NOT NULL,
+        claimed_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (student_id, idempotency_key)
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
