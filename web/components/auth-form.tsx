@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
-import { signIn } from '../lib/account';
+import { deviceTokens, keepDeviceToken, signIn } from '../lib/account';
 import { ApiError, api, errorText } from '../lib/api';
 import { type AuthFailure, authFailureOf } from '../lib/auth-handoff';
 import { useLanguage } from './providers';
@@ -23,14 +23,14 @@ export function AuthForm({ mode, failure }: { mode: 'login' | 'signup'; failure?
     setBusy(true);
     setError('');
     try {
-      const body = Object.fromEntries(form.entries());
-      const { token, student } = await api<{ token: string; student: { id: string } }>(
-        mode === 'login' ? '/api/auth/login' : '/api/auth/register',
-        {
-          method: 'POST',
-          body,
-        },
-      );
+      const fields = Object.fromEntries(form.entries());
+      const body = mode === 'login' ? { ...fields, devices: deviceTokens() } : fields;
+      const { token, student, device } = await api<{
+        token: string;
+        student: { id: string };
+        device?: string;
+      }>(mode === 'login' ? '/api/auth/login' : '/api/auth/register', { method: 'POST', body });
+      keepDeviceToken(device);
       signIn(token, student.id);
       router.push('/ask');
     } catch (e) {

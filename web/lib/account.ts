@@ -39,6 +39,27 @@ export function onAuthChange(listener: () => void) {
   return () => removeEventListener(AUTH_EVENT, listener);
 }
 
+const MAX_DEVICES = 5;
+
+/** The device tokens this phone holds (one per account logged in here, the newest 5). */
+export function deviceTokens(): string[] {
+  try {
+    const list = JSON.parse(storage.getItem(KEYS.devices) ?? '[]');
+    return Array.isArray(list) ? list.filter((d) => typeof d === 'string').slice(0, MAX_DEVICES) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Keeps a log-in's device token, newest first. */
+export function keepDeviceToken(device: string | undefined) {
+  if (!device) return;
+  storage.setItem(
+    KEYS.devices,
+    JSON.stringify([device, ...deviceTokens().filter((d) => d !== device)].slice(0, MAX_DEVICES)),
+  );
+}
+
 export function signIn(token: string, student: string) {
   storage.setItem(KEYS.token, token);
   storage.setItem(KEYS.student, student);

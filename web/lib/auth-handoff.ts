@@ -1,8 +1,13 @@
-import { signIn } from './account';
+import { keepDeviceToken, signIn } from './account';
 
 /** The cookie a form posted without JavaScript hands the token over in (app/auth/[mode]/route.ts). */
 export const HANDOFF_COOKIE = 'bb.handoff';
 export const HANDOFF_SECONDS = 60;
+/** The fragment parameter of the page the form lands on: the nonce the cookie must carry. */
+export const HANDOFF_PARAM = 'handoff';
+/** The device token of the last log-in through the form (HttpOnly, sent only to /auth). */
+export const DEVICE_COOKIE = 'bb.device';
+export const DEVICE_COOKIE_SECONDS = 90 * 86_400;
 export const AUTH_FAILURES = ['credentials', 'taken', 'limited', 'invalid', 'unavailable'] as const;
 export type AuthFailure = (typeof AUTH_FAILURES)[number];
 
@@ -18,17 +23,36 @@ export const authFailureOf = (status: number): AuthFailure =>
           ? 'invalid'
           : 'unavailable';
 
-/** The cookie's value: the student's id and their token (the id keeps their own things theirs). */
-export const handoffValue = (student: string, token: string) => encodeURIComponent(`${student} ${token}`);
+/** The cookie's value: the nonce of the page it is for, the student's id, their token and device token. */
+export const handoffValue = (nonce: string, student: string, token: string, device = '') =>
+  encodeURIComponent([nonce, student, token, device].join(' ').trimEnd());
 
-/** Moves a handed-over token into the page's storage and deletes the cookie (called once the page runs). */
+/**
+ * Moves a handed-over token into the page's storage when this page is the one the form sent this
+ * browser to (its address carries the cookie's nonce), and deletes the cookie either way: it is
+ * used once, by the browser that posted the form, or never.
+ */
 export function takeHandoff(): boolean {
   const match = document.cookie.split('; ').find((c) => c.startsWith(`${HANDOFF_COOKIE}=`));
+  const params = new URLSearchParams(location.hash.slice(1));
+  const nonce = params.get(HANDOFF_PARAM);
+  if (nonce !== null) {
+    params.delete(HANDOFF_PARAM);
+    const rest = params.toString();
+    history.replaceState(
+      history.state,
+      '',
+      `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`,
+    );
+  }
   if (!match) return false;
-  const value = decodeURIComponent(match.slice(HANDOFF_COOKIE.length + 1));
-  const space = value.indexOf(' ');
-  if (space > 0) signIn(value.slice(space + 1), value.slice(0, space));
   // biome-ignore lint/suspicious/noDocumentCookie: Cookie Store is missing from the browsers students have (Firefox, older WebViews)
   document.cookie = `${HANDOFF_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict`;
+  const [given, student, token, device] = decodeURIComponent(match.slice(HANDOFF_COOKIE.length + 1)).split(
+    ' ',
+  );
+  if (!nonce || given !== nonce || !student || !token) return false;
+  keepDeviceToken(device);
+  signIn(token, student);
   return true;
 }

@@ -8,17 +8,29 @@ export interface ProxySettings {
   apiUrl: string;
   /** API_PROXY_SECRET: sent with the student's address; the API believes the address only with it. */
   secret: string | undefined;
-  /** WEB_TRUST_PROXY_HOPS: proxies in front that append to X-Forwarded-For (Heroku's router: 1). */
+  /**
+   * WEB_TRUST_PROXY_HOPS: proxies in front that append to X-Forwarded-For: Heroku's router (1, the
+   * default on a dyno) or none (0, the default elsewhere: the header is the client's word and is
+   * ignored; the API then counts every student by the web app's own address).
+   */
   trustProxyHops: number;
   /** WEB_API_MAX_BODY_BYTES: the most of a request body read before answering 413. */
   maxBodyBytes: number;
 }
 
-function wholeNumber(env: Record<string, string | undefined>, name: string, fallback: number, min: number) {
+function wholeNumber(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+) {
   const text = env[name]?.trim();
   const value = Number(text || fallback);
-  if (!Number.isInteger(value) || value < min)
-    throw new Error(`${name}="${text}" must be a whole number ≥ ${min}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(
+      `${name}="${text}" must be a whole number ${max < Number.MAX_SAFE_INTEGER ? `from ${min} to ${max}` : `≥ ${min}`}`,
+    );
   return value;
 }
 
@@ -30,7 +42,7 @@ export function proxySettings(env: Record<string, string | undefined> = process.
   return {
     apiUrl: (env.BRAINBYTES_API_URL?.trim() || 'http://127.0.0.1:3000').replace(/\/$/, ''),
     secret,
-    trustProxyHops: wholeNumber(env, 'WEB_TRUST_PROXY_HOPS', 1, 1),
+    trustProxyHops: wholeNumber(env, 'WEB_TRUST_PROXY_HOPS', env.DYNO ? 1 : 0, 0, 1),
     maxBodyBytes: wholeNumber(env, 'WEB_API_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES, 1024),
   };
 }
@@ -41,6 +53,7 @@ export function proxySettings(env: Record<string, string | undefined> = process.
  * last entry is the peer itself.
  */
 export function clientAddressOf(forwardedFor: string | null, hops: number): string {
+  if (hops === 0) return 'unknown';
   const entries = (forwardedFor ?? '')
     .split(',')
     .map((e) => e.trim())

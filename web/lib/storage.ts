@@ -32,6 +32,8 @@ export const KEYS = {
   /** The logged-in student's id: the suffix of the per-student keys below (lib/account.ts). */
   student: 'bb.student',
   language: 'bb.lang',
+  /** Device tokens from this phone's log-ins (lib/account.ts): they let an owner past a lock an attacker filled. */
+  devices: 'bb.devices',
   subject: 'bb.subject',
   // Per student, as `<key>.<student id>`:
   queue: 'bb.queue.v1',

@@ -40,14 +40,15 @@ describe("the /api proxy's settings", () => {
     expect(proxySettings({})).toEqual({
       apiUrl: 'http://127.0.0.1:3000',
       secret: undefined,
-      trustProxyHops: 1,
+      trustProxyHops: 0, // no router in front: X-Forwarded-For is the client's word
       maxBodyBytes: 16384,
     });
+    expect(proxySettings({ DYNO: 'web.1' }).trustProxyHops).toBe(1); // Heroku's router
     expect(() => proxySettings({ WEB_API_MAX_BODY_BYTES: 'lots' })).toThrow('WEB_API_MAX_BODY_BYTES');
-    expect(() => proxySettings({ WEB_TRUST_PROXY_HOPS: '0' })).toThrow('WEB_TRUST_PROXY_HOPS');
+    expect(() => proxySettings({ WEB_TRUST_PROXY_HOPS: '2' })).toThrow('WEB_TRUST_PROXY_HOPS');
     expect(() => proxySettings({ API_PROXY_SECRET: 'short' })).toThrow('API_PROXY_SECRET');
     expect(clientAddressOf('1.1.1.1, 203.0.113.6', 1)).toBe('203.0.113.6');
-    expect(clientAddressOf('1.1.1.1, 203.0.113.6', 2)).toBe('1.1.1.1');
+    expect(clientAddressOf('1.1.1.1, 203.0.113.6', 0)).toBe('unknown'); // ignored: the API counts the web app's address
     expect(clientAddressOf('not-an-ip', 1)).toBe('unknown');
   });
 });

@@ -47,7 +47,7 @@ it('logs in without JavaScript: a POST, the password in no URL, and the student 
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.waitForURL('**/ask');
+  await page.waitForURL(/\/ask#handoff=[\w-]{24}$/);
   expect(requests.find((r) => r.url.endsWith('/auth/login'))?.method).toBe('POST');
   for (const { url } of requests) {
     expect(url).not.toContain(encodeURIComponent(password));
@@ -57,10 +57,16 @@ it('logs in without JavaScript: a POST, the password in no URL, and the student 
   const handoff = (await context.cookies()).find((c) => c.name === 'bb.handoff');
   expect(handoff?.expires).toBeGreaterThan(Date.now() / 1000);
   expect(handoff?.sameSite).toBe('Strict');
+  const [nonce, , token] = decodeURIComponent(handoff?.value ?? '').split(' ');
+  expect(page.url()).toContain(`#handoff=${nonce}`); // bound to the page this browser landed on
   const sessions = await fetch(`${stack.api.url}/api/sessions`, {
-    headers: { Authorization: `Bearer ${decodeURIComponent(handoff?.value ?? '').split(' ')[1]}` },
+    headers: { Authorization: `Bearer ${token}` },
   });
   expect(sessions.status).toBe(200);
+  // The device token for the next log-in: HttpOnly, sent only to the form's route.
+  const device = (await context.cookies()).find((c) => c.name === 'bb.device');
+  expect(device).toMatchObject({ httpOnly: true, path: '/auth', sameSite: 'Strict' });
+  expect(device?.value).toMatch(/^d1\.\d+\.[\w-]{43}$/);
   await context.close();
 }, 60_000);
 
@@ -96,19 +102,48 @@ it('once the script runs, the handed-over token moves into the page’s storage 
   await context.addCookies([
     {
       name: 'bb.handoff',
-      value: encodeURIComponent(`${student.id} ${token}`),
+      value: encodeURIComponent(`nonce-of-this-page ${student.id} ${token}`),
       url: stack.web.url,
       sameSite: 'Strict',
     },
   ]);
   const page = await context.newPage();
-  await page.goto(`${stack.web.url}/ask`);
+  await page.goto(`${stack.web.url}/ask#handoff=nonce-of-this-page`);
   await expect
     .poll(() => page.evaluate(() => localStorage.getItem('bb.token')), { timeout: 15_000 })
     .toBe(token);
   expect(await page.evaluate(() => localStorage.getItem('bb.student'))).toBe(student.id);
   expect((await context.cookies()).some((c) => c.name === 'bb.handoff')).toBe(false);
   await page.getByLabel('Your question').waitFor(); // the ask form, not "please log in first"
+  expect(new URL(page.url()).hash).toBe(''); // the nonce is gone from the address (and history)
+  await context.close();
+}, 60_000);
+
+it('signs the next person on a shared phone in as nobody: a hand-over cookie is taken only by the page its nonce names', async () => {
+  const login = await fetch(`${stack.api.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const { token, student } = (await login.json()) as { token: string; student: { id: string } };
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  const page = await context.newPage();
+  for (const path of ['/ask', '/ask#handoff=guessed-nonce']) {
+    // Ana's form post left the cookie (her page never ran its script); Ben opens the app next.
+    await context.addCookies([
+      {
+        name: 'bb.handoff',
+        value: encodeURIComponent(`anas-nonce ${student.id} ${token}`),
+        url: stack.web.url,
+        sameSite: 'Strict',
+      },
+    ]);
+    await page.goto(`${stack.web.url}${path}`);
+    await expect
+      .poll(async () => (await context.cookies()).some((c) => c.name === 'bb.handoff'), { timeout: 15_000 })
+      .toBe(false);
+    expect(await page.evaluate(() => localStorage.getItem('bb.token'))).toBeNull();
+  }
   await context.close();
 }, 60_000);
 
@@ -134,7 +169,8 @@ it('accepts a posted form only from its own pages: another site’s form is refu
       body: `email=${encodeURIComponent(email)}&password=${encodeURIComponent(password)}`,
       redirect: 'manual',
     });
-  for (const origin of ['https://evil.example', undefined]) {
+  // A malformed Origin is refused as well (it was a 500).
+  for (const origin of ['https://evil.example', undefined, 'http://[not-a-host', 'null']) {
     const res = await post(origin);
     expect(res.status, String(origin)).toBe(403);
     expect(res.headers.get('set-cookie')).toBeNull();

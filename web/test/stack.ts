@@ -68,7 +68,8 @@ export async function startStack({ apiEnv = {} }: { apiEnv?: Record<string, stri
   const web = await startNode(
     'web',
     [join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1'],
-    { BRAINBYTES_API_URL: api.url, API_PROXY_SECRET: proxySecret },
+    // The tests stand in for Heroku's router: X-Forwarded-For's last entry is the address it saw.
+    { BRAINBYTES_API_URL: api.url, API_PROXY_SECRET: proxySecret, WEB_TRUST_PROXY_HOPS: '1' },
     '/login',
     webDir,
   );

@@ -1,8 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import type { NextRequest } from 'next/server';
 import {
   type AuthFailure,
   authFailureOf,
+  DEVICE_COOKIE,
+  DEVICE_COOKIE_SECONDS,
   HANDOFF_COOKIE,
+  HANDOFF_PARAM,
   HANDOFF_SECONDS,
   handoffValue,
 } from '../../../lib/auth-handoff';
@@ -11,8 +15,8 @@ import { clientAddressOf, proxySettings, readLimitedBody } from '../../../lib/pr
 /**
  * Log-in and sign-up for a form posted before the page's JavaScript ran (a tap on slow data, or
  * no JavaScript at all): the form posts here — never a GET, so no password in a URL — this logs
- * in through the API and answers 303 to /ask with the token in a one-minute cookie the page moves
- * into its storage; a refusal goes back to the form with a reason code, never the input.
+ * in through the API and answers 303 to /ask#handoff=<nonce> with the token in a one-minute cookie
+ * the page moves into its storage when the nonce matches; a refusal goes back to the form with a reason code, never the input.
  */
 export const dynamic = 'force-dynamic';
 
@@ -23,9 +27,8 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   if (mode !== 'login' && mode !== 'signup') return new Response('no such form', { status: 404 });
   // Only this app's own pages may post here: a form on another site would log the student in as
   // someone else (login CSRF). Browsers send Origin with every form POST.
-  const origin = request.headers.get('origin');
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  if (!origin || origin === 'null' || new URL(origin).host !== host)
+  if (!host || originHost(request.headers.get('origin')) !== host)
     return new Response('forms are accepted from this site’s own pages only', { status: 403 });
   const back = (reason: AuthFailure) =>
     new Response(null, { status: 303, headers: { Location: `/${mode}?error=${reason}` } });
@@ -35,10 +38,12 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   if (raw instanceof Response) return raw;
   const form = new URLSearchParams(new TextDecoder().decode(raw));
   const field = (name: string) => form.get(name) ?? undefined;
+  // The device token an earlier log-in from this browser left (an HttpOnly cookie only this route sees).
+  const device = request.cookies.get(DEVICE_COOKIE)?.value;
   const body = {
     email: field('email'),
     password: field('password'),
-    ...(mode === 'signup' ? { name: field('name') } : {}),
+    ...(mode === 'signup' ? { name: field('name') } : device ? { devices: [device] } : {}),
   };
   if (!body.email || !body.password) return back('invalid');
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
@@ -56,15 +61,33 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     signal: AbortSignal.timeout(15_000),
   }).catch(() => undefined);
   if (!res?.ok) return back(authFailureOf(res?.status ?? 0));
-  const { token, student } = (await res.json()) as { token: string; student: { id: string } };
+  const signed = (await res.json()) as { token: string; student: { id: string }; device?: string };
   const secure =
     request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-  return new Response(null, {
-    status: 303,
-    headers: {
-      Location: '/ask',
-      'Set-Cookie': `${HANDOFF_COOKIE}=${handoffValue(student.id, token)}; Path=/; Max-Age=${HANDOFF_SECONDS}; SameSite=Strict${secure ? '; Secure' : ''}`,
-      'Cache-Control': 'no-store',
-    },
-  });
+  const flags = `SameSite=Strict${secure ? '; Secure' : ''}`;
+  // The token goes to the page this browser lands on, and only that page: the nonce in its
+  // address (a fragment, never sent to a server) must match the cookie's. Someone opening the
+  // site next on a shared phone has no nonce, and the cookie is deleted unused.
+  const nonce = randomBytes(18).toString('base64url');
+  const answer = new Headers({ Location: `/ask#${HANDOFF_PARAM}=${nonce}`, 'Cache-Control': 'no-store' });
+  answer.append(
+    'Set-Cookie',
+    `${HANDOFF_COOKIE}=${handoffValue(nonce, signed.student.id, signed.token, signed.device)}; Path=/; Max-Age=${HANDOFF_SECONDS}; ${flags}`,
+  );
+  if (signed.device)
+    answer.append(
+      'Set-Cookie',
+      `${DEVICE_COOKIE}=${signed.device}; Path=/auth; Max-Age=${DEVICE_COOKIE_SECONDS}; HttpOnly; ${flags}`,
+    );
+  return new Response(null, { status: 303, headers: answer });
+}
+
+/** The host of an Origin header, or undefined when it is missing, "null" or not a URL. */
+function originHost(origin: string | null): string | undefined {
+  if (!origin || origin === 'null') return undefined;
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }
