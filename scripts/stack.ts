@@ -150,6 +150,8 @@ export function monitoringComponents(): Component[] {
     // Grafana's own latency (GrafanaSlow), when it runs here.
     ...(installed('grafana-server') ? { GRAFANA_TARGET: `127.0.0.1:${ports.grafana}` } : {}),
     SMTP_SMARTHOST: `127.0.0.1:${ports.smtp}`,
+    // Debian's Alertmanager has no url_file: a local WATCHDOG_URL is written inline (loopback only).
+    ALERTMANAGER_VERSION: '0.25',
     MONITORING_SCHEDULED_JOBS: '', // the API runs the business-metrics job in-process here
     ...env,
   });

@@ -27,6 +27,8 @@ secret PUSHGATEWAY_SCRAPE_PASSWORD PUSHGATEWAY_SCRAPE_PASSWORD_FILE
 secret HEROKU_EXPORTER_SCRAPE_PASSWORD HEROKU_EXPORTER_SCRAPE_PASSWORD_FILE
 secret ALERTMANAGER_SCRAPE_PASSWORD ALERTMANAGER_SCRAPE_PASSWORD_FILE
 secret MONITORING_WEB_PASSWORD MONITORING_WEB_PASSWORD_FILE
+# The dead man's switch's URL is its secret: Alertmanager 0.27 reads it from the file (url_file).
+secret WATCHDOG_URL WATCHDOG_URL_FILE
 
 refuse() { echo "$1" >&2; exit 2; }
 # A dyno is public: Prometheus and Alertmanager behind basic auth, Grafana with its own admin password.

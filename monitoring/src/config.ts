@@ -88,8 +88,13 @@ export interface MonitoringConfig {
     webhooks: Partial<Record<Team, { url: string; tokenFile?: string }>>;
     /** Alerts per webhook message (ALERT_WEBHOOK_MAX_ALERTS, default 20; the rest are counted as truncated). */
     webhookMaxAlerts: number;
-    /** A dead man's switch (Healthchecks.io, Dead Man's Snitch …) that expects the Watchdog every minute. */
+    /**
+     * A dead man's switch (Healthchecks.io, Dead Man's Snitch …) that expects the Watchdog every
+     * minute. Its URL is its secret: from a file (`url_file`, Alertmanager 0.26+: the dyno's and
+     * compose's 0.27), or, for the local stack's Debian 0.25 only, inline.
+     */
     watchdogUrl?: string;
+    watchdogUrlFile?: string;
     /** Routing waits (ALERTMANAGER_GROUP_WAIT, ALERTMANAGER_GROUP_INTERVAL); tests shorten them. */
     groupWait: string;
     groupInterval: string;
@@ -172,9 +177,11 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
     const urlName = `ALERT_WEBHOOK_URL_${team.toUpperCase()}`;
     const url = env[urlName]?.trim();
     if (!url) continue;
-    if (!/^https?:\/\/[^/@]+(\/|$)/.test(url))
+    // Alertmanager logs a failed post's URL and shows every webhook URL on its status page (0.25):
+    // a token in the URL, as user:password or in the query, would be shown with it.
+    if (!/^https?:\/\/[^/@?#]+(\/[^?#@]*)?$/.test(url))
       throw new ConfigError(
-        `${urlName}="${url.replace(/\/\/[^/]*@/, '//…@')}" must be an http(s) URL without credentials (put a token in ALERT_WEBHOOK_TOKEN_FILE_${team.toUpperCase()})`,
+        `${urlName}="${url.replace(/\/\/[^/]*@/, '//…@').replace(/[?#].*$/, '?…')}" must be an http(s) URL without credentials or a query (put a token in ALERT_WEBHOOK_TOKEN_FILE_${team.toUpperCase()}: it is sent as Authorization: Bearer)`,
       );
     const tokenFile = env[`ALERT_WEBHOOK_TOKEN_FILE_${team.toUpperCase()}`]?.trim();
     webhooks[team] = { url, ...(tokenFile ? { tokenFile } : {}) };
@@ -251,7 +258,7 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       slackChannels,
       webhooks,
       webhookMaxAlerts,
-      ...(env.WATCHDOG_URL?.trim() ? { watchdogUrl: env.WATCHDOG_URL.trim() } : {}),
+      ...watchdog(env, get('ALERTMANAGER_VERSION', '0.27')),
       groupWait: duration('ALERTMANAGER_GROUP_WAIT', get('ALERTMANAGER_GROUP_WAIT', '30s')),
       groupInterval: duration('ALERTMANAGER_GROUP_INTERVAL', get('ALERTMANAGER_GROUP_INTERVAL', '5m')),
       escalateAfter: duration('ALERTMANAGER_ESCALATE_AFTER', get('ALERTMANAGER_ESCALATE_AFTER', '30m')),
@@ -261,4 +268,34 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
       ),
     },
   };
+}
+
+/**
+ * WATCHDOG_URL_FILE (the dyno's entrypoint and compose write WATCHDOG_URL to one) becomes
+ * `url_file`: Alertmanager 0.26+ keeps it out of its status page and log. Only an Alertmanager
+ * older than that (ALERTMANAGER_VERSION, the local stack's Debian 0.25) takes WATCHDOG_URL inline.
+ */
+function watchdog(
+  env: Record<string, string | undefined>,
+  versionText: string,
+): { watchdogUrl?: string; watchdogUrlFile?: string } {
+  const match = /^(\d+)\.(\d+)/.exec(versionText.trim());
+  if (!match) throw new ConfigError(`ALERTMANAGER_VERSION="${versionText}" must be a version such as 0.27`);
+  const hasUrlFile = Number(match[1]) > 0 || Number(match[2]) >= 26;
+  const file = env.WATCHDOG_URL_FILE?.trim();
+  const url = env.WATCHDOG_URL?.trim();
+  if (file) {
+    if (!hasUrlFile)
+      throw new ConfigError(
+        `WATCHDOG_URL_FILE needs Alertmanager 0.26 or later (url_file); ALERTMANAGER_VERSION is ${versionText}: set WATCHDOG_URL instead on this local stack`,
+      );
+    return { watchdogUrlFile: file };
+  }
+  if (!url) return {};
+  if (!/^https?:\/\/\S+$/.test(url)) throw new ConfigError('WATCHDOG_URL must be an http(s) URL');
+  if (hasUrlFile)
+    throw new ConfigError(
+      'WATCHDOG_URL is the dead man’s switch’s secret and Alertmanager would show it: write it to a file and set WATCHDOG_URL_FILE (the Heroku entrypoint and docker compose do this from WATCHDOG_URL)',
+    );
+  return { watchdogUrl: url };
 }

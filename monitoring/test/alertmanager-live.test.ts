@@ -72,6 +72,7 @@ describe('a live Alertmanager with SMTP and Slack sinks', () => {
       SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
       SLACK_WEBHOOK_URL_FILE: '/dev/null', // replaced below, once the file exists
       WATCHDOG_URL: `${hooks.url}/watchdog`,
+      ALERTMANAGER_VERSION: '0.25', // Debian's: no url_file, so the local stack's URL is inline
     });
     dir = renderedDir;
     const file = join(dir, 'alertmanager/alertmanager.yml');

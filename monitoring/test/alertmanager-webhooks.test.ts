@@ -191,3 +191,30 @@ it('keeps silences and what it has sent across a restart (its --storage.path): n
     await am.stop();
   }
 }, 60_000);
+
+it('keeps the webhook’s token out of Alertmanager’s status API and its log (M1x)', async () => {
+  await post([
+    {
+      labels: {
+        alertname: 'TokenLeakProbe',
+        severity: 'critical',
+        team: 'engineering',
+        service: 'api',
+        environment: 'production',
+      },
+    },
+  ]);
+  const [message] = await eventually(
+    'the probe’s webhook message',
+    () => {
+      const found = messages('TokenLeakProbe');
+      return found.length ? found : undefined;
+    },
+    30_000,
+  );
+  expect(message!.authorization).toBe('Bearer s3cret-token');
+  const status = await (await fetch(`${alertmanager.url}/api/v2/status`)).text();
+  expect(status).toContain(`${hooks.url}/engineering`); // the status page shows the receiver …
+  expect(status).not.toContain('s3cret-token'); // … and not its token
+  expect(alertmanager.output()).not.toContain('s3cret-token');
+}, 60_000);

@@ -137,7 +137,7 @@ describe('every alert reaches a person in every documented setup', () => {
     ['email only (no Slack, no dead man’s switch)', {}],
     [
       'Slack and a dead man’s switch',
-      { SLACK_WEBHOOK_URL_FILE: '/run/secrets/slack', WATCHDOG_URL: 'https://hc.example/ping' },
+      { SLACK_WEBHOOK_URL_FILE: '/run/secrets/slack', WATCHDOG_URL_FILE: '/run/secrets/watchdog-url' },
     ],
   ])('renders no receiver without an integration: %s', (_name, env) => {
     const { dir } = renderToTemp(env);

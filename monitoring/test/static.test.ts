@@ -69,6 +69,20 @@ describe('rendered files', () => {
       loadMonitoringConfig({ ALERT_WEBHOOK_URL_PRODUCT: 'https://user:s3cret@hooks.example.test/bb' });
     expect(hook).toThrow(/ALERT_WEBHOOK_URL_PRODUCT=.*ALERT_WEBHOOK_TOKEN_FILE_PRODUCT/);
     expect(hook).not.toThrow(/s3cret/);
+    // So would one in the query string (M1x).
+    const query = () =>
+      loadMonitoringConfig({ ALERT_WEBHOOK_URL_PRODUCT: 'https://hooks.example.test/bb?token=s3cret' });
+    expect(query).toThrow(/ALERT_WEBHOOK_URL_PRODUCT=.*without credentials or a query/);
+    expect(query).not.toThrow(/s3cret/);
+    // The dead man's switch's URL is its secret: from a file (url_file) on Alertmanager 0.26+.
+    const inline = () => loadMonitoringConfig({ WATCHDOG_URL: 'https://hc-ping.example/0b9e-secret-uuid' });
+    expect(inline).toThrow(/WATCHDOG_URL_FILE/);
+    expect(inline).not.toThrow(/secret-uuid/);
+    const fromFile = loadMonitoringConfig({ WATCHDOG_URL_FILE: '/run/secrets/watchdog-url' });
+    expect(fromFile.alerting.watchdogUrlFile).toBe('/run/secrets/watchdog-url');
+    expect(() =>
+      loadMonitoringConfig({ WATCHDOG_URL_FILE: '/run/secrets/w', ALERTMANAGER_VERSION: '0.25.0' }),
+    ).toThrow(/needs Alertmanager 0.26/);
     expect(() => loadMonitoringConfig({ ALERT_WEBHOOK_MAX_ALERTS: '-1' })).toThrow(
       /ALERT_WEBHOOK_MAX_ALERTS/,
     );

@@ -109,9 +109,11 @@ function receivers(config: MonitoringConfig): Receiver[] {
     {
       name: receiverNames.watchdog,
       // Without a dead man's switch, infrastructure gets the heartbeat by email once a day.
-      ...(alerting.watchdogUrl
-        ? { webhook_configs: [{ url: alerting.watchdogUrl, send_resolved: false }] }
-        : teamEmail('infrastructure')),
+      ...(alerting.watchdogUrlFile
+        ? { webhook_configs: [{ url_file: alerting.watchdogUrlFile, send_resolved: false }] }
+        : alerting.watchdogUrl
+          ? { webhook_configs: [{ url: alerting.watchdogUrl, send_resolved: false }] }
+          : teamEmail('infrastructure')),
     },
     { name: receiverNames.budget, email_configs: [email(alerting.budgetEmail, 'budget')] },
     { name: receiverNames.statement, email_configs: [email(alerting.budgetEmail, 'statement')] },
