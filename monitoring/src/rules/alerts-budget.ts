@@ -69,6 +69,25 @@ export const budgetAlerts: AlertRule[] = [
       'Month-to-date spend for {{ $labels.provider }} has not been reported for 5 minutes and is held at its last known value. ai: the scheduled job (brainbytes-jobs) pushing to the gateway; heroku: the heroku-exporter and its Platform API token; lambda: the heroku-exporter’s CloudWatch poll (LAMBDA_FUNCTIONS, AWS credentials).',
   },
   {
+    // The API stopped buying AI answers: students get the offline tutor with a note until the next
+    // UTC day or month. The owner hears it by email at once, whatever the hour. A counter that
+    // appears for the first time counts too (increase() needs two samples of a series).
+    alert: 'AiSpendCeilingReached',
+    expr: `sum by (period) (
+  increase(brainbytes_ai_ceiling_answers_total{tier="offline"}[15m]) > 0
+  or (brainbytes_ai_ceiling_answers_total{tier="offline"} unless brainbytes_ai_ceiling_answers_total{tier="offline"} offset 15m)
+) > 0`,
+    keepFiringFor: '15m',
+    severity: 'warning',
+    team: 'product',
+    service: 'ai',
+    labels: BUDGET_LABELS,
+    annotations: BUDGET_ANNOTATIONS,
+    summary: 'The AI spend ceiling is reached: students get the offline tutor.',
+    description:
+      'Questions are answered by the offline tutor, with a note to the student, because this {{ $labels.period }}’s AI ceiling was reached (AI_CEILING_DAILY_DOLLARS / AI_CEILING_MONTHLY_DOLLARS on the API). Full answers come back with the next UTC {{ $labels.period }}; raise the ceiling to bring them back sooner, or look for a flood of questions if this is unexpected.',
+  },
+  {
     alert: 'AiCostPerQuestionDoubled',
     expr: `brainbytes:ai_cost_per_question_dollars:rate1h > 2 * brainbytes:ai_cost_per_question_dollars:avg7d
 and brainbytes:ai_cost_per_question_dollars:avg7d > 0`,

@@ -83,6 +83,37 @@ export const BUDGET_CASES: AlertCase[] = [
         : {}),
     }),
   ),
+  // The API answers from the offline tutor past the ceiling: a counter that grows, or one that has
+  // just appeared (its first answers), fires; a counter standing still for 15 minutes does not.
+  ...(
+    [
+      ['0+2x50', true],
+      ['_x35 1x20', true],
+      ['7x50', false],
+    ] as const
+  ).map(
+    ([counter, fires]): AlertCase => ({
+      alert: 'AiSpendCeilingReached',
+      evalTime: '40m',
+      series: {
+        ...budgetInputs('0.5x100'),
+        'brainbytes_ai_ceiling_answers_total{tier="offline",period="day",instance="api"}': counter,
+      },
+      ...(fires
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: { ...budgetLabels, period: 'day' },
+                description:
+                  'Questions are answered by the offline tutor, with a note to the student, because this day’s AI ceiling was reached (AI_CEILING_DAILY_DOLLARS / AI_CEILING_MONTHLY_DOLLARS on the API). Full answers come back with the next UTC day; raise the ceiling to bring them back sooner, or look for a flood of questions if this is unexpected.',
+                annotations: BUDGET_SHOWN,
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
   // A source stops reporting: fires after 5 minutes, names the provider, quiet while it reports.
   ...(['1x10', '0x10'] as const).map(
     (missing): AlertCase => ({
