@@ -3,7 +3,7 @@ import { usePathname } from 'next/navigation';
 import { useReportWebVitals } from 'next/web-vitals';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { onApiFailure } from '../lib/api';
-import { takeHandoff } from '../lib/auth-handoff';
+import { forgetHandoffNonce, takeHandoff } from '../lib/auth-handoff';
 import { LANGUAGE_COOKIE, type Language, MESSAGES, type Messages } from '../lib/i18n';
 import { flushRum, track } from '../lib/rum-client';
 import { KEYS, storage } from '../lib/storage';
@@ -121,6 +121,7 @@ function useServiceWorker() {
 
 export function Providers({ children, language: initial }: { children: ReactNode; language: Language }) {
   const [language, setLanguageState] = useState<Language>(initial);
+  useEffect(forgetHandoffNonce, []);
   useEffect(() => {
     // Chosen before the cookie existed: bring the cookie in step so the server renders it next time.
     const saved = storage.getItem(KEYS.language);

@@ -34,17 +34,7 @@ export const handoffValue = (nonce: string, student: string, token: string, devi
  */
 export function takeHandoff(): boolean {
   const match = document.cookie.split('; ').find((c) => c.startsWith(`${HANDOFF_COOKIE}=`));
-  const params = new URLSearchParams(location.hash.slice(1));
-  const nonce = params.get(HANDOFF_PARAM);
-  if (nonce !== null) {
-    params.delete(HANDOFF_PARAM);
-    const rest = params.toString();
-    history.replaceState(
-      history.state,
-      '',
-      `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`,
-    );
-  }
+  const nonce = new URLSearchParams(location.hash.slice(1)).get(HANDOFF_PARAM);
   if (!match) return false;
   // biome-ignore lint/suspicious/noDocumentCookie: Cookie Store is missing from the browsers students have (Firefox, older WebViews)
   document.cookie = `${HANDOFF_COOKIE}=; Path=/; Max-Age=0; SameSite=Strict`;
@@ -55,4 +45,13 @@ export function takeHandoff(): boolean {
   keepDeviceToken(device);
   signIn(token, student);
   return true;
+}
+
+/** Takes the used nonce out of the address bar and history (called once the router has hydrated). */
+export function forgetHandoffNonce() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (!params.has(HANDOFF_PARAM)) return;
+  params.delete(HANDOFF_PARAM);
+  const rest = params.toString();
+  history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
 }

@@ -115,7 +115,8 @@ it('once the script runs, the handed-over token moves into the page’s storage 
   expect(await page.evaluate(() => localStorage.getItem('bb.student'))).toBe(student.id);
   expect((await context.cookies()).some((c) => c.name === 'bb.handoff')).toBe(false);
   await page.getByLabel('Your question').waitFor(); // the ask form, not "please log in first"
-  expect(new URL(page.url()).hash).toBe(''); // the nonce is gone from the address (and history)
+  // The nonce is gone from the address (and history) once the page has hydrated.
+  await expect.poll(() => new URL(page.url()).hash, { timeout: 15_000 }).toBe('');
   await context.close();
 }, 60_000);
 
@@ -127,8 +128,8 @@ it('signs the next person on a shared phone in as nobody: a hand-over cookie is 
   });
   const { token, student } = (await login.json()) as { token: string; student: { id: string } };
   const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
-  const page = await context.newPage();
   for (const path of ['/ask', '/ask#handoff=guessed-nonce']) {
+    const page = await context.newPage(); // a fresh load each time, as the next person's tap is
     // Ana's form post left the cookie (her page never ran its script); Ben opens the app next.
     await context.addCookies([
       {
