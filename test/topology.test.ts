@@ -106,18 +106,72 @@ describe('docker-compose.yml', () => {
         depends_on?: unknown;
         command?: string[] | string;
         working_dir?: string;
+        environment?: Record<string, string>;
       }
     >;
     volumes: Record<string, unknown>;
   };
 
-  it('publishes every process of the topology on its port, from pinned official images', () => {
-    for (const [name, { port }] of Object.entries({ ...APP, ...MONITORING })) {
-      const service = compose.services[name];
-      expect(service, name).toBeDefined();
-      // The host's side: inside its container Grafana still listens on its image's 3000.
-      expect(service?.ports?.[0]?.split(':')[0], name).toBe(String(port));
+  /** What a person opens: students the web app; operators the monitoring UIs, each behind a login. */
+  const PUBLISHED: Record<
+    string,
+    { port: number; login: (s: (typeof compose.services)[string]) => boolean }
+  > = {
+    web: { port: APP.web.port, login: () => true }, // students' own accounts
+    prometheus: {
+      port: MONITORING.prometheus.port,
+      login: (s) => String(s.command).includes('--web.config.file=/config/web.yml'),
+    },
+    alertmanager: {
+      port: MONITORING.alertmanager.port,
+      login: (s) => String(s.command).includes('--web.config.file=/config/web.yml'),
+    },
+    grafana: {
+      port: MONITORING.grafana.port,
+      login: (s) =>
+        s.environment?.GF_AUTH_ANONYMOUS_ENABLED === 'false' &&
+        String(s.environment?.GF_SECURITY_ADMIN_PASSWORD).startsWith('${GF_SECURITY_ADMIN_PASSWORD:?'),
+    },
+  };
+
+  it('publishes only what a person opens, each behind a login; every internal port stays on the compose network', () => {
+    for (const [name, service] of Object.entries(compose.services)) {
+      const published = PUBLISHED[name];
+      if (!published) {
+        // The tutor spends AI money with no login; the gateway, exporters and datastores are internal.
+        expect(service.ports ?? [], `${name} publishes ${service.ports} on the host`).toEqual([]);
+        continue;
+      }
+      expect(
+        service.ports?.map((p) => p.split(':')[0]),
+        name,
+      ).toEqual([String(published.port)]);
+      expect(published.login(service), `${name} is published without a login`).toBe(true);
     }
+    for (const name of Object.keys({ ...APP, ...MONITORING }).filter((n) => n !== 'node-exporter'))
+      expect(compose.services[name], name).toBeDefined();
+  });
+
+  it('gives the internal services production’s credentials: the exporter asks for them on /metrics and /drain', () => {
+    const env = (name: string) => compose.services[name]?.environment ?? {};
+    expect(env('heroku-exporter').HEROKU_EXPORTER_SCRAPE_CREDENTIALS).toMatch(
+      /^prometheus:\$\{EXPORTER_SCRAPE_PASSWORD:\?/,
+    );
+    expect(env('heroku-exporter').HEROKU_DRAIN_CREDENTIALS).toMatch(/^drain:\$\{EXPORTER_DRAIN_PASSWORD:\?/);
+    expect(env('pushgateway').PUSHGATEWAY_SCRAPE_CREDENTIALS).toMatch(
+      /^prometheus:\$\{GATEWAY_SCRAPE_PASSWORD:\?/,
+    );
+    expect(env('render-monitoring')).toMatchObject({
+      HEROKU_EXPORTER_SCRAPE_USER: 'prometheus',
+      PUSHGATEWAY_SCRAPE_USER: 'prometheus',
+      MONITORING_WEB_USER: 'brainbytes',
+    });
+    // Nothing in front of the web app: X-Forwarded-For is not believed (the default off a dyno).
+    expect(env('web').WEB_TRUST_PROXY_HOPS ?? '0').toBe('0');
+    expect(env('api').API_TRUST_PROXY_HOPS ?? '0').toBe('0');
+  });
+
+  it('pins official images', () => {
     for (const [name, s] of Object.entries(compose.services))
       expect(s.image, name).toMatch(
         /^(node|postgres|redis|prom\/[a-z-]+|grafana\/grafana-oss|gcr\.io\/cadvisor\/cadvisor|quay\.io\/prometheuscommunity\/postgres-exporter|oliver006\/redis_exporter):[\w.-]+$/,

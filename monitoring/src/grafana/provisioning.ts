@@ -15,6 +15,11 @@ export const datasourceProvisioning = {
       url: '${PROMETHEUS_URL}',
       isDefault: true,
       editable: false,
+      // Prometheus behind basic auth (a dyno, docker compose): PROMETHEUS_BASIC_AUTH_USER and
+      // _PASSWORD in Grafana's environment. Unset, the header is empty and an open Prometheus ignores it.
+      basicAuth: true,
+      basicAuthUser: '${PROMETHEUS_BASIC_AUTH_USER}',
+      secureJsonData: { basicAuthPassword: '${PROMETHEUS_BASIC_AUTH_PASSWORD}' },
       jsonData: { timeInterval: '15s', httpMethod: 'POST' },
     },
   ],
