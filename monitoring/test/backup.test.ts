@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -91,4 +93,61 @@ it('says what to do when the admin API is off', async () => {
   ).rejects.toMatchObject({
     stderr: expect.stringContaining('start Prometheus with --web.enable-admin-api'),
   });
+}, 60_000);
+
+it('refuses a snapshot name that is not one folder name, and deletes nothing outside the data folder (B1)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'bb-backup-hostile-'));
+  const dataDir = join(root, 'data');
+  mkdirSync(join(dataDir, 'snapshots'), { recursive: true });
+  mkdirSync(join(root, 'victim'));
+  writeFileSync(join(root, 'victim', 'precious.txt'), 'keep me');
+  // A Prometheus that is not one (or one in the middle of the wire) answering with a path.
+  const hostile = createServer((_req, res) => {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ status: 'success', data: { name: '../../victim' } }));
+  });
+  await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
+    await expect(
+      cli('--prometheus', url, '--data-dir', dataDir, '--out', join(root, 'x.tgz')),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining('which is not one folder name') });
+    expect(readFileSync(join(root, 'victim', 'precious.txt'), 'utf8')).toBe('keep me');
+    expect(existsSync(join(root, 'x.tgz'))).toBe(false);
+  } finally {
+    hostile.close();
+  }
+}, 60_000);
+
+it('refuses to restore a backup holding a link out of the data folder or a ../ entry (B2)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'bb-backup-links-'));
+  const packed = join(root, 'packed');
+  mkdirSync(join(packed, '01HBLOCK'), { recursive: true });
+  writeFileSync(join(packed, '01HBLOCK', 'meta.json'), '{}');
+  symlinkSync('/etc', join(packed, '01HBLOCK', 'chunks'));
+  await run('tar', ['-czf', join(root, 'links.tgz'), '-C', packed, '.']);
+  await expect(
+    cli('--restore', join(root, 'links.tgz'), '--data-dir', join(root, 'restored')),
+  ).rejects.toMatchObject({
+    stderr: expect.stringContaining('not a plain file or folder'),
+  });
+  expect(existsSync(join(root, 'restored', '01HBLOCK', 'chunks'))).toBe(false);
+
+  // A ../ entry (GNU tar would skip it, but the backup is refused whole, not half-restored).
+  writeFileSync(join(root, 'outside.txt'), 'x');
+  await run('tar', [
+    '-czPf', // -P keeps the ../ that tar would strip
+    join(root, 'dotdot.tgz'),
+    '-C',
+    packed,
+    '--exclude=01HBLOCK/chunks',
+    '01HBLOCK',
+    '../outside.txt',
+  ]);
+  await expect(
+    cli('--restore', join(root, 'dotdot.tgz'), '--data-dir', join(root, 'restored2')),
+  ).rejects.toMatchObject({
+    stderr: expect.stringContaining('outside the data folder'),
+  });
+  expect(existsSync(join(root, 'restored2'))).toBe(false);
 }, 60_000);

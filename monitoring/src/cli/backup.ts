@@ -35,8 +35,15 @@ export async function backup(prometheus: string, dataDir: string, out: string) {
   if (res.status === 401)
     fail('Prometheus wants credentials: put them in the URL, https://user:password@host');
   if (!res.ok) fail(`Prometheus answered ${res.status}: ${body.slice(0, 200)}`);
-  const { data } = (await res.json()) as { data: { name: string } };
-  const snapshot = path.join(dataDir, 'snapshots', data.name);
+  const { data } = (await res.json()) as { data?: { name?: unknown } };
+  const name = data?.name;
+  // One path segment, as Prometheus names its snapshots (20240101T000000Z-0123456789abcdef): the
+  // folder is packed and then deleted, so a name such as ../../victim must never reach the disk.
+  if (typeof name !== 'string' || !/^[\w.-]{1,128}$/.test(name) || /^\.+$/.test(name))
+    fail(
+      `Prometheus answered the snapshot name ${JSON.stringify(name)?.slice(0, 80)}, which is not one folder name: is ${base} the Prometheus you meant?`,
+    );
+  const snapshot = path.join(dataDir, 'snapshots', name);
   if (!existsSync(snapshot))
     fail(
       `snapshot ${data.name} is not in ${dataDir}/snapshots: is --data-dir the folder this Prometheus writes to?`,
@@ -57,12 +64,54 @@ export function restore(from: string, dataDir: string) {
     fail(
       `${dataDir} is not empty: restore into a new folder and start Prometheus with --storage.tsdb.path=${dataDir}`,
     );
+  refuseEscapingEntries(from);
   mkdirSync(dataDir, { recursive: true });
   say(`restoring ${from} into ${dataDir} …`);
-  execFileSync('tar', ['-xzf', path.resolve(from), '-C', dataDir]);
+  execFileSync('tar', [
+    '-xzf',
+    path.resolve(from),
+    '-C',
+    dataDir,
+    '--no-same-owner',
+    '--no-same-permissions',
+  ]);
+  // And after: nothing in the folder may be a link (a TSDB snapshot is folders and plain files).
+  const links = linksUnder(dataDir);
+  if (links.length) {
+    rmSync(dataDir, { recursive: true, force: true });
+    fail(`${from} holds links (${links.slice(0, 3).join(', ')}); nothing was restored`);
+  }
   say(
     `done: start Prometheus with --storage.tsdb.path=${dataDir} (and a retention longer than the backup's age)`,
   );
+}
+
+/**
+ * Refuses a backup whose entries would leave the data folder: an absolute name, a `..` segment, or
+ * a link of either kind. Prometheus's snapshots hold folders and plain files only.
+ */
+function refuseEscapingEntries(from: string) {
+  const listing = execFileSync('tar', ['-tvzf', path.resolve(from), '--quoting-style=escape'], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  for (const line of listing.split('\n').filter(Boolean)) {
+    const kind = line[0];
+    // GNU tar's verbose line: mode, owner, size, date, time, name.
+    const entry = line.split(/\s+/).slice(5).join(' ');
+    if (kind !== '-' && kind !== 'd')
+      fail(`${from} holds ${entry}, which is not a plain file or folder (a link?); nothing was restored`);
+    if (entry.startsWith('/') || entry.split('/').includes('..'))
+      fail(`${from} holds ${entry}, which would be written outside the data folder; nothing was restored`);
+  }
+}
+
+function linksUnder(dir: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isSymbolicLink()) found.push(path.join(entry.parentPath, entry.name));
+  }
+  return found;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
