@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -80,18 +82,29 @@ beforeAll(async () => {
     "INSERT INTO study_sessions (student_id, subject) VALUES ($1, 'math') RETURNING id",
     [students[0]],
   );
-  const ask = (student: string | undefined, model: string, cost: number | null, when: string) =>
-    db.query(
+  const ask = async (student: string | undefined, model: string, cost: number | null, when: string) => {
+    const provider = cost === null ? 'offline' : 'openai';
+    await db.query(
       `INSERT INTO questions (session_id, student_id, subject, question, answer, provider, model, cost_dollars, created_at)
        VALUES ($1, $2, 'math', 'q', 'a', $3, $4, $5, $6)`,
-      [session?.id, student, cost === null ? 'offline' : 'openai', model, cost, when],
+      [session?.id, student, provider, model, cost, when],
     );
+    await db.query(
+      "INSERT INTO ai_calls (student_id, provider, model, tier, cost_dollars, at) VALUES ($1, $2, $3, 'full', $4, $5)",
+      [student, provider, model, cost, when],
+    );
+  };
   await ask(students[0], 'gpt-4o-mini', 10, '2026-10-03T02:00:00Z');
   await ask(students[1], 'gpt-4o-mini', 5, '2026-10-31T23:59:00Z');
   await ask(students[1], 'gpt-4o', 30, '2026-10-20T10:00:00Z');
   await ask(students[1], 'offline-tutor', null, '2026-10-21T10:00:00Z');
   await ask(students[2], 'gpt-4o', 99, '2026-11-01T00:01:00Z'); // November: not in October's statement
   await ask(students[2], 'gpt-4o', 99, '2026-09-30T23:59:00Z'); // September
+  // Billed in October, never stored (a retry that lost its race): spend all the same.
+  await db.query(
+    "INSERT INTO ai_calls (student_id, provider, model, tier, cost_dollars, at) VALUES ($1, 'openai', 'gpt-4o-mini', 'full', 2, '2026-10-15T08:00:00Z')",
+    [students[0]],
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -121,23 +134,23 @@ it('sends last month’s statement once, from two job instances at once, to the 
   expect(smtp.mails.length).toBe(1);
   const [only] = mail;
   expect(only?.to).toEqual(['owner@brainbytes.ph']);
-  // AI 45 (from the database) + Heroku 100 + Lambda 6.5 = 151.50 of 200.
+  // AI 47 (the ledger) + Heroku 100 + Lambda 6.5 = 153.50 of 200.
   expect(only?.parsed.subject).toBe(
-    '[BrainBytes budget] Monthly statement for October 2026: $151.50 of the $200.00 budget (76 %)',
+    '[BrainBytes budget] Monthly statement for October 2026: $153.50 of the $200.00 budget (77 %)',
   );
   const text = only?.parsed.text ?? '';
   for (const line of [
-    '  AI: $45.00 (from the stored answers)',
+    '  AI: $47.00 (every billed call, its answer stored or not)',
     '  Heroku: $100.00',
     '  Lambda: $6.50',
-    '  openai/gpt-4o (1 answers): $30.00',
-    '  openai/gpt-4o-mini (2 answers): $15.00',
-    '  offline/offline-tutor (1 answers): $0.00',
+    '  openai/gpt-4o (1 calls): $30.00',
+    '  openai/gpt-4o-mini (3 calls): $17.00',
+    '  offline/offline-tutor (1 calls): $0.00',
     '  brainbytes-api: $75.00',
     '  brainbytes-monitoring: $25.00',
     '  brainbytes-prod-api: $6.20',
-    'Cost per question: $37.88 (4 questions)',
-    'Cost per active student: $75.75 (2 students asked)',
+    'Cost per question: $38.38 (4 questions)',
+    'Cost per active student: $76.75 (2 students asked)',
   ])
     expect(text).toContain(line);
 }, 60_000);
@@ -155,4 +168,51 @@ it('keeps the month unclaimed when Alertmanager cannot be reached, so the next r
       december,
     ),
   ).toBe('sent');
+}, 60_000);
+
+it('posts the statement once when Alertmanager is slow: the next run asks whether it arrived instead of posting again (S1)', async () => {
+  // An Alertmanager that takes the post at once but answers it only after the job gave up waiting.
+  const posts: string[] = [];
+  const slow = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const upstream = await fetch(`${alertmanager.url}${req.url}`, {
+        method: req.method,
+        headers: { 'Content-Type': 'application/json' },
+        body: req.method === 'POST' ? Buffer.concat(chunks) : undefined,
+      });
+      const body = await upstream.text();
+      if (req.method === 'POST') {
+        posts.push(req.url ?? '');
+        await new Promise((r) => setTimeout(r, 1_500));
+      }
+      res.writeHead(upstream.status, { 'Content-Type': 'application/json' });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+  try {
+    const settings = {
+      alertmanagerUrls: [`http://127.0.0.1:${(slow.address() as AddressInfo).port}`],
+      prometheusUrl: prometheus.url,
+    };
+    const february = new Date(Date.UTC(2027, 1, 1, 0, 5)); // January 2027's statement
+    const timing = { postTimeoutMs: 500, claimStaleMs: 0 }; // the next run, two minutes on
+    await expect(sendMonthlyStatement(dbs[0] as Database, settings, february, timing)).rejects.toMatchObject({
+      name: 'TimeoutError',
+    });
+    expect(await sendMonthlyStatement(dbs[1] as Database, settings, february, timing)).toBe('sent');
+    expect(await sendMonthlyStatement(dbs[0] as Database, settings, february, timing)).toBe('already sent');
+    expect(posts).toEqual(['/api/v2/alerts']); // one post, whatever the timeouts
+    await eventually(
+      'January’s statement email',
+      () => (smtp.mails.some((m) => m.parsed.subject?.includes('January 2027')) ? true : undefined),
+      20_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 4000)); // group_interval twice: nothing more comes
+    expect(smtp.mails.filter((m) => m.parsed.subject?.includes('January 2027'))).toHaveLength(1);
+  } finally {
+    slow.close();
+  }
 }, 60_000);

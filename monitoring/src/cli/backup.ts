@@ -46,10 +46,10 @@ export async function backup(prometheus: string, dataDir: string, out: string) {
   const snapshot = path.join(dataDir, 'snapshots', name);
   if (!existsSync(snapshot))
     fail(
-      `snapshot ${data.name} is not in ${dataDir}/snapshots: is --data-dir the folder this Prometheus writes to?`,
+      `snapshot ${name} is not in ${dataDir}/snapshots: is --data-dir the folder this Prometheus writes to?`,
     );
   const blocks = readdirSync(snapshot).filter((f) => statSync(path.join(snapshot, f)).isDirectory());
-  say(`snapshot ${data.name}: ${blocks.length} blocks; packing into ${out} …`);
+  say(`snapshot ${name}: ${blocks.length} blocks; packing into ${out} …`);
   mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
   execFileSync('tar', ['-czf', path.resolve(out), '-C', snapshot, '.']);
   rmSync(snapshot, { recursive: true, force: true }); // hard links into the TSDB: the file is the copy
