@@ -29,6 +29,24 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Logs the test's student in through the API itself: a token and student id to hand over. */
+async function logInThroughApi() {
+  const login = await fetch(`${stack.api.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  return (await login.json()) as { token: string; student: { id: string } };
+}
+
+/** The hand-over cookie the form route sets, with `value` as its (unencoded) content. */
+const handoffCookie = (value: string) => ({
+  name: 'bb.handoff',
+  value: encodeURIComponent(value),
+  url: stack.web.url,
+  sameSite: 'Strict' as const,
+});
+
 /** A page with JavaScript off, and every URL it requested or navigated to. */
 async function withoutJavaScript() {
   const context = await browser.newContext({
@@ -92,21 +110,9 @@ it('comes back to the form with the reason, never the input: a wrong password, a
 }, 60_000);
 
 it('once the script runs, the handed-over token moves into the page’s storage and the cookie is gone', async () => {
-  const login = await fetch(`${stack.api.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const { token, student } = (await login.json()) as { token: string; student: { id: string } };
+  const { token, student } = await logInThroughApi();
   const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
-  await context.addCookies([
-    {
-      name: 'bb.handoff',
-      value: encodeURIComponent(`nonce-of-this-page ${student.id} ${token}`),
-      url: stack.web.url,
-      sameSite: 'Strict',
-    },
-  ]);
+  await context.addCookies([handoffCookie(`nonce-of-this-page ${student.id} ${token}`)]);
   const page = await context.newPage();
   await page.goto(`${stack.web.url}/ask#handoff=nonce-of-this-page`);
   await expect
@@ -121,24 +127,12 @@ it('once the script runs, the handed-over token moves into the page’s storage 
 }, 60_000);
 
 it('signs the next person on a shared phone in as nobody: a hand-over cookie is taken only by the page its nonce names', async () => {
-  const login = await fetch(`${stack.api.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  const { token, student } = (await login.json()) as { token: string; student: { id: string } };
+  const { token, student } = await logInThroughApi();
   const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
   for (const path of ['/ask', '/ask#handoff=guessed-nonce']) {
     const page = await context.newPage(); // a fresh load each time, as the next person's tap is
     // Ana's form post left the cookie (her page never ran its script); Ben opens the app next.
-    await context.addCookies([
-      {
-        name: 'bb.handoff',
-        value: encodeURIComponent(`anas-nonce ${student.id} ${token}`),
-        url: stack.web.url,
-        sameSite: 'Strict',
-      },
-    ]);
+    await context.addCookies([handoffCookie(`anas-nonce ${student.id} ${token}`)]);
     await page.goto(`${stack.web.url}${path}`);
     await expect
       .poll(async () => (await context.cookies()).some((c) => c.name === 'bb.handoff'), { timeout: 15_000 })
