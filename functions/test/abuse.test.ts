@@ -1,4 +1,5 @@
 import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
+import { eventually, smtpSink } from '@brainbytes/testkit/services';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, type Json, useApi } from './api-harness';
@@ -339,6 +340,92 @@ describe.each(databases)('retries and forged addresses on %s', (_name, open) => 
       expect(refused.body.error).toContain('too many new accounts from this network today');
       expect((await signUp(0, '203.0.113.201')).status).toBe(201);
     });
+  });
+});
+
+describe.each(databases)('sign-up without enumeration on %s (API_SIGNUP_SMTP_URL set)', (_name, open) => {
+  let smtp: Awaited<ReturnType<typeof smtpSink>>;
+  const env: Record<string, string> = {};
+  beforeAll(async () => {
+    smtp = await smtpSink();
+    env.API_SIGNUP_SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
+  });
+  afterAll(async () => smtp?.close());
+  const h = useApi(open, env);
+  const mailsTo = (email: string) => smtp.mails.filter((m) => m.to.includes(email));
+  const codeIn = (text: string | undefined) => /\b(\d{6})\b/.exec(text ?? '')?.[1];
+  const signUp = (email: string, password = 'maganda123') =>
+    h.call('POST', '/api/auth/register', { email, name: 'Ana', password });
+
+  it('answers a new and a taken email alike — status, body and time — and tells each by email (was: 409 for a taken one)', async () => {
+    // An account, made the way every account is now: sign up, then the code from the email.
+    const owner = `owner-${Date.now()}@example.ph`;
+    expect((await signUp(owner, 'owner-secret-1')).status).toBe(202);
+    const code = await eventually('the code email', () => codeIn(mailsTo(owner)[0]?.parsed.text));
+    const finished = await h.call('POST', '/api/auth/verify', {
+      email: owner,
+      code,
+      password: 'owner-secret-1',
+    });
+    expect(finished.status).toBe(201);
+    expect((await h.call('GET', '/api/sessions', undefined, h.auth(finished.body.token))).status).toBe(200);
+
+    const taken: number[] = [];
+    const fresh: number[] = [];
+    const bodies = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      for (const [list, email] of [
+        [taken, owner],
+        [fresh, `new${i}-${Date.now()}@example.ph`],
+      ] as const) {
+        const t0 = performance.now();
+        const reply = await signUp(email, `attempt-${i}-pw`);
+        list.push(performance.now() - t0);
+        expect(reply.status, email).toBe(202);
+        bodies.add(JSON.stringify(reply.body));
+      }
+    }
+    expect(bodies.size).toBe(1); // byte for byte the same answer
+    expect(JSON.parse([...bodies][0]!)).toEqual({
+      status: 'check_email',
+      message: expect.stringContaining('Check your email'),
+    });
+    const ratio = median(taken) / median(fresh);
+    expect(ratio, `taken ${median(taken).toFixed(0)} ms, new ${median(fresh).toFixed(0)} ms`).toBeGreaterThan(
+      0.6,
+    );
+    expect(ratio).toBeLessThan(1.6);
+    // The owner hears that someone tried; the account and its password are unchanged.
+    await eventually('the notes to the owner', () => (mailsTo(owner).length >= 5 ? true : undefined));
+    expect(
+      mailsTo(owner)
+        .slice(1)
+        .every((m) => m.parsed.subject === 'You already have a BrainBytes account'),
+    ).toBe(true);
+    expect(
+      (await h.call('POST', '/api/auth/login', { email: owner, password: 'owner-secret-1' })).status,
+    ).toBe(200);
+  });
+
+  it('finishes a sign-up only with its own code and password: a code an attacker’s sign-up sent does not carry the owner’s password', async () => {
+    const email = `pending-${Date.now()}@example.ph`;
+    await signUp(email, 'attackers-password'); // someone else first
+    await signUp(email, 'my-own-password');
+    const codes = await eventually('both codes', () => {
+      const found = mailsTo(email).map((m) => codeIn(m.parsed.text));
+      return found.length === 2 ? found : undefined;
+    });
+    const attempt = (code: string | undefined, password: string) =>
+      h.call('POST', '/api/auth/verify', { email, code, password });
+    expect((await attempt(codes[0], 'my-own-password')).status).toBe(401); // the attacker's code
+    expect((await attempt('000000', 'my-own-password')).status).toBe(401);
+    const mine = await attempt(codes[1], 'my-own-password');
+    expect(mine.status).toBe(201);
+    expect((await attempt(codes[0], 'attackers-password')).status).toBe(401); // gone with the sign-up
+    expect((await h.call('POST', '/api/auth/login', { email, password: 'my-own-password' })).status).toBe(
+      200,
+    );
+    expect((await attempt('12345', 'x')).body.error).toBe('code: the six digits from the email');
   });
 });
 

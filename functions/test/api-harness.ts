@@ -66,6 +66,7 @@ const ROOMY_LIMITS: Record<string, string> = {
   API_RATE_LOGIN_ADDRESS: '1000/1m',
   API_RATE_LOGIN_ACCOUNT: '1000/1m',
   API_RATE_SIGNUPS_ADDRESS: '1000/1m',
+  API_RATE_SIGNUP_MAIL: '1000/1m',
   API_RATE_QUESTIONS: '1000/1m',
   API_RATE_QUESTIONS_DAILY: '1000/1d',
   API_RATE_QUESTIONS_ADDRESS: '1000/1m',
@@ -92,7 +93,7 @@ export function useApi(
 
   beforeAll(async () => {
     store = await open();
-    expect(await migrate(store.db)).toEqual([1, 2, 3, 4]);
+    expect(await migrate(store.db)).toEqual([1, 2, 3, 4, 5]);
     expect(await migrate(store.db)).toEqual([]); // migrations run once
     const tutor = new Tutor(loadAiConfig(aiEnv()), createAppMetrics(new Registry()), createLogger('error'));
     ai = await listen(

@@ -12,32 +12,55 @@ import { useLanguage } from './providers';
  * before the script runs still works; once it runs, the same form submits through fetch.
  * `failure` is the reason a posted form came back with.
  */
-export function AuthForm({ mode, failure }: { mode: 'login' | 'signup'; failure?: AuthFailure }) {
+export function AuthForm({
+  mode,
+  failure,
+  codeStep = false,
+}: {
+  mode: 'login' | 'signup';
+  failure?: AuthFailure;
+  /** Sign-up by email code, second step: the code (and, after a posted form, the password again). */
+  codeStep?: boolean;
+}) {
   const { t } = useLanguage();
   const router = useRouter();
   const [error, setError] = useState(failure ? t.authFailed[failure] : '');
   const [busy, setBusy] = useState(false);
+  // What the first step sent, kept for the code step (never stored: gone with the page).
+  const [waiting, setWaiting] = useState<{ email: string; password: string } | undefined>();
+  const verifying = codeStep || waiting !== undefined;
   const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
     const form = new FormData(event.currentTarget);
+    const fields = Object.fromEntries(form.entries()) as Record<string, string>;
+    // A code step reached by a posted form has its email only in the route's cookie: post it there.
+    if (verifying && !waiting) return;
+    event.preventDefault();
     setBusy(true);
     setError('');
     try {
-      const fields = Object.fromEntries(form.entries());
-      const body = mode === 'login' ? { ...fields, devices: deviceTokens() } : fields;
-      const { token, student, device } = await api<{
-        token: string;
-        student: { id: string };
+      const [path, body] = verifying
+        ? ['/api/auth/verify', { ...waiting, ...fields }]
+        : mode === 'login'
+          ? ['/api/auth/login', { ...fields, devices: deviceTokens() }]
+          : ['/api/auth/register', fields];
+      const answer = await api<{
+        token?: string;
+        student?: { id: string };
         device?: string;
-      }>(mode === 'login' ? '/api/auth/login' : '/api/auth/register', { method: 'POST', body });
-      keepDeviceToken(device);
-      signIn(token, student.id);
+        status?: string;
+      }>(path, { method: 'POST', body });
+      if (answer.status === 'check_email') {
+        setWaiting({ email: fields.email ?? '', password: fields.password ?? '' });
+        return;
+      }
+      keepDeviceToken(answer.device);
+      signIn(answer.token ?? '', answer.student?.id ?? '');
       router.push('/ask');
     } catch (e) {
       // The student's language, never the API's English: the same reasons the no-script form gives.
       setError(
         e instanceof ApiError && e.kind === 'refused'
-          ? t.authFailed[authFailureOf(e.status)]
+          ? t.authFailed[authFailureOf(e.status, verifying)]
           : errorText(e, t),
       );
     } finally {
@@ -45,6 +68,41 @@ export function AuthForm({ mode, failure }: { mode: 'login' | 'signup'; failure?
     }
   };
   const title = mode === 'login' ? t.login : t.signup;
+  if (verifying)
+    return (
+      <>
+        <title>{`${t.finishSignup} · ${t.appName}`}</title>
+        <h1>{t.finishSignup}</h1>
+        <p>{t.codeSent}</p>
+        <form method="post" action="/auth/verify" onSubmit={submit}>
+          <label htmlFor="code">{t.code}</label>
+          <input
+            id="code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="[0-9]{6}"
+            maxLength={6}
+            required
+          />
+          {!waiting && (
+            <>
+              <label htmlFor="password">{t.password}</label>
+              <input id="password" name="password" type="password" autoComplete="new-password" required />
+            </>
+          )}
+          <p role="alert" className="error">
+            {error && `${t.error} ${error}`}
+          </p>
+          <div className="actions">
+            <button className="primary" type="submit" disabled={busy}>
+              {t.finishSignup}
+            </button>
+            <OtherWay to="login" />
+          </div>
+        </form>
+      </>
+    );
   return (
     <>
       <title>{`${title} · ${t.appName}`}</title>

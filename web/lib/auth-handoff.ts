@@ -8,13 +8,17 @@ export const HANDOFF_PARAM = 'handoff';
 /** The device token of the last log-in through the form (HttpOnly, sent only to /auth). */
 export const DEVICE_COOKIE = 'bb.device';
 export const DEVICE_COOKIE_SECONDS = 90 * 86_400;
-export const AUTH_FAILURES = ['credentials', 'taken', 'limited', 'invalid', 'unavailable'] as const;
+/** The email a sign-up by code is waiting on, for the no-JavaScript code form (HttpOnly, sent only to /auth). */
+export const SIGNUP_COOKIE = 'bb.signup';
+export const AUTH_FAILURES = ['credentials', 'taken', 'limited', 'invalid', 'unavailable', 'code'] as const;
 export type AuthFailure = (typeof AUTH_FAILURES)[number];
 
-/** Why the API refused a log-in or sign-up, by its status. */
-export const authFailureOf = (status: number): AuthFailure =>
+/** Why the API refused a log-in, sign-up or sign-up code, by its status. */
+export const authFailureOf = (status: number, verifying = false): AuthFailure =>
   status === 401
-    ? 'credentials'
+    ? verifying
+      ? 'code'
+      : 'credentials'
     : status === 409
       ? 'taken'
       : status === 429

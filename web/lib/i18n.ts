@@ -54,7 +54,12 @@ const en = {
     limited: 'Too many tries for now. Try again in a few minutes.',
     invalid: 'Check the email, and a password of at least 8 characters.',
     unavailable: 'BrainBytes cannot be reached right now. Try again in a moment.',
+    code: 'The code or password is wrong, or the code has expired. Sign up again for a new code.',
   },
+  codeSent:
+    'Check your email: we sent a 6-digit code to finish signing up. If you already have an account, the email says so: log in instead.',
+  code: 'Code from the email',
+  finishSignup: 'Finish signing up',
   homeTitle: 'BrainBytes — your AI tutor',
   queuedOnline: 'Saved on this phone — waiting to be sent.',
   problem: {
@@ -145,7 +150,12 @@ const fil: Messages = {
     limited: 'Masyadong marami ang sinubukan sa ngayon. Subukan ulit pagkalipas ng ilang minuto.',
     invalid: 'Tingnan ang email, at ang password na hindi bababa sa 8 titik.',
     unavailable: 'Hindi maabot ang BrainBytes ngayon. Subukan ulit maya-maya.',
+    code: 'Mali ang code o password, o nag-expire na ang code. Mag-sign up ulit para sa bagong code.',
   },
+  codeSent:
+    'Tingnan ang email mo: nagpadala kami ng 6-digit na code para matapos ang pag-sign up. Kung may account ka na, sinasabi iyon ng email: mag-log in na lang.',
+  code: 'Code mula sa email',
+  finishSignup: 'Tapusin ang pag-sign up',
   homeTitle: 'BrainBytes — ang AI tutor mo',
   queuedOnline: 'Naka-save sa teleponong ito — naghihintay maipadala.',
   problem: {

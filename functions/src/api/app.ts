@@ -37,6 +37,14 @@ const login = z.object({
   /** Device tokens this browser got from earlier log-ins (any account): the owner's lets them past an account lock. */
   devices: z.array(z.string().max(100, 'at most 100 characters')).max(5, 'at most 5').optional(),
 });
+const verify = z.object({
+  email,
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'the six digits from the email'),
+  password: text().pipe(z.string().min(1, 'required').max(200, 'at most 200 characters')),
+});
 const subject = z.enum(SUBJECTS as [Subject, ...Subject[]], { message: `one of ${SUBJECTS.join(', ')}` });
 const startSession = z.object({ subject });
 const askQuestion = z.object({
@@ -105,7 +113,12 @@ export function createApiApp({
 
   app.post('/api/auth/register', async (req, res) => {
     const { email: address, name, password } = parseBody(register, req.body);
-    res.status(201).json(await students.register(address, name, password, addressOf(req)));
+    const result = await students.register(address, name, password, addressOf(req));
+    res.status('token' in result ? 201 : 202).json(result);
+  });
+  app.post('/api/auth/verify', async (req, res) => {
+    const { email: address, code, password } = parseBody(verify, req.body);
+    res.status(201).json(await students.verify(address, code, password, addressOf(req)));
   });
   app.post('/api/auth/login', async (req, res) => {
     const { email: address, password, devices } = parseBody(login, req.body);

@@ -74,6 +74,11 @@ export class TokenSigner {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
+  /** The keyed hash a sign-up code is stored as (never the code itself). */
+  codeMac(email: string, code: string): string {
+    return this.mac(`signup\u0000${email}\u0000${code}`);
+  }
+
   private mac(id: string) {
     return createHmac('sha256', this.secret).update(id).digest('base64url');
   }

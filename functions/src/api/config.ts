@@ -14,6 +14,7 @@ import { loadPushSettings, type PushSettings } from '../push';
 import { rateSetting } from '../settings';
 import { DEFAULT_AI_CALL_TIMEOUT_MS, FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS } from '../time-budget';
 import type { RateLimitSettings } from './rate-limits';
+import { loadSignupMailSettings, type SignupMailSettings } from './signup-mail';
 import { loadSpendCeilingSettings, type SpendCeilingSettings } from './spend-ceiling';
 
 export { ConfigError };
@@ -43,6 +44,8 @@ export interface ApiConfig extends PushSettings {
   /** API_PROXY_SECRET: the web app's /api proxy proves itself with it, and only then is its client address believed. */
   proxySecret: string | undefined;
   rateLimits: RateLimitSettings;
+  /** Sign-up by email code (API_SIGNUP_SMTP_URL …): off, sign-up is instant and a taken email is 409. */
+  signupMail: SignupMailSettings | undefined;
   /** How long a device token lets its browser past the per-account log-in lock (AUTH_DEVICE_TOKEN_DAYS, 0: never). */
   deviceTokenDays: number;
   /** RUM batches a client may send a minute (API_RUM_BATCHES_PER_MINUTE). */
@@ -107,6 +110,9 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
       login_account: rateSetting('API_RATE_LOGIN_ACCOUNT', env.API_RATE_LOGIN_ACCOUNT, '50/1h'),
       // A school lab signs a class up from one address; a farm of accounts from one address is refused.
       signups_address: rateSetting('API_RATE_SIGNUPS_ADDRESS', env.API_RATE_SIGNUPS_ADDRESS, '30/1d'),
+      // Sign-up emails to one address (codes and "you already have an account"); past it, none is
+      // sent but the answer is the same, so an attacker cannot flood someone's inbox through us.
+      signup_mail: rateSetting('API_RATE_SIGNUP_MAIL', env.API_RATE_SIGNUP_MAIL, '5/1h'),
       questions: rateSetting('API_RATE_QUESTIONS', env.API_RATE_QUESTIONS, '5,3/1m'),
       questions_daily: rateSetting('API_RATE_QUESTIONS_DAILY', env.API_RATE_QUESTIONS_DAILY, '100/1d'),
       questions_address: rateSetting('API_RATE_QUESTIONS_ADDRESS', env.API_RATE_QUESTIONS_ADDRESS, '60/1m'),
@@ -122,6 +128,7 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     }),
     statements: loadStatementSettings(env),
     spendCeiling: loadSpendCeilingSettings(env),
+    signupMail: loadSignupMailSettings(env),
     businessMetricsIntervalMs: durationSetting(
       'BUSINESS_METRICS_INTERVAL_SECONDS',
       env.BUSINESS_METRICS_INTERVAL_SECONDS,

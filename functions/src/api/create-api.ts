@@ -6,6 +6,7 @@ import type { ApiConfig } from './config';
 import type { Database } from './db/database';
 import { Learning } from './learning';
 import { RateLimits } from './rate-limits';
+import { type SendSignupMail, smtpSignupMail } from './signup-mail';
 import { SpendCeiling } from './spend-ceiling';
 import { Students } from './students';
 
@@ -16,7 +17,10 @@ export function createApi({
   askTutor,
   logger,
   metrics,
+  sendSignupMail,
 }: {
+  /** How sign-up mail is sent (API_SIGNUP_SMTP_URL's server unless given). */
+  sendSignupMail?: SendSignupMail;
   config: ApiConfig;
   db: Database;
   askTutor: AskTutor;
@@ -33,6 +37,10 @@ export function createApi({
       limits,
       metrics,
       config.deviceTokenDays,
+      config.signupMail && {
+        send: sendSignupMail ?? smtpSignupMail(config.signupMail),
+        codeMinutes: config.signupMail.codeMinutes,
+      },
     ),
     learning: new Learning(db, askTutor, metrics, new SpendCeiling(db, config.spendCeiling)),
     limits,

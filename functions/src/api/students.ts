@@ -1,9 +1,11 @@
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { AppMetrics } from '@brainbytes/telemetry';
 import type { Request } from 'express';
 import { HttpError } from '../http';
 import { DUMMY_HASH_PROMISE, hashPassword, type TokenSigner, verifyPassword } from './auth';
 import type { Database } from './db/database';
 import type { RateLimits } from './rate-limits';
+import type { SendSignupMail, SignupMail } from './signup-mail';
 
 export interface Student {
   id: string;
@@ -12,6 +14,17 @@ export interface Student {
 }
 
 const WRONG = 'email or password is wrong';
+
+/** Sign-up's answer when it goes by email: the same for a new and a taken address. */
+export interface CheckEmail {
+  status: 'check_email';
+  message: string;
+}
+const CHECK_EMAIL: CheckEmail = {
+  status: 'check_email',
+  message:
+    'Check your email: we sent a code to finish signing up (or, if you already have an account, a note saying so).',
+};
 
 /** A log-in's answer: the bearer token, who it is, and this browser's device token for the next log-in. */
 export interface SignedIn {
@@ -34,19 +47,27 @@ export class Students {
     private readonly limits: RateLimits,
     private readonly metrics?: AppMetrics,
     private readonly deviceTokenDays = 90,
+    /** Sign-up by email code; without it sign-up is instant and a taken email is 409. */
+    private readonly signupMail?: { send: SendSignupMail; codeMinutes: number },
   ) {}
 
   private event(
     event: 'register' | 'login' | 'logout',
-    outcome: 'success' | 'failure' | 'locked' | 'conflict',
+    outcome: 'success' | 'failure' | 'locked' | 'conflict' | 'pending',
   ) {
     this.metrics?.authEvents.inc({ event, outcome });
   }
 
-  async register(email: string, name: string, password: string, address: string): Promise<SignedIn> {
+  async register(
+    email: string,
+    name: string,
+    password: string,
+    address: string,
+  ): Promise<SignedIn | CheckEmail> {
     await this.limits.take('login_address', address); // hashing costs 32 MiB: counted as a sign-in
     await this.limits.take('signups_address', address);
     const hash = await hashPassword(password);
+    if (this.signupMail) return this.registerByMail(email, name, hash);
     const rows = await this.db.query<Student>(
       'INSERT INTO students (email, name, password_hash) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING RETURNING id, email, name',
       [email, name, hash],
@@ -57,6 +78,94 @@ export class Students {
     }
     this.event('register', 'success');
     return { token: await this.issue(rows[0]!.id), student: rows[0]!, device: this.tokens.signDevice(email) };
+  }
+
+  /**
+   * The same answer, the same work and one email for a new and a taken address: a code to finish
+   * signing up, or a note that the account exists. A flood of sign-ups for one address sends it no
+   * more than API_RATE_SIGNUP_MAIL emails, and the answer still does not change.
+   */
+  private async registerByMail(email: string, name: string, hash: string): Promise<CheckEmail> {
+    const { send, codeMinutes } = this.signupMail!;
+    const [existing] = await this.db.query('SELECT 1 FROM students WHERE email = $1', [email]);
+    let mail: SignupMail = { kind: 'exists' };
+    if (!existing) {
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      await this.db.query(
+        `INSERT INTO pending_signups (email, name, password_hash, code_mac, expires_at)
+         VALUES ($1, $2, $3, $4, now() + $5::float8 * interval '1 minute')`,
+        [email, name, hash, this.tokens.codeMac(email, code), codeMinutes],
+      );
+      // The newest three sign-ups for an email wait; older ones and expired ones go.
+      await this.db.query(
+        `DELETE FROM pending_signups WHERE expires_at < now() OR id IN (
+           SELECT id FROM pending_signups WHERE email = $1 ORDER BY created_at DESC OFFSET 3)`,
+        [email],
+      );
+      mail = { kind: 'code', code, minutes: codeMinutes };
+    }
+    this.event('register', existing ? 'conflict' : 'pending');
+    const mailed = await this.limits.take('signup_mail', email).then(
+      () => true,
+      () => false,
+    );
+    if (mailed)
+      await send(email, mail).catch(() => {
+        throw new HttpError(503, 'we could not send the email just now; please try again in a few minutes');
+      });
+    return CHECK_EMAIL;
+  }
+
+  /**
+   * Finishes a sign-up with the code from the email and the password chosen with it (a code
+   * someone else's sign-up sent to this address does not carry this person's password).
+   */
+  async verify(email: string, code: string, password: string, address: string): Promise<SignedIn> {
+    try {
+      await this.limits.take('login_address', address);
+      await this.limits.take('login_account_address', `${email}\u0000${address}`);
+      await this.limits.take('login_account', email);
+    } catch (error) {
+      this.event('register', 'locked');
+      throw error;
+    }
+    const waiting = await this.db.query<{
+      id: string;
+      name: string;
+      password_hash: string;
+      code_mac: string;
+    }>(
+      'SELECT id, name, password_hash, code_mac FROM pending_signups WHERE email = $1 AND expires_at > now()',
+      [email],
+    );
+    const given = Buffer.from(this.tokens.codeMac(email, code));
+    const match = waiting.find((w) => {
+      const stored = Buffer.from(w.code_mac);
+      return stored.length === given.length && timingSafeEqual(stored, given);
+    });
+    // One scrypt check either way, as for log-in.
+    const ok = await verifyPassword(password, match?.password_hash ?? (await DUMMY_HASH_PROMISE));
+    if (!match || !ok) {
+      this.event('register', 'failure');
+      throw new HttpError(
+        401,
+        'the code or password is wrong, or the code has expired; sign up again for a new code',
+      );
+    }
+    const rows = await this.db.query<Student>(
+      'INSERT INTO students (email, name, password_hash) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING RETURNING id, email, name',
+      [email, match.name, match.password_hash],
+    );
+    await this.db.query('DELETE FROM pending_signups WHERE email = $1', [email]);
+    if (!rows[0]) {
+      this.event('register', 'conflict');
+      throw new HttpError(
+        401,
+        'the code or password is wrong, or the code has expired; sign up again for a new code',
+      );
+    }
+    this.event('register', 'success');
+    return { token: await this.issue(rows[0].id), student: rows[0], device: this.tokens.signDevice(email) };
   }
 
   async login(

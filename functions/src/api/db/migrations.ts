@@ -107,6 +107,22 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 5,
+    name: 'sign-ups waiting for their email code',
+    sql: `
+      CREATE TABLE pending_signups (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        email text NOT NULL,
+        name text NOT NULL,
+        password_hash text NOT NULL,
+        code_mac text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX pending_signups_email ON pending_signups (email, created_at);
+    `,
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {

@@ -9,6 +9,7 @@ import {
   HANDOFF_PARAM,
   HANDOFF_SECONDS,
   handoffValue,
+  SIGNUP_COOKIE,
 } from '../../../lib/auth-handoff';
 import { clientAddressOf, proxySettings, readLimitedBody } from '../../../lib/proxy';
 
@@ -20,18 +21,29 @@ import { clientAddressOf, proxySettings, readLimitedBody } from '../../../lib/pr
  */
 export const dynamic = 'force-dynamic';
 
-const ENDPOINT = { login: '/api/auth/login', signup: '/api/auth/register' } as const;
+const ENDPOINT = {
+  login: '/api/auth/login',
+  signup: '/api/auth/register',
+  verify: '/api/auth/verify',
+} as const;
+const SIGNUP_COOKIE_SECONDS = 30 * 60;
 
 export async function POST(request: NextRequest, { params }: { params: Promise<{ mode: string }> }) {
   const { mode } = await params;
-  if (mode !== 'login' && mode !== 'signup') return new Response('no such form', { status: 404 });
+  if (mode !== 'login' && mode !== 'signup' && mode !== 'verify')
+    return new Response('no such form', { status: 404 });
   // Only this app's own pages may post here: a form on another site would log the student in as
   // someone else (login CSRF). Browsers send Origin with every form POST.
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   if (!host || originHost(request.headers.get('origin')) !== host)
     return new Response('forms are accepted from this site’s own pages only', { status: 403 });
   const back = (reason: AuthFailure) =>
-    new Response(null, { status: 303, headers: { Location: `/${mode}?error=${reason}` } });
+    new Response(null, {
+      status: 303,
+      headers: {
+        Location: mode === 'verify' ? `/signup?step=code&error=${reason}` : `/${mode}?error=${reason}`,
+      },
+    });
   const { apiUrl, secret, trustProxyHops, maxBodyBytes } = proxySettings();
   // Read to WEB_API_MAX_BODY_BYTES and no further (413 past it), as the /api proxy does.
   const raw = await readLimitedBody(request, maxBodyBytes);
@@ -40,10 +52,18 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   const field = (name: string) => form.get(name) ?? undefined;
   // The device token an earlier log-in from this browser left (an HttpOnly cookie only this route sees).
   const device = request.cookies.get(DEVICE_COOKIE)?.value;
+  // The sign-up code form carries no email: the sign-up left it in an HttpOnly cookie.
+  const waiting = request.cookies.get(SIGNUP_COOKIE)?.value;
   const body = {
-    email: field('email'),
+    email: mode === 'verify' ? (waiting ? decodeURIComponent(waiting) : undefined) : field('email'),
     password: field('password'),
-    ...(mode === 'signup' ? { name: field('name') } : device ? { devices: [device] } : {}),
+    ...(mode === 'signup'
+      ? { name: field('name') }
+      : mode === 'verify'
+        ? { code: field('code') }
+        : device
+          ? { devices: [device] }
+          : {}),
   };
   if (!body.email || !body.password) return back('invalid');
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
@@ -60,11 +80,22 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   }).catch(() => undefined);
-  if (!res?.ok) return back(authFailureOf(res?.status ?? 0));
-  const signed = (await res.json()) as { token: string; student: { id: string }; device?: string };
+  if (!res?.ok) return back(authFailureOf(res?.status ?? 0, mode === 'verify'));
   const secure =
     request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
   const flags = `SameSite=Strict${secure ? '; Secure' : ''}`;
+  if (res.status === 202) {
+    // Sign-up by email code: the same answer for a new and a taken email; the code form is next.
+    return new Response(null, {
+      status: 303,
+      headers: {
+        Location: '/signup?step=code',
+        'Set-Cookie': `${SIGNUP_COOKIE}=${encodeURIComponent(body.email)}; Path=/auth; Max-Age=${SIGNUP_COOKIE_SECONDS}; HttpOnly; ${flags}`,
+        'Cache-Control': 'no-store',
+      },
+    });
+  }
+  const signed = (await res.json()) as { token: string; student: { id: string }; device?: string };
   // The token goes to the page this browser lands on, and only that page: the nonce in its
   // address (a fragment, never sent to a server) must match the cookie's. Someone opening the
   // site next on a shared phone has no nonce, and the cookie is deleted unused.
@@ -74,6 +105,8 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     'Set-Cookie',
     `${HANDOFF_COOKIE}=${handoffValue(nonce, signed.student.id, signed.token, signed.device)}; Path=/; Max-Age=${HANDOFF_SECONDS}; ${flags}`,
   );
+  if (mode === 'verify')
+    answer.append('Set-Cookie', `${SIGNUP_COOKIE}=; Path=/auth; Max-Age=0; HttpOnly; ${flags}`);
   if (signed.device)
     answer.append(
       'Set-Cookie',
