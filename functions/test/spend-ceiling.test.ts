@@ -144,3 +144,15 @@ describe('AI ceiling settings', () => {
     );
   });
 });
+
+describe('which X-Forwarded-For entry counts (API_TRUST_PROXY_HOPS)', () => {
+  it('believes none off a dyno, the router’s on one, and refuses more than one hop (every further entry is the client’s word)', () => {
+    const base = { AUTH_SECRET: 'x'.repeat(32) };
+    expect(loadApiConfig(base).trustProxyHops).toBe(0);
+    expect(loadApiConfig({ ...base, DYNO: 'web.1' }).trustProxyHops).toBe(1);
+    expect(() => loadApiConfig({ ...base, API_TRUST_PROXY_HOPS: '2' })).toThrow(
+      /API_TRUST_PROXY_HOPS="2" must be a whole number from 0 to 1/,
+    );
+  });
+});
+
