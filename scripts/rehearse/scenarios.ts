@@ -171,9 +171,11 @@ export const SCENARIOS: Scenario[] = [
     name: 'this month’s spend passes the budget (a runaway prompt)',
     // Over budget, and why: one answer costs far more than this week's answers did. (The second
     // email could not come before: the quiet minutes of the study-peak scenario made the 7-day
-    // average of cost per question NaN.)
+    // average of cost per question NaN.) That one answer also took the API past its AI ceiling:
+    // the next questions are answered offline, and the owner hears that too.
     expect: () => [
       { to: to('owner'), alertname: 'MonthlyBudgetExceeded', status: 'firing', within: 90 },
+      { to: to('owner'), alertname: 'AiSpendCeilingReached', status: 'firing', within: 120 },
       { to: to('owner'), alertname: 'AiCostPerQuestionDoubled', status: 'firing', within: 120 },
     ],
     async run({ openai, waitFor }, startedAt) {
