@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
-import { type LoadResult, runLoad, twentySeries } from './load';
+import { type LoadResult, PROTOBUF_DELIMITED, runLoad, twentySeries, twentySeriesProtobuf } from './load';
 
 const CLIENTS = 32;
 const STORED = [0, 1000, 10_000];
@@ -134,7 +134,7 @@ async function measure(gateway: Gateway, stored: number, rows: Rows) {
   type Request = (n: number) => {
     method: string;
     path: string;
-    body: string;
+    body: string | Uint8Array;
     headers?: Record<string, string>;
   };
   const load = async (row: string, request: Request, maxRequests = 20_000) => {
@@ -155,6 +155,12 @@ async function measure(gateway: Gateway, stored: number, rows: Rows) {
   // Rows that keep the number of groups fixed come first; the distinct-groups row adds groups, so it
   // runs last and is capped at 2,000 pushes.
   await load(`PUT 20 series, one group, ${label}`, (n) => put('/metrics/job/bench-one', n));
+  await load(`PUT 20 series protobuf (client_golang's default), one group, ${label}`, (n) => ({
+    method: 'PUT',
+    path: '/metrics/job/bench-proto',
+    body: twentySeriesProtobuf(n),
+    headers: { 'Content-Type': PROTOBUF_DELIMITED },
+  }));
   const deltaRow = `delta POST 20 series, one group, ${label} (official: plain POST)`;
   await load(deltaRow, (n) =>
     gateway.name === 'ours'

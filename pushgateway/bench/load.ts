@@ -1,4 +1,5 @@
 import http from 'node:http';
+import protobuf from 'protobufjs/light.js';
 
 export interface LoadResult {
   pushes: number;
@@ -15,7 +16,12 @@ export interface LoadOptions {
   /** Stop starting new requests after this long; requests in flight are waited for and counted. */
   durationMs: number;
   maxRequests: number;
-  request: (n: number) => { method: string; path: string; body: string; headers?: Record<string, string> };
+  request: (n: number) => {
+    method: string;
+    path: string;
+    body: string | Uint8Array;
+    headers?: Record<string, string>;
+  };
 }
 
 const quantile = (sorted: number[], q: number) =>
@@ -84,4 +90,48 @@ export function twentySeries(seed: number): string {
   body += '# TYPE bench_queue_depth gauge\n';
   for (let i = 0; i < 10; i++) body += `bench_queue_depth{queue="q${i}"} ${(seed * 7 + i) % 100}\n`;
   return body;
+}
+
+/** The content type client_golang pushes with by default. */
+export const PROTOBUF_DELIMITED =
+  'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
+
+/** twentySeries as client_golang sends it: two delimited MetricFamily messages (client_model field numbers). */
+export function twentySeriesProtobuf(seed: number): Uint8Array {
+  const metric = (labels: Array<[string, string]>, valueField: 2 | 3, value: number) => {
+    const w = protobuf.Writer.create();
+    for (const [name, v] of labels)
+      w.uint32(10).bytes(protobuf.Writer.create().uint32(10).string(name).uint32(18).string(v).finish());
+    const inner = protobuf.Writer.create().uint32(9).double(value).finish();
+    return w
+      .uint32((valueField << 3) | 2)
+      .bytes(inner)
+      .finish();
+  };
+  const family = (name: string, type: number, metrics: Uint8Array[]) => {
+    const w = protobuf.Writer.create().uint32(10).string(name).uint32(24).int32(type);
+    for (const m of metrics) w.uint32(34).bytes(m);
+    return protobuf.Writer.create().bytes(w.finish()).finish();
+  };
+  return Buffer.concat([
+    family(
+      'bench_requests_total',
+      0,
+      Array.from({ length: 10 }, (_, i) =>
+        metric(
+          [
+            ['route', `/api/r${i}`],
+            ['client_type', 'mobile'],
+          ],
+          3,
+          seed + i,
+        ),
+      ),
+    ),
+    family(
+      'bench_queue_depth',
+      1,
+      Array.from({ length: 10 }, (_, i) => metric([['queue', `q${i}`]], 2, (seed * 7 + i) % 100)),
+    ),
+  ]);
 }

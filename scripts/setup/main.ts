@@ -12,13 +12,14 @@
  *   installed but not answering.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 type Purpose = 'test' | 'start';
 
 interface Need {
   pkg: string;
+  /** A command on PATH, or (starting with /) a path, that shows the package is installed. */
   binary: string;
   why: string;
   for: Purpose[];
@@ -57,10 +58,23 @@ export const NEEDS: Need[] = [
     for: ['test'],
   },
   { pkg: 'chromium', binary: 'chromium', why: 'the student app in a real browser', for: ['test'] },
+  {
+    pkg: 'golang-go',
+    binary: 'go',
+    why: 'building a Go batch job that pushes with client_golang',
+    for: ['test'],
+  },
+  {
+    pkg: 'golang-github-prometheus-client-golang-dev',
+    binary: '/usr/share/gocode/src/github.com/prometheus/client_golang/prometheus/push',
+    why: 'client_golang, the most used Pushgateway client (GOPATH mode, no network)',
+    for: ['test'],
+  },
 ];
 
 const say = (line: string) => process.stdout.write(`[setup] ${line}\n`);
-const has = (binary: string) => spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
+const has = (binary: string) =>
+  binary.startsWith('/') ? existsSync(binary) : spawnSync('sh', ['-c', `command -v ${binary}`]).status === 0;
 const run = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'inherit' }).status === 0;
 
 function canInstall(): boolean {

@@ -22,6 +22,11 @@ function utf8(bytes: Buffer): string {
  * `limit` bytes as well: a zip bomb stops inflating at the limit instead of filling memory.
  */
 export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return utf8(await readBodyBytes(req, limit));
+}
+
+/** The body's bytes, read and inflated within `limit` as readBody does (protobuf pushes). */
+export async function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const raw = await readLimited(req, limit, 'PUSHGATEWAY_MAX_BODY_BYTES').catch((error: unknown) => {
     // Counted as a refusal for its size (pushgateway_push_refusals_total{reason="body_size"}).
     throw error instanceof SharedHttpError ? new HttpError(error.status, error.message, 'body_size') : error;
@@ -29,12 +34,12 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<str
   const encoding = String(req.headers['content-encoding'] ?? 'identity')
     .trim()
     .toLowerCase();
-  if (encoding === 'identity' || encoding === '') return utf8(raw);
+  if (encoding === 'identity' || encoding === '') return raw;
   if (encoding !== 'gzip' && encoding !== 'x-gzip') {
     throw new HttpError(415, `unsupported Content-Encoding "${encoding}"; send identity or gzip`);
   }
   try {
-    return utf8(await gunzip(raw, { maxOutputLength: limit }));
+    return await gunzip(raw, { maxOutputLength: limit });
   } catch (error) {
     if (error instanceof HttpError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')

@@ -2,13 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@brainbytes/telemetry';
 import { send } from '@brainbytes/telemetry/http-server';
 import type { GatewayConfig } from '../config';
+import { checkProtobufContentType, isProtobufPush, protobufToText } from '../exposition/protobuf';
 import type { Persistence } from '../persistence/persistence';
 import type { PushOutcome } from '../self-metrics';
 import type { SelfMetrics } from '../state';
 import type { MetricStore } from '../store/metric-store';
 import type { Operation } from '../store/types';
 import type { Authenticator } from './auth';
-import { readBody } from './body';
+import { readBody, readBodyBytes } from './body';
 import { parseGroupingKey } from './grouping-key';
 import { asHttpError, HttpError, httpErrorOf } from './http-error';
 
@@ -68,10 +69,12 @@ export function pushHandler({
         return send(res, 202, '');
       }
       const contentType = String(req.headers['content-type'] ?? '');
-      if (contentType.includes('protobuf')) {
-        throw new HttpError(415, 'protobuf pushes are not supported; send the text exposition format 0.0.4');
-      }
-      const body = await readBody(req, config.maxBodyBytes);
+      let body: string;
+      if (isProtobufPush(contentType)) {
+        // client_golang's and Java's default: decoded, then the same path as text.
+        checkProtobufContentType(contentType);
+        body = protobufToText(await readBodyBytes(req, config.maxBodyBytes), config.maxBodyBytes);
+      } else body = await readBody(req, config.maxBodyBytes);
       const parsed = store.parse(body);
       const op: Operation = { kind: 'push', method, delta, group, body, time, ...(pushId ? { pushId } : {}) };
       const result = await persistence.submit(op, parsed);

@@ -1,0 +1,307 @@
+import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry';
+import protobuf from 'protobufjs/light.js';
+import { HttpError } from '../http/http-error';
+
+/**
+ * Pushes in the protobuf delimited format (`application/vnd.google.protobuf;
+ * proto=io.prometheus.client.MetricFamily; encoding=delimited`), client_golang's and the Java
+ * client's default: decoded with protobufjs against the schema of client_model's metrics.proto and
+ * written out as the text exposition format, so a protobuf push meets exactly the validation,
+ * limits, persistence and replication of a text push.
+ *
+ * Native histograms (schema, zero bucket, spans) have no text form: they are refused with a 415
+ * naming the family, never flattened into something else.
+ */
+const SCHEMA = {
+  nested: {
+    io: {
+      nested: {
+        prometheus: {
+          nested: {
+            client: {
+              nested: {
+                LabelPair: { fields: { name: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
+                MetricType: {
+                  values: { COUNTER: 0, GAUGE: 1, SUMMARY: 2, UNTYPED: 3, HISTOGRAM: 4, GAUGE_HISTOGRAM: 5 },
+                },
+                Gauge: { fields: { value: { type: 'double', id: 1 } } },
+                Counter: { fields: { value: { type: 'double', id: 1 } } },
+                Quantile: {
+                  fields: { quantile: { type: 'double', id: 1 }, value: { type: 'double', id: 2 } },
+                },
+                Summary: {
+                  fields: {
+                    sampleCount: { type: 'uint64', id: 1 },
+                    sampleSum: { type: 'double', id: 2 },
+                    quantile: { rule: 'repeated', type: 'Quantile', id: 3 },
+                  },
+                },
+                Untyped: { fields: { value: { type: 'double', id: 1 } } },
+                BucketSpan: {
+                  fields: { offset: { type: 'sint32', id: 1 }, length: { type: 'uint32', id: 2 } },
+                },
+                Bucket: {
+                  fields: {
+                    cumulativeCount: { type: 'uint64', id: 1 },
+                    cumulativeCountFloat: { type: 'double', id: 4 },
+                    upperBound: { type: 'double', id: 2 },
+                  },
+                },
+                Histogram: {
+                  fields: {
+                    sampleCount: { type: 'uint64', id: 1 },
+                    sampleCountFloat: { type: 'double', id: 4 },
+                    sampleSum: { type: 'double', id: 2 },
+                    bucket: { rule: 'repeated', type: 'Bucket', id: 3 },
+                    schema: { type: 'sint32', id: 5 },
+                    zeroThreshold: { type: 'double', id: 6 },
+                    zeroCount: { type: 'uint64', id: 7 },
+                    zeroCountFloat: { type: 'double', id: 8 },
+                    negativeSpan: { rule: 'repeated', type: 'BucketSpan', id: 9 },
+                    positiveSpan: { rule: 'repeated', type: 'BucketSpan', id: 12 },
+                  },
+                },
+                Metric: {
+                  fields: {
+                    label: { rule: 'repeated', type: 'LabelPair', id: 1 },
+                    gauge: { type: 'Gauge', id: 2 },
+                    counter: { type: 'Counter', id: 3 },
+                    summary: { type: 'Summary', id: 4 },
+                    untyped: { type: 'Untyped', id: 5 },
+                    histogram: { type: 'Histogram', id: 7 },
+                    timestampMs: { type: 'int64', id: 6 },
+                  },
+                },
+                MetricFamily: {
+                  fields: {
+                    name: { type: 'string', id: 1 },
+                    help: { type: 'string', id: 2 },
+                    type: { type: 'MetricType', id: 3 },
+                    metric: { rule: 'repeated', type: 'Metric', id: 4 },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const root = protobuf.Root.fromJSON(SCHEMA);
+const MetricType = root.lookupType('io.prometheus.client.Metric');
+
+interface Num {
+  toString(): string;
+}
+type Value = { value?: number } | null | undefined;
+interface Histogram {
+  sampleCount?: number | Num;
+  sampleCountFloat?: number;
+  sampleSum?: number;
+  bucket?: Array<{ cumulativeCount?: number | Num; cumulativeCountFloat?: number; upperBound?: number }>;
+  schema?: number;
+  zeroThreshold?: number;
+  negativeSpan?: unknown[];
+  positiveSpan?: unknown[];
+}
+interface Metric {
+  label?: Array<{ name?: string; value?: string }>;
+  gauge?: Value;
+  counter?: Value;
+  untyped?: Value;
+  summary?: {
+    sampleCount?: number | Num;
+    sampleSum?: number;
+    quantile?: Array<{ quantile?: number; value?: number }>;
+  } | null;
+  histogram?: Histogram | null;
+  timestampMs?: number | Num;
+}
+
+const TYPES = ['counter', 'gauge', 'summary', 'untyped', 'histogram', 'gaugehistogram'] as const;
+/** uint64 and int64 arrive as numbers, or as Long objects when long.js is installed. */
+const num = (v: number | Num | undefined): number =>
+  typeof v === 'number' ? v : v ? Number(v.toString()) : 0;
+const has = (o: object | null | undefined, key: string) => !!o && Object.hasOwn(o, key);
+
+/** Whether a histogram carries native (sparse) parts, which only protobuf can hold. */
+function isNative(h: Histogram): boolean {
+  return has(h, 'schema') || has(h, 'zeroThreshold') || !!h.positiveSpan?.length || !!h.negativeSpan?.length;
+}
+
+/** Whether a Content-Type names the protobuf delimited push format. */
+export function isProtobufPush(contentType: string): boolean {
+  return /^application\/vnd\.google\.protobuf\b/i.test(contentType.trim());
+}
+
+/** Checks the Content-Type's parameters: only delimited MetricFamily messages are pushes. */
+export function checkProtobufContentType(contentType: string): void {
+  const params = new Map(
+    contentType
+      .split(';')
+      .slice(1)
+      .map((p) => p.trim().split('=') as [string, string?])
+      .map(([k, v]) => [k.toLowerCase(), (v ?? '').replace(/^"|"$/g, '')]),
+  );
+  if (params.get('proto') !== 'io.prometheus.client.MetricFamily' || params.get('encoding') !== 'delimited')
+    throw new HttpError(
+      415,
+      'protobuf pushes must be Content-Type: application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited',
+    );
+}
+
+/**
+ * Decodes a delimited stream of MetricFamily messages and writes it as text exposition 0.0.4.
+ *
+ * A family's own fields are read first and its metrics decoded one at a time from their places in
+ * the body, so a 4 MiB family of 300,000 tiny metrics costs a list of offsets, not 300,000 decoded
+ * objects at once; the text written stops at `limitBytes` (413).
+ */
+export function protobufToText(body: Uint8Array, limitBytes: number): string {
+  const reader = protobuf.Reader.create(body);
+  const out = { text: '', size: 0, limitBytes };
+  while (reader.pos < reader.len) {
+    const at = reader.pos;
+    try {
+      const length = reader.uint32();
+      const end = reader.pos + length;
+      if (end > reader.len) throw new Error('the message runs past the end of the body');
+      const family = scanFamily(reader, end);
+      familyText(body, family, out);
+      reader.pos = end;
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      throw new HttpError(
+        400,
+        `body is not a stream of delimited io.prometheus.client.MetricFamily messages (at byte ${at}): ${(error as Error).message}`,
+      );
+    }
+  }
+  return out.text;
+}
+
+interface ScannedFamily {
+  name: string;
+  help: string | undefined;
+  type: number;
+  /** Start and length of each Metric message in the body, as pairs. */
+  metrics: Uint32Array;
+  count: number;
+}
+
+/** A family's name, help and type, and where its metrics are (MetricFamily fields 1 to 4). */
+function scanFamily(reader: protobuf.Reader, end: number): ScannedFamily {
+  const family: ScannedFamily = {
+    name: '',
+    help: undefined,
+    type: 3,
+    metrics: new Uint32Array(64),
+    count: 0,
+  };
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 1 && wire === 2) family.name = reader.string();
+    else if (field === 2 && wire === 2) family.help = reader.string();
+    else if (field === 3 && wire === 0) family.type = reader.int32();
+    else if (field === 4 && wire === 2) {
+      const length = reader.uint32();
+      if (family.count * 2 + 2 > family.metrics.length) {
+        const grown = new Uint32Array(family.metrics.length * 2);
+        grown.set(family.metrics);
+        family.metrics = grown;
+      }
+      family.metrics[family.count * 2] = reader.pos;
+      family.metrics[family.count * 2 + 1] = length;
+      family.count++;
+      reader.pos += length;
+    } else reader.skipType(wire);
+  }
+  if (reader.pos !== end) throw new Error('a field runs past the end of its message');
+  return family;
+}
+
+function familyText(
+  body: Uint8Array,
+  family: ScannedFamily,
+  out: { text: string; size: number; limitBytes: number },
+): void {
+  const { name } = family;
+  if (!name) throw new HttpError(400, 'a protobuf MetricFamily has no name');
+  const type = TYPES[family.type];
+  if (!type) throw new HttpError(400, `metric family ${name} has an unknown type ${family.type}`);
+  if (type === 'gaugehistogram')
+    throw new HttpError(
+      415,
+      `metric family ${name} is a gauge histogram, which the text exposition format cannot carry; push it as a gauge or histogram`,
+    );
+  const write = (text: string) => {
+    out.size += Buffer.byteLength(text);
+    // The decoded push is what the gateway holds: it meets the body limit too.
+    if (out.size > out.limitBytes)
+      throw new HttpError(
+        413,
+        `the decoded protobuf push is larger than ${out.limitBytes} bytes (PUSHGATEWAY_MAX_BODY_BYTES)`,
+        'body_size',
+      );
+    out.text += text;
+  };
+  write(familyHeader(name, type, family.help));
+  for (let i = 0; i < family.count * 2; i += 2) {
+    const start = family.metrics[i]!;
+    const metric = MetricType.decode(
+      body.subarray(start, start + family.metrics[i + 1]!),
+    ) as unknown as Metric;
+    const labels: Array<[string, string]> = (metric.label ?? []).map((l) => [l.name ?? '', l.value ?? '']);
+    const ts = has(metric, 'timestampMs') ? ` ${num(metric.timestampMs)}` : '';
+    const line = (suffix: string, value: number, extra?: [string, string]) => {
+      const pairs = extra ? [...labels, extra] : labels;
+      write(`${name}${suffix}${pairs.length ? `{${labelPairs(pairs)}}` : ''} ${formatValue(value)}${ts}\n`);
+    };
+    const missing = () => new HttpError(400, `a ${type} sample of ${name} has no ${type} value`);
+    switch (type) {
+      case 'counter':
+      case 'gauge':
+      case 'untyped': {
+        const held = metric[type];
+        if (!held) throw missing();
+        line('', held.value ?? 0);
+        break;
+      }
+      case 'summary': {
+        const s = metric.summary;
+        if (!s) throw missing();
+        for (const q of s.quantile ?? []) line('', q.value ?? 0, ['quantile', formatValue(q.quantile ?? 0)]);
+        line('_sum', s.sampleSum ?? 0);
+        line('_count', num(s.sampleCount));
+        break;
+      }
+      case 'histogram': {
+        const h = metric.histogram;
+        if (!h) throw missing();
+        if (isNative(h))
+          throw new HttpError(
+            415,
+            `metric family ${name} is a native histogram, which this gateway cannot store yet; push it with classic buckets only`,
+          );
+        const count = (h.sampleCountFloat ?? 0) > 0 ? h.sampleCountFloat! : num(h.sampleCount);
+        let sawInf = false;
+        for (const b of h.bucket ?? []) {
+          const bound = b.upperBound ?? 0;
+          sawInf ||= bound === Number.POSITIVE_INFINITY;
+          const cumulative =
+            (b.cumulativeCountFloat ?? 0) > 0 ? b.cumulativeCountFloat! : num(b.cumulativeCount);
+          line('_bucket', cumulative, ['le', formatValue(bound)]);
+        }
+        // The +Inf bucket is optional in protobuf and required in text: it holds every sample.
+        if (!sawInf) line('_bucket', count, ['le', '+Inf']);
+        line('_sum', h.sampleSum ?? 0);
+        line('_count', count);
+        break;
+      }
+    }
+  }
+}
