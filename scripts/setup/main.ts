@@ -70,6 +70,12 @@ export const NEEDS: Need[] = [
     why: 'client_golang, the most used Pushgateway client (GOPATH mode, no network)',
     for: ['test'],
   },
+  {
+    pkg: 'python3-prometheus-client',
+    binary: '/usr/lib/python3/dist-packages/prometheus_client',
+    why: 'Python’s Pushgateway client (push, pushadd, delete, base64 grouping, basic auth)',
+    for: ['test'],
+  },
 ];
 
 const say = (line: string) => process.stdout.write(`[setup] ${line}\n`);
