@@ -155,4 +155,3 @@ describe('which X-Forwarded-For entry counts (API_TRUST_PROXY_HOPS)', () => {
     );
   });
 });
-

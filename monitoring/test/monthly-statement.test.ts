@@ -121,7 +121,9 @@ it('sends last month’s statement once, from two job instances at once, to the 
   const results = await Promise.all(dbs.map((db) => sendMonthlyStatement(db, settings, NOW)));
   // One sends; the other finds the month claimed (still posting, or already sent): never both.
   expect(results.filter((r) => r === 'sent')).toHaveLength(1);
-  expect(results.filter((r) => r !== 'sent')).toEqual([expect.stringMatching(/^(already sent|in progress)$/)]);
+  expect(results.filter((r) => r !== 'sent')).toEqual([
+    expect.stringMatching(/^(already sent|in progress)$/),
+  ]);
   // A later run of the job, that day or the next, sends nothing more.
   expect(await sendMonthlyStatement(dbs[1] as Database, settings, new Date(NOW.getTime() + 86_400_000))).toBe(
     'already sent',
