@@ -52,6 +52,25 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/**
+ * Saves a full-page screenshot and asserts what it shows: the viewport's width (nothing wider than
+ * the phone, no sideways scrolling), the page's own height, and the answer's text on the page.
+ */
+async function expectShot(page: Page, file: string, width: number) {
+  const png = await page.screenshot({ path: join(SCREENSHOTS, file), fullPage: true });
+  // PNG: the IHDR chunk holds width and height as big-endian 32-bit numbers at bytes 16 and 20.
+  expect(png.subarray(1, 4).toString('latin1'), file).toBe('PNG');
+  expect(png.readUInt32BE(16), `${file}: width`).toBe(width);
+  const { scrollWidth, clientWidth, scrollHeight } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+    scrollHeight: document.documentElement.scrollHeight,
+  }));
+  expect(scrollWidth, `${file}: no horizontal overflow`).toBeLessThanOrEqual(clientWidth);
+  expect(png.readUInt32BE(20), `${file}: height`).toBe(scrollHeight);
+  expect(await page.getByTestId('answered').first().textContent(), file).toContain('Offline tutor');
+}
+
 describe('the student app in Chromium, against the real API and gateway', () => {
   it('signs up, asks, sees the offline tutor’s answer, and finds it again after a reload', async () => {
     await signUp(page);
@@ -64,7 +83,7 @@ describe('the student app in Chromium, against the real API and gateway', () => 
     await page.getByTestId('answered').first().waitFor();
     expect(await page.getByTestId('answered').count()).toBe(1);
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'ask-360x800.png'), fullPage: true });
+    await expectShot(page, 'ask-360x800.png', 360);
     const desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const wide = await desktop.newPage();
     await wide.goto(`${stack.web.url}/login`);
@@ -83,7 +102,7 @@ describe('the student app in Chromium, against the real API and gateway', () => 
     );
     await wide.goto(`${stack.web.url}/ask`);
     await wide.getByTestId('answered').first().waitFor();
-    await wide.screenshot({ path: join(SCREENSHOTS, 'ask-1280x800.png'), fullPage: true });
+    await expectShot(wide, 'ask-1280x800.png', 1280);
     await desktop.close();
   }, 60_000);
 
