@@ -55,7 +55,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   // The sign-up code form carries no email: the sign-up left it in an HttpOnly cookie.
   const waiting = request.cookies.get(SIGNUP_COOKIE)?.value;
   const body = {
-    email: mode === 'verify' ? (waiting ? decodeURIComponent(waiting) : undefined) : field('email'),
+    email: mode === 'verify' ? decoded(waiting) : field('email'),
     password: field('password'),
     ...(mode === 'signup'
       ? { name: field('name') }
@@ -113,6 +113,16 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
       `${DEVICE_COOKIE}=${signed.device}; Path=/auth; Max-Age=${DEVICE_COOKIE_SECONDS}; HttpOnly; ${flags}`,
     );
   return new Response(null, { status: 303, headers: answer });
+}
+
+/** A cookie's percent-encoded value, or undefined when it is missing or not valid encoding (never a 500). */
+function decoded(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The host of an Origin header, or undefined when it is missing, "null" or not a URL. */
