@@ -144,11 +144,11 @@ export class Learning {
         const same = stored.question === question && stored.session_id === sessionId;
         return sameRequest(stored, same);
       }
-      const [claimed] = await this.db.query<{ mine: boolean; question: string; session_id: string }>(
+      const [claimed] = await this.db.query(
         `INSERT INTO question_claims AS c (student_id, idempotency_key, session_id, question) VALUES ($1, $2, $3, $4)
          ON CONFLICT (student_id, idempotency_key) DO UPDATE SET session_id = $3, question = $4, claimed_at = now()
            WHERE c.claimed_at < now() - $5::float8 * interval '1 second'
-         RETURNING true AS mine, question, session_id`,
+         RETURNING 1`,
         [studentId, key, sessionId, question, CLAIM_STALE_MS / 1000],
       );
       if (claimed) {
