@@ -27,11 +27,21 @@ export function rateSetting(name: string, text: string | undefined, fallback: st
  * environment): how it pushes (labelled platform="lambda", under serverless-offline too) and its
  * configured memory, for GB-seconds when the invocation context does not say.
  */
-export function loadLambdaSettings(env: Env = process.env): { push: PushSettings; memoryMb: number } {
+export function loadLambdaSettings(env: Env = process.env): {
+  push: PushSettings;
+  memoryMb: number;
+  timeoutMarginMs: number;
+} {
   return {
     push: { ...loadPushSettings(env), platform: 'lambda' },
     memoryMb: numberSetting('AWS_LAMBDA_FUNCTION_MEMORY_SIZE', env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE, 128, {
       min: 1,
+    }),
+    // How long before the deadline an invocation still running is counted as a timeout and
+    // pushed: more than the push's own bound (500 ms), so the push lands before Lambda kills it.
+    timeoutMarginMs: numberSetting('LAMBDA_TIMEOUT_MARGIN_MS', env.LAMBDA_TIMEOUT_MARGIN_MS, 800, {
+      min: 100,
+      max: 10_000,
     }),
   };
 }

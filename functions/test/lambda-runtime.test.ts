@@ -19,7 +19,7 @@ describe('the Lambda runtime wrapper, pushing to a real gateway', () => {
     (await scrape(gateway.url, (name) => name.startsWith('brainbytes_function_'))).samples;
   /** The gateway's scrape has labels in name order: cold_start sorts first. */
   const labels = (fn: string, first = '') =>
-    `{${first}environment="production",function="${fn}",instance="",job="brainbytes-${fn}",platform="lambda"}`;
+    `{${first}environment="production",function="${fn}",instance="",job="brainbytes-${fn === 'job' ? 'jobs' : fn}",platform="lambda"}`;
 
   it('counts the cold start once, adds GB-seconds from the configured memory, and has pushed before it returns', async () => {
     process.env.PUSHGATEWAY_URL = gateway.url;
@@ -42,6 +42,82 @@ describe('the Lambda runtime wrapper, pushing to a real gateway', () => {
     s = await samples();
     expect(s.get(`brainbytes_function_invocations_total${labels('ai', 'cold_start="true",')}`)).toBe(1);
     expect(s.get(`brainbytes_function_invocations_total${labels('ai', 'cold_start="false",')}`)).toBe(1);
+  });
+
+  it('a cold start observes one INIT, warm invocations none; billed GB-s add INIT and round up to the millisecond; memory is the process peak over the configured size', async () => {
+    process.env.PUSHGATEWAY_URL = gateway.url;
+    const handler = lambdaRuntime('api').wrap(async (event: { ms: number }) => {
+      await new Promise((r) => setTimeout(r, event.ms));
+      return 'ok';
+    });
+    const before = performance.now();
+    await handler({ ms: 30 }, { memoryLimitInMB: 512 });
+    const after = performance.now();
+    for (let i = 0; i < 3; i++) await handler({ ms: 5 }, { memoryLimitInMB: 512 });
+    const s = await samples();
+    const get = (name: string) => s.get(`${name}${labels('api')}`) ?? Number.NaN;
+    // One INIT: the process's start to the first entry (performance.now() then).
+    expect(get('brainbytes_function_init_duration_seconds_count')).toBe(1);
+    const init = get('brainbytes_function_init_duration_seconds_sum');
+    expect(init).toBeGreaterThanOrEqual(before / 1000);
+    expect(init).toBeLessThanOrEqual(after / 1000);
+    // Billed = 0.5 GB × (INIT + each handler's time, each rounded up to the ms): 4 roundings of < 1 ms.
+    const handlerGbSeconds = get('brainbytes_function_gb_seconds_total');
+    const billed = get('brainbytes_function_billed_gb_seconds_total');
+    const rounding = billed - handlerGbSeconds - 0.5 * init;
+    expect(rounding).toBeGreaterThanOrEqual(-1e-9);
+    expect(rounding).toBeLessThan(0.5 * (4 / 1000));
+    // Memory: 4 observations of the process's peak over 512 MiB, within a few percent of the peak now.
+    expect(get('brainbytes_function_memory_used_ratio_count')).toBe(4);
+    const ratio = get('brainbytes_function_memory_used_ratio_sum') / 4;
+    const peak = process.resourceUsage().maxRSS / 1024 / 512;
+    expect(ratio).toBeGreaterThan(0.95 * peak);
+    expect(ratio).toBeLessThanOrEqual(peak);
+    expect(s.get(`brainbytes_function_timeouts_total${labels('api')}`) ?? 0).toBe(0);
+  });
+
+  it('counts a timeout and pushes it before the deadline, billed to the deadline, while the handler still runs', async () => {
+    process.env.PUSHGATEWAY_URL = gateway.url;
+    process.env.LAMBDA_TIMEOUT_MARGIN_MS = '800';
+    try {
+      let release = () => {};
+      const stuck = new Promise<void>((r) => {
+        release = r;
+      });
+      const handler = lambdaRuntime('job').wrap(async () => {
+        await stuck;
+        return 'late';
+      });
+      const deadline = Date.now() + 1_500;
+      const invocation = handler(
+        {},
+        { memoryLimitInMB: 256, getRemainingTimeInMillis: () => deadline - Date.now() },
+      );
+      // The timer fires at 1,500 − 800 ms; its push lands before the deadline, with the handler still stuck.
+      let timeouts = 0;
+      while (Date.now() < deadline && timeouts === 0) {
+        await new Promise((r) => setTimeout(r, 50));
+        timeouts = (await samples()).get(`brainbytes_function_timeouts_total${labels('job')}`) ?? 0;
+      }
+      expect(Date.now()).toBeLessThan(deadline);
+      expect(timeouts).toBe(1);
+      const s = await samples();
+      const init = s.get(`brainbytes_function_init_duration_seconds_sum${labels('job')}`) ?? Number.NaN;
+      // Lambda bills a timed-out invocation to its timeout: INIT + 1.5 s at 0.25 GB, once.
+      expect(s.get(`brainbytes_function_billed_gb_seconds_total${labels('job')}`)).toBeCloseTo(
+        (Math.ceil(init * 1000 + 1_500) / 1000) * 0.25,
+        2,
+      );
+      release();
+      expect(await invocation).toBe('late');
+      const after = await samples();
+      expect(after.get(`brainbytes_function_timeouts_total${labels('job')}`)).toBe(1);
+      expect(after.get(`brainbytes_function_billed_gb_seconds_total${labels('job')}`)).toBe(
+        s.get(`brainbytes_function_billed_gb_seconds_total${labels('job')}`),
+      );
+    } finally {
+      delete process.env.LAMBDA_TIMEOUT_MARGIN_MS;
+    }
   });
 
   it('returns within the push bound when the gateway hangs', async () => {

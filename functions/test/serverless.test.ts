@@ -1,26 +1,15 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { scrape } from '@brainbytes/testkit/exposition';
 import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
-import { freePort } from '@brainbytes/testkit/ports';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lambdaTutor } from '../src/api/lambda-tutor';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const serverless = path.join(root, 'node_modules/.bin/serverless');
-// No AWS credentials and no network calls of the framework's own: packaging must work offline.
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
-Object.assign(env, {
-  SLS_TELEMETRY_DISABLED: '1',
-  SLS_NOTIFICATIONS_MODE: 'off',
-  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-});
+import { slsEnv as env, type Offline, root, serverless, startOffline } from './serverless-offline';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };
 type LambdaProperties = {
@@ -73,7 +62,7 @@ describe('serverless.yml (Serverless Framework 3.40)', () => {
 });
 
 describe('serverless-offline 13: the API reaches the AI function with InvokeCommand', () => {
-  let offline: ChildProcess | undefined;
+  let offline: Offline | undefined;
   let gateway: InProcessGateway | undefined;
   // The api and job Lambdas run in worker threads of one process: PGlite cannot be opened twice
   // (it aborted now and then), and on AWS they share PostgreSQL. So do they here: a database of their own.
@@ -87,7 +76,7 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
     await client.query(sql).finally(() => client.end());
   };
   afterAll(async () => {
-    offline?.kill('SIGINT');
+    offline?.stop();
     await gateway?.close();
     await new Promise((r) => setTimeout(r, 500)); // the Lambdas' connections close with the process
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
@@ -96,59 +85,23 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
   it('answers through the Lambda invoke endpoint under its full service-stage-function name', {
     timeout: 120_000,
   }, async () => {
-    const [lambdaPort, httpPort] = [await freePort(), await freePort()];
     gateway = await startInProcess();
+    const pushTo = gateway.url;
     await admin(`CREATE DATABASE ${database}`);
     const databaseUrl = new URL(server);
     databaseUrl.pathname = `/${database}`;
-    // --localEnvironment: handlers see this process's variables (DATABASE_URL, the Lambda endpoint), not only AWS_*.
-    offline = spawn(
-      serverless,
-      [
-        'offline',
-        'start',
-        '--localEnvironment',
-        '--lambdaPort',
-        String(lambdaPort),
-        '--httpPort',
-        String(httpPort),
-        '--stage',
-        'dev',
-      ],
-      {
-        cwd: root,
-        env: {
-          ...env,
-          OPENAI_API_KEY: '',
-          PUSHGATEWAY_URL: gateway.url,
-          DATABASE_URL: databaseUrl.href,
-          // The API's own InvokeCommand goes to serverless-offline's Lambda endpoint, as it would to AWS.
-          AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${lambdaPort}`,
-          AWS_REGION: 'ap-southeast-1',
-          AWS_ACCESS_KEY_ID: 'offline',
-          AWS_SECRET_ACCESS_KEY: 'offline',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    offline = await startOffline(
+      root,
+      ({ lambdaPort }) => ({
+        OPENAI_API_KEY: '',
+        PUSHGATEWAY_URL: pushTo,
+        DATABASE_URL: databaseUrl.href,
+        // The API's own InvokeCommand goes to serverless-offline's Lambda endpoint, as it would to AWS.
+        AWS_ENDPOINT_URL_LAMBDA: `http://127.0.0.1:${lambdaPort}`,
+      }),
+      'brainbytes-dev-ai',
     );
-    let log = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serverless offline did not start:\n${log}`)), 90_000);
-      const read = (d: Buffer) => {
-        log += d;
-        if (log.includes('brainbytes-dev-ai')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      offline!.stdout!.on('data', read);
-      offline!.stderr!.on('data', read);
-    });
-    const client = new LambdaClient({
-      endpoint: `http://127.0.0.1:${lambdaPort}`,
-      region: 'ap-southeast-1',
-      credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' },
-    });
+    const { client, httpPort } = offline;
     const result = await client.send(
       new InvokeCommand({
         FunctionName: 'brainbytes-dev-ai',
@@ -213,6 +166,11 @@ describe('serverless-offline 13: the API reaches the AI function with InvokeComm
         fn,
       ).toBeGreaterThan(0);
       expect(sum('brainbytes_function_gb_seconds_total', of), fn).toBeGreaterThan(0);
+      // One INIT each (the cold start), billed on top of the handlers' time.
+      expect(sum('brainbytes_function_init_duration_seconds_count', of), fn).toBe(1);
+      expect(sum('brainbytes_function_billed_gb_seconds_total', of), fn).toBeGreaterThan(
+        sum('brainbytes_function_gb_seconds_total', of),
+      );
     }
     const answered = (key: string) => key.includes('route="/api/sessions/:id/questions"');
     expect(sum('brainbytes_http_requests_total', answered)).toBe(1);

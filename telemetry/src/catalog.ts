@@ -24,6 +24,10 @@ export const GENAI_SECONDS_BUCKETS = [
 export const BYTES_BUCKETS = [256, 1024, 4096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304] as const;
 /** Web vitals in seconds (LCP, FCP, TTFB, INP), 50 ms to 20 s for slow-2g phones. */
 export const WEB_VITAL_SECONDS_BUCKETS = [0.05, 0.1, 0.2, 0.5, 1, 1.8, 2.5, 4, 6, 10, 20] as const;
+/** Lambda INIT (cold start) durations, 50 ms to its 10 s cap. */
+export const INIT_SECONDS_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5, 10] as const;
+/** Peak memory over configured memory: the top buckets are where Lambda kills a function. */
+export const MEMORY_RATIO_BUCKETS = [0.25, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1] as const;
 
 /** A catalog entry; `const` keeps the label names as literal types. */
 export const defineMetric = <K extends MetricKind, const L extends string = never>(
@@ -136,7 +140,33 @@ export const CATALOG = {
   functionGbSeconds: def(
     'brainbytes_function_gb_seconds_total',
     'counter',
-    'Memory-time billed by Lambda (GB × seconds), the input of Lambda cost.',
+    'Memory-time of the handlers (GB × seconds, unrounded, without INIT).',
+    ['function'],
+  ),
+  functionBilledGbSeconds: def(
+    'brainbytes_function_billed_gb_seconds_total',
+    'counter',
+    'Memory-time as Lambda bills it: INIT plus the handler, rounded up to the millisecond, × configured memory (GB-s).',
+    ['function'],
+  ),
+  functionInitDuration: def(
+    'brainbytes_function_init_duration_seconds',
+    'histogram',
+    'Cold starts: from the process start to the first handler entry (Lambda bills it since August 2025).',
+    ['function'],
+    INIT_SECONDS_BUCKETS,
+  ),
+  functionMemoryUsedRatio: def(
+    'brainbytes_function_memory_used_ratio',
+    'histogram',
+    'Per invocation, the process’s peak resident memory over the configured memory.',
+    ['function'],
+    MEMORY_RATIO_BUCKETS,
+  ),
+  functionTimeouts: def(
+    'brainbytes_function_timeouts_total',
+    'counter',
+    'Invocations still running just before their deadline: counted and pushed before Lambda kills them.',
     ['function'],
   ),
 
