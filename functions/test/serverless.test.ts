@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { lambdaReportNamespace, LAMBDA_REPORT_METRICS as REPORT_METRICS } from '@brainbytes/telemetry';
 import { scrape } from '@brainbytes/testkit/exposition';
 import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import pg from 'pg';
@@ -56,6 +57,31 @@ describe('serverless.yml (Serverless Framework 3.40)', () => {
       'rate(5 minutes)',
     );
     expect(JSON.stringify(resources.IamRoleLambdaExecution)).toContain('lambda:InvokeFunction');
+    // Each function logs JSON, and five metric filters turn its platform.report records into
+    // BrainBytes/Lambda/<function> metrics: what the exporter reads (cloudwatch.ts, LAMBDA_REPORT_METRICS).
+    for (const name of ['Api', 'Ai', 'Job']) {
+      expect(resources[`${name}LambdaFunction`]!.Properties.LoggingConfig).toEqual({
+        LogFormat: 'JSON',
+        SystemLogLevel: 'INFO',
+      });
+      const filters = Object.entries(resources).filter(
+        ([id, r]) => id.startsWith(name) && r.Type === 'AWS::Logs::MetricFilter',
+      );
+      const transformations = filters.map(([, r]) => {
+        const [t] = r.Properties.MetricTransformations as Record<string, string>[];
+        return [t!.MetricName, t!.MetricNamespace, t!.MetricValue, r.Properties.FilterPattern];
+      });
+      const namespace = lambdaReportNamespace(`brainbytes-dev-${name.toLowerCase()}`);
+      expect(transformations.map(([metric]) => metric).sort()).toEqual(Object.values(REPORT_METRICS).sort());
+      for (const [metric, ns, value, pattern] of transformations) {
+        expect(ns, metric).toBe(namespace);
+        expect(pattern, metric).toMatch(/^\{ \$\.type = "platform\.report"/);
+        if (metric === REPORT_METRICS.billed) expect(value).toBe('$.record.metrics.billedDurationMs');
+        if (metric === REPORT_METRICS.init) expect(value).toBe('$.record.metrics.initDurationMs');
+        if (metric === REPORT_METRICS.maxMemory) expect(value).toBe('$.record.metrics.maxMemoryUsedMB');
+      }
+      for (const [, r] of filters) expect(r.Properties.LogGroupName).toEqual({ Ref: `${name}LogGroup` });
+    }
     for (const name of ['api', 'ai', 'job'])
       expect(fs.statSync(path.join(out, `${name}.zip`)).size).toBeGreaterThan(10_000);
   });

@@ -19,7 +19,7 @@ export { httpMetrics } from './express';
 export { groupingPath } from './grouping-path';
 export { ALERTED_HEROKU_CODES } from './heroku-codes';
 export { HttpError, type HttpErrorDetails } from './http-error';
-export { pushBeforeReturn } from './lambda';
+export { LAMBDA_REPORT_METRICS, lambdaReportNamespace, pushBeforeReturn } from './lambda';
 export { createLogger, LOG_LEVELS, type Logger, type LogLevel, redact } from './logger';
 export { type FlushResult, PushClient, type PushClientOptions } from './push-client';
 export {
