@@ -271,7 +271,43 @@ export const HEROKU_EXPORTER_METRICS = {
   lambdaGbSecondsMonthToDate: def(
     'brainbytes_lambda_gb_seconds_month_to_date',
     'gauge',
-    'GB-seconds this UTC month (daily Duration sums since the 1st × configured memory): what Lambda bills.',
+    'GB-seconds of handler time this UTC month (daily Duration sums since the 1st × configured memory), without INIT.',
+    ['function'],
+  ),
+  lambdaBilledGbSecondsMonthToDate: def(
+    'brainbytes_lambda_billed_gb_seconds_month_to_date',
+    'gauge',
+    'GB-seconds AWS bills this UTC month: billed duration (INIT included, rounded up per invocation) since the 1st × configured memory.',
+    ['function'],
+  ),
+  lambdaInitDurationSeconds: def(
+    'brainbytes_lambda_init_duration_seconds',
+    'gauge',
+    'Cold-start INIT duration in the last period, by statistic (max, and p50, p95 where asked for); absent without cold starts.',
+    ['function', 'stat'],
+  ),
+  lambdaMaxMemoryUsedRatio: def(
+    'brainbytes_lambda_max_memory_used_ratio',
+    'gauge',
+    'The most memory one invocation used in the last period over the configured memory.',
+    ['function'],
+  ),
+  lambdaMemoryMegabytes: def(
+    'brainbytes_lambda_memory_megabytes',
+    'gauge',
+    'The function’s configured memory (LAMBDA_FUNCTIONS): Lambda bills GB-seconds of it.',
+    ['function'],
+  ),
+  lambdaTimeouts: def(
+    'brainbytes_lambda_timeouts',
+    'gauge',
+    'Invocations Lambda stopped at their timeout in the last period (from their REPORT).',
+    ['function'],
+  ),
+  lambdaOutOfMemory: def(
+    'brainbytes_lambda_out_of_memory',
+    'gauge',
+    'Invocations Lambda killed for running out of memory in the last period (from their REPORT).',
     ['function'],
   ),
   lambdaInvocationsMonthToDate: def(

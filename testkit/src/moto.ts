@@ -12,6 +12,8 @@ export interface Moto {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** PutMetricData into AWS/Lambda for one function, as Lambda itself reports. */
   seedLambda(fn: string, data: Omit<MetricDatum, 'Dimensions'>[]): Promise<void>;
+  /** PutMetricData into a namespace without dimensions, as a log metric filter publishes. */
+  seed(namespace: string, data: Omit<MetricDatum, 'Dimensions'>[]): Promise<void>;
   stop(): void;
 }
 
@@ -34,22 +36,21 @@ export async function startMoto(): Promise<Moto> {
   const region = 'ap-southeast-1';
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
   const client = new CloudWatchClient({ region, endpoint, credentials });
+  const put = async (Namespace: string, data: MetricDatum[]) => {
+    // 20 datapoints a call: what moto 5.2 takes reliably (CloudWatch itself takes 1,000).
+    for (let i = 0; i < data.length; i += 20)
+      await client.send(new PutMetricDataCommand({ Namespace, MetricData: data.slice(i, i + 20) }));
+  };
   return {
     endpoint,
     region,
     credentials,
-    async seedLambda(fn, data) {
-      // 20 datapoints a call: what moto 5.2 takes reliably (CloudWatch itself takes 1,000).
-      for (let i = 0; i < data.length; i += 20)
-        await client.send(
-          new PutMetricDataCommand({
-            Namespace: 'AWS/Lambda',
-            MetricData: data
-              .slice(i, i + 20)
-              .map((d) => ({ ...d, Dimensions: [{ Name: 'FunctionName', Value: fn }] })),
-          }),
-        );
-    },
+    seedLambda: (fn, data) =>
+      put(
+        'AWS/Lambda',
+        data.map((d) => ({ ...d, Dimensions: [{ Name: 'FunctionName', Value: fn }] })),
+      ),
+    seed: put,
     stop: () => child.kill(),
   };
 }

@@ -1,5 +1,5 @@
 import { CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
-import { createLogger } from '@brainbytes/telemetry';
+import { createLogger, lambdaReportNamespace, LAMBDA_REPORT_METRICS as REPORT } from '@brainbytes/telemetry';
 import { type Moto, startMoto } from '@brainbytes/testkit/moto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
@@ -98,6 +98,77 @@ describe('the CloudWatch poller, against moto', () => {
     expect(month?.invocations).toBe(19 * 2_000 + 120 + 5);
   });
 
+  it('reads each REPORT metric back exactly: billed GB-s with INIT since the 1st, INIT, peak memory, timeouts, out-of-memory kills', async () => {
+    const ai = 'brainbytes-prod-ai';
+    const ns = lambdaReportNamespace(ai);
+    const recent = at('2026-11-20T10:03:00Z');
+    await moto.seed(ns, [
+      // Three cold starts in the last complete period, and the invocations' peaks.
+      ...[850, 1_200, 2_400].map((ms) => ({
+        MetricName: REPORT.init,
+        Timestamp: recent,
+        Value: ms,
+        Unit: 'Milliseconds' as const,
+      })),
+      ...[300, 410, 380].map((mb) => ({
+        MetricName: REPORT.maxMemory,
+        Timestamp: recent,
+        Value: mb,
+        Unit: 'Megabytes' as const,
+      })),
+      { MetricName: REPORT.timeouts, Timestamp: recent, Value: 1, Unit: 'Count' },
+      { MetricName: REPORT.timeouts, Timestamp: recent, Value: 1, Unit: 'Count' },
+      { MetricName: REPORT.outOfMemory, Timestamp: recent, Value: 1, Unit: 'Count' },
+      // Billed duration: 600,000 ms a day for 19 days, INIT included; October's never counts.
+      ...Array.from({ length: 19 }, (_, day) => ({
+        MetricName: REPORT.billed,
+        Timestamp: at(`2026-11-${String(day + 1).padStart(2, '0')}T09:00:00Z`),
+        Value: 600_000,
+        Unit: 'Milliseconds' as const,
+      })),
+      {
+        MetricName: REPORT.billed,
+        Timestamp: at('2026-10-31T22:00:00Z'),
+        Value: 5_000_000,
+        Unit: 'Milliseconds',
+      },
+    ]);
+    const poller = new CloudWatchPoller(
+      client(),
+      [{ name: ai, memoryMb: 512, timeoutSeconds: 30 }],
+      300,
+      [],
+      logger,
+      undefined,
+      () => now,
+    );
+    await poller.poll();
+    expect(poller.lastPollOk).toBe(true);
+    const stats = poller.recent.get(ai);
+    expect(Object.fromEntries(stats?.initDurationSeconds ?? [])).toEqual({ max: 2.4 });
+    expect(stats).toMatchObject({ maxMemoryUsedMb: 410, timeouts: 2, outOfMemory: 1 });
+    // 19 days × 600 s × 0.5 GB: what AWS bills, INIT and rounding included.
+    expect(poller.monthToDate.get(ai)?.billedGbSeconds).toBeCloseTo(19 * 600 * 0.5, 9);
+    // A function with no REPORT metrics (no cold starts, nothing killed): zeros and gaps, never errors.
+    const quiet = new CloudWatchPoller(
+      client(),
+      [{ name: 'brainbytes-prod-none', memoryMb: 256, timeoutSeconds: 60 }],
+      300,
+      [],
+      logger,
+      undefined,
+      () => now,
+    );
+    await quiet.poll();
+    expect(quiet.recent.get('brainbytes-prod-none')).toMatchObject({
+      maxMemoryUsedMb: undefined,
+      timeouts: 0,
+      outOfMemory: 0,
+    });
+    expect(quiet.recent.get('brainbytes-prod-none')?.initDurationSeconds.size).toBe(0);
+    expect(quiet.monthToDate.get('brainbytes-prod-none')?.billedGbSeconds).toBe(0);
+  });
+
   it('asks once per poll (plus once an hour for the month), percentiles in the same call', async () => {
     const calls: {
       MetricDataQueries?: { MetricStat?: { Metric?: { MetricName?: string }; Stat?: string } }[];
@@ -192,6 +263,11 @@ describe('the exporter with LAMBDA_FUNCTIONS', () => {
       { MetricName: 'Invocations', Timestamp: new Date(lastComplete), Value: 12, Unit: 'Count' },
       { MetricName: 'Duration', Timestamp: new Date(lastComplete), Value: 60_000, Unit: 'Milliseconds' },
     ]);
+    await moto.seed(lambdaReportNamespace(fn), [
+      { MetricName: REPORT.init, Timestamp: new Date(lastComplete), Value: 1_500, Unit: 'Milliseconds' },
+      { MetricName: REPORT.maxMemory, Timestamp: new Date(lastComplete), Value: 192, Unit: 'Megabytes' },
+      { MetricName: REPORT.timeouts, Timestamp: new Date(lastComplete), Value: 1, Unit: 'Count' },
+    ]);
     // In a month's first minutes (UTC, as AWS bills) that period belongs to the month before: the
     // month-to-date then gets its own minute of this month, inside the period still running.
     const monthStart = Date.UTC(new Date(minute).getUTCFullYear(), new Date(minute).getUTCMonth(), 1);
@@ -225,6 +301,12 @@ describe('the exporter with LAMBDA_FUNCTIONS', () => {
       expect(text).toMatch(
         new RegExp(`brainbytes_lambda_gb_seconds_month_to_date\\{function="${fn}"\\} 15\\b`),
       );
+      expect(text).toContain(`brainbytes_lambda_init_duration_seconds{function="${fn}",stat="max"} 1.5`);
+      expect(text).toContain(`brainbytes_lambda_max_memory_used_ratio{function="${fn}"} 0.75`);
+      expect(text).toContain(`brainbytes_lambda_memory_megabytes{function="${fn}"} 256`);
+      expect(text).toContain(`brainbytes_lambda_timeouts{function="${fn}"} 1`);
+      expect(text).toContain(`brainbytes_lambda_out_of_memory{function="${fn}"} 0`);
+      expect(text).toContain(`brainbytes_lambda_billed_gb_seconds_month_to_date{function="${fn}"}`);
       expect(text).toContain('brainbytes_cloudwatch_up 1');
     } finally {
       await exporter.close();

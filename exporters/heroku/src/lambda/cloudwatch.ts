@@ -4,7 +4,7 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import type { Logger } from '@brainbytes/telemetry';
+import { type Logger, lambdaReportNamespace, LAMBDA_REPORT_METRICS as REPORT } from '@brainbytes/telemetry';
 import { PollLoop } from '../poll-loop';
 
 /** A Lambda function to watch: its full name (service-stage-function) and what it is configured with. */
@@ -22,43 +22,63 @@ export interface RecentStats {
   concurrentExecutions: number | undefined;
   /** Duration by statistic: `max`, and the percentiles asked for (`p50`, `p95` …). */
   durationSeconds: Map<string, number>;
+  /** From the REPORT metrics: INIT by statistic (cold starts only; empty when there were none). */
+  initDurationSeconds: Map<string, number>;
+  /** The most memory one invocation used (MB), when any ran. */
+  maxMemoryUsedMb: number | undefined;
+  /** Invocations Lambda stopped at their timeout, and killed for memory. */
+  timeouts: number;
+  outOfMemory: number;
 }
 
 export interface MonthToDate {
   /** The UTC month these sums are for, e.g. 2026-11. */
   month: string;
+  /** Duration × configured memory: the handlers' time, without INIT or rounding. */
   gbSeconds: number;
+  /** Billed duration (INIT included, rounded up per invocation) × configured memory: what AWS bills. */
+  billedGbSeconds: number;
   invocations: number;
 }
 
-const COUNTS: [
-  key: 'invocations' | 'errors' | 'throttles' | 'concurrentExecutions',
-  metric: string,
-  stat: string,
-][] = [
-  ['invocations', 'Invocations', 'Sum'],
-  ['errors', 'Errors', 'Sum'],
-  ['throttles', 'Throttles', 'Sum'],
-  ['concurrentExecutions', 'ConcurrentExecutions', 'Maximum'],
-];
-const MONTH: [key: 'durationMs' | 'invocations', metric: string][] = [
-  ['durationMs', 'Duration'],
-  ['invocations', 'Invocations'],
-];
+/** One metric and statistic of a function: Lambda's own (AWS/Lambda) or its REPORT's (our filters). */
+interface Wanted {
+  source: 'lambda' | 'report';
+  metric: string;
+  stat: string;
+  /** Puts the newest value of the period (undefined: CloudWatch has no datapoint) into the stats. */
+  put: (stats: RecentStats, value: number | undefined) => void;
+}
+
 const DAY_SECONDS = 86_400;
 
-const query = (id: string, fn: string, metric: string, stat: string, period: number): MetricDataQuery => ({
+const query = (id: string, fn: string, want: Omit<Wanted, 'put'>, period: number): MetricDataQuery => ({
   Id: id,
   MetricStat: {
-    Metric: {
-      Namespace: 'AWS/Lambda',
-      MetricName: metric,
-      Dimensions: [{ Name: 'FunctionName', Value: fn }],
-    },
+    Metric:
+      want.source === 'lambda'
+        ? {
+            Namespace: 'AWS/Lambda',
+            MetricName: want.metric,
+            Dimensions: [{ Name: 'FunctionName', Value: fn }],
+          }
+        : { Namespace: lambdaReportNamespace(fn), MetricName: want.metric },
     Period: period,
-    Stat: stat,
+    Stat: want.stat,
   },
   ReturnData: true,
+});
+
+const emptyStats = (): RecentStats => ({
+  invocations: 0,
+  errors: 0,
+  throttles: 0,
+  concurrentExecutions: undefined,
+  durationSeconds: new Map(),
+  initDurationSeconds: new Map(),
+  maxMemoryUsedMb: undefined,
+  timeouts: 0,
+  outOfMemory: 0,
 });
 
 const monthOf = (ms: number) => new Date(ms).toISOString().slice(0, 7);
@@ -66,9 +86,11 @@ const monthStart = (ms: number) => Date.parse(`${monthOf(ms)}-01T00:00:00Z`);
 
 /**
  * What a push cannot see, from CloudWatch: invocations that timed out, were throttled or failed to
- * start push nothing, but CloudWatch counts them. Each poll is one GetMetricData call for the last
- * complete period of every function; the month-to-date sums (daily Duration and Invocations since
- * the 1st, UTC) are one more call an hour. Last good data is kept when a call fails.
+ * start push nothing, but CloudWatch counts them; and what only each invocation's REPORT says
+ * (billed duration with INIT, INIT, peak memory, timeouts, out-of-memory kills; the metric filters
+ * of functions/lambda-log-metrics.cjs). Each poll is one GetMetricData call for the last complete
+ * period of every function; the month-to-date sums (daily Duration, Invocations and billed
+ * duration since the 1st, UTC) are one more call an hour. Last good data is kept when a call fails.
  */
 export class CloudWatchPoller extends PollLoop {
   readonly recent = new Map<string, RecentStats>();
@@ -134,54 +156,96 @@ export class CloudWatchPoller extends PollLoop {
     return results;
   }
 
+  /** What one poll asks of each function: counts, Duration and INIT by statistic, memory, kills. */
+  private wanted(): Wanted[] {
+    const statistics = [['max', 'Maximum'], ...this.percentiles.map((p) => [p, p])] as const;
+    const seconds =
+      (map: (s: RecentStats) => Map<string, number>, statistic: string) => (s: RecentStats, v?: number) => {
+        if (v !== undefined) map(s).set(statistic, v / 1000);
+      };
+    return [
+      { source: 'lambda', metric: 'Invocations', stat: 'Sum', put: (s, v) => void (s.invocations = v ?? 0) },
+      { source: 'lambda', metric: 'Errors', stat: 'Sum', put: (s, v) => void (s.errors = v ?? 0) },
+      { source: 'lambda', metric: 'Throttles', stat: 'Sum', put: (s, v) => void (s.throttles = v ?? 0) },
+      {
+        source: 'lambda',
+        metric: 'ConcurrentExecutions',
+        stat: 'Maximum',
+        put: (s, v) => void (s.concurrentExecutions = v),
+      },
+      ...statistics.map(
+        ([statistic, stat]): Wanted => ({
+          source: 'lambda',
+          metric: 'Duration',
+          stat,
+          put: seconds((s) => s.durationSeconds, statistic),
+        }),
+      ),
+      ...statistics.map(
+        ([statistic, stat]): Wanted => ({
+          source: 'report',
+          metric: REPORT.init,
+          stat,
+          put: seconds((s) => s.initDurationSeconds, statistic),
+        }),
+      ),
+      {
+        source: 'report',
+        metric: REPORT.maxMemory,
+        stat: 'Maximum',
+        put: (s, v) => void (s.maxMemoryUsedMb = v),
+      },
+      { source: 'report', metric: REPORT.timeouts, stat: 'Sum', put: (s, v) => void (s.timeouts = v ?? 0) },
+      {
+        source: 'report',
+        metric: REPORT.outOfMemory,
+        stat: 'Sum',
+        put: (s, v) => void (s.outOfMemory = v ?? 0),
+      },
+    ];
+  }
+
   /** The last complete period: CloudWatch's newest period is still filling in. */
   private async pollRecent(now: number) {
     const period = this.periodSeconds * 1000;
     const end = now - (now % period);
-    // Per function: the counts, then Duration's maximum and each percentile.
-    const durations = [['max', 'Maximum'], ...this.percentiles.map((p) => [p, p])] as const;
-    const stats = [
-      ...COUNTS.map(([, metric, stat]) => [metric, stat]),
-      ...durations.map(([, stat]) => ['Duration', stat]),
-    ];
+    const wanted = this.wanted();
     const queries = this.functions.flatMap((fn, f) =>
-      stats.map(([metric, stat], m) =>
-        query(`r${f}_${m}`, fn.name, metric as string, stat as string, this.periodSeconds),
-      ),
+      wanted.map((want, w) => query(`r${f}_${w}`, fn.name, want, this.periodSeconds)),
     );
     const byId = new Map((await this.fetch(queries, end - period, end)).map((r) => [r.Id, r]));
     this.functions.forEach((fn, f) => {
+      const stats = emptyStats();
       // The newest datapoint of the window; none means nothing happened (CloudWatch leaves a gap, not a 0).
-      const latest = (m: number) => byId.get(`r${f}_${m}`)?.Values?.[0];
-      const durationSeconds = new Map<string, number>();
-      durations.forEach(([statistic], d) => {
-        const ms = latest(COUNTS.length + d);
-        if (ms !== undefined) durationSeconds.set(statistic, ms / 1000);
-      });
-      this.recent.set(fn.name, {
-        invocations: latest(0) ?? 0,
-        errors: latest(1) ?? 0,
-        throttles: latest(2) ?? 0,
-        concurrentExecutions: latest(3),
-        durationSeconds,
-      });
+      wanted.forEach((want, w) => want.put(stats, byId.get(`r${f}_${w}`)?.Values?.[0]));
+      this.recent.set(fn.name, stats);
     });
   }
 
-  /** Daily sums since the 1st: GB-seconds are billed duration × configured memory. */
+  /**
+   * Daily sums since the 1st: Duration, Invocations, and the REPORT's billed duration (INIT and
+   * the rounding included), each × configured memory for GB-seconds.
+   */
   private async pollMonth(now: number) {
     const start = monthStart(now);
     const end = start + Math.ceil((now - start) / (DAY_SECONDS * 1000)) * DAY_SECONDS * 1000;
+    const sums = [
+      { source: 'lambda', metric: 'Duration', stat: 'Sum' },
+      { source: 'lambda', metric: 'Invocations', stat: 'Sum' },
+      { source: 'report', metric: REPORT.billed, stat: 'Sum' },
+    ] as const;
     const queries = this.functions.flatMap((fn, f) =>
-      MONTH.map(([, metric], m) => query(`m${f}_${m}`, fn.name, metric, 'Sum', DAY_SECONDS)),
+      sums.map((want, m) => query(`m${f}_${m}`, fn.name, want, DAY_SECONDS)),
     );
     const byId = new Map((await this.fetch(queries, start, end)).map((r) => [r.Id, r]));
     const total = (id: string) => (byId.get(id)?.Values ?? []).reduce((sum, v) => sum + v, 0);
     this.functions.forEach((fn, f) => {
+      const gb = fn.memoryMb / 1024;
       this.monthToDate.set(fn.name, {
         month: monthOf(now),
-        gbSeconds: (total(`m${f}_0`) / 1000) * (fn.memoryMb / 1024),
+        gbSeconds: (total(`m${f}_0`) / 1000) * gb,
         invocations: total(`m${f}_1`),
+        billedGbSeconds: (total(`m${f}_2`) / 1000) * gb,
       });
     });
   }

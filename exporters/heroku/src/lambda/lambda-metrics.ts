@@ -29,6 +29,26 @@ export function registerLambdaMetrics(registry: Registry, poller: CloudWatchPoll
   gauge(M.lambdaTimeoutSeconds, (g) => {
     for (const fn of poller.functions) g.set({ function: fn.name }, fn.timeoutSeconds);
   });
+  gauge(M.lambdaMemoryMegabytes, (g) => {
+    for (const fn of poller.functions) g.set({ function: fn.name }, fn.memoryMb);
+  });
+  gauge(M.lambdaInitDurationSeconds, (g) => {
+    for (const [fn, s] of poller.recent)
+      for (const [stat, seconds] of s.initDurationSeconds) g.set({ function: fn, stat }, seconds);
+  });
+  const memoryOf = new Map(poller.functions.map((fn) => [fn.name, fn.memoryMb]));
+  gauge(M.lambdaMaxMemoryUsedRatio, (g) => {
+    for (const [fn, s] of poller.recent) {
+      const configured = memoryOf.get(fn);
+      if (s.maxMemoryUsedMb !== undefined && configured)
+        g.set({ function: fn }, s.maxMemoryUsedMb / configured);
+    }
+  });
+  perFunction(M.lambdaTimeouts, (s) => s.timeouts);
+  perFunction(M.lambdaOutOfMemory, (s) => s.outOfMemory);
+  gauge(M.lambdaBilledGbSecondsMonthToDate, (g) => {
+    for (const [fn, m] of poller.monthToDate) g.set({ function: fn }, m.billedGbSeconds);
+  });
   gauge(M.lambdaGbSecondsMonthToDate, (g) => {
     for (const [fn, m] of poller.monthToDate) g.set({ function: fn }, m.gbSeconds);
   });
