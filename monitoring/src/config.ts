@@ -1,4 +1,5 @@
 import { ConfigError } from '@brainbytes/telemetry/config-error';
+import { type LambdaMonitoring, loadLambdaMonitoring } from './lambda-settings';
 import { type ManilaHours, parseManilaHours } from './manila-hours';
 import { duration, email, httpUrl, target } from './settings';
 
@@ -55,6 +56,8 @@ export interface MonitoringConfig {
   /** MONITORING_WEB_USER + MONITORING_WEB_PASSWORD_FILE: basic auth in front of Prometheus and Alertmanager (web.yml). */
   webAuth?: { user: string; passwordFile: string };
   monthlyBudgetDollars: number;
+  /** Lambda's prices, the free tier this stack counts, the cold-start threshold (lambda-settings.ts). */
+  lambda: LambdaMonitoring;
   /**
    * Jobs that push on their own schedule here (MONITORING_SCHEDULED_JOBS): JobNotPushing watches
    * them, absence included. On Lambda the business-metrics job is `brainbytes-jobs`; where the API
@@ -221,6 +224,7 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
     rulesAt: rulesAt(get('MONITORING_RULES_AT', 'local'), rw),
     ...webAuth(env),
     monthlyBudgetDollars,
+    lambda: loadLambdaMonitoring(env),
     scheduledJobs: (env.MONITORING_SCHEDULED_JOBS ?? 'brainbytes-jobs')
       .split(',')
       .map((job) => job.trim())

@@ -1,13 +1,16 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { DEFAULT_LAMBDA_PRICING, LAMBDA_PRICES } from '../src/lambda-settings';
 import { LAMBDA_PRICE } from '../src/rules/recording';
 import { renderToTemp, requireBinary } from './helpers/render';
 
 const run = promisify(execFile);
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const promtool = requireBinary('promtool', 'prometheus');
 
 // A month of hourly samples (January 1970 has 744 hours): Lambda burns 1 GB-s and one request
@@ -116,8 +119,9 @@ it('spend rules: month to date per provider restarts with the month; forecast, b
 
 it('Lambda month to date from CloudWatch: the same after a Prometheus restart that kept only the last hours', async () => {
   // At 743h Prometheus holds only the pushed counter's last 3 hours (its disk was wiped); the
-  // exporter reports CloudWatch's 40,000 GB-s and 2 million requests since the 1st.
-  const cloudWatch = 40_000 * LAMBDA_PRICE.gbSecondDollars + 2_000_000 * LAMBDA_PRICE.requestDollars;
+  // exporter reports CloudWatch's 40,000 GB-s and 2 million requests since the 1st: the GB-s are
+  // inside the free tier (400,000), a million of the requests are not.
+  const cloudWatch = (2_000_000 - 1_000_000) * LAMBDA_PRICE.requestDollars;
   const test = {
     rule_files: [join(dir, 'prometheus/rules/brainbytes-spend.rules.yml')],
     evaluation_interval: '1h',
@@ -152,6 +156,93 @@ it('Lambda month to date from CloudWatch: the same after a Prometheus restart th
   };
   await expectPromtoolPasses('spend-cloudwatch-test.yml', test);
 }, 120_000);
+
+/** The spend rules as rendered with `env`, and a promtool run of `cases` at `evalTime` over `series`. */
+async function lambdaCase(
+  name: string,
+  env: Record<string, string>,
+  series: Record<string, number>,
+  cases: Array<[expr: string, value: number]>,
+) {
+  const rendered = renderToTemp({ PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1h', ...env });
+  const exporter = (metric: string, fn: string) => `${metric}{job="heroku-exporter",function="${fn}"}`;
+  const test = {
+    rule_files: [join(rendered.dir, 'prometheus/rules/brainbytes-spend.rules.yml')],
+    evaluation_interval: '1h',
+    tests: [
+      {
+        interval: '1h',
+        input_series: Object.entries(series).map(([key, value]) => {
+          const [metric, fn] = key.split('@') as [string, string];
+          return { series: exporter(metric, fn), values: `${value}x400` };
+        }),
+        promql_expr_test: cases.map(([expr, value]) => at('360h', within(expr, value, 0.0001))),
+      },
+    ],
+  };
+  await expectPromtoolPasses(name, test);
+}
+
+const LAMBDA_MTD = 'provider:brainbytes_spend_dollars:month_to_date{provider="lambda"}';
+const FN_MTD = (fn: string) => `function:brainbytes_lambda_spend_dollars:month_to_date{function="${fn}"}`;
+
+it('Lambda as AWS bills it since August 2025: 700 GB-s of handlers + 300 GB-s of INIT + 100,000 requests is $0.0333, not $0.0293', async () => {
+  // The exporter's REPORT sums: billed GB-s include INIT; Duration's GB-s do not.
+  await lambdaCase(
+    'spend-lambda-init-test.yml',
+    { LAMBDA_FREE_TIER_SHARE: '0' },
+    {
+      'brainbytes_lambda_gb_seconds_month_to_date@brainbytes-prod-ai': 700,
+      'brainbytes_lambda_billed_gb_seconds_month_to_date@brainbytes-prod-ai': 1_000,
+      'brainbytes_lambda_invocations_month_to_date@brainbytes-prod-ai': 100_000,
+    },
+    [
+      [LAMBDA_MTD, 0.0333334],
+      [FN_MTD('brainbytes-prod-ai'), 0.0333334],
+    ],
+  );
+}, 120_000);
+
+it('Lambda: the free tier comes off the account total (the share this stack counts), never off a function; Duration stands in where no REPORT metrics exist', async () => {
+  const series = {
+    // api has REPORT metrics; job is still deployed without the filters (its Duration stands in).
+    'brainbytes_lambda_gb_seconds_month_to_date@brainbytes-prod-api': 250_000,
+    'brainbytes_lambda_billed_gb_seconds_month_to_date@brainbytes-prod-api': 300_000,
+    'brainbytes_lambda_invocations_month_to_date@brainbytes-prod-api': 900_000,
+    'brainbytes_lambda_gb_seconds_month_to_date@brainbytes-prod-job': 200_000,
+    'brainbytes_lambda_invocations_month_to_date@brainbytes-prod-job': 300_000,
+  };
+  const gb = LAMBDA_PRICE.gbSecondDollars;
+  const req = LAMBDA_PRICE.requestDollars;
+  const perFunction: Array<[string, number]> = [
+    [FN_MTD('brainbytes-prod-api'), 300_000 * gb + 900_000 * req],
+    [FN_MTD('brainbytes-prod-job'), 200_000 * gb + 300_000 * req],
+  ];
+  // All of the free tier: 500,000 − 400,000 GB-s and 1.2 M − 1 M requests are billed.
+  await lambdaCase('spend-lambda-free-all-test.yml', {}, series, [
+    [LAMBDA_MTD, 100_000 * gb + 200_000 * req],
+    ...perFunction,
+  ]);
+  // Half of it: 500,000 − 200,000 GB-s and 1.2 M − 0.5 M requests.
+  await lambdaCase('spend-lambda-free-half-test.yml', { LAMBDA_FREE_TIER_SHARE: '0.5' }, series, [
+    [LAMBDA_MTD, 300_000 * gb + 700_000 * req],
+    ...perFunction,
+  ]);
+}, 120_000);
+
+it('Lambda pricing: serverless.yml deploys what LAMBDA_PRICING prices; a region without prices is refused', () => {
+  const sls = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
+  const region = /region: \$\{opt:region, '([a-z0-9-]+)'\}/.exec(sls)?.[1];
+  const architecture = /architecture: (\S+)/.exec(sls)?.[1];
+  expect(`${region}/${architecture}`).toBe(DEFAULT_LAMBDA_PRICING);
+  expect(LAMBDA_PRICES[DEFAULT_LAMBDA_PRICING]).toEqual(LAMBDA_PRICE);
+  expect(() => renderToTemp({ LAMBDA_PRICING: 'eu-west-9/arm64' })).toThrow(
+    /LAMBDA_PRICING="eu-west-9\/arm64" has no price/,
+  );
+  expect(() => renderToTemp({ LAMBDA_FREE_TIER_SHARE: '2' })).toThrow(
+    /LAMBDA_FREE_TIER_SHARE="2" must be from 0/,
+  );
+});
 
 it('a quiet hour does not blind cost per question for a week: no 0/0 in the averages', async () => {
   // Every 5 minutes: 10 questions at $0.001 each for 2 h, then 2 h without a question (a quiet

@@ -166,7 +166,8 @@ describe('the CloudWatch poller, against moto', () => {
       outOfMemory: 0,
     });
     expect(quiet.recent.get('brainbytes-prod-none')?.initDurationSeconds.size).toBe(0);
-    expect(quiet.monthToDate.get('brainbytes-prod-none')?.billedGbSeconds).toBe(0);
+    // No REPORT metrics this month: no billed figure (the rules fall back to Duration), not a false 0.
+    expect(quiet.monthToDate.get('brainbytes-prod-none')?.billedGbSeconds).toBeUndefined();
   });
 
   it('asks once per poll (plus once an hour for the month), percentiles in the same call', async () => {
@@ -267,6 +268,8 @@ describe('the exporter with LAMBDA_FUNCTIONS', () => {
       { MetricName: REPORT.init, Timestamp: new Date(lastComplete), Value: 1_500, Unit: 'Milliseconds' },
       { MetricName: REPORT.maxMemory, Timestamp: new Date(lastComplete), Value: 192, Unit: 'Megabytes' },
       { MetricName: REPORT.timeouts, Timestamp: new Date(lastComplete), Value: 1, Unit: 'Count' },
+      // This minute: always this month, whatever day it is.
+      { MetricName: REPORT.billed, Timestamp: new Date(minute), Value: 64_000, Unit: 'Milliseconds' },
     ]);
     // In a month's first minutes (UTC, as AWS bills) that period belongs to the month before: the
     // month-to-date then gets its own minute of this month, inside the period still running.
@@ -306,7 +309,7 @@ describe('the exporter with LAMBDA_FUNCTIONS', () => {
       expect(text).toContain(`brainbytes_lambda_memory_megabytes{function="${fn}"} 256`);
       expect(text).toContain(`brainbytes_lambda_timeouts{function="${fn}"} 1`);
       expect(text).toContain(`brainbytes_lambda_out_of_memory{function="${fn}"} 0`);
-      expect(text).toContain(`brainbytes_lambda_billed_gb_seconds_month_to_date{function="${fn}"}`);
+      expect(text).toContain(`brainbytes_lambda_billed_gb_seconds_month_to_date{function="${fn}"} 16`);
       expect(text).toContain('brainbytes_cloudwatch_up 1');
     } finally {
       await exporter.close();

@@ -1,4 +1,10 @@
 import type { MonitoringConfig } from '../config';
+import {
+  DEFAULT_LAMBDA_PRICING,
+  LAMBDA_FREE_TIER,
+  LAMBDA_PRICES,
+  type LambdaPrice,
+} from '../lambda-settings';
 import type { RecordingRule } from './types';
 
 /**
@@ -6,8 +12,8 @@ import type { RecordingRule } from './types';
  * forecast and the pace, evaluated every SPEND_EVALUATION_INTERVAL (their subqueries span the month).
  */
 
-/** AWS Lambda list prices for arm64 in ap-southeast-1 (checked 2026-11): per GB-second and per request. */
-export const LAMBDA_PRICE = { gbSecondDollars: 0.0000133334, requestDollars: 0.0000002 } as const;
+/** The default LAMBDA_PRICING's prices (arm64 in ap-southeast-1), as serverless.yml deploys. */
+export const LAMBDA_PRICE = LAMBDA_PRICES[DEFAULT_LAMBDA_PRICING] as LambdaPrice;
 
 const SPEND_RATE = 'provider:brainbytes_spend_dollars:rate1h';
 /** Seconds from now to the end of the UTC month (cloud bills close on UTC month ends). */
@@ -49,7 +55,50 @@ const MONTH_TO_DATE = 'provider:brainbytes_spend_dollars:month_to_date';
 /** Seconds since this month began, at least one day: an early-month pace is not a month's. */
 const PACE_SECONDS = `scalar(clamp_min(vector(time()) - ${MONTH_START}, 86400))`;
 
+const BILLED_GBS = 'brainbytes:lambda_billed_gb_seconds:month_to_date';
+const REQUESTS = 'brainbytes:lambda_requests:month_to_date';
+/** How many times this month's usage so far the whole month will be, at this month's pace. */
+const MONTH_OVER_SO_FAR = `(1 + ${SECONDS_LEFT_IN_MONTH} / ${PACE_SECONDS})`;
+
+/**
+ * Lambda as AWS bills it, per function and in total: billed GB-seconds (INIT included, from each
+ * REPORT; the handlers' Duration where no REPORT metrics exist yet) and requests since the 1st,
+ * from CloudWatch; the account's free tier (the share this stack may count) off the total.
+ */
+function lambdaRules(config: MonitoringConfig): RecordingRule[] {
+  const { price, freeTierShare } = config.lambda;
+  const free = {
+    gbSeconds: LAMBDA_FREE_TIER.gbSeconds * freeTierShare,
+    requests: LAMBDA_FREE_TIER.requests * freeTierShare,
+  };
+  const billed = (gbSeconds: string, requests: string) =>
+    `clamp_min(${gbSeconds} - ${free.gbSeconds}, 0) * ${price.gbSecondDollars}
+  + clamp_min(${requests} - ${free.requests}, 0) * ${price.requestDollars}`;
+  return [
+    {
+      record: 'function:brainbytes_lambda_billed_gb_seconds:month_to_date',
+      expr: `max by (function) (brainbytes_lambda_billed_gb_seconds_month_to_date)
+or max by (function) (brainbytes_lambda_gb_seconds_month_to_date)`,
+    },
+    {
+      // Per function, gross (before the free tier, which is the account's): the monthly statement reads it.
+      record: 'function:brainbytes_lambda_spend_dollars:month_to_date',
+      expr: `function:brainbytes_lambda_billed_gb_seconds:month_to_date * ${price.gbSecondDollars}
++ max by (function) (brainbytes_lambda_invocations_month_to_date) * ${price.requestDollars}`,
+    },
+    { record: BILLED_GBS, expr: 'sum(function:brainbytes_lambda_billed_gb_seconds:month_to_date)' },
+    { record: REQUESTS, expr: 'sum(max by (function) (brainbytes_lambda_invocations_month_to_date))' },
+    {
+      // The month at this pace, the free tier off the month's usage (not off the bill so far).
+      record: 'brainbytes:lambda_spend_dollars:forecast_month_end',
+      expr: billed(`${BILLED_GBS} * ${MONTH_OVER_SO_FAR}`, `${REQUESTS} * ${MONTH_OVER_SO_FAR}`),
+    },
+    { record: 'brainbytes:lambda_spend_dollars:month_to_date_live', expr: billed(BILLED_GBS, REQUESTS) },
+  ];
+}
+
 export function spendRules(config: MonitoringConfig): RecordingRule[] {
+  const { price } = config.lambda;
   const provider = (name: string, expr: string) => `label_replace(${expr}, "provider", "${name}", "", "")`;
   // How far back a carried month-to-date reaches for its own last value: a few evaluations.
   const carry = Math.max(600, 3 * seconds(config.spendEvaluationInterval));
@@ -58,6 +107,7 @@ export function spendRules(config: MonitoringConfig): RecordingRule[] {
       record: MONTH_START,
       expr: 'vector(time() - time() % 86400) - (day_of_month() - 1) * 86400',
     },
+    ...lambdaRules(config),
     {
       // Dollars per second, by provider; the account's spend, every environment together.
       record: SPEND_RATE,
@@ -65,8 +115,8 @@ export function spendRules(config: MonitoringConfig): RecordingRule[] {
         provider('ai', 'sum(rate(brainbytes_ai_cost_dollars_total[1h]))'),
         provider(
           'lambda',
-          `sum(rate(brainbytes_function_gb_seconds_total[1h])) * ${LAMBDA_PRICE.gbSecondDollars}
-  + (sum(rate(brainbytes_function_invocations_total{platform="lambda"}[1h])) * ${LAMBDA_PRICE.requestDollars} or vector(0))`,
+          `(sum(rate(brainbytes_function_billed_gb_seconds_total[1h])) or sum(rate(brainbytes_function_gb_seconds_total[1h]))) * ${price.gbSecondDollars}
+  + (sum(rate(brainbytes_function_invocations_total{platform="lambda"}[1h])) * ${price.requestDollars} or vector(0))`,
         ),
         // Heroku's rate is its run-rate (the formation and add-ons now), not the accrual counter's
         // slope: an exporter restart after a scale-down steps that counter down, and rate() would
@@ -91,11 +141,7 @@ export function spendRules(config: MonitoringConfig): RecordingRule[] {
       expr: [
         provider('ai', 'sum(brainbytes_ai_spend_month_to_date_dollars)'),
         provider('heroku', 'sum(heroku_cost_accrued_dollars_total)'),
-        provider(
-          'lambda',
-          `sum(brainbytes_lambda_gb_seconds_month_to_date) * ${LAMBDA_PRICE.gbSecondDollars}
-  + sum(brainbytes_lambda_invocations_month_to_date) * ${LAMBDA_PRICE.requestDollars}`,
-        ),
+        provider('lambda', 'brainbytes:lambda_spend_dollars:month_to_date_live'),
       ].join('\nor\n'),
     },
     {
@@ -118,21 +164,15 @@ ${LIVE} * 0`,
     },
     {
       // Without CloudWatch (a stack on one machine), Lambda's pushed counter is integrated over
-      // what Prometheus still holds.
+      // what Prometheus still holds: gross, the free tier not taken off (an upper bound).
       record: MONTH_TO_DATE,
       expr: `${KNOWN}
 or on (provider)
 ${integralThisMonth(`${SPEND_RATE}{provider="lambda"}`)}`,
     },
     {
-      // Per function, for the monthly statement (the job reads it at the month's last second).
-      record: 'function:brainbytes_lambda_spend_dollars:month_to_date',
-      expr: `sum by (function) (brainbytes_lambda_gb_seconds_month_to_date) * ${LAMBDA_PRICE.gbSecondDollars}
-+ sum by (function) (brainbytes_lambda_invocations_month_to_date) * ${LAMBDA_PRICE.requestDollars}`,
-    },
-    {
-      // Without history: Heroku's accrual plus its run-rate for the rest of the month; the others
-      // at this month's pace so far (at least a day's worth, so the first hours do not swing it).
+      // Without history: Heroku's accrual plus its run-rate for the rest of the month; Lambda's
+      // usage at this month's pace less the free tier; the others at this month's pace so far (at least a day's worth, so the first hours do not swing it).
       record: 'provider:brainbytes_spend_dollars:forecast_month_end',
       expr: `(
   ${MONTH_TO_DATE}{provider="heroku"}
@@ -140,7 +180,9 @@ ${integralThisMonth(`${SPEND_RATE}{provider="lambda"}`)}`,
   ${provider('heroku', 'sum(heroku_monthly_run_rate_dollars) / (days_in_month() * 86400)')} * ${SECONDS_LEFT_IN_MONTH}
 )
 or on (provider)
-${MONTH_TO_DATE} * (1 + ${SECONDS_LEFT_IN_MONTH} / ${PACE_SECONDS})`,
+${provider('lambda', 'brainbytes:lambda_spend_dollars:forecast_month_end')}
+or on (provider)
+${MONTH_TO_DATE} * ${MONTH_OVER_SO_FAR}`,
     },
     {
       record: 'brainbytes:spend_dollars:month_to_date',

@@ -36,8 +36,11 @@ export interface MonthToDate {
   month: string;
   /** Duration × configured memory: the handlers' time, without INIT or rounding. */
   gbSeconds: number;
-  /** Billed duration (INIT included, rounded up per invocation) × configured memory: what AWS bills. */
-  billedGbSeconds: number;
+  /**
+   * Billed duration (INIT included, rounded up per invocation) × configured memory: what AWS bills.
+   * Undefined while CloudWatch has no REPORT metrics for it this month (filters not deployed yet).
+   */
+  billedGbSeconds: number | undefined;
   invocations: number;
 }
 
@@ -245,7 +248,7 @@ export class CloudWatchPoller extends PollLoop {
         month: monthOf(now),
         gbSeconds: (total(`m${f}_0`) / 1000) * gb,
         invocations: total(`m${f}_1`),
-        billedGbSeconds: (total(`m${f}_2`) / 1000) * gb,
+        billedGbSeconds: byId.get(`m${f}_2`)?.Values?.length ? (total(`m${f}_2`) / 1000) * gb : undefined,
       });
     });
   }

@@ -47,7 +47,8 @@ export function registerLambdaMetrics(registry: Registry, poller: CloudWatchPoll
   perFunction(M.lambdaTimeouts, (s) => s.timeouts);
   perFunction(M.lambdaOutOfMemory, (s) => s.outOfMemory);
   gauge(M.lambdaBilledGbSecondsMonthToDate, (g) => {
-    for (const [fn, m] of poller.monthToDate) g.set({ function: fn }, m.billedGbSeconds);
+    for (const [fn, m] of poller.monthToDate)
+      if (m.billedGbSeconds !== undefined) g.set({ function: fn }, m.billedGbSeconds);
   });
   gauge(M.lambdaGbSecondsMonthToDate, (g) => {
     for (const [fn, m] of poller.monthToDate) g.set({ function: fn }, m.gbSeconds);
