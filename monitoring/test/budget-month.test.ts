@@ -5,6 +5,7 @@ import { MemoryStateStore } from '@brainbytes/heroku-exporter/state-store';
 import { afterAll, expect, it, vi } from 'vitest';
 import {
   DAYS,
+  LAMBDA_FREE_TIER_SHARE,
   type Month,
   PRICIER_MODEL_FROM,
   SOURCE_MISSING_DAY,
@@ -73,7 +74,14 @@ it('a month of spend: month to date within 1 % of the bill every day, the foreca
   const { dir } = renderToTemp({
     PROMETHEUS_SPEND_EVALUATION_INTERVAL: `${STEP_SECONDS / 60}m`,
     BRAINBYTES_MONTHLY_BUDGET_DOLLARS: String(budget),
+    LAMBDA_FREE_TIER_SHARE: String(LAMBDA_FREE_TIER_SHARE),
   });
+  // The month is cold-start heavy on some days, and crosses the free tier mid-month.
+  const initShare = month.lambdaDays.map((d) => d.initGbSeconds / d.billedGbSeconds);
+  expect(Math.max(...initShare)).toBeGreaterThanOrEqual(0.2);
+  const lambdaFrom = month.truth.lambda.findIndex((v) => v > 0);
+  expect(lambdaFrom / STEPS_PER_DAY).toBeGreaterThan(5);
+  expect(lambdaFrom / STEPS_PER_DAY).toBeLessThan(25);
   const ruleFiles = ['brainbytes-spend.rules.yml', 'brainbytes-budget.alerts.yml'].map((f) =>
     join(dir, 'prometheus/rules', f),
   );
@@ -215,6 +223,13 @@ it('a month of spend: month to date within 1 % of the bill every day, the foreca
       '|---|---|---|---|---|',
       ...rows,
       `alerts fired: ${describe(fired) || 'none'}`,
+      '',
+      '| day | Lambda billed GB-s | of which INIT | timeouts |',
+      '|---|---|---|---|',
+      ...month.lambdaDays.map(
+        (d) =>
+          `| ${d.day} | ${d.billedGbSeconds.toFixed(0)} | ${((100 * d.initGbSeconds) / d.billedGbSeconds).toFixed(1)} % | ${d.timeouts} |`,
+      ),
     ].join('\n'),
   );
   expect({ problems, fired: describe(fired) }).toEqual({ problems: [], fired: describe(expected) });

@@ -12,8 +12,13 @@ import { LAMBDA_PRICE } from '../../src/rules/recording';
  *   monitoring app 1 standard-1x; Postgres $50. The real exporter code accrues it; the exporter
  *   restarts on day 6 (after its first poll) and day 16 (scraped before its first poll), and its
  *   scrapes fail for 10 minutes on day 8.
- * - Lambda: 3 GB-s and 4 requests per question, plus the job's 0.5 GB-s every 5 minutes; the
- *   exporter reports CloudWatch's month-to-date sums one period late.
+ * - Lambda, as AWS bills it since August 2025: 1 GB-s of handler time and 4 requests per question,
+ *   the job's 0.5 GB-s every 5 minutes, and INIT on every cold start (0.8 GB-s: 1.6 s at 0.5 GB):
+ *   3 cold starts every 5 minutes of study, 15 in the morning's first hour, 40 in the first 3 hours
+ *   after a deploy (every 4th day) — INIT is over 20 % of the billed time on deploy days. 5
+ *   invocations time out (billed to their 30 s). This stack counts a quarter of the free tier
+ *   (LAMBDA_FREE_TIER_SHARE=0.25), which requests cross around day 12 and GB-seconds around day 17.
+ *   The exporter reports CloudWatch's month-to-date sums (billed, with INIT) one period late.
  * - Prometheus loses its disk on days 4, 13 and 27 at 06:00 UTC (down for one step).
  */
 export const STEP_SECONDS = 300;
@@ -33,6 +38,34 @@ const EXPORTER_RESTARTS = [
 const EXPORTER_UNREACHABLE = new Set([at(8, 10), at(8, 10, 5)]);
 export const SOURCE_MISSING_DAY = 8;
 
+/** What the month test renders the rules with: this stack counts a quarter of the free tier. */
+export const LAMBDA_FREE_TIER_SHARE = 0.25;
+const FREE = { gbSeconds: 400_000 * LAMBDA_FREE_TIER_SHARE, requests: 1_000_000 * LAMBDA_FREE_TIER_SHARE };
+const INIT_GB_SECONDS = 0.8;
+const TIMEOUT_GB_SECONDS = 30 * 0.5;
+const TIMEOUTS = new Map([
+  [at(9, 3), 3],
+  [at(22, 5), 2],
+]);
+const DEPLOY_EVERY_DAYS = 4;
+
+/** Cold starts in the 5 minutes of `step`: a few while students ask; many after a quiet night or a deploy. */
+const coldStartsAt = (step: number) => {
+  if (questionsAt(step) === 0) return 0;
+  const day = Math.floor((step * STEP_SECONDS) / 86400) + 1;
+  const hourUtc = Math.floor(((step * STEP_SECONDS) % 86400) / 3600);
+  if (day % DEPLOY_EVERY_DAYS === 3 && hourUtc < 3) return 40;
+  return hourUtc < 1 ? 15 : 3;
+};
+
+/** Per day: INIT's GB-s and all billed GB-s (for the closing note's table). */
+export interface LambdaDay {
+  day: number;
+  initGbSeconds: number;
+  billedGbSeconds: number;
+  timeouts: number;
+}
+
 const questionsAt = (step: number) => {
   const hourUtc = Math.floor(((step * STEP_SECONDS) % 86400) / 3600);
   return hourUtc < 14 ? 30 : 0;
@@ -51,6 +84,7 @@ export interface Month {
   series: Map<string, Value[]>;
   /** What each provider bills up to the end of each step (cumulative dollars). */
   truth: { ai: number[]; heroku: number[]; lambda: number[] };
+  lambdaDays: LambdaDay[];
 }
 
 export interface ExporterProcess {
@@ -97,11 +131,13 @@ export async function simulateMonth(
   const truth = { ai: [] as number[], heroku: [] as number[], lambda: [] as number[] };
   let ai = 0;
   let heroku = 0;
-  let gbSeconds = 0;
+  let gbSeconds = 0; // the handlers' time (CloudWatch's Duration)
+  let billedGbSeconds = 0; // as AWS bills: INIT and timeouts included
   let requests = 0;
   let questions = 0;
   // Lambda's month-to-date as CloudWatch has it, one period behind.
-  let cloudWatch = { gbSeconds: 0, requests: 0 };
+  let cloudWatch = { gbSeconds: 0, billedGbSeconds: 0, requests: 0 };
+  const lambdaDays: LambdaDay[] = [];
   const recent: Array<{ step: number; cost: number; questions: number }> = [];
 
   setNow(0);
@@ -118,13 +154,27 @@ export async function simulateMonth(
       recent.push({ step, cost, questions: asked });
       const apiMonthly = apiDynosAt(step - 1) * STANDARD_1X + POSTGRES;
       heroku += ((apiMonthly + STANDARD_1X) * STEP_SECONDS) / MONTH_SECONDS;
-      cloudWatch = { gbSeconds, requests };
-      gbSeconds += asked * 3 + 0.5;
+      cloudWatch = { gbSeconds, billedGbSeconds, requests };
+      const handler = asked * 1 + 0.5;
+      const init = coldStartsAt(step - 1) * INIT_GB_SECONDS;
+      const timedOut = TIMEOUTS.get(step - 1) ?? 0;
+      gbSeconds += handler + timedOut * TIMEOUT_GB_SECONDS;
+      billedGbSeconds += handler + init + timedOut * TIMEOUT_GB_SECONDS;
       requests += asked * 4 + 1;
+      const day = Math.floor(((step - 1) * STEP_SECONDS) / 86400) + 1;
+      const today = lambdaDays[day - 1] ?? { day, initGbSeconds: 0, billedGbSeconds: 0, timeouts: 0 };
+      lambdaDays[day - 1] = today;
+      today.initGbSeconds += init;
+      today.billedGbSeconds += handler + init + timedOut * TIMEOUT_GB_SECONDS;
+      today.timeouts += timedOut;
     }
     truth.ai.push(ai);
     truth.heroku.push(heroku);
-    truth.lambda.push(gbSeconds * LAMBDA_PRICE.gbSecondDollars + requests * LAMBDA_PRICE.requestDollars);
+    // AWS's bill: the free tier (this stack's share) off the month's billed GB-s and requests.
+    truth.lambda.push(
+      Math.max(0, billedGbSeconds - FREE.gbSeconds) * LAMBDA_PRICE.gbSecondDollars +
+        Math.max(0, requests - FREE.requests) * LAMBDA_PRICE.requestDollars,
+    );
 
     // The job: this month's AI spend and cost per question from the database.
     putSeries('brainbytes_ai_spend_month_to_date_dollars{job="brainbytes-jobs",provider="openai"}', step, ai);
@@ -151,6 +201,7 @@ export async function simulateMonth(
     putSeries(`brainbytes_ai_cost_dollars_total{${pushed},provider="openai",model="tutor"}`, step, ai);
     putSeries(`brainbytes_questions_total{${pushed},subject="math",client_type="mobile"}`, step, questions);
     putSeries(`brainbytes_function_gb_seconds_total{${pushed}}`, step, gbSeconds);
+    putSeries(`brainbytes_function_billed_gb_seconds_total{${pushed}}`, step, billedGbSeconds);
     putSeries(`brainbytes_function_invocations_total{${pushed},cold_start="false"}`, step, requests);
     putSeries('brainbytes_active_students{job="brainbytes-jobs",window="30d"}', step, 120);
 
@@ -186,6 +237,10 @@ export async function simulateMonth(
           cloudWatch.gbSeconds,
         );
         put(
+          'brainbytes_lambda_billed_gb_seconds_month_to_date{job="heroku-exporter",function="brainbytes-prod-api"}',
+          cloudWatch.billedGbSeconds,
+        );
+        put(
           'brainbytes_lambda_invocations_month_to_date{job="heroku-exporter",function="brainbytes-prod-api"}',
           cloudWatch.requests,
         );
@@ -207,7 +262,7 @@ export async function simulateMonth(
       )
         values[step] = STALE;
   }
-  return { series, truth };
+  return { series, truth, lambdaDays };
 }
 
 /** The promtool series text for one segment: absent before `from` (Prometheus had lost its disk). */
