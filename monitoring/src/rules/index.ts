@@ -17,7 +17,7 @@ export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
     { name: 'brainbytes-budget.alerts', interval: config.spendEvaluationInterval, rules: budgetAlerts },
     { name: 'brainbytes-meta.alerts', rules: metaAlerts(config) },
     { name: 'brainbytes-pipeline.alerts', rules: [...herokuCodeAlerts, ...pipelineAlerts] },
-    { name: 'brainbytes-lambda.alerts', rules: lambdaAlerts },
+    { name: 'brainbytes-lambda.alerts', rules: lambdaAlerts(config) },
     { name: 'brainbytes-datastores.alerts', rules: datastoreAlerts },
   ];
 }
