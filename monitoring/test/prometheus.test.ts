@@ -126,6 +126,8 @@ beforeAll(async () => {
     PROMETHEUS_SCRAPE_INTERVAL: '1s',
     PROMETHEUS_EVALUATION_INTERVAL: '1s',
     PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1s',
+    // CloudWatch's few minutes here are far inside the free tier: count none of it, so Lambda bills.
+    LAMBDA_FREE_TIER_SHARE: '0',
     PROMETHEUS_TARGET: `127.0.0.1:${prometheusPort}`,
     PUSHGATEWAY_TARGET: host(gateway.url),
     HEROKU_EXPORTER_TARGET: host(exporter.url),

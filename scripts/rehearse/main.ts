@@ -4,10 +4,12 @@
  * and checks that exactly the right people were emailed: prints a table and exits non-zero on any
  * missing, early or extra notification. About 9 minutes; logs of every process in the folder it names.
  */
+
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { LAMBDA_REPORT_METRICS, lambdaReportNamespace } from '@brainbytes/telemetry';
 import { requireBinary } from '@brainbytes/testkit/binaries';
 import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
@@ -75,17 +77,29 @@ async function main() {
   // CloudWatch as Lambda reports to it: this month's daily usage of each function until now.
   const moto = await startMoto();
   const today = new Date().getUTCDate();
-  for (const fn of ['brainbytes-prod-api', 'brainbytes-prod-ai', 'brainbytes-prod-job'])
+  const days = Array.from(
+    { length: today - 1 },
+    (_, d) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), d + 1, 8)),
+  );
+  for (const fn of ['brainbytes-prod-api', 'brainbytes-prod-ai', 'brainbytes-prod-job']) {
     await moto.seedLambda(
       fn,
-      Array.from(
-        { length: today - 1 },
-        (_, d) => new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), d + 1, 8)),
-      ).flatMap((Timestamp) => [
+      days.flatMap((Timestamp) => [
         { MetricName: 'Invocations', Timestamp, Value: 10_000, Unit: 'Count' as const },
         { MetricName: 'Duration', Timestamp, Value: 3_600_000, Unit: 'Milliseconds' as const },
       ]),
     );
+    // And what the REPORT metric filters publish: billed duration, INIT and rounding included.
+    await moto.seed(
+      lambdaReportNamespace(fn),
+      days.map((Timestamp) => ({
+        MetricName: LAMBDA_REPORT_METRICS.billed,
+        Timestamp,
+        Value: 3_800_000,
+        Unit: 'Milliseconds' as const,
+      })),
+    );
+  }
   const business = await businessHoursOpeningSoon(5);
   const top = new Topology(
     {
