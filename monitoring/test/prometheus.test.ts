@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LAMBDA_REPORT_METRICS, lambdaReportNamespace } from '@brainbytes/telemetry';
 import { type RunningExporter, startExporter } from '@brainbytes/testkit/exporter';
 import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
 import { lines, postDrain } from '@brainbytes/testkit/frames';
@@ -85,6 +86,18 @@ beforeAll(async () => {
         { MetricName: 'Throttles', Timestamp, Value: 0, Unit: 'Count' as const },
         { MetricName: 'ConcurrentExecutions', Timestamp, Value: 2, Unit: 'Count' as const },
         { MetricName: 'Duration', Timestamp, Value: 300, Unit: 'Milliseconds' as const },
+      ];
+    }),
+  );
+  // And what its REPORT metric filters publish: billed duration with INIT, INIT, peak memory.
+  await moto.seed(
+    lambdaReportNamespace('brainbytes-prod-api'),
+    [-2, -1, 0, 1, 2].flatMap((m) => {
+      const Timestamp = new Date(minute + m * 60_000);
+      return [
+        { MetricName: LAMBDA_REPORT_METRICS.billed, Timestamp, Value: 13_900, Unit: 'Milliseconds' as const },
+        { MetricName: LAMBDA_REPORT_METRICS.init, Timestamp, Value: 950, Unit: 'Milliseconds' as const },
+        { MetricName: LAMBDA_REPORT_METRICS.maxMemory, Timestamp, Value: 210, Unit: 'Megabytes' as const },
       ];
     }),
   );

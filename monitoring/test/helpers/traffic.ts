@@ -99,11 +99,29 @@ function aiRound({ metrics: m }: Producer, round: number) {
   }
   m.functionInvocations.inc({ function: 'ai', cold_start: round === 0 ? 'true' : 'false' }, 20);
   m.functionGbSeconds.inc({ function: 'ai' }, 20 * 0.25 * 3.2);
+  lambdaRuntimeRound(m, 'ai', 20, 0.25 * 3.2, 512, round);
+}
+
+/** What the runtime wrapper adds per invocation: INIT on cold starts, billed GB-s, peak memory. */
+function lambdaRuntimeRound(
+  m: Producer['metrics'],
+  fn: string,
+  invocations: number,
+  gbSeconds: number,
+  memoryMb: number,
+  round: number,
+) {
+  const cold = round % 5 === 0 ? 2 : 0;
+  for (let i = 0; i < cold; i++) m.functionInitDuration.observe({ function: fn }, 0.9 + i * 0.4);
+  m.functionBilledGbSeconds.inc({ function: fn }, invocations * gbSeconds + cold * 1.1 * (memoryMb / 1024));
+  for (let i = 0; i < invocations; i++)
+    m.functionMemoryUsedRatio.observe({ function: fn }, 0.4 + (i % 5) * 0.05);
 }
 
 function lambdaApiRound({ metrics: m }: Producer, round: number) {
   m.functionInvocations.inc({ function: 'api', cold_start: round === 0 ? 'true' : 'false' }, 40);
   m.functionGbSeconds.inc({ function: 'api' }, 40 * 0.5 * 0.12);
+  lambdaRuntimeRound(m, 'api', 40, 0.5 * 0.12, 512, round);
 }
 
 function jobRound({ metrics: m }: Producer, round: number) {

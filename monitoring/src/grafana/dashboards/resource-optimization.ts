@@ -1,4 +1,5 @@
 import { budgetGauge, dashboard, ENV } from '../panel';
+import { lambdaRow } from './lambda-row';
 
 const DAY = 86400;
 
@@ -90,6 +91,7 @@ export const resourceOptimization = dashboard({
         },
       ],
     },
+    lambdaRow,
     {
       title: 'Usage',
       panels: [
