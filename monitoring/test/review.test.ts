@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type RunningProcess, smtpSink, startPrometheus } from '@brainbytes/testkit/services';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { LAMBDA_PRICE } from '../src/rules/recording';
 import { renderToTemp, requireBinary } from './helpers/render';
 
 const run = promisify(execFile);
@@ -19,6 +20,10 @@ const WEEK = (7 * 86400) / STEP;
 const START = END - 2 * WEEK * STEP;
 
 let prometheus: RunningProcess;
+
+/** This month at `gbSeconds` and `requests`, at the default (ap-southeast-1 arm64) prices. */
+const lambda = (gbSeconds: number, requests: number) =>
+  `$${(gbSeconds * LAMBDA_PRICE.gbSecondDollars + requests * LAMBDA_PRICE.requestDollars).toFixed(2)}`;
 let smtp: Awaited<ReturnType<typeof smtpSink>>;
 
 /** A counter growing by `before` per step in the first week and `after` in the second. */
@@ -65,6 +70,34 @@ beforeAll(async () => {
     ['provider:brainbytes_spend_dollars:month_to_date{provider="lambda"}', () => 2],
     ['brainbytes:spend_dollars:month_to_date', () => 72],
     ['brainbytes:budget_dollars:monthly', () => 150],
+    // Lambda: the tutor used at most 30 % of its 512 MB this week (40 % once the week before: not
+    // this period); the API 95 % of its 512 MB. Billed GB-s and requests this month so far.
+    ['brainbytes_lambda_memory_megabytes{job="heroku-exporter",function="brainbytes-prod-ai"}', () => 512],
+    ['brainbytes_lambda_memory_megabytes{job="heroku-exporter",function="brainbytes-prod-api"}', () => 512],
+    [
+      'brainbytes_lambda_max_memory_used_ratio{job="heroku-exporter",function="brainbytes-prod-ai"}',
+      (i) => (i === WEEK - 10 ? 0.4 : i > WEEK ? 0.3 - (i % 2) * 0.05 : 0.2),
+    ],
+    [
+      'brainbytes_lambda_max_memory_used_ratio{job="heroku-exporter",function="brainbytes-prod-api"}',
+      (i) => (i > WEEK && i % 50 === 0 ? 0.95 : 0.6),
+    ],
+    [
+      'function:brainbytes_lambda_billed_gb_seconds:month_to_date{function="brainbytes-prod-ai"}',
+      () => 300_000,
+    ],
+    [
+      'function:brainbytes_lambda_billed_gb_seconds:month_to_date{function="brainbytes-prod-api"}',
+      () => 90_000,
+    ],
+    [
+      'brainbytes_lambda_invocations_month_to_date{job="heroku-exporter",function="brainbytes-prod-ai"}',
+      () => 200_000,
+    ],
+    [
+      'brainbytes_lambda_invocations_month_to_date{job="heroku-exporter",function="brainbytes-prod-api"}',
+      () => 1_000_000,
+    ],
   ];
   const lines: string[] = [];
   for (const [name, value] of series)
@@ -125,6 +158,10 @@ it('npm run review -- --period week: the numbers of a known fortnight, in Markdo
     '| ai | $40.00 |',
     '- error budget used: 20 % → 50 % (+150 %)',
     '- AI cost per question: $0.0010 → $0.0020 (+100 %)',
+    // Right-sizing: memory × billed time, at 256 and 1024 MB with the same time.
+    `- brainbytes-prod-ai: points smaller: at 256 MB it would have used 60 %, and this month would cost ${lambda(150_000, 200_000)} instead of ${lambda(300_000, 200_000)} if its time stays`,
+    `- brainbytes-prod-api: points larger: it used 95 % of 512 MB; at 1024 MB this month would cost at most ${lambda(180_000, 1_000_000)}.`,
+    `| brainbytes-prod-ai | 512 MB | 30 % (headroom 70 %) | ${lambda(300_000, 200_000)} | ${lambda(150_000, 200_000)} at 256 MB | ${lambda(600_000, 200_000)} at 1024 MB |`,
   ])
     expect(stdout).toContain(line);
   expect(stdout).toMatch(/- Never fired: \d+ of \d+ rules \(.*ApiErrorBudgetBurn.*\)\./);

@@ -45,7 +45,7 @@ async function main() {
       fail(`cannot reach Prometheus at ${safeUrl} (${error.message}): is it running? Set --prometheus.`),
     );
   const alertRules = [...new Set(rules.data.groups.flatMap((g) => g.rules.map((r) => r.name)))];
-  const review = await buildReview(query, period, at, alertRules).catch((error: Error) =>
+  const review = await buildReview(query, period, at, alertRules, config.lambda.price).catch((error: Error) =>
     fail(error.message),
   );
   process.stdout.write(`${toMarkdown(review)}\n`);

@@ -1,4 +1,6 @@
 import { splitUrlCredentials } from '@brainbytes/telemetry';
+import { DEFAULT_LAMBDA_PRICING, LAMBDA_PRICES, type LambdaPrice } from '../lambda-settings';
+import { lambdaSizing } from './lambda-sizing';
 
 /**
  * The review the design asks for each week, month and quarter, done by the system: what fired,
@@ -60,6 +62,7 @@ export async function buildReview(
   period: Period,
   end: number,
   alertRules: string[],
+  lambdaPrice: LambdaPrice = LAMBDA_PRICES[DEFAULT_LAMBDA_PRICING] as LambdaPrice,
 ): Promise<Review> {
   const days = PERIODS[period];
   const range = `${days}d`;
@@ -254,7 +257,14 @@ export async function buildReview(
 
   return {
     title: `BrainBytes ${period === 'week' ? 'weekly' : period === 'month' ? 'monthly' : 'quarterly'} review, ${day(before)} to ${day(end)}`,
-    sections: [alerts, reliability, students, spend, biggest],
+    sections: [
+      alerts,
+      reliability,
+      students,
+      spend,
+      await lambdaSizing(query, end, range, lambdaPrice),
+      biggest,
+    ],
   };
 }
 
