@@ -14,6 +14,7 @@ import type { Database } from '../src/api/db/database';
 import { instrumentDatabase } from '../src/api/db/instrumented';
 import { migrate } from '../src/api/db/migrations';
 import { openPglite } from '../src/api/db/pglite';
+import { type LambdaContext, lambdaRuntime } from '../src/lambda/runtime';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // enough that two identical servers agree within ~1 %
 const PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -155,7 +156,51 @@ async function main() {
   agent.destroy();
 }
 
-main().catch((error) => {
-  process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
-  process.exit(1);
-});
+/**
+ * What the Lambda runtime wrapper adds to a warm invocation (cold start, INIT, billed GB-s, peak
+ * memory, the timeout timer), pushing aside: a bare handler and the same handler wrapped, called
+ * in interleaved rounds, with a second bare handler as the control.
+ */
+async function lambdaWrapper() {
+  delete process.env.PUSHGATEWAY_URL; // the push is the gateway's cost, measured above
+  process.env.IS_OFFLINE = 'true';
+  const work = async (event: { n: number }) => event.n + 1;
+  const context: LambdaContext = { memoryLimitInMB: 512, getRemainingTimeInMillis: () => 29_000 };
+  const variants = {
+    bare: work,
+    control: async (event: { n: number }) => event.n + 1,
+    wrapped: lambdaRuntime('api').wrap(work),
+  };
+  const times = { bare: [] as number[], control: [] as number[], wrapped: [] as number[] };
+  const call = async (name: keyof typeof variants) => {
+    const t0 = performance.now();
+    await variants[name]({ n: 1 }, context);
+    return performance.now() - t0;
+  };
+  for (let i = 0; i < 2_000; i++)
+    for (const name of ['bare', 'control', 'wrapped'] as const) await call(name);
+  const rounds = ROUNDS;
+  progress(`Lambda wrapper: ${rounds} rounds × 2,000 invocations per variant`);
+  for (let round = 0; round < rounds; round++)
+    for (const name of (['bare', 'control', 'wrapped'] as const)
+      .slice(round % 3)
+      .concat((['bare', 'control', 'wrapped'] as const).slice(0, round % 3)))
+      for (let i = 0; i < 2_000; i++) times[name].push(await call(name));
+  const us = (name: keyof typeof times, q: number) => quantile(times[name], q) * 1000;
+  const added = us('wrapped', 0.5) - us('bare', 0.5);
+  process.stdout.write(
+    `\nLambda runtime wrapper, per warm invocation (${times.bare.length} per variant, no push)\n\n` +
+      `| variant | p50 µs | p99 µs |\n|---|---|---|\n` +
+      (['bare', 'control', 'wrapped'] as const)
+        .map((n) => `| ${n} | ${us(n, 0.5).toFixed(1)} | ${us(n, 0.99).toFixed(1)} |`)
+        .join('\n') +
+      `\n\nadded at p50: ${added.toFixed(1)} µs (goal ≤ 50 µs); the control differs from bare by ${Math.abs(us('control', 0.5) - us('bare', 0.5)).toFixed(1)} µs: the method's own noise\n`,
+  );
+}
+
+main()
+  .then(lambdaWrapper)
+  .catch((error) => {
+    process.stderr.write(`bench failed: ${error.stack ?? error}\n`);
+    process.exit(1);
+  });
