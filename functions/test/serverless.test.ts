@@ -69,7 +69,12 @@ describe('serverless.yml (Serverless Framework 3.40)', () => {
       );
       const transformations = filters.map(([, r]) => {
         const [t] = r.Properties.MetricTransformations as Record<string, string>[];
-        return [t!.MetricName, t!.MetricNamespace, t!.MetricValue, String(r.Properties.FilterPattern)] as string[];
+        return [
+          t!.MetricName,
+          t!.MetricNamespace,
+          t!.MetricValue,
+          String(r.Properties.FilterPattern),
+        ] as string[];
       });
       const namespace = lambdaReportNamespace(`brainbytes-dev-${name.toLowerCase()}`);
       expect(transformations.map(([metric]) => metric).sort()).toEqual(Object.values(REPORT_METRICS).sort());

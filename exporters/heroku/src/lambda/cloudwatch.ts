@@ -167,14 +167,37 @@ export class CloudWatchPoller extends PollLoop {
         if (v !== undefined) map(s).set(statistic, v / 1000);
       };
     return [
-      { source: 'lambda', metric: 'Invocations', stat: 'Sum', put: (s, v) => void (s.invocations = v ?? 0) },
-      { source: 'lambda', metric: 'Errors', stat: 'Sum', put: (s, v) => void (s.errors = v ?? 0) },
-      { source: 'lambda', metric: 'Throttles', stat: 'Sum', put: (s, v) => void (s.throttles = v ?? 0) },
+      {
+        source: 'lambda',
+        metric: 'Invocations',
+        stat: 'Sum',
+        put: (s, v) => {
+          s.invocations = v ?? 0;
+        },
+      },
+      {
+        source: 'lambda',
+        metric: 'Errors',
+        stat: 'Sum',
+        put: (s, v) => {
+          s.errors = v ?? 0;
+        },
+      },
+      {
+        source: 'lambda',
+        metric: 'Throttles',
+        stat: 'Sum',
+        put: (s, v) => {
+          s.throttles = v ?? 0;
+        },
+      },
       {
         source: 'lambda',
         metric: 'ConcurrentExecutions',
         stat: 'Maximum',
-        put: (s, v) => void (s.concurrentExecutions = v),
+        put: (s, v) => {
+          s.concurrentExecutions = v;
+        },
       },
       ...statistics.map(
         ([statistic, stat]): Wanted => ({
@@ -196,14 +219,25 @@ export class CloudWatchPoller extends PollLoop {
         source: 'report',
         metric: REPORT.maxMemory,
         stat: 'Maximum',
-        put: (s, v) => void (s.maxMemoryUsedMb = v),
+        put: (s, v) => {
+          s.maxMemoryUsedMb = v;
+        },
       },
-      { source: 'report', metric: REPORT.timeouts, stat: 'Sum', put: (s, v) => void (s.timeouts = v ?? 0) },
+      {
+        source: 'report',
+        metric: REPORT.timeouts,
+        stat: 'Sum',
+        put: (s, v) => {
+          s.timeouts = v ?? 0;
+        },
+      },
       {
         source: 'report',
         metric: REPORT.outOfMemory,
         stat: 'Sum',
-        put: (s, v) => void (s.outOfMemory = v ?? 0),
+        put: (s, v) => {
+          s.outOfMemory = v ?? 0;
+        },
       },
     ];
   }
@@ -220,7 +254,7 @@ export class CloudWatchPoller extends PollLoop {
     this.functions.forEach((fn, f) => {
       const stats = emptyStats();
       // The newest datapoint of the window; none means nothing happened (CloudWatch leaves a gap, not a 0).
-      wanted.forEach((want, w) => want.put(stats, byId.get(`r${f}_${w}`)?.Values?.[0]));
+      for (const [w, want] of wanted.entries()) want.put(stats, byId.get(`r${f}_${w}`)?.Values?.[0]);
       this.recent.set(fn.name, stats);
     });
   }
