@@ -54,6 +54,7 @@ export const ports = {
   grafana: portOf(MONITORING.grafana),
   postgresExporter: portOf(MONITORING['postgres-exporter']),
   redisExporter: portOf(MONITORING['redis-exporter']),
+  blackbox: portOf(MONITORING['blackbox-exporter']),
   smtp: env.MAIL_SINK_PORT ?? '1025',
 };
 const local = (p: string) => `http://127.0.0.1:${p}`;
@@ -149,6 +150,16 @@ export function monitoringComponents(): Component[] {
       : {}),
     // Grafana's own latency (GrafanaSlow), when it runs here.
     ...(installed('grafana-server') ? { GRAFANA_TARGET: `127.0.0.1:${ports.grafana}` } : {}),
+    // The student's path from outside: the public entries here are the local ones.
+    ...(installed('prometheus-blackbox-exporter')
+      ? {
+          BLACKBOX_EXPORTER_TARGET: `127.0.0.1:${ports.blackbox}`,
+          WEB_PUBLIC_URL: local(ports.web),
+          API_PUBLIC_URL: local(ports.api),
+          PUSHGATEWAY_PUBLIC_URL: local(ports.gateway),
+          HEROKU_EXPORTER_PUBLIC_URL: local(ports.exporter),
+        }
+      : {}),
     SMTP_SMARTHOST: `127.0.0.1:${ports.smtp}`,
     // Debian's Alertmanager has no url_file: a local WATCHDOG_URL is written inline (loopback only).
     ALERTMANAGER_VERSION: '0.25',
@@ -222,6 +233,19 @@ export function monitoringComponents(): Component[] {
           },
         ]
       : []),
+    {
+      name: 'blackbox-exporter',
+      command: 'prometheus-blackbox-exporter',
+      args: [
+        `--config.file=${rendered('blackbox/blackbox.yml')}`,
+        `--web.listen-address=127.0.0.1:${ports.blackbox}`,
+        '--log.level=warn',
+      ],
+      url: local(ports.blackbox),
+      health: '/-/healthy',
+      install: 'sudo apt-get install -y prometheus-blackbox-exporter',
+      note: 'probes the web app, API, gateway and exporter as a student’s phone would',
+    },
     {
       name: 'node-exporter',
       command: 'prometheus-node-exporter',

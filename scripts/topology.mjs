@@ -71,6 +71,8 @@ export const MONITORING = {
   'node-exporter': { portVariable: 'NODE_EXPORTER_PORT', port: 9100 },
   'postgres-exporter': { portVariable: 'POSTGRES_EXPORTER_PORT', port: 9187 },
   'redis-exporter': { portVariable: 'REDIS_EXPORTER_PORT', port: 9121 },
+  // The black-box probes of the public entries (Debian's prometheus-blackbox-exporter, its own default port).
+  'blackbox-exporter': { portVariable: 'BLACKBOX_EXPORTER_PORT', port: 9115 },
   // Docker only (docker-compose.yml): the containers' own CPU and memory.
   cadvisor: { portVariable: 'CADVISOR_PORT', port: 8080 },
 };

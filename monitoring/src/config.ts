@@ -1,4 +1,5 @@
 import { ConfigError } from '@brainbytes/telemetry/config-error';
+import { loadProbeConfig, type ProbeConfig } from './blackbox';
 import { type LambdaMonitoring, loadLambdaMonitoring } from './lambda-settings';
 import { type ManilaHours, parseManilaHours } from './manila-hours';
 import { duration, email, httpUrl, target } from './settings';
@@ -56,6 +57,8 @@ export interface MonitoringConfig {
   /** MONITORING_WEB_USER + MONITORING_WEB_PASSWORD_FILE: basic auth in front of Prometheus and Alertmanager (web.yml). */
   webAuth?: { user: string; passwordFile: string };
   monthlyBudgetDollars: number;
+  /** Black-box probes of the public entries (blackbox.ts): BLACKBOX_EXPORTER_TARGET and the <X>_PUBLIC_URLs. */
+  probes: ProbeConfig;
   /** Lambda's prices, the free tier this stack counts, the cold-start threshold (lambda-settings.ts). */
   lambda: LambdaMonitoring;
   /**
@@ -225,6 +228,7 @@ export function loadMonitoringConfig(env: Env = process.env): MonitoringConfig {
     ...webAuth(env),
     monthlyBudgetDollars,
     lambda: loadLambdaMonitoring(env),
+    probes: loadProbeConfig(env),
     scheduledJobs: (env.MONITORING_SCHEDULED_JOBS ?? 'brainbytes-jobs')
       .split(',')
       .map((job) => job.trim())

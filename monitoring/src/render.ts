@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { alertmanagerConfig } from './alertmanager/config';
+import { blackboxConfig } from './blackbox';
 import type { MonitoringConfig } from './config';
 import { DASHBOARDS } from './grafana/dashboards';
 import { dashboardProvisioning, datasourceProvisioning } from './grafana/provisioning';
@@ -20,6 +21,7 @@ export function renderAll(config: MonitoringConfig): Map<string, string> {
     ['prometheus/prometheus.yml', yaml(prometheusConfig(config))],
     ...[...rules].map(([name, file]): [string, string] => [`prometheus/rules/${name}`, yaml(file)]),
     ['alertmanager/alertmanager.yml', yaml(alertmanagerConfig(config))],
+    ['blackbox/blackbox.yml', yaml(blackboxConfig())],
     [
       'alertmanager/templates/brainbytes.tmpl',
       readFileSync(new URL('./alertmanager/templates/brainbytes.tmpl', import.meta.url), 'utf8'),

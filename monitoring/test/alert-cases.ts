@@ -5,6 +5,7 @@ import { DATASTORE_CASES } from './alert-cases/datastores';
 import type { AlertCase } from './alert-cases/inputs';
 import { LAMBDA_CASES } from './alert-cases/lambda';
 import { META_CASES } from './alert-cases/meta';
+import { OUTSIDE_CASES } from './alert-cases/outside';
 import { PIPELINE_CASES } from './alert-cases/pipeline';
 
 export type { AlertCase };
@@ -20,5 +21,6 @@ export const ALERT_CASES: AlertCase[] = [
   ...META_CASES,
   ...PIPELINE_CASES,
   ...LAMBDA_CASES,
+  ...OUTSIDE_CASES,
   ...DATASTORE_CASES,
 ];

@@ -40,6 +40,12 @@ export const NEEDS: Need[] = [
     for: ['test', 'start'],
   },
   {
+    pkg: 'prometheus-blackbox-exporter',
+    binary: 'prometheus-blackbox-exporter',
+    why: 'probes of the public entries, as a student sees them',
+    for: ['test', 'start'],
+  },
+  {
     pkg: 'prometheus-pushgateway',
     binary: 'prometheus-pushgateway',
     why: 'the reference gateway',

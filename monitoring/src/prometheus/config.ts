@@ -1,3 +1,4 @@
+import { blackboxScrapeJob, PROBE_JOB } from '../blackbox';
 import type { MonitoringConfig, ScrapeTarget } from '../config';
 
 /** The job names Prometheus gives its own targets; alerts and dashboards use them. */
@@ -11,6 +12,9 @@ export const SCRAPE_JOBS = {
   postgresExporter: 'postgres',
   redisExporter: 'redis',
   grafana: 'grafana',
+  blackboxExporter: 'blackbox-exporter',
+  /** The probes themselves (probe_success by entry), through the blackbox exporter. */
+  probes: PROBE_JOB,
 } as const;
 
 function connection(target: ScrapeTarget) {
@@ -61,6 +65,8 @@ export function prometheusConfig(config: MonitoringConfig) {
       targets.postgresExporter && scrapeJob(SCRAPE_JOBS.postgresExporter, targets.postgresExporter),
       targets.redisExporter && scrapeJob(SCRAPE_JOBS.redisExporter, targets.redisExporter),
       targets.grafana && scrapeJob(SCRAPE_JOBS.grafana, targets.grafana),
+      config.probes.exporter && scrapeJob(SCRAPE_JOBS.blackboxExporter, config.probes.exporter),
+      blackboxScrapeJob(config.probes, config.environment),
     ].filter(Boolean),
     ...(config.remoteWrite
       ? {

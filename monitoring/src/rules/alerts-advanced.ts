@@ -40,6 +40,16 @@ export const SLOS: Slo[] = [
       `sum by (environment) (increase(brainbytes_http_request_duration_seconds_count{job="brainbytes-api"}[${w}]))`,
   },
   {
+    // Measured from outside: the share of probes of the public entries that failed.
+    alert: 'StudentPathErrorBudgetBurn',
+    ratioPrefix: 'environment:brainbytes_probe_failures:ratio_rate',
+    objective: 0.995,
+    team: 'infrastructure',
+    service: 'web',
+    what: 'Availability from outside (99.5% of probes of the public entries succeed)',
+    traffic: (w) => `sum by (environment) (count_over_time(probe_success{job="blackbox"}[${w}]))`,
+  },
+  {
     alert: 'AiLatencyBudgetBurn',
     ratioPrefix: 'environment:brainbytes_ai_slow_answers:ratio_rate',
     objective: 0.95,

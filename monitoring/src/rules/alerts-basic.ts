@@ -7,7 +7,9 @@ export const MIN_ANSWERS_TO_ALERT = 10;
 export const basicAlerts: AlertRule[] = [
   {
     alert: 'TargetDown',
-    expr: 'up == 0',
+    // A probe's `up` is the blackbox exporter's (its own job says when it is down); what it
+    // probes failing is StudentPathDown.
+    expr: 'up{job!="blackbox"} == 0',
     for: '2m',
     severity: 'critical',
     team: 'infrastructure',

@@ -5,6 +5,7 @@ import { budgetAlerts } from './alerts-budget';
 import { datastoreAlerts } from './alerts-datastores';
 import { lambdaAlerts } from './alerts-lambda';
 import { metaAlerts } from './alerts-meta';
+import { outsideAlerts } from './alerts-outside';
 import { herokuCodeAlerts, pipelineAlerts } from './alerts-pipeline';
 import { recordingRules } from './recording';
 import { withRunbooks } from './runbook';
@@ -13,6 +14,7 @@ import type { AlertRule, RenderedRule, RuleGroup } from './types';
 export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
   return [
     { name: 'brainbytes-basic.alerts', rules: basicAlerts },
+    { name: 'brainbytes-outside.alerts', rules: outsideAlerts },
     { name: 'brainbytes-advanced.alerts', rules: [...advancedAlerts, trafficMissingAlert(config)] },
     { name: 'brainbytes-budget.alerts', interval: config.spendEvaluationInterval, rules: budgetAlerts },
     { name: 'brainbytes-meta.alerts', rules: metaAlerts(config) },

@@ -96,6 +96,11 @@ function sloRules(): RecordingRule[] {
 )`,
     },
     {
+      // Availability from outside: the share of the public entries' probes that failed.
+      record: `environment:brainbytes_probe_failures:ratio_rate${w}`,
+      expr: `1 - avg by (environment) (avg_over_time(probe_success{job="blackbox"}[${w}]))`,
+    },
+    {
       record: `environment:brainbytes_ai_slow_answers:ratio_rate${w}`,
       expr: `1 - (
   sum by (environment) (rate(brainbytes_ai_request_duration_seconds_bucket{le="10.24"}[${w}]))

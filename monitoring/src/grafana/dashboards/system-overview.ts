@@ -7,6 +7,58 @@ export const systemOverview = dashboard({
   tags: ['overview'],
   rows: [
     {
+      // Symptoms first: what a student's phone gets from each public entry (the blackbox probes).
+      title: 'The student’s view, from outside',
+      panels: [
+        {
+          title: 'Public entries up',
+          type: 'stat',
+          unit: 'short',
+          description:
+            'Each public entry probed as a phone would (status, a body only a working app sends, TLS): 1 up, 0 failing. StudentPathDown after 2 minutes at 0.',
+          queries: [{ expr: `max by (entry) (probe_success{job="blackbox",${ENV}})`, legend: '{{entry}}' }],
+          thresholds: [
+            [0, 'red'],
+            [1, 'green'],
+          ],
+          min: 0,
+          max: 1,
+          width: 8,
+        },
+        {
+          title: 'Probe time by phase',
+          type: 'timeseries',
+          unit: 's',
+          queries: [
+            {
+              expr: `max by (entry, phase) (probe_http_duration_seconds{job="blackbox",${ENV}})`,
+              legend: '{{entry}} {{phase}}',
+            },
+          ],
+          stack: true,
+          width: 8,
+        },
+        {
+          title: 'Days to certificate expiry',
+          type: 'stat',
+          unit: 'd',
+          description: 'HTTPS entries only: TlsCertificateExpiresSoon warns under 14 days, pages under 3.',
+          queries: [
+            {
+              expr: `min by (entry) (probe_ssl_earliest_cert_expiry{job="blackbox",${ENV}} - time()) / 86400`,
+              legend: '{{entry}}',
+            },
+          ],
+          thresholds: [
+            [0, 'red'],
+            [3, 'orange'],
+            [14, 'green'],
+          ],
+          width: 8,
+        },
+      ],
+    },
+    {
       title: 'Right now',
       panels: [
         {
