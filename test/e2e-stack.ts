@@ -16,7 +16,7 @@ import { demoArgs } from '../scripts/demo-command';
  * a fake Heroku Platform API, CloudWatch (moto) seeded as Lambda reports, an SMTP inbox, and
  * every alert `for` and routing wait shortened through its setting.
  */
-const root = fileURLToPath(new URL('..', import.meta.url));
+export const root = fileURLToPath(new URL('..', import.meta.url));
 export let stack: ChildProcess;
 let output = '';
 /** What `npm start` has printed so far. */
@@ -26,6 +26,8 @@ let heroku: FakePlatformApi;
 let smtp: Awaited<ReturnType<typeof smtpSink>>;
 let moto: Moto;
 const ports: Record<string, number> = {};
+/** The stack's port of each part (free ports, chosen at start). */
+export const portOf = (name: string) => ports[name];
 export const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
 
 export const query = (expr: string) => promQuery(url('prometheus'), expr);
@@ -51,6 +53,7 @@ export async function startStack() {
     ['prometheus', 'prometheus'],
     ['prometheus-alertmanager', 'prometheus-alertmanager'],
     ['prometheus-node-exporter', 'prometheus-node-exporter'],
+    ['prometheus-blackbox-exporter', 'prometheus-blackbox-exporter'],
   ])
     requireBinary(binary[0] as string, binary[1] as string);
   openai = await new FakeOpenAi().start();
@@ -92,6 +95,7 @@ export async function startStack() {
     'node',
     'grafana',
     'mail',
+    'blackbox',
   ])
     ports[name] = await freePort();
   stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
@@ -107,6 +111,7 @@ export async function startStack() {
       PROMETHEUS_PORT: String(ports.prometheus),
       ALERTMANAGER_PORT: String(ports.alertmanager),
       NODE_EXPORTER_PORT: String(ports.node),
+      BLACKBOX_EXPORTER_PORT: String(ports.blackbox),
       GRAFANA_PORT: String(ports.grafana),
       MAIL_SINK_PORT: String(ports.mail),
       OPENAI_API_KEY: 'sk-test-e2e',

@@ -1,3 +1,5 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { DASHBOARDS } from '@brainbytes/monitoring/grafana/dashboards';
 import { createAppMetrics, PushClient } from '@brainbytes/telemetry';
 import { lines, postDrain } from '@brainbytes/testkit/frames';
@@ -6,7 +8,19 @@ import { scrapeProblems } from '@brainbytes/testkit/scrape-validity';
 import { eventually } from '@brainbytes/testkit/services';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailTo, openai, query, runDemo, stack, stackOutput, startStack, stopStack, url } from './e2e-stack';
+import {
+  mailTo,
+  openai,
+  portOf,
+  query,
+  root,
+  runDemo,
+  stack,
+  stackOutput,
+  startStack,
+  stopStack,
+  url,
+} from './e2e-stack';
 
 /**
  * The whole chain on this machine, started by `npm start`'s own script: students (the demo) use
@@ -16,8 +30,14 @@ import { mailTo, openai, query, runDemo, stack, stackOutput, startStack, stopSta
  * and each reaches an inbox. Alert `for` and routing waits are shortened through their settings.
  */
 
+/** The web app started again by the outside-in test, after npm start's own was stopped. */
+let web: ChildProcess | undefined;
+
 beforeAll(startStack, 180_000);
-afterAll(stopStack);
+afterAll(async () => {
+  web?.kill();
+  await stopStack();
+});
 
 describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', () => {
   it('started every component, including the monitoring stack', () => {
@@ -30,6 +50,7 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
       'prometheus',
       'alertmanager',
       'node-exporter',
+      'blackbox-exporter',
     ])
       expect(stackOutput(), name).toMatch(new RegExp(`\\[start\\] ${name} is up`));
   });
@@ -192,6 +213,8 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
       // Grafana is not in Debian: npm start scrapes it only where it is installed (the live
       // Prometheus test scrapes a Grafana-shaped /metrics for this panel).
       /grafana_http_request_duration_seconds/,
+      // Certificates: npm start serves plain HTTP on loopback (the probe tests cover TLS).
+      /probe_ssl_earliest_cert_expiry/,
     ];
     const queries = Object.entries(DASHBOARDS).flatMap(([name, d]) =>
       (d.panels as { title: string; targets?: { expr: string }[] }[]).flatMap((p) =>
@@ -274,6 +297,71 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
     );
     expect(mail.parsed.html).toContain('A worker dyno of brainbytes-api crashed');
   }, 60_000);
+
+  it('probes the student path from outside: StudentPathDown fires when the web app stops, emails infrastructure, and resolves once it is back', async () => {
+    // A healthy stack: every public entry passes its probe, and nothing from outside fires.
+    await eventually(
+      'every public entry to pass its probe',
+      async () => {
+        const probes = await query('probe_success{job="blackbox"}');
+        return probes.length === 4 && probes.every((p) => p.value[1] === '1') ? probes : undefined;
+      },
+      30_000,
+    );
+    const firing = async (name: string) =>
+      (
+        (await (await fetch(`${url('prometheus')}/api/v1/alerts`)).json()) as {
+          data: { alerts: { labels: Record<string, string>; state: string }[] };
+        }
+      ).data.alerts.filter((a) => a.labels.alertname === name && a.state === 'firing');
+    expect(await firing('StudentPathDown')).toEqual([]);
+
+    // The web app's process stops (a crashed dyno): whatever listens on its port.
+    execFileSync('fuser', ['-k', '-TERM', `${portOf('web')}/tcp`], { stdio: 'ignore' });
+    const stoppedAt = Date.now();
+    const [alert] = await eventually(
+      'StudentPathDown for the web app',
+      async () => ((await firing('StudentPathDown')).length ? firing('StudentPathDown') : undefined),
+      60_000,
+    );
+    expect(alert?.labels).toMatchObject({ entry: 'web', severity: 'critical', team: 'infrastructure' });
+    const mail = await eventually(
+      'the StudentPathDown email',
+      mailTo('infrastructure@brainbytes.ph', /StudentPathDown/),
+      30_000,
+    );
+    expect(mail.parsed.html).toContain(`${url('web')}/login (web) has failed its probe`);
+    console.log(
+      `StudentPathDown fired and was emailed ${((Date.now() - stoppedAt) / 1000).toFixed(1)} s after the web app stopped (alert for shortened to 5 s here)`,
+    );
+
+    // Started again, the probe passes and the alert resolves.
+    web = spawn(
+      process.execPath,
+      [
+        join(root, 'node_modules/next/dist/bin/next'),
+        'start',
+        '-p',
+        String(portOf('web')),
+        '-H',
+        '127.0.0.1',
+      ],
+      {
+        cwd: join(root, 'web'),
+        env: { ...process.env, BRAINBYTES_API_URL: url('api'), NEXT_TELEMETRY_DISABLED: '1' },
+        stdio: 'ignore',
+      },
+    );
+    await eventually(
+      'StudentPathDown to resolve',
+      async () =>
+        (await firing('StudentPathDown')).length === 0 &&
+        (await query('min(probe_success{job="blackbox"}) == 1')).length
+          ? true
+          : undefined,
+      90_000,
+    );
+  }, 240_000);
 
   it('stops every child on Ctrl-C', async () => {
     const exited = new Promise<number | null>((resolve) => stack.once('exit', resolve));

@@ -63,9 +63,23 @@ if [ "${MONITORING_ROLE:-}" = prometheus ]; then
   fi
 fi
 
+# The black-box probes of the public entries (WEB_PUBLIC_URL, API_PUBLIC_URL, LAMBDA_API_PUBLIC_URL,
+# PUSHGATEWAY_PUBLIC_URL, HEROKU_EXPORTER_PUBLIC_URL): the blackbox exporter on loopback beside Prometheus.
+BLACKBOX=""
+if [ "${MONITORING_ROLE:-}" = prometheus ] &&
+  [ -n "${WEB_PUBLIC_URL:-}${API_PUBLIC_URL:-}${LAMBDA_API_PUBLIC_URL:-}${PUSHGATEWAY_PUBLIC_URL:-}${HEROKU_EXPORTER_PUBLIC_URL:-}" ]; then
+  BLACKBOX=$(command -v blackbox_exporter || command -v prometheus-blackbox-exporter || true)
+  [ -n "$BLACKBOX" ] || refuse "a *_PUBLIC_URL is set but no blackbox exporter is installed here (the image has blackbox_exporter)"
+  export BLACKBOX_EXPORTER_TARGET="${BLACKBOX_EXPORTER_TARGET:-localhost:${BLACKBOX_EXPORTER_PORT:-9115}}"
+fi
+
 # Prometheus scrapes itself on this dyno's port unless told otherwise.
 export PROMETHEUS_TARGET="${PROMETHEUS_TARGET:-localhost:$PORT}"
 node "$APP_DIR/monitoring/dist/render.mjs" --from-env --out "$CONFIG"
+if [ -n "$BLACKBOX" ]; then
+  "$BLACKBOX" --config.file="$CONFIG/blackbox/blackbox.yml" \
+    --web.listen-address="127.0.0.1:${BLACKBOX_EXPORTER_PORT:-9115}" --log.level=warn &
+fi
 WEB_CONFIG=""
 if [ -f "$CONFIG/web.yml" ]; then WEB_CONFIG="--web.config.file=$CONFIG/web.yml"; fi
 

@@ -12,6 +12,7 @@ import {
   promQuery,
   type RunningProcess,
   startAlertmanager,
+  startBlackboxExporter,
   startNodeExporter,
   startPrometheus,
 } from '@brainbytes/testkit/services';
@@ -33,6 +34,8 @@ let platform: FakePlatformApi;
 let nodeExporter: RunningProcess;
 let alertmanager: RunningProcess;
 let prometheus: RunningProcess;
+let blackbox: RunningProcess;
+let loginPage: ReturnType<typeof createServer>;
 let recordNames: string[];
 
 const query = (expr: string) => promQuery(prometheus.url, expr);
@@ -135,6 +138,10 @@ beforeAll(async () => {
   const prometheusPort = await freePort();
   const amRendered = renderToTemp();
   alertmanager = await startAlertmanager(`${amRendered.dir}/alertmanager/alertmanager.yml`);
+  // The student's path from outside: the blackbox exporter probing a web app's login page.
+  blackbox = await startBlackboxExporter(`${amRendered.dir}/blackbox/blackbox.yml`);
+  loginPage = createServer((_req, res) => res.end('<form><input name="password" type="password"></form>'));
+  await new Promise<void>((r) => loginPage.listen(0, '127.0.0.1', r));
   const { dir, config } = renderToTemp({
     PROMETHEUS_SCRAPE_INTERVAL: '1s',
     PROMETHEUS_EVALUATION_INTERVAL: '1s',
@@ -147,6 +154,8 @@ beforeAll(async () => {
     NODE_EXPORTER_TARGET: host(nodeExporter.url),
     ALERTMANAGER_TARGET: host(alertmanager.url),
     GRAFANA_TARGET: host(grafana.url),
+    BLACKBOX_EXPORTER_TARGET: host(blackbox.url),
+    WEB_PUBLIC_URL: `http://127.0.0.1:${(loginPage.address() as AddressInfo).port}`,
   });
   recordNames = [...ruleFiles(config).values()].flatMap((f) =>
     f.groups.flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : []))),
@@ -171,6 +180,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prometheus?.stop();
+  await blackbox?.stop();
+  loginPage?.close();
   await alertmanager?.stop();
   await nodeExporter?.stop();
   await grafana?.close();
@@ -183,14 +194,23 @@ afterAll(async () => {
 describe('the real Prometheus with the rendered configuration', () => {
   it('scrapes every target', async () => {
     const jobs = await eventually(
-      'all six targets up',
+      'all eight targets up',
       async () => {
         const result = await query('up == 1');
-        return result.length === 6 ? result.map((r) => r.metric.job).sort() : undefined;
+        return result.length === 8 ? result.map((r) => r.metric.job).sort() : undefined;
       },
       20_000,
     );
-    expect(jobs).toEqual(['alertmanager', 'grafana', 'heroku-exporter', 'node', 'prometheus', 'pushgateway']);
+    expect(jobs).toEqual([
+      'alertmanager',
+      'blackbox', // the probe of the web app's login page, through the exporter
+      'blackbox-exporter',
+      'grafana',
+      'heroku-exporter',
+      'node',
+      'prometheus',
+      'pushgateway',
+    ]);
   });
 
   it('has every recording rule return data', async () => {
@@ -243,8 +263,14 @@ describe('the real Prometheus with the rendered configuration', () => {
       ),
     );
     // The firing-alerts table leaves the Watchdog out: with nothing broken it is rightly empty.
+    // Certificates: the probed page here is plain HTTP (blackbox.test.ts covers TLS).
     const empty = new Map(
-      queries.filter((q) => !q.expr.includes('alertname!="Watchdog"')).map((q) => [q.expr, q.where]),
+      queries
+        .filter(
+          (q) =>
+            !q.expr.includes('alertname!="Watchdog"') && !q.expr.includes('probe_ssl_earliest_cert_expiry'),
+        )
+        .map((q) => [q.expr, q.where]),
     );
     const deadline = Date.now() + 30_000;
     while (empty.size && Date.now() < deadline) {

@@ -104,6 +104,15 @@ export const startNodeExporter = () =>
     '/metrics',
   );
 
+/** Debian's blackbox exporter with a rendered blackbox.yml: the probes of the public entries. */
+export const startBlackboxExporter = (configFile: string) =>
+  startBinary(
+    'prometheus-blackbox-exporter',
+    'prometheus-blackbox-exporter',
+    (port) => [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    '/-/healthy',
+  );
+
 export interface Mail {
   from: string;
   to: string[];
