@@ -93,7 +93,7 @@ export function useApi(
 
   beforeAll(async () => {
     store = await open();
-    expect(await migrate(store.db)).toEqual([1, 2, 3, 4, 5]);
+    expect(await migrate(store.db)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await migrate(store.db)).toEqual([]); // migrations run once
     const tutor = new Tutor(loadAiConfig(aiEnv()), createAppMetrics(new Registry()), createLogger('error'));
     ai = await listen(

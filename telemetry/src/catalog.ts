@@ -170,6 +170,26 @@ export const CATALOG = {
     ['function'],
   ),
 
+  // The synthetic student (functions/src/jobs/synthetic-student.ts): the student path from outside.
+  syntheticJourneySuccess: def(
+    'brainbytes_synthetic_journey_success',
+    'gauge',
+    'The synthetic student’s last journey, by step (login, session, ask, history, and journey for the whole): 1 passed, 0 failed or not reached.',
+    ['step'],
+  ),
+  syntheticJourneyDuration: def(
+    'brainbytes_synthetic_journey_duration_seconds',
+    'gauge',
+    'How long each step of the synthetic student’s last journey took (journey: all of it).',
+    ['step'],
+  ),
+  syntheticAiCost: def(
+    'brainbytes_synthetic_ai_cost_dollars_total',
+    'counter',
+    'AI spend on the synthetic student’s questions (part of brainbytes_ai_cost_dollars_total): what watching from outside costs.',
+    [],
+  ),
+
   // AI
   aiTimeToFirstToken: def(
     'brainbytes_ai_time_to_first_token_seconds',

@@ -155,8 +155,13 @@ export function createApiApp({
   app.post('/api/sessions', async (req, res) => {
     const student = await students.authenticate(req);
     const { subject: chosen } = parseBody(startSession, req.body);
-    const { session, created } = await learning.startSession(student.id, chosen, idempotencyKey(req), () =>
-      limits.take('sessions', student.id),
+    const { session, created } = await learning.startSession(
+      student.id,
+      chosen,
+      idempotencyKey(req),
+      async () => {
+        if (!student.synthetic) await limits.take('sessions', student.id);
+      },
     );
     res.status(created ? 201 : 200).json(session);
   });
@@ -171,7 +176,8 @@ export function createApiApp({
   app.post('/api/sessions/:id/questions', async (req, res) => {
     const student = await students.authenticate(req);
     const { question } = parseBody(askQuestion, req.body);
-    const clientType = clientTypeOf(req.headers['user-agent']);
+    // The synthetic student is counted apart (and is no student for per-student limits).
+    const clientType = student.synthetic ? 'synthetic' : clientTypeOf(req.headers['user-agent']);
     const address = addressOf(req);
     const result = await learning.ask(
       student.id,
@@ -181,6 +187,7 @@ export function createApiApp({
       clientType,
       async () => {
         await limits.take('questions_address', address);
+        if (student.synthetic) return;
         await limits.take('questions', student.id);
         await limits.take('questions_daily', student.id);
       },

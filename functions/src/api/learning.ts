@@ -223,6 +223,8 @@ export class Learning {
     );
     if (rows[0]) {
       this.metrics?.questions.inc({ subject: session.subject, client_type: clientType });
+      if (clientType === 'synthetic' && answer.costDollars)
+        this.metrics?.syntheticAiCost.inc(answer.costDollars);
       return { question: rows[0], created: true };
     }
     // Only after a stale claim was taken over can the first holder still have stored one.

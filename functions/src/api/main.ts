@@ -2,6 +2,7 @@ import { configOrExit, createAppMetrics, createLogger, redact } from '@brainbyte
 import { Registry } from 'prom-client';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { sendMonthlyStatement } from '../jobs/monthly-statement';
+import { loadSyntheticSettings, syntheticStudentRun } from '../jobs/synthetic-student';
 import { startPushing } from '../push';
 import { httpTutor } from './ai-client';
 import { loadApiConfig } from './config';
@@ -50,6 +51,18 @@ async function main() {
     ]).catch((error: Error) => logger.warn('business metrics failed', { error: redact(String(error)) }));
   void business();
   setInterval(business, config.businessMetricsIntervalMs).unref();
+  // The synthetic student (SYNTHETIC_API_URL): first a minute after start, when the rest is up.
+  const synthetic = configOrExit('api', () => loadSyntheticSettings(process.env, config.authSecret));
+  if (synthetic) {
+    const journey = () => void syntheticStudentRun(db, synthetic, metrics, logger);
+    setTimeout(
+      () => {
+        journey();
+        setInterval(journey, synthetic.intervalMs).unref();
+      },
+      Math.min(synthetic.intervalMs, 60_000),
+    ).unref();
+  }
   const { host } = config;
   const server = app.listen(config.port, host, () =>
     logger.info('API listening', {

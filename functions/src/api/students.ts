@@ -11,6 +11,8 @@ export interface Student {
   id: string;
   email: string;
   name: string;
+  /** The synthetic student (jobs/synthetic-student.ts); set where `authenticate` read it. */
+  synthetic?: boolean;
 }
 
 const WRONG = 'email or password is wrong';
@@ -223,7 +225,7 @@ export class Students {
     if (!sessionId || !/^[0-9a-f-]{36}$/.test(sessionId))
       throw new HttpError(401, 'the token is not valid; sign in again');
     const [student] = await this.db.query<Student>(
-      `SELECT s.id, s.email, s.name FROM auth_sessions a JOIN students s ON s.id = a.student_id
+      `SELECT s.id, s.email, s.name, s.synthetic FROM auth_sessions a JOIN students s ON s.id = a.student_id
        WHERE a.id = $1 AND a.revoked_at IS NULL AND a.expires_at > now()`,
       [sessionId],
     );

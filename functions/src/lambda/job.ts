@@ -1,18 +1,24 @@
-import { redact } from '@brainbytes/telemetry';
+import { createLogger, redact } from '@brainbytes/telemetry';
 import { loadApiConfig } from '../api/config';
 import type { Database } from '../api/db/database';
 import { openDatabase } from '../api/db/open';
 import { RateLimits } from '../api/rate-limits';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { sendMonthlyStatement } from '../jobs/monthly-statement';
+import { journeyDue, loadSyntheticSettings, syntheticStudentRun } from '../jobs/synthetic-student';
 import { lambdaRuntime } from './runtime';
 
 const runtime = lambdaRuntime('job');
 let db: Promise<Database> | undefined;
 
+/** EventBridge's schedule (serverless.yml: rate(5 minutes)). */
+const SCHEDULE_MS = 300_000;
+
 /**
  * Every 5 minutes (EventBridge schedule): the business metrics from the database, pushed as
- * gauges; idle rate-limit buckets pruned; last month's statement, once, early on the 1st.
+ * gauges; idle rate-limit buckets pruned; last month's statement, once, early on the 1st; and,
+ * every SYNTHETIC_INTERVAL_SECONDS, the synthetic student's journey — from outside Heroku, so
+ * Heroku's own outage cannot silence it.
  */
 export const handler = runtime.wrap(async () => {
   const config = loadApiConfig();
@@ -24,5 +30,10 @@ export const handler = runtime.wrap(async () => {
     console.warn(`monthly statement not sent; the next run tries again: ${redact(String(error))}`);
     return 'not sent' as const;
   });
-  return { ok: true, statement };
+  const synthetic = loadSyntheticSettings(process.env, config.authSecret);
+  const journey =
+    synthetic && journeyDue(Date.now(), SCHEDULE_MS, synthetic.intervalMs)
+      ? await syntheticStudentRun(await db, synthetic, runtime.metrics, createLogger(config.logLevel))
+      : 'off';
+  return { ok: true, statement, ...(synthetic ? { journey } : {}) };
 });

@@ -123,6 +123,13 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX pending_signups_email ON pending_signups (email, created_at);
     `,
   },
+  {
+    version: 6,
+    name: 'synthetic student',
+    // The synthetic student (jobs/synthetic-student.ts) is not a student: business metrics leave it
+    // out and per-student limits do not apply to it.
+    sql: 'ALTER TABLE students ADD COLUMN synthetic boolean NOT NULL DEFAULT false;',
+  },
 ];
 
 export async function migrate(db: Database): Promise<number[]> {
