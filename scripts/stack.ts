@@ -110,6 +110,8 @@ export function appComponents(): Component[] {
         PUSHGATEWAY_URL: gatewayUrl,
         PGLITE_DIR: path.join(dataDir, 'pglite'),
         API_PROXY_SECRET: proxySecret,
+        // The synthetic student walks the student's path through the web app's /api, as a phone does.
+        SYNTHETIC_API_URL: env.SYNTHETIC_API_URL ?? local(ports.web),
       },
       note: env.DATABASE_URL
         ? 'PostgreSQL (DATABASE_URL)'

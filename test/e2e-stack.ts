@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAMBDA_REPORT_METRICS, lambdaReportNamespace } from '@brainbytes/telemetry';
 import { requireBinary } from '@brainbytes/testkit/binaries';
 import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
@@ -84,6 +85,16 @@ export async function startStack() {
         { MetricName: 'Duration', Timestamp, Value: 120, Unit: 'Milliseconds' as const },
       ]),
     );
+  // And each invocation's REPORT, as the metric filters publish it: billed time, INIT, peak memory.
+  for (const fn of ['brainbytes-prod-api', 'brainbytes-prod-ai'])
+    await moto.seed(
+      lambdaReportNamespace(fn),
+      Array.from({ length: 20 }, (_, i) => new Date(minute + (i - 4) * 60_000)).flatMap((Timestamp) => [
+        { MetricName: LAMBDA_REPORT_METRICS.billed, Timestamp, Value: 32_000, Unit: 'Milliseconds' as const },
+        { MetricName: LAMBDA_REPORT_METRICS.init, Timestamp, Value: 850, Unit: 'Milliseconds' as const },
+        { MetricName: LAMBDA_REPORT_METRICS.maxMemory, Timestamp, Value: 180, Unit: 'Megabytes' as const },
+      ]),
+    );
   for (const name of [
     'gateway',
     'exporter',
@@ -140,6 +151,7 @@ export async function startStack() {
       ALERTMANAGER_GROUP_INTERVAL: '2s',
       PUSH_INTERVAL_SECONDS: '1',
       BUSINESS_METRICS_INTERVAL_SECONDS: '2',
+      SYNTHETIC_INTERVAL_SECONDS: '10',
       LOG_LEVEL: 'warn',
       // Rehearsed as production: only production pages at any hour (staging and development wait
       // for Manila business hours), and this test must not depend on the hour it runs at.

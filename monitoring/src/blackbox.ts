@@ -25,6 +25,8 @@ export interface ProbeConfig {
   /** BLACKBOX_EXPORTER_TARGET: where the exporter runs (beside Prometheus); none, nothing is probed. */
   exporter?: ScrapeTarget;
   entries: ProbeEntry[];
+  /** SYNTHETIC_JOURNEY_SLOW_SECONDS (default 20): SyntheticJourneySlow above it. */
+  journeySlowSeconds: number;
 }
 
 /** Each public entry: the setting with its base URL, the path a student's path depends on, and its check. */
@@ -77,7 +79,12 @@ export function loadProbeConfig(env: Env): ProbeConfig {
     throw new ConfigError(
       `${PUBLIC_ENTRIES.filter((e) => env[e.variable]).map((e) => e.variable)[0]} is set but BLACKBOX_EXPORTER_TARGET is not: set where the blackbox exporter runs (e.g. 127.0.0.1:9115)`,
     );
-  return { ...(exporter ? { exporter } : {}), entries };
+  const slow = Number(env.SYNTHETIC_JOURNEY_SLOW_SECONDS?.trim() || '20');
+  if (!Number.isFinite(slow) || slow <= 0)
+    throw new ConfigError(
+      `SYNTHETIC_JOURNEY_SLOW_SECONDS="${env.SYNTHETIC_JOURNEY_SLOW_SECONDS}" must be a number of seconds above 0`,
+    );
+  return { ...(exporter ? { exporter } : {}), entries, journeySlowSeconds: slow };
 }
 
 const http = (extra: Record<string, unknown>) => ({

@@ -14,7 +14,7 @@ import type { AlertRule, RenderedRule, RuleGroup } from './types';
 export function alertGroups(config: MonitoringConfig): RuleGroup<AlertRule>[] {
   return [
     { name: 'brainbytes-basic.alerts', rules: basicAlerts },
-    { name: 'brainbytes-outside.alerts', rules: outsideAlerts },
+    { name: 'brainbytes-outside.alerts', rules: outsideAlerts(config.probes.journeySlowSeconds) },
     { name: 'brainbytes-advanced.alerts', rules: [...advancedAlerts, trafficMissingAlert(config)] },
     { name: 'brainbytes-budget.alerts', interval: config.spendEvaluationInterval, rules: budgetAlerts },
     { name: 'brainbytes-meta.alerts', rules: metaAlerts(config) },

@@ -11,7 +11,16 @@ const WHAT = 'Availability from outside (99.5% of probes of the public entries s
 const percentage = (ratio: number) => `${Number((100 * ratio).toPrecision(4))}%`;
 const instance = (entry: string) => `https://brainbytes-${entry}.herokuapp.com/`;
 
-/** The student's path from outside: the blackbox probes of the public entries. */
+/** The synthetic student's last journey, pushed by the Lambda job: `values` per step. */
+const journey = (values: Record<string, string>, metric = 'brainbytes_synthetic_journey_success') =>
+  Object.fromEntries(
+    Object.entries(values).map(([step, v]) => [
+      `${metric}{job="brainbytes-jobs",environment="production",platform="lambda",instance="",step="${step}"}`,
+      v,
+    ]),
+  );
+
+/** The student's path from outside: the blackbox probes of the public entries, and the synthetic student. */
 export const OUTSIDE_CASES: AlertCase[] = [
   {
     alert: 'StudentPathDown',
@@ -101,4 +110,56 @@ export const OUTSIDE_CASES: AlertCase[] = [
     evalTime: '3h',
     series: { [probe('web')]: samples(180, (i) => i === 90), [probe('api')]: samples(180, () => false) },
   },
+  // The synthetic student: the first failing step's team is paged, not the steps it never reached.
+  {
+    alert: 'SyntheticJourneyFailing',
+    evalTime: '5m',
+    series: journey({ login: '0x10', session: '0x10', ask: '0x10', history: '0x10' }),
+    fires: [
+      {
+        severity: 'critical',
+        labels: { step: 'login' },
+        description:
+          'The synthetic student’s last journey failed at login (every step before it passed): a student doing the same gets an error. The job’s log names the request and its answer.',
+      },
+    ],
+  },
+  {
+    // The tutor fails while every health check passes: the ai team, not engineering.
+    alert: 'SyntheticJourneyFailing',
+    evalTime: '5m',
+    series: journey({ login: '1x10', session: '1x10', ask: '0x10', history: '0x10' }),
+    fires: [
+      {
+        severity: 'critical',
+        labels: { step: 'ask', team: 'ai', service: 'ai' },
+        description:
+          'The synthetic student logged in and opened a session, but its question got no answer: the tutor path is broken even if every health check passes. Look at the AI provider, the AI function and the spend ceiling.',
+      },
+    ],
+  },
+  {
+    alert: 'SyntheticJourneyFailing',
+    evalTime: '5m',
+    series: journey({ login: '1x10', session: '1x10', ask: '1x10', history: '1x10' }),
+  },
+  ...(['35x30', '12x30'] as const).map(
+    (seconds): AlertCase => ({
+      alert: 'SyntheticJourneySlow',
+      evalTime: '20m',
+      series: journey({ journey: seconds, ask: '30x30' }, 'brainbytes_synthetic_journey_duration_seconds'),
+      ...(seconds === '35x30'
+        ? {
+            fires: [
+              {
+                severity: 'warning' as const,
+                labels: {},
+                description:
+                  'The synthetic student’s last journey (log in, open a session, ask, read back) took 35s (threshold 20 s, SYNTHETIC_JOURNEY_SLOW_SECONDS): the System Overview shows which step.',
+              },
+            ],
+          }
+        : {}),
+    }),
+  ),
 ];

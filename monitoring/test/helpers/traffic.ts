@@ -125,6 +125,17 @@ function lambdaApiRound({ metrics: m }: Producer, round: number) {
 }
 
 function jobRound({ metrics: m }: Producer, round: number) {
+  // The synthetic student's last journey (the Lambda job runs it).
+  for (const [step, seconds] of Object.entries({
+    login: 0.3,
+    session: 0.1,
+    ask: 2.4,
+    history: 0.1,
+    journey: 2.9,
+  })) {
+    m.syntheticJourneySuccess.set({ step }, 1);
+    m.syntheticJourneyDuration.set({ step }, seconds + round * 0.01);
+  }
   m.activeStudents.set({ window: '1d' }, 180 + round);
   m.activeStudents.set({ window: '7d' }, 640);
   m.activeStudents.set({ window: '30d' }, 1250);

@@ -39,6 +39,35 @@ export const systemOverview = dashboard({
           width: 8,
         },
         {
+          title: 'Synthetic student: last journey by step',
+          type: 'stat',
+          unit: 'short',
+          description:
+            'Log in, open a session, ask, read the answer back (every SYNTHETIC_INTERVAL_SECONDS): 1 passed, 0 failed or not reached.',
+          queries: [
+            { expr: `max by (step) (brainbytes_synthetic_journey_success{${ENV}})`, legend: '{{step}}' },
+          ],
+          thresholds: [
+            [0, 'red'],
+            [1, 'green'],
+          ],
+          min: 0,
+          max: 1,
+          width: 8,
+        },
+        {
+          title: 'Synthetic student: time per step',
+          type: 'timeseries',
+          unit: 's',
+          queries: [
+            {
+              expr: `max by (step) (brainbytes_synthetic_journey_duration_seconds{${ENV}})`,
+              legend: '{{step}}',
+            },
+          ],
+          width: 8,
+        },
+        {
           title: 'Days to certificate expiry',
           type: 'stat',
           unit: 'd',
