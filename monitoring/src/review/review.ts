@@ -180,7 +180,9 @@ export async function buildReview(
   const [active, activeBefore] = await scalar(
     `max(max_over_time(brainbytes_active_students{window="7d"}[${range}]))`,
   );
-  const [questions, questionsBefore] = await scalar(`sum(increase(brainbytes_questions_total[${range}]))`);
+  const [questions, questionsBefore] = await scalar(
+    `sum(increase(brainbytes_questions_total{client_type!="synthetic"}[${range}]))`,
+  );
   compare('questions asked', questions, questionsBefore, (n) => fmt(n));
   compare('active students', active, activeBefore, (n) => fmt(n));
   // Questions in each Manila hour of the day: the hourly increases over the period, summed by the
@@ -189,7 +191,7 @@ export async function buildReview(
     await Promise.all(
       Array.from({ length: 24 }, async (_, utc) => {
         const [s] = await query(
-          `sum_over_time((sum(increase(brainbytes_questions_total[1h])) and on () hour() == ${utc})[${range}:1h])`,
+          `sum_over_time((sum(increase(brainbytes_questions_total{client_type!="synthetic"}[1h])) and on () hour() == ${utc})[${range}:1h])`,
           end,
         );
         const manila = (utc - 1 + 8 + 24) % 24;
@@ -222,7 +224,7 @@ export async function buildReview(
   const [total] = await scalar('brainbytes:spend_dollars:month_to_date');
   const [budget] = await scalar('brainbytes:budget_dollars:monthly');
   const [perQuestion, perQuestionBefore] = await scalar(
-    `sum(increase(brainbytes_ai_cost_dollars_total[${range}])) / sum(increase(brainbytes_questions_total[${range}]))`,
+    `sum(increase(brainbytes_ai_cost_dollars_total[${range}])) / sum(increase(brainbytes_questions_total{client_type!="synthetic"}[${range}]))`,
   );
   compare('AI cost per question', perQuestion, perQuestionBefore, (n) => dollars(n, 4));
   const spend: Section = {

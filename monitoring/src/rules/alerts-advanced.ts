@@ -154,7 +154,7 @@ export function trafficMissingAlert(config: MonitoringConfig): AlertRule {
     `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   return {
     alert: 'TrafficMissingInManilaPeakHours',
-    expr: `sum by (environment) (rate(brainbytes_questions_total{environment="production"}[${trafficMissingAfter}])) == 0
+    expr: `sum by (environment) (rate(brainbytes_questions_total{environment="production",client_type!="synthetic"}[${trafficMissingAfter}])) == 0
 and on () (${manilaHoursPromql(studyHours)})`,
     for: '15m',
     severity: 'warning',

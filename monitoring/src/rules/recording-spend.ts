@@ -204,14 +204,14 @@ ${MONTH_TO_DATE} * ${MONTH_OVER_SO_FAR}`,
     {
       // No questions, no value (a gap), never 0/0 = NaN: a NaN would stay in every average over it.
       record: 'brainbytes:cost_per_question_dollars:rate1d',
-      expr: 'sum(provider:brainbytes_spend_dollars:rate1d) / (sum(rate(brainbytes_questions_total[1d])) > 0)',
+      expr: 'sum(provider:brainbytes_spend_dollars:rate1d) / (sum(rate(brainbytes_questions_total{client_type!="synthetic"}[1d])) > 0)',
     },
     {
       // The job's figure from the database (the last hour with questions, so a quiet night keeps
       // it); from Prometheus's counters where no job reports. A quiet hour there leaves a gap.
       record: 'brainbytes:ai_cost_per_question_dollars:rate1h',
       expr: `max(brainbytes_ai_cost_per_question_dollars{window="1h"})
-or sum(rate(brainbytes_ai_cost_dollars_total[1h])) / (sum(rate(brainbytes_questions_total[1h])) > 0)`,
+or sum(rate(brainbytes_ai_cost_dollars_total[1h])) / (sum(rate(brainbytes_questions_total{client_type!="synthetic"}[1h])) > 0)`,
     },
     {
       record: 'brainbytes:ai_cost_per_question_dollars:avg7d',

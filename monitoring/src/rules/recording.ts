@@ -195,7 +195,7 @@ export const manilaHourIs = (hour: number) => `hour() == ${(hour - MANILA_UTC_OF
 function usageByHourRules(): RecordingRule[] {
   const branches = Array.from({ length: 24 }, (_, hour) => {
     const label = String(hour).padStart(2, '0');
-    return `label_replace(sum by (environment) (rate(brainbytes_questions_total[5m])) and on () ${manilaHourIs(hour)}, "manila_hour", "${label}", "", "")`;
+    return `label_replace(sum by (environment) (rate(brainbytes_questions_total{client_type!="synthetic"}[5m])) and on () ${manilaHourIs(hour)}, "manila_hour", "${label}", "", "")`;
   });
   return [{ record: 'manila_hour:brainbytes_questions:rate5m', expr: branches.join('\nor\n') }];
 }

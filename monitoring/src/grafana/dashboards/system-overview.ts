@@ -122,7 +122,11 @@ export const systemOverview = dashboard({
           title: 'Questions',
           type: 'stat',
           unit: 'reqps',
-          queries: [{ expr: `sum(rate(brainbytes_questions_total{${ENV}}[$__rate_interval]))` }],
+          queries: [
+            {
+              expr: `sum(rate(brainbytes_questions_total{${ENV},client_type!="synthetic"}[$__rate_interval]))`,
+            },
+          ],
         },
         {
           title: 'Active students (1 day)',
@@ -151,7 +155,7 @@ export const systemOverview = dashboard({
           unit: 'reqps',
           queries: [
             {
-              expr: `sum by (subject) (rate(brainbytes_questions_total{${ENV}}[$__rate_interval]))`,
+              expr: `sum by (subject) (rate(brainbytes_questions_total{${ENV},client_type!="synthetic"}[$__rate_interval]))`,
               legend: '{{subject}}',
             },
           ],
