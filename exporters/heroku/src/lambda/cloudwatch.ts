@@ -53,6 +53,9 @@ interface Wanted {
   put: (stats: RecentStats, value: number | undefined) => void;
 }
 
+type CountKey = 'invocations' | 'errors' | 'throttles' | 'timeouts' | 'outOfMemory';
+type MaximumKey = 'concurrentExecutions' | 'maxMemoryUsedMb';
+
 const DAY_SECONDS = 86_400;
 
 const query = (id: string, fn: string, want: Omit<Wanted, 'put'>, period: number): MetricDataQuery => ({
@@ -162,83 +165,48 @@ export class CloudWatchPoller extends PollLoop {
   /** What one poll asks of each function: counts, Duration and INIT by statistic, memory, kills. */
   private wanted(): Wanted[] {
     const statistics = [['max', 'Maximum'], ...this.percentiles.map((p) => [p, p])] as const;
-    const seconds =
-      (map: (s: RecentStats) => Map<string, number>, statistic: string) => (s: RecentStats, v?: number) => {
-        if (v !== undefined) map(s).set(statistic, v / 1000);
-      };
+    // A count with no datapoint is 0 (CloudWatch leaves a gap, not a 0); a maximum stays unknown.
+    const count = (source: Wanted['source'], metric: string, key: CountKey): Wanted => ({
+      source,
+      metric,
+      stat: 'Sum',
+      put: (s, v) => {
+        s[key] = v ?? 0;
+      },
+    });
+    const maximum = (source: Wanted['source'], metric: string, key: MaximumKey): Wanted => ({
+      source,
+      metric,
+      stat: 'Maximum',
+      put: (s, v) => {
+        s[key] = v;
+      },
+    });
+    const seconds = (
+      source: Wanted['source'],
+      metric: string,
+      key: 'durationSeconds' | 'initDurationSeconds',
+    ) =>
+      statistics.map(
+        ([statistic, stat]): Wanted => ({
+          source,
+          metric,
+          stat,
+          put: (s, v) => {
+            if (v !== undefined) s[key].set(statistic, v / 1000);
+          },
+        }),
+      );
     return [
-      {
-        source: 'lambda',
-        metric: 'Invocations',
-        stat: 'Sum',
-        put: (s, v) => {
-          s.invocations = v ?? 0;
-        },
-      },
-      {
-        source: 'lambda',
-        metric: 'Errors',
-        stat: 'Sum',
-        put: (s, v) => {
-          s.errors = v ?? 0;
-        },
-      },
-      {
-        source: 'lambda',
-        metric: 'Throttles',
-        stat: 'Sum',
-        put: (s, v) => {
-          s.throttles = v ?? 0;
-        },
-      },
-      {
-        source: 'lambda',
-        metric: 'ConcurrentExecutions',
-        stat: 'Maximum',
-        put: (s, v) => {
-          s.concurrentExecutions = v;
-        },
-      },
-      ...statistics.map(
-        ([statistic, stat]): Wanted => ({
-          source: 'lambda',
-          metric: 'Duration',
-          stat,
-          put: seconds((s) => s.durationSeconds, statistic),
-        }),
-      ),
-      ...statistics.map(
-        ([statistic, stat]): Wanted => ({
-          source: 'report',
-          metric: REPORT.init,
-          stat,
-          put: seconds((s) => s.initDurationSeconds, statistic),
-        }),
-      ),
-      {
-        source: 'report',
-        metric: REPORT.maxMemory,
-        stat: 'Maximum',
-        put: (s, v) => {
-          s.maxMemoryUsedMb = v;
-        },
-      },
-      {
-        source: 'report',
-        metric: REPORT.timeouts,
-        stat: 'Sum',
-        put: (s, v) => {
-          s.timeouts = v ?? 0;
-        },
-      },
-      {
-        source: 'report',
-        metric: REPORT.outOfMemory,
-        stat: 'Sum',
-        put: (s, v) => {
-          s.outOfMemory = v ?? 0;
-        },
-      },
+      count('lambda', 'Invocations', 'invocations'),
+      count('lambda', 'Errors', 'errors'),
+      count('lambda', 'Throttles', 'throttles'),
+      maximum('lambda', 'ConcurrentExecutions', 'concurrentExecutions'),
+      ...seconds('lambda', 'Duration', 'durationSeconds'),
+      ...seconds('report', REPORT.init, 'initDurationSeconds'),
+      maximum('report', REPORT.maxMemory, 'maxMemoryUsedMb'),
+      count('report', REPORT.timeouts, 'timeouts'),
+      count('report', REPORT.outOfMemory, 'outOfMemory'),
     ];
   }
 

@@ -1,4 +1,20 @@
-import { budgetGauge, dashboard, ENV } from '../panel';
+import { budgetGauge, dashboard, ENV, type PanelSpec } from '../panel';
+
+/** A stat of 1 (passed, green) or 0 (failed, red) per `legend`. */
+const passFail = (title: string, description: string, expr: string, legend: string): PanelSpec => ({
+  title,
+  type: 'stat',
+  unit: 'short',
+  description,
+  queries: [{ expr, legend }],
+  thresholds: [
+    [0, 'red'],
+    [1, 'green'],
+  ],
+  min: 0,
+  max: 1,
+  width: 8,
+});
 
 export const systemOverview = dashboard({
   uid: 'bb-system-overview',
@@ -10,21 +26,12 @@ export const systemOverview = dashboard({
       // Symptoms first: what a student's phone gets from each public entry (the blackbox probes).
       title: 'The student’s view, from outside',
       panels: [
-        {
-          title: 'Public entries up',
-          type: 'stat',
-          unit: 'short',
-          description:
-            'Each public entry probed as a phone would (status, a body only a working app sends, TLS): 1 up, 0 failing. StudentPathDown after 2 minutes at 0.',
-          queries: [{ expr: `max by (entry) (probe_success{job="blackbox",${ENV}})`, legend: '{{entry}}' }],
-          thresholds: [
-            [0, 'red'],
-            [1, 'green'],
-          ],
-          min: 0,
-          max: 1,
-          width: 8,
-        },
+        passFail(
+          'Public entries up',
+          'Each public entry probed as a phone would (status, a body only a working app sends, TLS): 1 up, 0 failing. StudentPathDown after 2 minutes at 0.',
+          `max by (entry) (probe_success{job="blackbox",${ENV}})`,
+          '{{entry}}',
+        ),
         {
           title: 'Probe time by phase',
           type: 'timeseries',
@@ -38,23 +45,12 @@ export const systemOverview = dashboard({
           stack: true,
           width: 8,
         },
-        {
-          title: 'Synthetic student: last journey by step',
-          type: 'stat',
-          unit: 'short',
-          description:
-            'Log in, open a session, ask, read the answer back (every SYNTHETIC_INTERVAL_SECONDS): 1 passed, 0 failed or not reached.',
-          queries: [
-            { expr: `max by (step) (brainbytes_synthetic_journey_success{${ENV}})`, legend: '{{step}}' },
-          ],
-          thresholds: [
-            [0, 'red'],
-            [1, 'green'],
-          ],
-          min: 0,
-          max: 1,
-          width: 8,
-        },
+        passFail(
+          'Synthetic student: last journey by step',
+          'Log in, open a session, ask, read the answer back (every SYNTHETIC_INTERVAL_SECONDS): 1 passed, 0 failed or not reached.',
+          `max by (step) (brainbytes_synthetic_journey_success{${ENV}})`,
+          '{{step}}',
+        ),
         {
           title: 'Synthetic student: time per step',
           type: 'timeseries',
