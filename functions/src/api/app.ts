@@ -186,8 +186,8 @@ export function createApiApp({
       idempotencyKey(req),
       clientType,
       async () => {
-        await limits.take('questions_address', address);
         if (student.synthetic) return;
+        await limits.take('questions_address', address);
         await limits.take('questions', student.id);
         await limits.take('questions_daily', student.id);
       },
