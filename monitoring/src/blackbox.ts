@@ -27,6 +27,11 @@ export interface ProbeConfig {
   entries: ProbeEntry[];
   /** SYNTHETIC_JOURNEY_SLOW_SECONDS (default 20): SyntheticJourneySlow above it. */
   journeySlowSeconds: number;
+  /**
+   * BLACKBOX_CA_FILE: a PEM of the CAs the TLS probes trust instead of the system's (a private
+   * front's own CA); none, the system's, as a phone's.
+   */
+  caFile?: string;
 }
 
 /** Each public entry: the setting with its base URL, the path a student's path depends on, and its check. */
@@ -84,7 +89,13 @@ export function loadProbeConfig(env: Env): ProbeConfig {
     throw new ConfigError(
       `SYNTHETIC_JOURNEY_SLOW_SECONDS="${env.SYNTHETIC_JOURNEY_SLOW_SECONDS}" must be a number of seconds above 0`,
     );
-  return { ...(exporter ? { exporter } : {}), entries, journeySlowSeconds: slow };
+  const caFile = env.BLACKBOX_CA_FILE?.trim();
+  return {
+    ...(exporter ? { exporter } : {}),
+    entries,
+    journeySlowSeconds: slow,
+    ...(caFile ? { caFile } : {}),
+  };
 }
 
 const http = (extra: Record<string, unknown>) => ({
@@ -94,12 +105,16 @@ const http = (extra: Record<string, unknown>) => ({
 });
 
 /** blackbox.yml: one module per check, and its TLS twin (valid chain required, HTTPS only). */
-export function blackboxConfig() {
+export function blackboxConfig(caFile?: string) {
   const modules: Record<string, unknown> = {};
   for (const [check, body] of Object.entries(BODY)) {
     const common = { valid_status_codes: [200], fail_if_body_not_matches_regexp: [body] };
     modules[check] = http(common);
-    modules[`${check}_tls`] = http({ ...common, fail_if_not_ssl: true });
+    modules[`${check}_tls`] = http({
+      ...common,
+      fail_if_not_ssl: true,
+      ...(caFile ? { tls_config: { ca_file: caFile } } : {}),
+    });
   }
   // http:// must answer with a redirect to https://, not serve the page in clear.
   modules.http_to_https = http({

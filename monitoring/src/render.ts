@@ -21,7 +21,7 @@ export function renderAll(config: MonitoringConfig): Map<string, string> {
     ['prometheus/prometheus.yml', yaml(prometheusConfig(config))],
     ...[...rules].map(([name, file]): [string, string] => [`prometheus/rules/${name}`, yaml(file)]),
     ['alertmanager/alertmanager.yml', yaml(alertmanagerConfig(config))],
-    ['blackbox/blackbox.yml', yaml(blackboxConfig())],
+    ['blackbox/blackbox.yml', yaml(blackboxConfig(config.probes.caFile))],
     [
       'alertmanager/templates/brainbytes.tmpl',
       readFileSync(new URL('./alertmanager/templates/brainbytes.tmpl', import.meta.url), 'utf8'),

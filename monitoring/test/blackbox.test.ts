@@ -1,13 +1,17 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
+import { type RunningProcess, startBlackboxExporter } from '@brainbytes/testkit/services';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadProbeConfig } from '../src/blackbox';
+import { CERTIFICATE_CRITICAL_DAYS } from '../src/rules/alerts-outside';
 import { renderToTemp, requireBinary } from './helpers/render';
 
 const run = promisify(execFile);
@@ -143,4 +147,101 @@ describe('the real blackbox exporter with the rendered modules', () => {
     expect(await probe(`${clear}/login`, 'http_to_https')).toBe(0);
     expect(await probe(`${elsewhere}/login`, 'http_to_https')).toBe(0);
   }, 30_000);
+});
+
+describe('a TLS front whose certificate expires in 2 days', () => {
+  let exporter: RunningProcess;
+  let systemCas: RunningProcess;
+  let front: https.Server;
+  let frontUrl: string;
+  const dir = mkdtempSync(join(tmpdir(), 'bb-tls-'));
+  const openssl = (...args: string[]) => run('openssl', args, { cwd: dir });
+
+  beforeAll(async () => {
+    // A private CA, and a certificate for 127.0.0.1 it signed that expires in 2 days.
+    await openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=BrainBytes test CA',
+    );
+    await openssl(
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'front.key',
+      '-out',
+      'front.csr',
+      '-subj',
+      '/CN=127.0.0.1',
+    );
+    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    await openssl(
+      'x509',
+      '-req',
+      '-in',
+      'front.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'front.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'san.ext',
+    );
+    front = https.createServer(
+      { key: readFileSync(join(dir, 'front.key')), cert: readFileSync(join(dir, 'front.pem')) },
+      (_req, res) => res.end('<form><input name="password" type="password"></form>'),
+    );
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    frontUrl = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
+    const { dir: rendered } = renderToTemp({ BLACKBOX_CA_FILE: join(dir, 'ca.pem') });
+    exporter = await startBlackboxExporter(join(rendered, 'blackbox/blackbox.yml'));
+    systemCas = await startBlackboxExporter(join(renderToTemp().dir, 'blackbox/blackbox.yml'));
+  }, 60_000);
+  afterAll(async () => {
+    await exporter?.stop();
+    await systemCas?.stop();
+    front?.close();
+  });
+
+  it('passes the probe with the front’s CA trusted (BLACKBOX_CA_FILE), and reports the expiry TlsCertificateExpiresSoon reads', async () => {
+    const text = await (
+      await fetch(
+        `${exporter.url}/probe?target=${encodeURIComponent(`${frontUrl}/login`)}&module=login_form_tls`,
+      )
+    ).text();
+    expect(text).toMatch(/^probe_success 1$/m);
+    const expiry = Number(/^probe_ssl_earliest_cert_expiry (\S+)$/m.exec(text)?.[1]);
+    const days = (expiry - Date.now() / 1000) / 86400;
+    expect(days).toBeGreaterThan(1.9);
+    expect(days).toBeLessThan(2.01); // under CERTIFICATE_CRITICAL_DAYS: the critical rule's case
+    expect(days).toBeLessThan(CERTIFICATE_CRITICAL_DAYS);
+    // The same front without its CA trusted (the system's only) is down: a phone would refuse it.
+    const untrusted = await (
+      await fetch(
+        `${systemCas.url}/probe?target=${encodeURIComponent(`${frontUrl}/login`)}&module=login_form_tls`,
+      )
+    ).text();
+    expect(untrusted).toMatch(/^probe_success 0$/m);
+  });
 });

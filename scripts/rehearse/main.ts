@@ -19,7 +19,7 @@ import { Redis } from 'ioredis';
 import { describe, type Expectation, matches, type Notice, readNotice } from './inbox';
 import { say, stopAll } from './processes';
 import { type Context, SCENARIOS, type Scenario } from './scenarios';
-import { Topology } from './topology';
+import { SYNTHETIC_EVERY_SECONDS, Topology } from './topology';
 import { Traffic } from './traffic';
 
 const MANILA_OFFSET_MS = 8 * 3600_000;
@@ -133,6 +133,7 @@ async function main() {
     }
   }, 200);
   const traffic = new Traffic(dir);
+  let schedule: NodeJS.Timeout | undefined;
   const results: { scenario: Scenario; startedAt: number; expected: Expectation[]; error?: string }[] = [];
   try {
     await top.startAll();
@@ -148,6 +149,8 @@ async function main() {
       { url: top.url('lambdaHttp'), students: 2 },
     ];
     traffic.start();
+    // EventBridge's schedule, compressed: the job runs the synthetic student every time.
+    schedule = setInterval(() => void top.invokeJob(), SYNTHETIC_EVERY_SECONDS * 1000);
     const ctx: Context = {
       top,
       openai,
@@ -183,6 +186,7 @@ async function main() {
     await sleep(10_000); // anything late or repeated still counts as extra
   } finally {
     clearInterval(collector);
+    clearInterval(schedule);
     await traffic.stop();
     await stopAll();
     await top.dropDatabase().catch(() => undefined);

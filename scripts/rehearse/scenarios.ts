@@ -168,6 +168,72 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    // Seen from outside: nothing pushes when the web app is gone, but its probe fails and the
+    // synthetic student (the Lambda job, through the web app) cannot log in.
+    name: 'the web app’s process stops (its dyno crashed)',
+    expect: () => [
+      { to: to('infrastructure'), alertname: 'StudentPathDown', status: 'firing', within: 90 },
+      { to: to('engineering'), alertname: 'SyntheticJourneyFailing', status: 'firing', within: 120 },
+      // Still down after ALERTMANAGER_ESCALATE_AFTER: the lead hears.
+      { to: to('lead'), alertname: 'StudentPathDown', status: 'firing', within: 180 },
+    ],
+    allow: [
+      ...resolved('StudentPathDown', 'infrastructure', 'lead'),
+      ...resolved('SyntheticJourneyFailing', 'engineering', 'lead'),
+      { to: to('lead'), alertname: 'SyntheticJourneyFailing', status: 'firing' },
+      // A few minutes of one entry down in a young Prometheus is a fast burn of the outside SLO.
+      ...(['infrastructure', 'lead'] as const).flatMap((t) => [
+        { to: to(t), alertname: 'StudentPathErrorBudgetBurn', status: 'firing' as const },
+        { to: to(t), alertname: 'StudentPathErrorBudgetBurn', status: 'resolved' as const },
+      ]),
+    ],
+    async run({ top, waitFor }, startedAt) {
+      await top.procs.web?.stop();
+      await waitFor({ to: to('lead'), alertname: 'StudentPathDown', status: 'firing' }, startedAt, 180);
+      await top.startApp('web');
+      await waitFor(
+        { to: to('infrastructure'), alertname: 'StudentPathDown', status: 'resolved' },
+        startedAt,
+        90,
+      );
+    },
+  },
+  {
+    // Every health check and probe passes, no error counter of the tutor moves: only a student
+    // (the synthetic one) sees that the answers are empty.
+    name: 'the tutor answers with nothing while every health check passes',
+    expect: () => [{ to: to('ai'), alertname: 'SyntheticJourneyFailing', status: 'firing', within: 120 }],
+    allow: [
+      ...resolved('SyntheticJourneyFailing', 'ai', 'lead'),
+      { to: to('lead'), alertname: 'SyntheticJourneyFailing', status: 'firing' },
+      // The students asking meanwhile got 503s ("send it again"): the API's error alerts may page too.
+      ...(['engineering', 'lead'] as const).flatMap((t) =>
+        ['ApiHighErrorRatio', 'ApiErrorBudgetBurn'].flatMap((alertname) => [
+          { to: to(t), alertname, status: 'firing' as const },
+          { to: to(t), alertname, status: 'resolved' as const },
+        ]),
+      ),
+    ],
+    async run({ openai, waitFor }, startedAt) {
+      const usual = openai.answer;
+      openai.answer = '';
+      try {
+        await waitFor(
+          { to: to('ai'), alertname: 'SyntheticJourneyFailing', status: 'firing' },
+          startedAt,
+          120,
+        );
+      } finally {
+        openai.answer = usual;
+      }
+      await waitFor(
+        { to: to('ai'), alertname: 'SyntheticJourneyFailing', status: 'resolved' },
+        startedAt,
+        90,
+      );
+    },
+  },
+  {
     name: 'this month’s spend passes the budget (a runaway prompt)',
     // Over budget, and why: one answer costs far more than this week's answers did. (The second
     // email could not come before: the quiet minutes of the study-peak scenario made the 7-day

@@ -44,6 +44,9 @@ export const COMPRESSED = {
   TRAFFIC_MISSING_AFTER: '1m',
 };
 
+/** EventBridge's 5 minutes, compressed: the job (and the synthetic student with it) this often. */
+export const SYNTHETIC_EVERY_SECONDS = 30;
+
 export class Topology {
   readonly ports: Record<string, number> = {};
   readonly procs: Record<string, Proc> = {};
@@ -96,6 +99,7 @@ export class Topology {
       'alertmanager',
       'lambdaHttp',
       'lambda',
+      'blackbox',
     ])
       this.ports[name] = await freePort();
   }
@@ -169,6 +173,13 @@ export class Topology {
             // The rehearsal's few days of Lambda sit inside the free tier: count none of it (an
             // account whose other workloads use it), so Lambda's month to date is not 0.
             LAMBDA_FREE_TIER_SHARE: '0',
+            // The public entries, probed from this dyno (README: "Watch it from outside"). API
+            // Gateway's is left out: serverless-offline starts after Prometheus here.
+            WEB_PUBLIC_URL: this.url('web'),
+            API_PUBLIC_URL: this.url('api'),
+            PUSHGATEWAY_PUBLIC_URL: this.url('gateway'),
+            HEROKU_EXPORTER_PUBLIC_URL: this.url('exporter'),
+            BLACKBOX_EXPORTER_PORT: String(this.ports.blackbox),
           }
         : {
             ...common,
@@ -227,6 +238,9 @@ export class Topology {
           AWS_ACCESS_KEY_ID: 'offline',
           AWS_SECRET_ACCESS_KEY: 'offline',
           LOG_LEVEL: 'warn',
+          // The synthetic student, from the job (SSM's synthetic-api-url): through the web app.
+          SYNTHETIC_API_URL: this.url('web'),
+          SYNTHETIC_INTERVAL_SECONDS: String(SYNTHETIC_EVERY_SECONDS),
         },
       },
     );
@@ -248,6 +262,15 @@ export class Topology {
     await this.startMonitoring('prometheus');
     say('Lambda functions through serverless-offline …');
     await this.startLambda();
+  }
+
+  /** EventBridge invoking the job, as Lambda's invoke API takes it; no answer is an error to log, not to throw. */
+  async invokeJob() {
+    const res = await fetch(`${this.url('lambda')}/2015-03-31/functions/brainbytes-prod-job/invocations`, {
+      method: 'POST',
+      body: '{}',
+    }).catch((error: Error) => ({ ok: false, status: 0, text: async () => error.message }));
+    if (!res.ok) say(`  the scheduled job failed (${res.status}): ${(await res.text()).slice(0, 200)}`);
   }
 
   async restartApp(role: 'pushgateway' | 'heroku-exporter') {
