@@ -206,7 +206,13 @@ export const SCENARIOS: Scenario[] = [
     allow: [
       ...resolved('SyntheticJourneyFailing', 'ai', 'lead'),
       { to: to('lead'), alertname: 'SyntheticJourneyFailing', status: 'firing' },
-      // The students asking meanwhile got 503s ("send it again"): the API's error alerts may page too.
+      // The students asking meanwhile got 503s ("send it again"), and none of their questions was
+      // stored: the API's error alerts may page, and the evening's traffic looks missing.
+      ...(['firing', 'resolved'] as const).map((status) => ({
+        to: to('product'),
+        alertname: 'TrafficMissingInManilaPeakHours',
+        status,
+      })),
       ...(['engineering', 'lead'] as const).flatMap((t) =>
         ['ApiHighErrorRatio', 'ApiErrorBudgetBurn'].flatMap((alertname) => [
           { to: to(t), alertname, status: 'firing' as const },
@@ -244,13 +250,18 @@ export const SCENARIOS: Scenario[] = [
       { to: to('owner'), alertname: 'AiSpendCeilingReached', status: 'firing', within: 120 },
       { to: to('owner'), alertname: 'AiCostPerQuestionDoubled', status: 'firing', within: 120 },
     ],
-    async run({ openai, waitFor }, startedAt) {
+    async run({ top, openai, waitFor }, startedAt) {
       // One answer billed for a billion tokens: $150 of gpt-4o-mini input on top of the month's Heroku.
+      // A student's answer, not the synthetic student's (whose cost no cost-per-question counts):
+      // its schedule waits, and a run under way finishes first.
+      top.jobPaused = true;
+      await sleep(5_000);
       const usual = { ...openai.usage };
       const before = openai.requests.length;
       openai.usage = { prompt_tokens: 1_000_000_000, completion_tokens: 40, cached_tokens: 0 };
       while (openai.requests.length === before) await sleep(200);
       openai.usage = usual;
+      top.jobPaused = false;
       await waitFor({ to: to('owner'), alertname: 'MonthlyBudgetExceeded', status: 'firing' }, startedAt, 90);
       // The over-budget email now comes at once (no `for`); the doubled cost holds for its own `for`,
       // and must be sent before the next scenario wipes Prometheus.

@@ -264,8 +264,12 @@ export class Topology {
     await this.startLambda();
   }
 
+  /** While set, the schedule skips the job (a scenario that must know whose question it billed). */
+  jobPaused = false;
+
   /** EventBridge invoking the job, as Lambda's invoke API takes it; no answer is an error to log, not to throw. */
   async invokeJob() {
+    if (this.jobPaused) return;
     const res = await fetch(`${this.url('lambda')}/2015-03-31/functions/brainbytes-prod-job/invocations`, {
       method: 'POST',
       body: '{}',
