@@ -172,13 +172,27 @@ async function student(index: number, base: string, intensity: number) {
     body?: unknown,
     extra: Record<string, string> = {},
   ) => {
-    const send = () =>
+    const attempt = () =>
       fetch(`${base}${path}`, {
         method,
         headers: { ...headers, ...extra },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(40_000),
       });
+    // A student whose app cannot reach us (no answer, 502–504) tries again a little later, as the
+    // app's queue does, while the demo lasts; nothing was stored, so sending again is safe.
+    const send = async (): Promise<Response> => {
+      for (;;) {
+        const res = await attempt().catch((error: Error) => error);
+        const down = res instanceof Error || (res.status >= 502 && res.status <= 504);
+        if (!down || Date.now() + 5_000 >= run.until) {
+          if (res instanceof Error) throw res;
+          return res;
+        }
+        stats.errors++;
+        await sleep(5_000);
+      }
+    };
     let res = await send();
     // Rate limited: wait as told (the app's queue does the same), while the demo lasts.
     while (res.status === 429 && Date.now() < run.until) {

@@ -187,6 +187,7 @@ async function main() {
   } finally {
     clearInterval(collector);
     clearInterval(schedule);
+    await top.front?.close();
     await traffic.stop();
     await stopAll();
     await top.dropDatabase().catch(() => undefined);

@@ -240,6 +240,33 @@ export const SCENARIOS: Scenario[] = [
     },
   },
   {
+    // The web app's HTTPS front now serves a certificate that expires in 2 days (a renewal that
+    // did not happen): critical, so the lead hears too if it is not fixed.
+    name: 'the web app’s certificate expires in 2 days',
+    expect: () => [
+      { to: to('infrastructure'), alertname: 'TlsCertificateExpiresSoon', status: 'firing', within: 90 },
+    ],
+    allow: [
+      ...resolved('TlsCertificateExpiresSoon', 'infrastructure', 'lead'),
+      { to: to('lead'), alertname: 'TlsCertificateExpiresSoon', status: 'firing' },
+    ],
+    async run({ top, waitFor }, startedAt) {
+      if (!top.front) throw new Error('the web app has no TLS front');
+      top.front.useCertificate(2);
+      await waitFor(
+        { to: to('infrastructure'), alertname: 'TlsCertificateExpiresSoon', status: 'firing' },
+        startedAt,
+        90,
+      );
+      top.front.useCertificate(90); // renewed
+      await waitFor(
+        { to: to('infrastructure'), alertname: 'TlsCertificateExpiresSoon', status: 'resolved' },
+        startedAt,
+        90,
+      );
+    },
+  },
+  {
     name: 'this month’s spend passes the budget (a runaway prompt)',
     // Over budget, and why: one answer costs far more than this week's answers did. (The second
     // email could not come before: the quiet minutes of the study-peak scenario made the 7-day

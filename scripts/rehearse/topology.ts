@@ -15,6 +15,7 @@ import { root } from '../stack';
 import { APP, herokuRoles } from '../topology.mjs';
 import { appConfigVars } from './config-vars';
 import { basic, type Proc, say, start, tail, waitReady } from './processes';
+import { startTlsFront, type TlsFront } from './tls-front';
 
 const secret = () => randomBytes(32).toString('base64url');
 
@@ -175,7 +176,9 @@ export class Topology {
             LAMBDA_FREE_TIER_SHARE: '0',
             // The public entries, probed from this dyno (README: "Watch it from outside"). API
             // Gateway's is left out: serverless-offline starts after Prometheus here.
-            WEB_PUBLIC_URL: this.url('web'),
+            // The web app through its HTTPS front: a valid chain (its CA trusted), HTTP redirected.
+            WEB_PUBLIC_URL: this.front?.url ?? this.url('web'),
+            ...(this.front ? { BLACKBOX_CA_FILE: this.front.caFile } : {}),
             API_PUBLIC_URL: this.url('api'),
             PUSHGATEWAY_PUBLIC_URL: this.url('gateway'),
             HEROKU_EXPORTER_PUBLIC_URL: this.url('exporter'),
@@ -256,6 +259,9 @@ export class Topology {
     await this.startApp('pushgateway');
     await this.startApp('api');
     await this.startApp('web');
+    const tls = path.join(this.dir, 'tls');
+    mkdirSync(tls, { recursive: true });
+    this.front = await startTlsFront(tls, this.url('web'));
     await this.startApp('heroku-exporter');
     say('monitoring container apps: Alertmanager, Prometheus …');
     await this.startMonitoring('alertmanager');
@@ -263,6 +269,9 @@ export class Topology {
     say('Lambda functions through serverless-offline …');
     await this.startLambda();
   }
+
+  /** The web app's HTTPS front (Heroku's router with a certificate of its own CA). */
+  front: TlsFront | undefined;
 
   /** While set, the schedule skips the job (a scenario that must know whose question it billed). */
   jobPaused = false;
