@@ -37,6 +37,16 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const resolved = (alertname: string, ...teams: string[]) =>
   teams.map((t) => ({ to: to(t), alertname, status: 'resolved' as const }));
 
+/** What an error-ratio or burn-rate alert may send each team: its critical and warning rules, firing and resolved. */
+const burn = (alertname: string, ...teams: string[]) =>
+  teams.flatMap((t) =>
+    (['firing', 'firing', 'resolved', 'resolved'] as const).map((status) => ({
+      to: to(t),
+      alertname,
+      status,
+    })),
+  );
+
 /** A Logplex frame to the exporter's drain, authenticated as `heroku drains:add https://drain:…@…` is. */
 async function drain(top: Topology, app: string, messages: string[]) {
   const res = await fetch(`${top.url('exporter')}/drain/${app}`, {
@@ -181,11 +191,9 @@ export const SCENARIOS: Scenario[] = [
       ...resolved('StudentPathDown', 'infrastructure', 'lead'),
       ...resolved('SyntheticJourneyFailing', 'engineering', 'lead'),
       { to: to('lead'), alertname: 'SyntheticJourneyFailing', status: 'firing' },
-      // A few minutes of one entry down in a young Prometheus is a fast burn of the outside SLO.
-      ...(['infrastructure', 'lead'] as const).flatMap((t) => [
-        { to: to(t), alertname: 'StudentPathErrorBudgetBurn', status: 'firing' as const },
-        { to: to(t), alertname: 'StudentPathErrorBudgetBurn', status: 'resolved' as const },
-      ]),
+      // A few minutes of one entry down in a young Prometheus burns the outside SLO, fast
+      // (critical) and then steadily (warning): two alerts of one name.
+      ...burn('StudentPathErrorBudgetBurn', 'infrastructure', 'lead'),
     ],
     async run({ top, waitFor }, startedAt) {
       await top.procs.web?.stop();
@@ -213,12 +221,8 @@ export const SCENARIOS: Scenario[] = [
         alertname: 'TrafficMissingInManilaPeakHours',
         status,
       })),
-      ...(['engineering', 'lead'] as const).flatMap((t) =>
-        ['ApiHighErrorRatio', 'ApiErrorBudgetBurn'].flatMap((alertname) => [
-          { to: to(t), alertname, status: 'firing' as const },
-          { to: to(t), alertname, status: 'resolved' as const },
-        ]),
-      ),
+      ...burn('ApiHighErrorRatio', 'engineering', 'lead'),
+      ...burn('ApiErrorBudgetBurn', 'engineering', 'lead'),
     ],
     async run({ openai, waitFor }, startedAt) {
       const usual = openai.answer;
