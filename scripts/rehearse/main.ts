@@ -187,7 +187,7 @@ async function main() {
   } finally {
     clearInterval(collector);
     clearInterval(schedule);
-    await top.front?.close();
+    await Promise.race([top.front?.close(), sleep(5_000)]);
     await traffic.stop();
     await stopAll();
     await top.dropDatabase().catch(() => undefined);

@@ -115,7 +115,10 @@ export async function startTlsFront(dir: string, backend: string): Promise<TlsFr
   const inner = { tls: await listen(tls), plain: await listen(plain) };
   // One public port: a TLS handshake starts with 0x16 and goes to the TLS server, anything else
   // (plain HTTP) to the redirect; the first bytes are passed on, then the two sockets are joined.
+  const open = new Set<net.Socket>();
   const front = net.createServer((socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
     socket.once('data', (first) => {
       const upstream = net.connect(first[0] === 0x16 ? inner.tls : inner.plain, '127.0.0.1', () => {
         upstream.write(first);
@@ -135,10 +138,13 @@ export async function startTlsFront(dir: string, backend: string): Promise<TlsFr
     caFile: path.join(dir, 'ca.pem'),
     useCertificate: (days) => tls.setSecureContext(read(certificate(dir, days))),
     close: async () => {
-      for (const server of [front, tls, plain]) {
-        if ('closeAllConnections' in server) (server as http.Server).closeAllConnections();
-        await new Promise<void>((r) => server.close(() => r()));
-      }
+      // Probers keep idle connections open: end every one, or close() would wait for them for ever.
+      for (const socket of open) socket.destroy();
+      tls.closeAllConnections();
+      plain.closeAllConnections();
+      await Promise.all(
+        [front, tls, plain].map((server) => new Promise<void>((r) => server.close(() => r()))),
+      );
     },
   };
 }
