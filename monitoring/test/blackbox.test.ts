@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
 import { type RunningProcess, startBlackboxExporter } from '@brainbytes/testkit/services';
+import { testCa } from '@brainbytes/testkit/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadProbeConfig } from '../src/blackbox';
@@ -155,66 +156,17 @@ describe('a TLS front whose certificate expires in 2 days', () => {
   let front: https.Server;
   let frontUrl: string;
   const dir = mkdtempSync(join(tmpdir(), 'bb-tls-'));
-  const openssl = (...args: string[]) => run('openssl', args, { cwd: dir });
 
   beforeAll(async () => {
     // A private CA, and a certificate for 127.0.0.1 it signed that expires in 2 days.
-    await openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '30',
-      '-subj',
-      '/CN=BrainBytes test CA',
-    );
-    await openssl(
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'front.key',
-      '-out',
-      'front.csr',
-      '-subj',
-      '/CN=127.0.0.1',
-    );
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
-    await openssl(
-      'x509',
-      '-req',
-      '-in',
-      'front.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'front.pem',
-      '-days',
-      '2',
-      '-extfile',
-      'san.ext',
-    );
-    front = https.createServer(
-      { key: readFileSync(join(dir, 'front.key')), cert: readFileSync(join(dir, 'front.pem')) },
-      (_req, res) => res.end('<form><input name="password" type="password"></form>'),
+    const ca = testCa(dir);
+    const leaf = ca.issue(2);
+    front = https.createServer({ key: readFileSync(leaf.key), cert: readFileSync(leaf.cert) }, (_req, res) =>
+      res.end('<form><input name="password" type="password"></form>'),
     );
     await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
     frontUrl = `https://127.0.0.1:${(front.address() as AddressInfo).port}`;
-    const { dir: rendered } = renderToTemp({ BLACKBOX_CA_FILE: join(dir, 'ca.pem') });
+    const { dir: rendered } = renderToTemp({ BLACKBOX_CA_FILE: ca.caFile });
     exporter = await startBlackboxExporter(join(rendered, 'blackbox/blackbox.yml'));
     systemCas = await startBlackboxExporter(join(renderToTemp().dir, 'blackbox/blackbox.yml'));
   }, 60_000);

@@ -5,13 +5,12 @@
  * behind it. Its certificate can be swapped while it runs: a scenario makes it one that expires
  * in 2 days.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import path from 'node:path';
 import { Readable } from 'node:stream';
+import { testCa } from '@brainbytes/testkit/tls';
 
 export interface TlsFront {
   url: string;
@@ -21,67 +20,8 @@ export interface TlsFront {
   close(): Promise<void>;
 }
 
-/** The CA and a certificate for 127.0.0.1 valid `days`, with openssl, in `dir`. */
-function certificate(dir: string, days: number) {
-  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  const name = `front-${days}d`;
-  run(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    '/CN=127.0.0.1',
-  );
-  run(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    `${name}.pem`,
-    '-days',
-    String(days),
-    '-extfile',
-    'san.ext',
-  );
-  return { key: path.join(dir, `${name}.key`), cert: path.join(dir, `${name}.pem`) };
-}
-
 export async function startTlsFront(dir: string, backend: string): Promise<TlsFront> {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '365',
-      '-subj',
-      '/CN=BrainBytes rehearsal CA',
-    ],
-    { cwd: dir, stdio: 'ignore' },
-  );
-  writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  const ca = testCa(dir, 'BrainBytes rehearsal CA');
   const read = (c: { key: string; cert: string }) => ({
     key: readFileSync(c.key),
     cert: readFileSync(c.cert),
@@ -103,7 +43,7 @@ export async function startTlsFront(dir: string, backend: string): Promise<TlsFr
       res.writeHead(502).end('the app behind the front is not answering');
     }
   };
-  const tls = https.createServer(read(certificate(dir, 90)), (req, res) => void forward(req, res));
+  const tls = https.createServer(read(ca.issue(90)), (req, res) => void forward(req, res));
   let port = 0;
   const plain = http.createServer((req, res) => {
     res.writeHead(301, { Location: `https://127.0.0.1:${port}${req.url}` }).end();
@@ -135,8 +75,8 @@ export async function startTlsFront(dir: string, backend: string): Promise<TlsFr
   port = await listen(front);
   return {
     url: `https://127.0.0.1:${port}`,
-    caFile: path.join(dir, 'ca.pem'),
-    useCertificate: (days) => tls.setSecureContext(read(certificate(dir, days))),
+    caFile: ca.caFile,
+    useCertificate: (days) => tls.setSecureContext(read(ca.issue(days))),
     close: async () => {
       // Probers keep idle connections open: end every one, or close() would wait for them for ever.
       for (const socket of open) socket.destroy();
