@@ -26,6 +26,8 @@ export interface GatewayConfig {
   credentials: { push: Credential[]; scrape: Credential[]; admin: Credential[] };
   maxBodyBytes: number;
   maxSeriesPerPush: number;
+  /** PUSHGATEWAY_OTLP_DELTA_INSTANCE=keep: OTLP delta data keeps service.instance.id as `instance`. */
+  otlpKeepDeltaInstance: boolean;
   maxSeries: number;
   maxBytes: number;
   maxGroups: number;
@@ -72,6 +74,10 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
   }
 
+  const deltaInstance = get('PUSHGATEWAY_OTLP_DELTA_INSTANCE', 'drop');
+  if (deltaInstance !== 'drop' && deltaInstance !== 'keep') {
+    throw new ConfigError(`PUSHGATEWAY_OTLP_DELTA_INSTANCE="${deltaInstance}" must be drop or keep`);
+  }
   const int = (name: string, fallback: number, min = 1) =>
     numberSetting(name, env[name], fallback, { min, integer: true });
   const duration = (name: string, fallback: string, min = 0, timer = false) =>
@@ -89,6 +95,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     credentials,
     maxBodyBytes: int('PUSHGATEWAY_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024),
     maxSeriesPerPush: int('PUSHGATEWAY_MAX_SERIES_PER_PUSH', 10_000),
+    otlpKeepDeltaInstance: deltaInstance === 'keep',
     maxSeries: int('PUSHGATEWAY_MAX_SERIES', 1_000_000),
     maxBytes: int('PUSHGATEWAY_MAX_BYTES', 96 * 1024 * 1024, 64 * 1024),
     maxGroups: int('PUSHGATEWAY_MAX_GROUPS', 100_000),

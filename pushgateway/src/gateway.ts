@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config';
 import { metricsApiJson } from './http/api-v1';
 import { Authenticator, type Role } from './http/auth';
 import { asHttpError, HttpError } from './http/http-error';
+import { otlpHandler } from './http/otlp';
 import { pushHandler } from './http/push';
 import { scrapeHandler } from './http/scrape';
 import type { Persistence } from './persistence/persistence';
@@ -34,6 +35,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     persistence.expire(Date.now()).catch((error) => logger.warn('expiry failed', { error: String(error) }));
   }, 1000).unref();
   const handlePush = pushHandler({ config, store, persistence, auth, metrics, logger });
+  const handleOtlp = otlpHandler({ config, store, persistence, auth, metrics, logger });
   const handleScrape = scrapeHandler({ persistence, renderer, metrics });
 
   async function route(req: IncomingMessage, res: ServerResponse) {
@@ -44,6 +46,11 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
         throw new HttpError(405, `${req.method} is not allowed on a group; use PUT, POST or DELETE`);
       }
       return handlePush(req, res, path.slice('/metrics/'.length));
+    }
+    if (path === '/v1/metrics') {
+      if (req.method !== 'POST')
+        throw new HttpError(405, `${req.method} is not allowed on /v1/metrics; OTLP/HTTP uses POST`);
+      return handleOtlp(req, res);
     }
     const key = `${req.method} ${path}`;
     switch (key) {

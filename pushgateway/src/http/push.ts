@@ -15,7 +15,7 @@ import { asHttpError, HttpError, httpErrorOf } from './http-error';
 
 const PUSH_ID = /^[\x21-\x7e]{1,128}$/;
 
-function statusOutcome(status: number): PushOutcome {
+export function statusOutcome(status: number): PushOutcome {
   if (status === 401 || status === 403) return 'unauthorized';
   if (status === 413) return 'too_large';
   return status >= 500 ? 'error' : 'invalid';

@@ -1,0 +1,323 @@
+import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry';
+import type { Labels } from '../exposition/types';
+import { HttpError } from '../http/http-error';
+import { type AnyValue, type KeyValue, num, type OtlpMetric, type OtlpResource, type Point } from './decode';
+import { labelName, metricName } from './names';
+
+/**
+ * OTLP metrics as pushes the store already knows: one text push per group and mode. Delta sums
+ * and histograms become a delta push (added into running totals) to the group of the resource's
+ * `job`, without `service.instance.id` unless asked, so short-lived sandboxes add up into one series;
+ * everything else (cumulative sums, gauges, summaries) becomes an ordinary POST to the group of
+ * `job` and `instance`, stored as pushed. Points that cannot be stored are counted and explained,
+ * for OTLP's partial success, never dropped silently.
+ */
+export interface OtlpOptions {
+  /** PUSHGATEWAY_OTLP_DELTA_INSTANCE=keep: delta data keeps `instance` (one group per sandbox). */
+  keepDeltaInstance: boolean;
+  maxLabelValueLength: number;
+}
+
+export interface OtlpPush {
+  group: Labels;
+  delta: boolean;
+  text: string;
+  /** Data points this push carries: all of them rejected if the store refuses it. */
+  points: number;
+}
+
+export interface Translation {
+  pushes: OtlpPush[];
+  points: number;
+  rejected: number;
+  problems: string[];
+}
+
+type Type = 'counter' | 'gauge' | 'histogram' | 'summary';
+interface Sample {
+  labels: Labels;
+  value: number;
+  buckets?: Array<[number, number]>;
+  quantiles?: Array<[number, number]>;
+  sum: number;
+  count: number;
+}
+interface Family {
+  type: Type;
+  help: string;
+  series: Map<string, Sample>;
+}
+interface Bucket {
+  group: Labels;
+  delta: boolean;
+  families: Map<string, Family>;
+  points: number;
+}
+
+const MAX_DEPTH = 8;
+const SERVICE = ['service.name', 'service.namespace', 'service.instance.id'];
+
+/** An attribute's value as Prometheus writes it into a label: scalars as text, lists and maps as JSON. */
+function valueText(value: AnyValue | null | undefined): string {
+  if (!value) return '';
+  if (value.stringValue !== undefined && value.stringValue !== null) return String(value.stringValue);
+  const json = jsonOf(value, 0);
+  return typeof json === 'string' ? json : JSON.stringify(json);
+}
+
+function jsonOf(value: AnyValue | null | undefined, depth: number): unknown {
+  if (depth > MAX_DEPTH)
+    throw new HttpError(400, `an attribute value is nested deeper than ${MAX_DEPTH} levels`);
+  if (!value) return null;
+  const has = (key: keyof AnyValue) => value[key] !== undefined && value[key] !== null;
+  if (has('stringValue')) return String(value.stringValue);
+  if (has('boolValue')) return String(value.boolValue);
+  if (has('intValue')) return String(value.intValue);
+  if (has('doubleValue')) return formatValue(Number(value.doubleValue));
+  if (has('bytesValue')) {
+    const bytes = value.bytesValue!;
+    return typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('base64');
+  }
+  if (has('arrayValue')) return (value.arrayValue!.values ?? []).map((v) => jsonOf(v, depth + 1));
+  if (has('kvlistValue'))
+    return Object.fromEntries(
+      (value.kvlistValue!.values ?? []).map((kv) => [kv.key ?? '', jsonOf(kv.value, depth + 1)]),
+    );
+  return null;
+}
+
+/** Attributes as sorted labels; keys that translate to the same name are joined with `;`, as Prometheus does. */
+function labelsOf(attributes: KeyValue[] | undefined, skip: readonly string[] = []): Labels {
+  const byName = new Map<string, Array<[string, string]>>();
+  for (const kv of attributes ?? []) {
+    const key = kv.key ?? '';
+    if (skip.includes(key)) continue;
+    const name = labelName(key);
+    if (!name)
+      throw new HttpError(400, `attribute key "${key.slice(0, 64)}" has no character a label name can keep`);
+    const list = byName.get(name) ?? [];
+    list.push([key, valueText(kv.value)]);
+    byName.set(name, list);
+  }
+  return [...byName]
+    .map(([name, list]): [string, string] => [
+      name,
+      list
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([, v]) => v)
+        .join(';'),
+    ])
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+const seriesKey = (labels: Labels) => labels.map(([n, v]) => `${n}\u0000${v}`).join('\u0001');
+
+/** How an OTLP metric is stored, or why it cannot be. */
+function plan(metric: OtlpMetric): { type: Type; delta: boolean } | string {
+  const what = `metric "${metric.name}"`;
+  switch (metric.kind) {
+    case undefined:
+      return `${what} has no data (gauge, sum, histogram or summary)`;
+    case 'exponentialHistogram':
+      return `${what} is an exponential histogram, which this gateway cannot store yet; configure an explicit bucket histogram aggregation for it`;
+    case 'gauge':
+      return { type: 'gauge', delta: false };
+    case 'summary':
+      return { type: 'summary', delta: false };
+    case 'sum':
+    case 'histogram': {
+      if (metric.temporality !== 1 && metric.temporality !== 2)
+        return `${what} has no aggregation temporality (delta or cumulative)`;
+      const delta = metric.temporality === 1;
+      if (metric.kind === 'histogram') return { type: 'histogram', delta };
+      if (metric.monotonic) return { type: 'counter', delta };
+      if (delta)
+        return `${what} is a non-monotonic sum with delta temporality, which cannot be added up into a gauge; export UpDownCounters with cumulative temporality (the SDK's default)`;
+      return { type: 'gauge', delta: false };
+    }
+  }
+}
+
+/** One data point as a sample of its type, or why it cannot be one. */
+function sampleOf(type: Type, point: Point, labels: Labels): Sample | string {
+  if (type === 'counter' || type === 'gauge') {
+    const hasDouble = point.asDouble !== undefined && point.asDouble !== null;
+    const value = hasDouble ? Number(point.asDouble) : num(point.asInt);
+    return { labels, value, sum: 0, count: 0 };
+  }
+  const count = num(point.count);
+  const sum = point.sum === undefined || point.sum === null ? 0 : Number(point.sum);
+  if (type === 'summary') {
+    const quantiles = (point.quantileValues ?? []).map((q): [number, number] => [
+      Number(q.quantile ?? 0),
+      Number(q.value ?? 0),
+    ]);
+    return { labels, value: 0, quantiles, sum, count };
+  }
+  const bounds = (point.explicitBounds ?? []).map(Number);
+  const counts = (point.bucketCounts ?? []).map(num);
+  if (counts.length > 0 && counts.length !== bounds.length + 1)
+    return `a histogram point has ${counts.length} bucket counts for ${bounds.length} bounds (must be one more)`;
+  if (bounds.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= bounds[i - 1]!)))
+    return 'a histogram point has bounds that are not finite and increasing';
+  let running = 0;
+  const buckets = bounds.map((bound, i): [number, number] => {
+    running += counts[i] ?? 0;
+    return [bound, running];
+  });
+  return { labels, value: 0, buckets, sum, count };
+}
+
+/** Adds a point into the family: deltas of one series in one request add up; other points replace. */
+function mergeSample(family: Family, sample: Sample, delta: boolean) {
+  const key = seriesKey(sample.labels);
+  const held = family.series.get(key);
+  if (!held || !delta) return void family.series.set(key, sample);
+  held.value += sample.value;
+  held.sum += sample.sum;
+  held.count += sample.count;
+  if (held.buckets && sample.buckets) {
+    const merged = new Map(held.buckets);
+    for (const [bound, c] of sample.buckets) merged.set(bound, (merged.get(bound) ?? 0) + c);
+    held.buckets = [...merged].sort((a, b) => a[0] - b[0]);
+  }
+}
+
+export function translate(resources: OtlpResource[], options: OtlpOptions): Translation {
+  const buckets = new Map<string, Bucket>();
+  const result: Translation = { pushes: [], points: 0, rejected: 0, problems: [] };
+  const problem = (count: number, message: string) => {
+    result.rejected += count;
+    if (result.problems.length < 5 && !result.problems.includes(message)) result.problems.push(message);
+  };
+  const bucketOf = (group: Labels, delta: boolean) => {
+    const key = `${delta ? 'delta' : 'ordinary'}\u0000${seriesKey(group)}`;
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      bucket = { group, delta, families: new Map(), points: 0 };
+      buckets.set(key, bucket);
+    }
+    return bucket;
+  };
+
+  for (const resource of resources) {
+    const attribute = (key: string) => {
+      const found = resource.attributes.findLast((kv) => kv.key === key);
+      return found ? valueText(found.value) : '';
+    };
+    const service = attribute('service.name') || 'unknown_service';
+    const namespace = attribute('service.namespace');
+    const job = namespace ? `${namespace}/${service}` : service;
+    const instance = attribute('service.instance.id');
+    const points = resource.metrics.reduce((n, m) => n + m.pointCount, 0);
+    result.points += points;
+    const tooLong = [job, instance].find((v) => v.length > options.maxLabelValueLength);
+    if (tooLong !== undefined) {
+      problem(
+        points,
+        `a resource's job or instance is longer than ${options.maxLabelValueLength} characters (PUSHGATEWAY_MAX_LABEL_VALUE_LENGTH)`,
+      );
+      continue;
+    }
+    const withInstance: Labels = instance
+      ? [
+          ['job', job],
+          ['instance', instance],
+        ]
+      : [['job', job]];
+    const groupOf = (delta: boolean): Labels =>
+      delta && !options.keepDeltaInstance ? [['job', job]] : withInstance;
+
+    let instanceGroupUsed = false;
+    for (const metric of resource.metrics) {
+      const how = plan(metric);
+      if (typeof how === 'string') {
+        problem(metric.pointCount, how);
+        continue;
+      }
+      const name = metricName(
+        metric.name,
+        metric.unit,
+        how.type === 'counter' ? 'counter' : how.type === 'gauge' ? 'gauge' : 'other',
+      );
+      if (!name) {
+        problem(
+          metric.pointCount,
+          `metric name "${metric.name.slice(0, 64)}" has no character a Prometheus name can keep`,
+        );
+        continue;
+      }
+      const group = groupOf(how.delta);
+      const bucket = bucketOf(group, how.delta);
+      let family = bucket.families.get(name);
+      if (family && family.type !== how.type) {
+        problem(
+          metric.pointCount,
+          `two metrics are named "${name}" with different types (${family.type} and ${how.type})`,
+        );
+        continue;
+      }
+      if (!family) {
+        family = { type: how.type, help: metric.description, series: new Map() };
+        bucket.families.set(name, family);
+      }
+      if (group === withInstance) instanceGroupUsed = true;
+      for (const point of metric.points()) {
+        // "No recorded value": a series that ended; there is nothing to store.
+        if ((Number(point.flags ?? 0) & 1) === 1) continue;
+        const sample = sampleOf(how.type, point, labelsOf(point.attributes));
+        if (typeof sample === 'string') {
+          problem(1, `${sample} (metric "${metric.name}")`);
+          continue;
+        }
+        mergeSample(family, sample, how.delta);
+        bucket.points++;
+      }
+    }
+    // target_info carries the other resource attributes, beside the series that carry `instance`.
+    const info = labelsOf(resource.attributes, SERVICE);
+    if (instance && instanceGroupUsed && info.length) {
+      const bucket = bucketOf(withInstance, false);
+      const family: Family = bucket.families.get('target_info') ?? {
+        type: 'gauge',
+        help: 'Target metadata',
+        series: new Map(),
+      };
+      bucket.families.set('target_info', family);
+      mergeSample(family, { labels: info, value: 1, sum: 0, count: 0 }, false);
+    }
+  }
+  for (const bucket of buckets.values()) {
+    const text = render(bucket);
+    if (text) result.pushes.push({ group: bucket.group, delta: bucket.delta, text, points: bucket.points });
+  }
+  // Delta pushes first: an ordinary push to the same group then leaves it marked as ordinary.
+  result.pushes.sort((a, b) => Number(b.delta) - Number(a.delta));
+  return result;
+}
+
+function render(bucket: Bucket): string {
+  let text = '';
+  for (const [name, family] of bucket.families) {
+    if (family.series.size === 0) continue;
+    text += familyHeader(name, family.type, family.help || undefined);
+    const line = (suffix: string, labels: Labels, value: number, extra?: [string, string]) => {
+      const pairs = extra ? [...labels, extra] : labels;
+      text += `${name}${suffix}${pairs.length ? `{${labelPairs(pairs)}}` : ''} ${formatValue(value)}\n`;
+    };
+    for (const s of family.series.values()) {
+      if (family.type === 'counter' || family.type === 'gauge') line('', s.labels, s.value);
+      else if (family.type === 'summary') {
+        for (const [q, v] of s.quantiles ?? []) line('', s.labels, v, ['quantile', formatValue(q)]);
+        line('_sum', s.labels, s.sum);
+        line('_count', s.labels, s.count);
+      } else {
+        for (const [bound, c] of s.buckets ?? []) line('_bucket', s.labels, c, ['le', formatValue(bound)]);
+        line('_bucket', s.labels, s.count, ['le', '+Inf']);
+        line('_sum', s.labels, s.sum);
+        line('_count', s.labels, s.count);
+      }
+    }
+  }
+  return text;
+}

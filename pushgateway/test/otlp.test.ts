@@ -1,0 +1,455 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readScrape } from '@brainbytes/testkit/exposition';
+import { type RunningProcess, startGatewayProcess } from '@brainbytes/testkit/processes';
+import { type Attributes, ValueType } from '@opentelemetry/api';
+import {
+  AggregationTemporalityPreference,
+  OTLPMetricExporter as JsonExporter,
+} from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as ProtoExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { AggregationType, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import Redis from 'ioredis';
+import protobuf from 'protobufjs/light.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { OTLP_PROTO } from '../src/otlp/otlp-proto';
+import { request } from './helpers/http';
+
+/**
+ * OpenTelemetry's own JS SDK (sdk-metrics with the OTLP/HTTP JSON and protobuf exporters) pushing
+ * to the gateway's /v1/metrics, as a team would point OTEL_EXPORTER_OTLP_ENDPOINT at it.
+ */
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PUSH = 'push:otel-secret';
+const AUTH = { Authorization: `Basic ${Buffer.from(PUSH).toString('base64')}` };
+const running: RunningProcess[] = [];
+const dirs: string[] = [];
+const prefixes: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((gw) => gw.stop('SIGKILL')));
+});
+afterAll(async () => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  if (prefixes.length) {
+    const redis = new Redis(REDIS_URL);
+    for (const prefix of prefixes) {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+    }
+    redis.disconnect();
+  }
+});
+
+async function gateway(env: Record<string, string> = {}) {
+  const gw = await startGatewayProcess({
+    PUSHGATEWAY_PERSISTENCE: 'memory',
+    PUSHGATEWAY_PUSH_CREDENTIALS: PUSH,
+    PUSHGATEWAY_SCRAPE_CREDENTIALS: 'prometheus:scrape-secret',
+    ...env,
+  });
+  running.push(gw);
+  return gw;
+}
+
+async function samples(gw: RunningProcess) {
+  const reply = await request(gw.url, {
+    method: 'GET',
+    path: '/metrics',
+    headers: { Authorization: `Basic ${Buffer.from('prometheus:scrape-secret').toString('base64')}` },
+  });
+  expect(reply.status).toBe(200);
+  return readScrape(reply.body);
+}
+
+type Format = 'json' | 'protobuf';
+
+/** One short-lived process: its own MeterProvider and exporter, flushed and shut down, as a Lambda sandbox would. */
+async function sandbox(
+  gw: RunningProcess,
+  {
+    format,
+    temporality,
+    resource,
+    compression,
+  }: {
+    format: Format;
+    temporality: 'delta' | 'cumulative';
+    resource: Attributes;
+    compression?: boolean;
+  },
+  record: (meter: ReturnType<MeterProvider['getMeter']>) => void,
+) {
+  const Exporter = format === 'json' ? JsonExporter : ProtoExporter;
+  const exporter = new Exporter({
+    url: `${gw.url}/v1/metrics`,
+    headers: AUTH,
+    temporalityPreference:
+      temporality === 'delta'
+        ? AggregationTemporalityPreference.DELTA
+        : AggregationTemporalityPreference.CUMULATIVE,
+    ...(compression ? { compression: 'gzip' as never } : {}),
+  });
+  const provider = new MeterProvider({
+    resource: resourceFromAttributes(resource),
+    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
+  });
+  record(provider.getMeter('brainbytes-test'));
+  await provider.forceFlush();
+  await provider.shutdown();
+}
+
+describe('the OpenTelemetry JS SDK', () => {
+  for (const format of ['protobuf', 'json'] as const) {
+    it(`adds up delta counters and histograms from many sandboxes into one series (${format})`, async () => {
+      const gw = await gateway();
+      const adds = [3, 5, 11];
+      const latencies = [
+        [0.02, 0.3],
+        [0.07, 1.5, 4],
+        [0.2, 0.2, 0.2, 9],
+      ];
+      for (const [i, add] of adds.entries()) {
+        await sandbox(
+          gw,
+          {
+            format,
+            temporality: 'delta',
+            compression: i === 1,
+            resource: {
+              'service.name': 'tutor',
+              'service.instance.id': `sandbox-${i}-${randomUUID()}`,
+              'faas.name': 'brainbytes-tutor',
+            },
+          },
+          (meter) => {
+            meter
+              .createCounter('tutor.answers', { unit: '{answer}', description: 'Answers given.' })
+              .add(add, {
+                subject: 'math',
+              });
+            const h = meter.createHistogram('tutor.latency', {
+              unit: 's',
+              advice: { explicitBucketBoundaries: [0.1, 0.5, 2] },
+            });
+            for (const v of latencies[i]!) h.record(v, { subject: 'math' });
+          },
+        );
+      }
+      const s = (await samples(gw)).samples;
+      const all = latencies.flat();
+      expect(s.get('tutor_answers_total{instance="",job="tutor",subject="math"}')).toBe(19);
+      const bucket = (le: string) =>
+        s.get(`tutor_latency_seconds_bucket{instance="",job="tutor",le="${le}",subject="math"}`);
+      expect(bucket('0.1')).toBe(all.filter((v) => v <= 0.1).length);
+      expect(bucket('0.5')).toBe(all.filter((v) => v <= 0.5).length);
+      expect(bucket('2')).toBe(all.filter((v) => v <= 2).length);
+      expect(bucket('Infinity')).toBe(all.length);
+      expect(s.get('tutor_latency_seconds_count{instance="",job="tutor",subject="math"}')).toBe(all.length);
+      expect(s.get('tutor_latency_seconds_sum{instance="",job="tutor",subject="math"}')).toBeCloseTo(
+        all.reduce((a, b) => a + b, 0),
+        9,
+      );
+      // No sandbox multiplied a series, and none left a target_info behind.
+      expect([...s.keys()].filter((k) => k.includes('sandbox-'))).toEqual([]);
+    });
+  }
+
+  it('stores cumulative counters, gauges and up-down counters as pushed, with target_info', async () => {
+    const gw = await gateway();
+    const resource = {
+      'service.name': 'api',
+      'service.namespace': 'brainbytes',
+      'service.instance.id': 'web.1',
+      'deployment.environment': 'production',
+    };
+    for (const total of [7, 9]) {
+      // Two exports of one long-lived process: the second replaces the first.
+      await sandbox(gw, { format: 'json', temporality: 'cumulative', resource }, (meter) => {
+        meter.createCounter('http.requests').add(total, { route: '/ask' });
+        meter.createUpDownCounter('sessions.open').add(total - 4);
+        meter.createGauge('queue.fill', { unit: '1' }).record(0.25);
+        meter
+          .createObservableGauge('heap.used', { unit: 'By', valueType: ValueType.INT })
+          .addCallback((r) => r.observe(1024 * total));
+      });
+    }
+    const s = (await samples(gw)).samples;
+    const at = 'instance="web.1",job="brainbytes/api"';
+    expect(s.get(`http_requests_total{${at},route="/ask"}`)).toBe(9);
+    expect(s.get(`sessions_open{${at}}`)).toBe(5);
+    expect(s.get(`queue_fill_ratio{${at}}`)).toBe(0.25);
+    expect(s.get(`heap_used_bytes{${at}}`)).toBe(9216);
+    const info = [...s.keys()].find((k) => k.startsWith('target_info{'));
+    expect(info).toContain('deployment_environment="production"');
+    expect(info).not.toContain('service_name');
+    expect(info).toContain(at);
+  });
+
+  it('loses nothing acknowledged when the gateway is SIGKILLed and restarted (file persistence)', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pgw-otlp-'));
+    dirs.push(dataDir);
+    const env = { PUSHGATEWAY_PERSISTENCE: 'file', PUSHGATEWAY_DATA_DIR: dataDir };
+    let gw = await gateway(env);
+    const push = (target: RunningProcess, n: number) =>
+      sandbox(
+        target,
+        {
+          format: 'protobuf',
+          temporality: 'delta',
+          resource: { 'service.name': 'jobs', 'service.instance.id': randomUUID() },
+        },
+        (meter) => meter.createCounter('reviews.sent').add(n),
+      );
+    for (let i = 1; i <= 10; i++) await push(gw, i);
+    await gw.stop('SIGKILL');
+    gw = await gateway(env);
+    expect((await samples(gw)).samples.get('reviews_sent_total{instance="",job="jobs"}')).toBe(55);
+    await push(gw, 45);
+    expect((await samples(gw)).samples.get('reviews_sent_total{instance="",job="jobs"}')).toBe(100);
+  });
+
+  it('serves the same totals from two gateways on one Redis', async () => {
+    const prefix = `pgw-otlp-${randomUUID()}`;
+    prefixes.push(prefix);
+    const env = { PUSHGATEWAY_PERSISTENCE: 'redis', REDIS_URL, PUSHGATEWAY_REDIS_PREFIX: prefix };
+    const [a, b] = [await gateway(env), await gateway(env)];
+    for (const [i, target] of [a, b, a, b, b].entries()) {
+      await sandbox(
+        target!,
+        {
+          format: i % 2 ? 'json' : 'protobuf',
+          temporality: 'delta',
+          resource: { 'service.name': 'tutor', 'service.instance.id': `s${i}` },
+        },
+        (meter) => meter.createCounter('tutor.questions').add(i + 1, { client_type: 'web' }),
+      );
+    }
+    const key = 'tutor_questions_total{client_type="web",instance="",job="tutor"}';
+    expect((await samples(a!)).samples.get(key)).toBe(15);
+    expect((await samples(b!)).samples.get(key)).toBe(15);
+  });
+
+  it('refuses an exponential histogram by name in a partial success and keeps the rest', async () => {
+    const gw = await gateway();
+    const exporter = new ProtoExporter({
+      url: `${gw.url}/v1/metrics`,
+      headers: AUTH,
+      temporalityPreference: AggregationTemporalityPreference.DELTA,
+    });
+    const provider = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'tutor' }),
+      readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
+      views: [
+        { instrumentName: 'tutor.tokens', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } },
+      ],
+    });
+    const meter = provider.getMeter('t');
+    meter.createHistogram('tutor.tokens').record(120);
+    meter.createCounter('tutor.calls').add(2);
+    // The SDK takes a partial success as done (it logs the message); the scrape shows what was kept.
+    await provider.forceFlush();
+    await provider.shutdown();
+    const s = (await samples(gw)).samples;
+    expect(s.get('tutor_calls_total{instance="",job="tutor"}')).toBe(2);
+    expect([...s.keys()].some((k) => k.startsWith('tutor_tokens'))).toBe(false);
+  });
+});
+
+const root = protobuf.Root.fromJSON(OTLP_PROTO);
+const Status = root.lookupType('otlp.Status');
+const Response = root.lookupType('otlp.ExportMetricsServiceResponse');
+
+const jsonBody = (
+  metrics: unknown[],
+  resource: unknown[] = [{ key: 'service.name', value: { stringValue: 'hand' } }],
+) =>
+  JSON.stringify({ resourceMetrics: [{ resource: { attributes: resource }, scopeMetrics: [{ metrics }] }] });
+const deltaSum = (name: string, value: number | string, extra: object = {}) => ({
+  name,
+  sum: {
+    aggregationTemporality: 1,
+    isMonotonic: true,
+    dataPoints: [{ asInt: String(value), timeUnixNano: '1700000000000000000', ...extra }],
+  },
+});
+
+describe('/v1/metrics answers as OTLP/HTTP asks', () => {
+  /** fetch keeps the answer's bytes: a protobuf Status is not UTF-8. */
+  const post = async (gw: RunningProcess, body: string | Buffer, headers: Record<string, string>) => {
+    const reply = await fetch(`${gw.url}/v1/metrics`, {
+      method: 'POST',
+      body,
+      headers: { ...AUTH, ...headers },
+    });
+    const bytes = Buffer.from(await reply.arrayBuffer());
+    return {
+      status: reply.status,
+      bytes,
+      body: bytes.toString('utf8'),
+      type: reply.headers.get('content-type'),
+    };
+  };
+
+  it('answers bad bodies with a 4xx and a google.rpc.Status, never a 5xx', async () => {
+    const gw = await gateway({ PUSHGATEWAY_MAX_SERIES_PER_PUSH: '50' });
+    const proto = { 'Content-Type': 'application/x-protobuf' };
+    const json = { 'Content-Type': 'application/json' };
+    const garbage = await post(gw, Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 1, 2]), proto);
+    expect(garbage.status).toBe(400);
+    expect(garbage.type).toBe('application/x-protobuf');
+    const status = Status.decode(garbage.bytes) as unknown as { message: string };
+    expect(status.message).toMatch(/not an OTLP ExportMetricsServiceRequest/);
+
+    const cases: Array<[string | Buffer, Record<string, string>, number, RegExp]> = [
+      ['{"resourceMetrics": [', json, 400, /not OTLP\/JSON/],
+      ['{"resourceMetrics": {"a": 1}}', json, 400, /resourceMetrics must be an array/],
+      [
+        jsonBody([deltaSum('x', 1)]),
+        { 'Content-Type': 'text/plain' },
+        415,
+        /application\/x-protobuf or application\/json/,
+      ],
+      [gzipSync('not gzip json'), { ...json, 'Content-Encoding': 'gzip' }, 400, /not OTLP\/JSON/],
+      [Buffer.from('not gzip'), { ...json, 'Content-Encoding': 'gzip' }, 400, /not valid gzip/],
+      // Empty messages by the thousand are refused by their count, before anything is decoded.
+      [Buffer.alloc(120 * 2, Buffer.from([0x0a, 0x00])), proto, 413, /more than 50/],
+      [
+        jsonBody([
+          { name: 'many', gauge: { dataPoints: Array.from({ length: 51 }, () => ({ asDouble: 1 })) } },
+        ]),
+        json,
+        413,
+        /more than 50 data points/,
+      ],
+      [
+        jsonBody(
+          [deltaSum('x', 1)],
+          [
+            {
+              key: 'service.name',
+              value: {
+                arrayValue: {
+                  values: [
+                    {
+                      arrayValue: {
+                        values: [
+                          {
+                            arrayValue: {
+                              values: [
+                                {
+                                  arrayValue: {
+                                    values: [
+                                      {
+                                        arrayValue: {
+                                          values: [
+                                            {
+                                              arrayValue: {
+                                                values: [
+                                                  {
+                                                    arrayValue: {
+                                                      values: [
+                                                        {
+                                                          arrayValue: {
+                                                            values: [
+                                                              {
+                                                                arrayValue: { values: [{ arrayValue: {} }] },
+                                                              },
+                                                            ],
+                                                          },
+                                                        },
+                                                      ],
+                                                    },
+                                                  },
+                                                ],
+                                              },
+                                            },
+                                          ],
+                                        },
+                                      },
+                                    ],
+                                  },
+                                },
+                              ],
+                            },
+                          },
+                        ],
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          ],
+        ),
+        json,
+        400,
+        /nested deeper than 8/,
+      ],
+      [jsonBody([deltaSum('x', -3)]), json, 400, /finite and >= 0/],
+    ];
+    for (const [body, headers, code, message] of cases) {
+      const reply = await post(gw, body, headers);
+      expect({ code: reply.status, body: reply.body }).toMatchObject({ code });
+      const status =
+        headers['Content-Type'] === 'application/json'
+          ? (JSON.parse(reply.body) as { message: string })
+          : (Status.decode(reply.bytes) as unknown as { message: string });
+      expect(status.message).toMatch(message);
+    }
+    const noAuth = await request(gw.url, {
+      method: 'POST',
+      path: '/v1/metrics',
+      body: jsonBody([]),
+      headers: json,
+    });
+    expect(noAuth.status).toBe(401);
+    expect((await request(gw.url, { method: 'GET', path: '/v1/metrics', headers: AUTH })).status).toBe(405);
+    expect(gw.output()).not.toMatch(/otel-secret/);
+  });
+
+  it('rejects what it cannot store point by point, with a partial success in the request encoding', async () => {
+    const gw = await gateway();
+    const body = jsonBody([
+      deltaSum('kept', 4),
+      {
+        name: 'updown',
+        sum: { aggregationTemporality: 1, isMonotonic: false, dataPoints: [{ asInt: '1' }, { asInt: '2' }] },
+      },
+      { name: 'nodata' },
+      {
+        name: 'expo',
+        exponentialHistogram: { aggregationTemporality: 1, dataPoints: [{ count: '1', scale: 3 }] },
+      },
+    ]);
+    const reply = await post(gw, body, { 'Content-Type': 'application/json' });
+    expect(reply.status).toBe(200);
+    const answer = JSON.parse(reply.body) as {
+      partialSuccess: { rejectedDataPoints: number; errorMessage: string };
+    };
+    expect(answer.partialSuccess.rejectedDataPoints).toBe(3);
+    expect(answer.partialSuccess.errorMessage).toMatch(/"expo" is an exponential histogram/);
+    expect(answer.partialSuccess.errorMessage).toMatch(
+      /"updown" is a non-monotonic sum with delta temporality/,
+    );
+    expect(answer.partialSuccess.errorMessage).toMatch(/"nodata" has no data/);
+    expect((await samples(gw)).samples.get('kept_total{instance="",job="hand"}')).toBe(4);
+  });
+
+  it('counts a retried request once: the same body twice adds its deltas once', async () => {
+    const gw = await gateway();
+    const body = gzipSync(jsonBody([deltaSum('retried', 6)]));
+    const headers = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' };
+    for (let i = 0; i < 3; i++) expect((await post(gw, body, headers)).status).toBe(200);
+    expect((await samples(gw)).samples.get('retried_total{instance="",job="hand"}')).toBe(6);
+    const other = jsonBody([deltaSum('retried', 6, { timeUnixNano: '1700000060000000000' })]);
+    expect((await post(gw, other, { 'Content-Type': 'application/json' })).status).toBe(200);
+    expect((await samples(gw)).samples.get('retried_total{instance="",job="hand"}')).toBe(12);
+    // A protobuf success is an empty ExportMetricsServiceResponse.
+    expect(Response.decode(Buffer.alloc(0)).toJSON()).toEqual({});
+  });
+});
