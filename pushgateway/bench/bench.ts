@@ -8,7 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
-import { type LoadResult, PROTOBUF_DELIMITED, runLoad, twentySeries, twentySeriesProtobuf } from './load';
+import {
+  type LoadResult,
+  PROTOBUF_DELIMITED,
+  runLoad,
+  twentySeries,
+  twentySeriesOtlp,
+  twentySeriesProtobuf,
+} from './load';
 
 const CLIENTS = 32;
 const STORED = [0, 1000, 10_000];
@@ -123,6 +130,10 @@ async function distinctLabelSetsMs(url: string): Promise<number> {
   return times.sort((a, b) => a - b)[1]!;
 }
 
+const deltaRow = (label: string) => `delta POST 20 series, one group, ${label} (official: plain POST)`;
+const otlpRow = (label: string) =>
+  `OTLP/HTTP protobuf, 20 series (10 delta counters, 10 gauges), one resource, ${label}`;
+
 type Rows = Map<string, { official?: LoadResult | number; ours?: LoadResult | number; unit: string }>;
 
 async function measure(gateway: Gateway, stored: number, rows: Rows) {
@@ -161,8 +172,7 @@ async function measure(gateway: Gateway, stored: number, rows: Rows) {
     body: twentySeriesProtobuf(n),
     headers: { 'Content-Type': PROTOBUF_DELIMITED },
   }));
-  const deltaRow = `delta POST 20 series, one group, ${label} (official: plain POST)`;
-  await load(deltaRow, (n) =>
+  await load(deltaRow(label), (n) =>
     gateway.name === 'ours'
       ? {
           method: 'POST',
@@ -172,6 +182,25 @@ async function measure(gateway: Gateway, stored: number, rows: Rows) {
         }
       : { method: 'POST', path: '/metrics/job/bench-delta', body: twentySeries(n) },
   );
+  if (gateway.name === 'ours') {
+    // The official gateway has no OTLP door; the row to compare with is our own delta push above.
+    const check = await fetch(`${gateway.url}/v1/metrics`, {
+      method: 'POST',
+      body: twentySeriesOtlp(1_000_000_000),
+      headers: { 'Content-Type': 'application/x-protobuf' },
+    });
+    const answer = Buffer.from(await check.arrayBuffer());
+    if (check.status !== 200 || answer.length > 0)
+      throw new Error(
+        `the OTLP bench body was not taken whole: ${check.status} ${answer.toString('latin1')}`,
+      );
+    await load(otlpRow(label), (n) => ({
+      method: 'POST',
+      path: '/v1/metrics',
+      body: twentySeriesOtlp(n),
+      headers: { 'Content-Type': 'application/x-protobuf' },
+    }));
+  }
   if (stored === 10_000) {
     record(`/metrics scrape, ${label} (ms)`, await scrapeMs(gateway.url, false), 'ms');
     record(`/metrics scrape gzip, ${label} (ms)`, await scrapeMs(gateway.url, true), 'ms');
@@ -245,6 +274,16 @@ async function main() {
       ([row, r]) => `| ${row} | ${cell(r.official)} | ${cell(r.ours)} | ${ratio(r.official, r.ours)} |`,
     ),
   ];
+  // OTLP's goal is against our own text delta push of the same series: its cost within 1.5×.
+  for (const stored of STORED) {
+    const label = `${stored.toLocaleString('en')} groups stored`;
+    const text = rows.get(deltaRow(label))?.ours as LoadResult | undefined;
+    const otlp = rows.get(otlpRow(label))?.ours as LoadResult | undefined;
+    if (text && otlp)
+      lines.push(
+        `| OTLP cost / text delta push cost, ${label} | | ${(text.perSecond / otlp.perSecond).toFixed(2)}× (p50 ${otlp.p50ms.toFixed(1)} vs ${text.p50ms.toFixed(1)} ms) | goal ≤ 1.5× |`,
+      );
+  }
   process.stdout.write(
     `\nPushgateway benchmark, ${os.cpus().length} cores, node ${process.version}, ${CLIENTS} clients\n\n${lines.join('\n')}\n`,
   );

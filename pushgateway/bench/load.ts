@@ -135,3 +135,57 @@ export function twentySeriesProtobuf(seed: number): Uint8Array {
     ),
   ]);
 }
+
+/**
+ * twentySeries as the OpenTelemetry SDK exports it over OTLP/HTTP protobuf: ten delta counter points
+ * and ten gauge points of one resource (opentelemetry-proto field numbers). The point time varies
+ * with the seed, as a real export's does, so no two bodies are the same request retried.
+ */
+export function twentySeriesOtlp(seed: number): Uint8Array {
+  const message = (build: (w: protobuf.Writer) => void) => {
+    const w = protobuf.Writer.create();
+    build(w);
+    return w.finish();
+  };
+  const keyValue = (key: string, value: string) =>
+    message((w) =>
+      w
+        .uint32(10)
+        .string(key)
+        .uint32(18)
+        .bytes(message((v) => v.uint32(10).string(value))),
+    );
+  const time = BigInt(1_700_000_000_000) * 1_000_000n + BigInt(seed);
+  const point = (labels: Array<[string, string]>, value: number) =>
+    message((w) => {
+      for (const [k, v] of labels) w.uint32(58).bytes(keyValue(k, v));
+      w.uint32(25).fixed64(time.toString() as unknown as number);
+      w.uint32(33).double(value);
+    });
+  const sum = message((w) => {
+    for (let i = 0; i < 10; i++)
+      w.uint32(10).bytes(
+        point(
+          [
+            ['route', `/api/r${i}`],
+            ['client_type', 'mobile'],
+          ],
+          seed + i,
+        ),
+      );
+    w.uint32(16).int32(1).uint32(24).bool(true);
+  });
+  const gauge = message((w) => {
+    for (let i = 0; i < 10; i++) w.uint32(10).bytes(point([['queue', `q${i}`]], (seed * 7 + i) % 100));
+  });
+  const metrics = [
+    message((w) => w.uint32(10).string('bench.requests').uint32(58).bytes(sum)),
+    message((w) => w.uint32(10).string('bench.queue.depth').uint32(42).bytes(gauge)),
+  ];
+  const scope = message((w) => {
+    for (const m of metrics) w.uint32(18).bytes(m);
+  });
+  const resource = message((w) => w.uint32(10).bytes(keyValue('service.name', 'bench-otlp')));
+  const resourceMetrics = message((w) => w.uint32(10).bytes(resource).uint32(18).bytes(scope));
+  return message((w) => w.uint32(10).bytes(resourceMetrics));
+}

@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     [{ PUSHGATEWAY_PERSISTENCE: 'disk' }, /PUSHGATEWAY_PERSISTENCE="disk" must be file, redis or memory/],
     [{ PUSHGATEWAY_PERSISTENCE: 'redis' }, /needs REDIS_URL/],
     [{ REDIS_URL: 'http://x' }, /REDIS_URL must start with redis:\/\//],
+    [
+      { PUSHGATEWAY_OTLP_DELTA_INSTANCE: 'yes' },
+      /PUSHGATEWAY_OTLP_DELTA_INSTANCE="yes" must be drop or keep/,
+    ],
+    [
+      { PUSHGATEWAY_OTLP_MAX_ATTRIBUTES: '-1' },
+      /PUSHGATEWAY_OTLP_MAX_ATTRIBUTES="-1" must be a whole number/,
+    ],
     [{ PUSHGATEWAY_MAX_SERIES: '0' }, /PUSHGATEWAY_MAX_SERIES="0" must be a whole number of at least 1/],
     [{ PUSHGATEWAY_SNAPSHOT_INTERVAL: '30d' }, /PUSHGATEWAY_SNAPSHOT_INTERVAL="30d" .* to 24\.8d/],
     [

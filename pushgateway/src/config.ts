@@ -28,6 +28,8 @@ export interface GatewayConfig {
   maxSeriesPerPush: number;
   /** PUSHGATEWAY_OTLP_DELTA_INSTANCE=keep: OTLP delta data keeps service.instance.id as `instance`. */
   otlpKeepDeltaInstance: boolean;
+  /** PUSHGATEWAY_OTLP_MAX_ATTRIBUTES: attributes of one OTLP data point or resource (400). */
+  otlpMaxAttributes: number;
   maxSeries: number;
   maxBytes: number;
   maxGroups: number;
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     maxBodyBytes: int('PUSHGATEWAY_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024),
     maxSeriesPerPush: int('PUSHGATEWAY_MAX_SERIES_PER_PUSH', 10_000),
     otlpKeepDeltaInstance: deltaInstance === 'keep',
+    otlpMaxAttributes: int('PUSHGATEWAY_OTLP_MAX_ATTRIBUTES', 128),
     maxSeries: int('PUSHGATEWAY_MAX_SERIES', 1_000_000),
     maxBytes: int('PUSHGATEWAY_MAX_BYTES', 96 * 1024 * 1024, 64 * 1024),
     maxGroups: int('PUSHGATEWAY_MAX_GROUPS', 100_000),

@@ -68,6 +68,24 @@ async function samples(gw: RunningProcess) {
 
 type Format = 'json' | 'protobuf';
 
+function exporterFromEnv(
+  gw: RunningProcess,
+  Exporter: typeof JsonExporter | typeof ProtoExporter,
+  temporality: 'delta' | 'cumulative',
+) {
+  const settings = {
+    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${gw.url}/v1/metrics`,
+    OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Basic ${Buffer.from(PUSH).toString('base64')}`,
+    OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: temporality,
+  };
+  Object.assign(process.env, settings);
+  try {
+    return new Exporter();
+  } finally {
+    for (const name of Object.keys(settings)) delete process.env[name];
+  }
+}
+
 /** One short-lived process: its own MeterProvider and exporter, flushed and shut down, as a Lambda sandbox would. */
 async function sandbox(
   gw: RunningProcess,
@@ -76,24 +94,29 @@ async function sandbox(
     temporality,
     resource,
     compression,
+    fromEnv,
   }: {
     format: Format;
     temporality: 'delta' | 'cumulative';
     resource: Attributes;
     compression?: boolean;
+    /** Configured only as the README tells a user: OTEL_EXPORTER_OTLP_* variables. */
+    fromEnv?: boolean;
   },
   record: (meter: ReturnType<MeterProvider['getMeter']>) => void,
 ) {
   const Exporter = format === 'json' ? JsonExporter : ProtoExporter;
-  const exporter = new Exporter({
-    url: `${gw.url}/v1/metrics`,
-    headers: AUTH,
-    temporalityPreference:
-      temporality === 'delta'
-        ? AggregationTemporalityPreference.DELTA
-        : AggregationTemporalityPreference.CUMULATIVE,
-    ...(compression ? { compression: 'gzip' as never } : {}),
-  });
+  const exporter = fromEnv
+    ? exporterFromEnv(gw, Exporter, temporality)
+    : new Exporter({
+        url: `${gw.url}/v1/metrics`,
+        headers: AUTH,
+        temporalityPreference:
+          temporality === 'delta'
+            ? AggregationTemporalityPreference.DELTA
+            : AggregationTemporalityPreference.CUMULATIVE,
+        ...(compression ? { compression: 'gzip' as never } : {}),
+      });
   const provider = new MeterProvider({
     resource: resourceFromAttributes(resource),
     readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
@@ -202,6 +225,7 @@ describe('the OpenTelemetry JS SDK', () => {
           format: 'protobuf',
           temporality: 'delta',
           resource: { 'service.name': 'jobs', 'service.instance.id': randomUUID() },
+          fromEnv: true,
         },
         (meter) => meter.createCounter('reviews.sent').add(n),
       );
@@ -263,6 +287,37 @@ describe('the OpenTelemetry JS SDK', () => {
 const root = protobuf.Root.fromJSON(OTLP_PROTO);
 const Status = root.lookupType('otlp.Status');
 const Response = root.lookupType('otlp.ExportMetricsServiceResponse');
+
+/** A protobuf request of one gauge point with `attributes` attributes, written field by field. */
+function protobufPoint(attributes: number): Uint8Array {
+  const msg = (build: (w: protobuf.Writer) => void) => {
+    const w = protobuf.Writer.create();
+    build(w);
+    return w.finish();
+  };
+  const point = msg((w) => {
+    for (let i = 0; i < attributes; i++)
+      w.uint32(58).bytes(
+        msg((kv) =>
+          kv
+            .uint32(10)
+            .string(`k${i}`)
+            .uint32(18)
+            .bytes(msg((v) => v.uint32(10).string('v'))),
+        ),
+      );
+    w.uint32(33).double(1);
+  });
+  const metric = msg((w) =>
+    w
+      .uint32(10)
+      .string('wide')
+      .uint32(42)
+      .bytes(msg((g) => g.uint32(10).bytes(point))),
+  );
+  const scope = msg((w) => w.uint32(18).bytes(metric));
+  return msg((w) => w.uint32(10).bytes(msg((rm) => rm.uint32(18).bytes(scope))));
+}
 
 const jsonBody = (
   metrics: unknown[],
@@ -391,6 +446,34 @@ describe('/v1/metrics answers as OTLP/HTTP asks', () => {
         /nested deeper than 8/,
       ],
       [jsonBody([deltaSum('x', -3)]), json, 400, /finite and >= 0/],
+      [
+        Buffer.from(protobufPoint(129)),
+        proto,
+        400,
+        /129 attributes, more than 128 \(PUSHGATEWAY_OTLP_MAX_ATTRIBUTES\)/,
+      ],
+      [
+        jsonBody([
+          {
+            name: 'wide',
+            gauge: {
+              dataPoints: [
+                {
+                  asDouble: 1,
+                  attributes: Array.from({ length: 129 }, (_, i) => ({
+                    key: `k${i}`,
+                    value: { stringValue: 'v' },
+                  })),
+                },
+              ],
+            },
+          },
+        ]),
+        json,
+        400,
+        /129 attributes/,
+      ],
+      ['['.repeat(10_000), json, 413, /JSON objects and arrays, more than/],
     ];
     for (const [body, headers, code, message] of cases) {
       const reply = await post(gw, body, headers);
@@ -401,6 +484,7 @@ describe('/v1/metrics answers as OTLP/HTTP asks', () => {
           : (Status.decode(reply.bytes) as unknown as { message: string });
       expect(status.message).toMatch(message);
     }
+    expect((await post(gw, Buffer.from(protobufPoint(128)), proto)).status).toBe(200);
     const noAuth = await request(gw.url, {
       method: 'POST',
       path: '/v1/metrics',

@@ -88,10 +88,9 @@ export function otlpHandler({
       const problem = persistence.readyProblem();
       if (problem) throw new HttpError(503, `not accepting pushes: ${problem}`);
       const body = await readBodyBytes(req, config.maxBodyBytes);
+      const limits = { maxPoints: config.maxSeriesPerPush, maxAttributes: config.otlpMaxAttributes };
       const resources =
-        encoding === 'json'
-          ? readJsonRequest(body, config.maxSeriesPerPush)
-          : readProtobufRequest(body, config.maxSeriesPerPush);
+        encoding === 'json' ? readJsonRequest(body, limits) : readProtobufRequest(body, limits);
       const translation = translate(resources, {
         keepDeltaInstance: config.otlpKeepDeltaInstance,
         maxLabelValueLength: config.maxLabelValueLength,

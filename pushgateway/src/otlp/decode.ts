@@ -92,10 +92,20 @@ export const StatusType = type('Status');
 export const num = (v: Int | undefined): number =>
   typeof v === 'number' ? v : v === undefined || v === null ? 0 : Number(v.toString());
 
+export interface DecodeLimits {
+  /** PUSHGATEWAY_MAX_SERIES_PER_PUSH: resources, metrics and points of one request. */
+  maxPoints: number;
+  /** PUSHGATEWAY_OTLP_MAX_ATTRIBUTES: attributes of one point or resource. */
+  maxAttributes: number;
+}
+
 class Budget {
   points = 0;
   items = 0;
-  constructor(private readonly max: number) {}
+  readonly max: number;
+  constructor(readonly limits: DecodeLimits) {
+    this.max = limits.maxPoints;
+  }
   point(count = 1) {
     this.points += count;
     if (this.points > this.max) throw tooMany(`more than ${this.max} data points`);
@@ -104,6 +114,27 @@ class Budget {
     if (++this.items > this.max) throw tooMany(`more than ${this.max} ${what}s and resources`);
   }
 }
+/** Refuses a point or resource with more attributes than the limit (counted on the wire, before decoding). */
+export function checkAttributes(count: number, limits: DecodeLimits, where: string) {
+  if (count > limits.maxAttributes)
+    throw new HttpError(
+      400,
+      `${where} has ${count} attributes, more than ${limits.maxAttributes} (PUSHGATEWAY_OTLP_MAX_ATTRIBUTES)`,
+      'label_length',
+    );
+}
+
+/** How many times field `field` occurs in the message `bytes`. */
+function countField(bytes: Uint8Array, field: number): number {
+  const reader = protobuf.Reader.create(bytes);
+  let count = 0;
+  fields(reader, bytes.length, (f) => {
+    if (f === field) count++;
+    return false;
+  });
+  return count;
+}
+
 const tooMany = (what: string) =>
   new HttpError(413, `the OTLP request holds ${what} (PUSHGATEWAY_MAX_SERIES_PER_PUSH)`, 'series_per_push');
 
@@ -124,9 +155,9 @@ function messageEnd(reader: protobuf.Reader, parentEnd: number): number {
 }
 
 /** Reads a binary ExportMetricsServiceRequest. */
-export function readProtobufRequest(body: Uint8Array, maxPoints: number): OtlpResource[] {
+export function readProtobufRequest(body: Uint8Array, limits: DecodeLimits): OtlpResource[] {
   const reader = protobuf.Reader.create(body);
-  const budget = new Budget(maxPoints);
+  const budget = new Budget(limits);
   const resources: OtlpResource[] = [];
   try {
     fields(reader, body.length, (field, wire) => {
@@ -156,6 +187,7 @@ function resourceMetrics(
     if (wire !== 2) return false;
     if (field === FIELD.resourceMetrics.resource) {
       const stop = messageEnd(reader, end);
+      checkAttributes(countField(body.subarray(reader.pos, stop), 1), budget.limits, 'a resource');
       const decoded = ResourceType.decode(body.subarray(reader.pos, stop)) as { attributes?: KeyValue[] };
       resource.attributes = decoded.attributes ?? [];
       reader.pos = stop;
@@ -227,6 +259,8 @@ function metric(reader: protobuf.Reader, body: Uint8Array, end: number, budget: 
   const kind = found.kind;
   const pointType = kind ? POINT_TYPES[kind] : undefined;
   const held = spans;
+  const attributesField = kind === 'histogram' ? 9 : kind === 'exponentialHistogram' ? 1 : 7;
+  const limits = budget.limits;
   return {
     ...found,
     temporality,
@@ -235,8 +269,9 @@ function metric(reader: protobuf.Reader, body: Uint8Array, end: number, budget: 
     *points() {
       if (!pointType) return;
       for (let i = 0; i < count * 2; i += 2) {
-        const start = held[i]!;
-        yield pointType.decode(body.subarray(start, start + held[i + 1]!)) as Point;
+        const bytes = body.subarray(held[i]!, held[i]! + held[i + 1]!);
+        checkAttributes(countField(bytes, attributesField), limits, `a data point of "${found.name}"`);
+        yield pointType.decode(bytes) as Point;
       }
     },
   };
@@ -256,14 +291,20 @@ const object = (v: unknown, where: string): Json => {
 };
 
 /** Reads an OTLP/JSON ExportMetricsServiceRequest (lowerCamelCase keys; unknown keys ignored, as the spec asks). */
-export function readJsonRequest(body: Buffer, maxPoints: number): OtlpResource[] {
+export function readJsonRequest(body: Buffer, limits: DecodeLimits): OtlpResource[] {
+  // Every object and array costs memory once parsed: counted on the bytes first, as protobuf is.
+  let structures = 0;
+  for (const byte of body) if (byte === 0x7b || byte === 0x5b) structures++;
+  const maxStructures = limits.maxPoints * 16 + limits.maxAttributes * 64;
+  if (structures > maxStructures)
+    throw tooMany(`${structures} JSON objects and arrays, more than ${maxStructures} (16 per data point)`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch (error) {
     throw new HttpError(400, `body is not OTLP/JSON: ${(error as Error).message}`);
   }
-  const budget = new Budget(maxPoints);
+  const budget = new Budget(limits);
   return list(object(parsed, 'the request').resourceMetrics, 'resourceMetrics').map((rm, r) => {
     budget.item('metric');
     const where = `resourceMetrics[${r}]`;
@@ -277,7 +318,9 @@ export function readJsonRequest(body: Buffer, maxPoints: number): OtlpResource[]
         },
       ),
     );
-    return { attributes: list(resource.attributes, `${where}.resource.attributes`) as KeyValue[], metrics };
+    const attributes = list(resource.attributes, `${where}.resource.attributes`) as KeyValue[];
+    checkAttributes(attributes.length, limits, 'a resource');
+    return { attributes, metrics };
   });
 }
 
@@ -286,9 +329,15 @@ function jsonMetric(m: Json, budget: Budget): OtlpMetric {
   const data = kind ? object(m[kind], kind) : {};
   const points = list(data.dataPoints, `${String(m.name)}.dataPoints`);
   budget.point(points.length);
-  for (const p of points)
+  for (const p of points) {
     if (!isObject(p))
       throw new HttpError(400, `OTLP/JSON: a data point of ${String(m.name)} is not an object`);
+    checkAttributes(
+      list(p.attributes, 'attributes').length,
+      budget.limits,
+      `a data point of "${String(m.name)}"`,
+    );
+  }
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
   return {
     name: text(m.name),
