@@ -85,6 +85,12 @@ export const HEROKU_EXPORTER_METRICS = {
     '1 while the Platform API data is fresh (a full poll within 3 intervals), else 0.',
     [],
   ),
+  exporterSourceConfigured: def(
+    'heroku_exporter_source_configured',
+    'gauge',
+    '1 when a data source is set up (platform_api: HEROKU_API_TOKEN; cloudwatch: AWS_REGION and Lambda functions), 0 when it is off on purpose: its staleness alerts stay silent.',
+    ['source'],
+  ),
   exporterPollDurationSeconds: def(
     'heroku_exporter_poll_duration_seconds',
     'gauge',

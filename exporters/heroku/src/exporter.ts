@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEROKU_EXPORTER_METRICS, type Logger, metricOptions, redact } from '@brainbytes/telemetry';
 import { close, listen, send, serve } from '@brainbytes/telemetry/http-server';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { ExporterConfig } from './config';
 import { createDrainMetrics, renderDrainMetrics } from './drain/drain-metrics';
 import { DrainIngest } from './drain/ingest';
@@ -69,6 +69,13 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
         )
       : undefined;
   if (cloudWatch) registerLambdaMetrics(platform.registry, cloudWatch, config.cloudWatchPeriodSeconds);
+  // A newcomer's stack without a Heroku token or AWS settings says so, and its alerts stay quiet.
+  const configured = new Gauge({
+    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterSourceConfigured),
+    registers: [platform.registry],
+  });
+  configured.set({ source: 'platform_api' }, poller ? 1 : 0);
+  configured.set({ source: 'cloudwatch' }, cloudWatch ? 1 : 0);
   const drainMetrics = createDrainMetrics(config.maxDrainSeries);
   const receiver = new DrainReceiver(
     new DrainIngest(drainMetrics, {

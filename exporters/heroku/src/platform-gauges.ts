@@ -58,7 +58,7 @@ export function registerPlatformGauges(
       for (const f of state.features) g.set({ app: name, feature: f.name }, f.enabled ? 1 : 0);
   });
   gauge(HEROKU_EXPORTER_METRICS.apiRateLimitRemaining, (g) => {
-    const remaining = snapshot()?.rateLimitRemaining;
-    if (remaining !== undefined) g.set(remaining);
+    // Not known yet (no token, or no answer so far) is NaN, not 0: a 0 would read as "limit reached".
+    g.set(snapshot()?.rateLimitRemaining ?? Number.NaN);
   });
 }

@@ -24,6 +24,8 @@ export function createPlatformMetrics(
   const g = gauges(registry);
   const { dynamicGauge } = g;
   registerPlatformGauges(g, snapshot);
+  // Filled once now, so a gauge says "not known yet" (NaN or no series) before any poll lands.
+  g.refresh();
   const { tickAccrual, saveState, restoreState } = registerCostMetrics(
     registry,
     g,

@@ -92,7 +92,8 @@ export const pipelineAlerts: AlertRule[] = [
   },
   {
     alert: 'HerokuExporterPollStale',
-    expr: 'heroku_exporter_up == 0',
+    // Only where the Platform API is set up: without HEROKU_API_TOKEN there is nothing to be stale.
+    expr: 'heroku_exporter_up == 0 and on (job, instance) heroku_exporter_source_configured{source="platform_api"} == 1',
     for: '10m',
     severity: 'warning',
     team: 'infrastructure',

@@ -118,12 +118,24 @@ export const PIPELINE_CASES: AlertCase[] = [
         : {}),
     }),
   ),
-  ...(['0x20', '1x20'] as const).map(
-    (up): AlertCase => ({
+  // Stale while configured fires; fresh, or no Platform API at all (a newcomer's npm start), stays quiet.
+  ...(
+    [
+      ['0x20', '1'],
+      ['1x20', '1'],
+      ['0x20', '0'],
+    ] as const
+  ).map(
+    ([up, configured]): AlertCase => ({
       alert: 'HerokuExporterPollStale',
       evalTime: '15m',
-      series: { 'heroku_exporter_up{job="heroku-exporter",instance="exp:9595"}': up },
-      ...(up === '0x20'
+      series: {
+        'heroku_exporter_up{job="heroku-exporter",instance="exp:9595"}': up,
+        'heroku_exporter_source_configured{job="heroku-exporter",instance="exp:9595",source="platform_api"}': `${configured}x20`,
+        'heroku_exporter_source_configured{job="heroku-exporter",instance="exp:9595",source="cloudwatch"}':
+          '0x20',
+      },
+      ...(up === '0x20' && configured === '1'
         ? {
             fires: [
               {
@@ -137,7 +149,8 @@ export const PIPELINE_CASES: AlertCase[] = [
         : {}),
     }),
   ),
-  ...(['300x20', '4000x20'] as const).map(
+  // NaN: the remaining calls are not known (no token, or no answer yet).
+  ...(['300x20', '4000x20', Array(21).fill('NaN').join(' ')] as const).map(
     (left): AlertCase => ({
       alert: 'HerokuApiRateLimitLow',
       evalTime: '15m',
