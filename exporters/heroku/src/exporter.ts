@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HEROKU_EXPORTER_METRICS, type Logger, metricOptions, redact } from '@brainbytes/telemetry';
 import { close, listen, send, serve } from '@brainbytes/telemetry/http-server';
-import { Counter, Gauge } from 'prom-client';
+import { Counter } from 'prom-client';
 import type { ExporterConfig } from './config';
 import { createDrainMetrics, renderDrainMetrics } from './drain/drain-metrics';
 import { DrainIngest } from './drain/ingest';
@@ -31,7 +31,7 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
   const store = openStateStore(config.state, config.stateKey);
   const platform = createPlatformMetrics(
     () => poller,
-    config,
+    { ...config, cloudWatchConfigured: config.lambdaFunctions.length > 0 && !!config.awsRegion },
     store,
     (action, error) => {
       stateErrors.inc({ action });
@@ -69,13 +69,6 @@ export function createExporter(config: ExporterConfig, logger: Logger): Exporter
         )
       : undefined;
   if (cloudWatch) registerLambdaMetrics(platform.registry, cloudWatch, config.cloudWatchPeriodSeconds);
-  // A newcomer's stack without a Heroku token or AWS settings says so, and its alerts stay quiet.
-  const configured = new Gauge({
-    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterSourceConfigured),
-    registers: [platform.registry],
-  });
-  configured.set({ source: 'platform_api' }, poller ? 1 : 0);
-  configured.set({ source: 'cloudwatch' }, cloudWatch ? 1 : 0);
   const drainMetrics = createDrainMetrics(config.maxDrainSeries);
   const receiver = new DrainReceiver(
     new DrainIngest(drainMetrics, {

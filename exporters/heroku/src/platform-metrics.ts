@@ -14,7 +14,12 @@ export { ACCOUNT_APP } from './cost-metrics';
  */
 export function createPlatformMetrics(
   poller: () => PlatformPoller | undefined,
-  options: { pollIntervalMs: number; ecoPlanMonthlyDollars: number },
+  options: {
+    pollIntervalMs: number;
+    ecoPlanMonthlyDollars: number;
+    /** Lambda functions and AWS_REGION are set: the CloudWatch poller runs. */
+    cloudWatchConfigured?: boolean;
+  },
   store: StateStore = new MemoryStateStore(),
   onStateError: (action: 'load' | 'save', error: unknown) => void = () => {},
 ) {
@@ -41,6 +46,11 @@ export function createPlatformMetrics(
   dynamicGauge(HEROKU_EXPORTER_METRICS.exporterUp, (g) => {
     const last = poller()?.lastSuccessMs ?? 0;
     g.set(last > 0 && Date.now() - last <= 3 * options.pollIntervalMs ? 1 : 0);
+  });
+  // A newcomer's stack without a Heroku token or AWS settings says so, and its alerts stay quiet.
+  dynamicGauge(HEROKU_EXPORTER_METRICS.exporterSourceConfigured, (g) => {
+    g.set({ source: 'platform_api' }, poller() ? 1 : 0);
+    g.set({ source: 'cloudwatch' }, options.cloudWatchConfigured ? 1 : 0);
   });
   dynamicGauge(HEROKU_EXPORTER_METRICS.exporterPollDurationSeconds, (g) => {
     const p = poller();
