@@ -94,6 +94,7 @@ export function otlpHandler({
       const translation = translate(resources, {
         keepDeltaInstance: config.otlpKeepDeltaInstance,
         maxLabelValueLength: config.maxLabelValueLength,
+        parseLimits: store.options.parseLimits,
       });
       const textBytes = translation.pushes.reduce((n, p) => n + Buffer.byteLength(p.text), 0);
       if (textBytes > config.maxBodyBytes)
@@ -118,7 +119,7 @@ export function otlpHandler({
         };
         let result: Awaited<ReturnType<Persistence['submit']>>;
         try {
-          result = await persistence.submit(op, store.parse(push.text));
+          result = await persistence.submit(op, push.parsed ?? store.parse(push.text));
         } catch (error) {
           if (!(error instanceof PushRefused)) throw error;
           result = { outcome: 'refused', refusal: error };

@@ -1,5 +1,6 @@
 import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry';
-import type { Labels } from '../exposition/types';
+import type { ParsedPush, ParseLimits } from '../exposition/parse';
+import type { Labels, Metric, MetricFamily } from '../exposition/types';
 import { HttpError } from '../http/http-error';
 import { type AnyValue, type KeyValue, num, type OtlpMetric, type OtlpResource, type Point } from './decode';
 import { labelName, metricName } from './names';
@@ -16,12 +17,19 @@ export interface OtlpOptions {
   /** PUSHGATEWAY_OTLP_DELTA_INSTANCE=keep: delta data keeps `instance` (one group per sandbox). */
   keepDeltaInstance: boolean;
   maxLabelValueLength: number;
+  /** The store's parse limits: within them, a push is handed over already parsed. */
+  parseLimits: ParseLimits;
 }
 
 export interface OtlpPush {
   group: Labels;
   delta: boolean;
   text: string;
+  /**
+   * The text as the store's parser reads it, built alongside it; undefined when the push comes near
+   * a rule the parser enforces (a limit, a suffix clash), so the parser itself decides.
+   */
+  parsed: ParsedPush | undefined;
   /** Data points this push carries: all of them rejected if the store refuses it. */
   points: number;
 }
@@ -46,12 +54,13 @@ interface Family {
   type: Type;
   help: string;
   series: Map<string, Sample>;
+  /** Data points taken into it (points of one series in one request are one sample). */
+  points: number;
 }
 interface Bucket {
   group: Labels;
   delta: boolean;
   families: Map<string, Family>;
-  points: number;
 }
 
 const MAX_DEPTH = 8;
@@ -86,20 +95,45 @@ function jsonOf(value: AnyValue | null | undefined, depth: number): unknown {
   return null;
 }
 
+/** Attribute keys repeat from point to point: their label names are remembered (a bounded map). */
+const NAMES = new Map<string, string | undefined>();
+function nameOf(key: string): string {
+  let name = NAMES.get(key);
+  if (name === undefined) {
+    name = labelName(key);
+    if (name !== undefined) {
+      if (NAMES.size >= 4096) NAMES.clear();
+      NAMES.set(key, name);
+    }
+  }
+  if (!name)
+    throw new HttpError(400, `attribute key "${key.slice(0, 64)}" has no character a label name can keep`);
+  return name;
+}
+
+const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
 /** Attributes as sorted labels; keys that translate to the same name are joined with `;`, as Prometheus does. */
 function labelsOf(attributes: KeyValue[] | undefined, skip: readonly string[] = []): Labels {
-  const byName = new Map<string, Array<[string, string]>>();
+  const labels: Labels = [];
+  let collided = false;
   for (const kv of attributes ?? []) {
     const key = kv.key ?? '';
     if (skip.includes(key)) continue;
-    const name = labelName(key);
-    if (!name)
-      throw new HttpError(400, `attribute key "${key.slice(0, 64)}" has no character a label name can keep`);
-    const list = byName.get(name) ?? [];
-    list.push([key, valueText(kv.value)]);
-    byName.set(name, list);
+    const name = nameOf(key);
+    collided ||= labels.some((l) => l[0] === name);
+    labels.push([name, valueText(kv.value)]);
   }
-  return [...byName]
+  if (!collided) return labels.sort(byName);
+  const byLabel = new Map<string, Array<[string, string]>>();
+  for (const kv of attributes ?? []) {
+    const key = kv.key ?? '';
+    if (skip.includes(key)) continue;
+    const list = byLabel.get(nameOf(key)) ?? [];
+    list.push([key, valueText(kv.value)]);
+    byLabel.set(nameOf(key), list);
+  }
+  return [...byLabel]
     .map(([name, list]): [string, string] => [
       name,
       list
@@ -107,7 +141,7 @@ function labelsOf(attributes: KeyValue[] | undefined, skip: readonly string[] = 
         .map(([, v]) => v)
         .join(';'),
     ])
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    .sort(byName);
 }
 
 const seriesKey = (labels: Labels) => labels.map(([n, v]) => `${n}\u0000${v}`).join('\u0001');
@@ -194,7 +228,7 @@ export function translate(resources: OtlpResource[], options: OtlpOptions): Tran
     const key = `${delta ? 'delta' : 'ordinary'}\u0000${seriesKey(group)}`;
     let bucket = buckets.get(key);
     if (!bucket) {
-      bucket = { group, delta, families: new Map(), points: 0 };
+      bucket = { group, delta, families: new Map() };
       buckets.set(key, bucket);
     }
     return bucket;
@@ -258,7 +292,7 @@ export function translate(resources: OtlpResource[], options: OtlpOptions): Tran
         continue;
       }
       if (!family) {
-        family = { type: how.type, help: metric.description, series: new Map() };
+        family = { type: how.type, help: metric.description, series: new Map(), points: 0 };
         bucket.families.set(name, family);
       }
       if (group === withInstance) instanceGroupUsed = true;
@@ -271,7 +305,7 @@ export function translate(resources: OtlpResource[], options: OtlpOptions): Tran
           continue;
         }
         mergeSample(family, sample, how.delta);
-        bucket.points++;
+        family.points++;
       }
     }
     // target_info carries the other resource attributes, beside the series that carry `instance`.
@@ -282,18 +316,49 @@ export function translate(resources: OtlpResource[], options: OtlpOptions): Tran
         type: 'gauge',
         help: 'Target metadata',
         series: new Map(),
+        points: 0,
       };
       bucket.families.set('target_info', family);
       mergeSample(family, { labels: info, value: 1, sum: 0, count: 0 }, false);
     }
   }
+  foldGaugesIntoDelta(buckets);
   for (const bucket of buckets.values()) {
     const text = render(bucket);
-    if (text) result.pushes.push({ group: bucket.group, delta: bucket.delta, text, points: bucket.points });
+    let points = 0;
+    for (const family of bucket.families.values()) points += family.points;
+    if (text)
+      result.pushes.push({
+        group: bucket.group,
+        delta: bucket.delta,
+        text,
+        parsed: parsedOf(bucket, options.parseLimits),
+        points,
+      });
   }
   // Delta pushes first: an ordinary push to the same group then leaves it marked as ordinary.
   result.pushes.sort((a, b) => Number(b.delta) - Number(a.delta));
   return result;
+}
+
+/**
+ * Where a group takes both delta data and gauges (no `service.instance.id`, or it is kept), the
+ * gauges ride in the delta push: a delta push sets a gauge to its pushed value, as an ordinary POST
+ * does, so one push (one log line, one apply) carries the whole export. Cumulative counters,
+ * histograms and summaries stay in their ordinary push: in a delta push they would be added up.
+ */
+function foldGaugesIntoDelta(buckets: Map<string, Bucket>) {
+  for (const [key, ordinary] of buckets) {
+    if (ordinary.delta) continue;
+    const delta = buckets.get(`delta${key.slice('ordinary'.length)}`);
+    if (!delta) continue;
+    for (const [name, family] of ordinary.families) {
+      if (family.type !== 'gauge' || delta.families.has(name)) continue;
+      delta.families.set(name, family);
+      ordinary.families.delete(name);
+    }
+    if (ordinary.families.size === 0) buckets.delete(key);
+  }
 }
 
 function render(bucket: Bucket): string {
@@ -301,23 +366,77 @@ function render(bucket: Bucket): string {
   for (const [name, family] of bucket.families) {
     if (family.series.size === 0) continue;
     text += familyHeader(name, family.type, family.help || undefined);
-    const line = (suffix: string, labels: Labels, value: number, extra?: [string, string]) => {
-      const pairs = extra ? [...labels, extra] : labels;
-      text += `${name}${suffix}${pairs.length ? `{${labelPairs(pairs)}}` : ''} ${formatValue(value)}\n`;
+    let pairs = '';
+    const line = (suffix: string, value: number, extra?: [string, string]) => {
+      const all = extra ? (pairs ? `${pairs},${labelPairs([extra])}` : labelPairs([extra])) : pairs;
+      text += `${name}${suffix}${all ? `{${all}}` : ''} ${formatValue(value)}\n`;
     };
     for (const s of family.series.values()) {
-      if (family.type === 'counter' || family.type === 'gauge') line('', s.labels, s.value);
+      pairs = labelPairs(s.labels);
+      if (family.type === 'counter' || family.type === 'gauge') line('', s.value);
       else if (family.type === 'summary') {
-        for (const [q, v] of s.quantiles ?? []) line('', s.labels, v, ['quantile', formatValue(q)]);
-        line('_sum', s.labels, s.sum);
-        line('_count', s.labels, s.count);
+        for (const [q, v] of s.quantiles ?? []) line('', v, ['quantile', formatValue(q)]);
+        line('_sum', s.sum);
+        line('_count', s.count);
       } else {
-        for (const [bound, c] of s.buckets ?? []) line('_bucket', s.labels, c, ['le', formatValue(bound)]);
-        line('_bucket', s.labels, s.count, ['le', '+Inf']);
-        line('_sum', s.labels, s.sum);
-        line('_count', s.labels, s.count);
+        for (const [bound, c] of s.buckets ?? []) line('_bucket', c, ['le', formatValue(bound)]);
+        line('_bucket', s.count, ['le', '+Inf']);
+        line('_sum', s.sum);
+        line('_count', s.count);
       }
     }
   }
   return text;
+}
+
+/**
+ * What `parseExposition(render(bucket))` returns, without writing and reading the text again (the
+ * text is still what the persistence log keeps and replays; a test holds the two equal). Any push
+ * near a rule of the parser is left to the parser: a limit, a HELP with leading blanks (the format
+ * drops them), a family named like another's `_sum`/`_count`/`_bucket`, `le` or `quantile` labels.
+ */
+function parsedOf(bucket: Bucket, limits: ParseLimits): ParsedPush | undefined {
+  const families = new Map<string, MetricFamily>();
+  const maxName = limits.maxMetricNameLength ?? Number.POSITIVE_INFINITY;
+  const maxHelp = limits.maxHelpLength ?? Number.POSITIVE_INFINITY;
+  let sampleCount = 0;
+  for (const [name, family] of bucket.families) {
+    if (family.series.size === 0) continue;
+    if (name.length + 7 > maxName || /_(sum|count|bucket|total)$/.test(name)) {
+      // `_total` is common (counters): only a clash with another family of the push matters.
+      const base = name.replace(/_(sum|count|bucket|total)$/, '');
+      if (name.length + 7 > maxName || (base !== name && bucket.families.has(base))) return undefined;
+    }
+    const help = family.help || undefined;
+    if (help !== undefined && (help.length > maxHelp || help !== help.trimStart())) return undefined;
+    const metrics: Metric[] = [];
+    for (const s of family.series.values()) {
+      for (const [label, value] of s.labels) {
+        if (label.length > limits.maxLabelNameLength || value.length > limits.maxLabelValueLength)
+          return undefined;
+        if (label === 'le' || label === 'quantile') return undefined;
+      }
+      if (family.type === 'counter' || family.type === 'gauge') {
+        metrics.push({ labels: s.labels, value: s.value, sum: 0, count: 0 });
+        sampleCount++;
+      } else if (family.type === 'summary') {
+        metrics.push({
+          labels: s.labels,
+          value: 0,
+          quantiles: new Map(s.quantiles),
+          sum: s.sum,
+          count: s.count,
+        });
+        sampleCount += (s.quantiles?.length ?? 0) + 2;
+      } else {
+        const buckets = new Map(s.buckets);
+        buckets.set(Number.POSITIVE_INFINITY, s.count);
+        metrics.push({ labels: s.labels, value: 0, buckets, sum: s.sum, count: s.count });
+        sampleCount += buckets.size + 2;
+      }
+    }
+    families.set(name, { name, type: family.type, help, metrics });
+  }
+  if (sampleCount > limits.maxSamples) return undefined;
+  return { families, hasTimestamp: false, sampleCount };
 }

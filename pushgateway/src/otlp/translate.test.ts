@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { parseExposition } from '../exposition/parse';
+import { readJsonRequest } from './decode';
+import { translate } from './translate';
+
+const LIMITS = {
+  maxSamples: 10_000,
+  maxLabelNameLength: 128,
+  maxLabelValueLength: 1024,
+  maxMetricNameLength: 256,
+  maxHelpLength: 4096,
+};
+const kv = (key: string, value: object) => ({ key, value });
+const str = (key: string, v: string) => kv(key, { stringValue: v });
+
+function pushesOf(
+  metrics: unknown[],
+  resource: unknown[] = [
+    str('service.name', 'svc'),
+    str('service.instance.id', 'i-1'),
+    str('host.name', 'h'),
+  ],
+) {
+  const body = Buffer.from(
+    JSON.stringify({
+      resourceMetrics: [{ resource: { attributes: resource }, scopeMetrics: [{ metrics }] }],
+    }),
+  );
+  return translate(readJsonRequest(body, { maxPoints: 10_000, maxAttributes: 128 }), {
+    keepDeltaInstance: false,
+    maxLabelValueLength: 1024,
+    parseLimits: LIMITS,
+  }).pushes;
+}
+
+const tricky = [
+  str('quote', 'say "hi"'),
+  str('back.slash', 'C:\\path\\'),
+  str('new-line', 'a\nb'),
+  str('unicode', 'Kumusta 👋 ñ'),
+  kv('flag', { boolValue: true }),
+  kv('big', { intValue: '9007199254740993' }),
+  kv('list', { arrayValue: { values: [{ stringValue: 'x' }, { intValue: 2 }] } }),
+  str('collide.a', '1'),
+  str('collide_a', '2'),
+  str('empty', ''),
+];
+
+describe('a translated push is handed over parsed exactly as the parser reads its text', () => {
+  it('for every type, tricky labels and values, HELP with escapes, target_info', () => {
+    const pushes = pushesOf([
+      {
+        name: 'c',
+        description: 'Counts\\ with a\nnewline',
+        sum: {
+          aggregationTemporality: 1,
+          isMonotonic: true,
+          dataPoints: [{ asInt: '5', attributes: tricky }, { asDouble: 0.1 + 0.2 }],
+        },
+      },
+      {
+        name: 'g',
+        unit: '1',
+        gauge: {
+          dataPoints: [
+            { asDouble: 'NaN' },
+            { asDouble: '-Infinity', attributes: [str('k', 'v')] },
+            { asDouble: 1e-300, attributes: [str('k', 'w')] },
+          ],
+        },
+      },
+      { name: 'cum', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [{ asDouble: 7.5 }] } },
+      {
+        name: 'h',
+        unit: 'ms',
+        histogram: {
+          aggregationTemporality: 2,
+          dataPoints: [
+            {
+              count: '6',
+              sum: 12.25,
+              explicitBounds: [0.5, 1, 2.5],
+              bucketCounts: ['1', '2', '0', '3'],
+              attributes: tricky,
+            },
+            { count: '0' },
+          ],
+        },
+      },
+      {
+        name: 'dh',
+        histogram: {
+          aggregationTemporality: 1,
+          dataPoints: [{ count: '2', sum: 3, explicitBounds: [1], bucketCounts: ['1', '1'] }],
+        },
+      },
+      {
+        name: 's',
+        summary: {
+          dataPoints: [
+            {
+              count: '4',
+              sum: 10,
+              quantileValues: [
+                { quantile: 0.5, value: 2 },
+                { quantile: 0.99, value: 4.5 },
+              ],
+            },
+          ],
+        },
+      },
+    ]);
+    expect(pushes.length).toBe(2);
+    for (const push of pushes) {
+      expect(push.parsed, push.text).toBeDefined();
+      expect(push.parsed).toEqual(parseExposition(push.text, LIMITS));
+    }
+    expect(pushes.map((p) => p.text).join('')).toContain('target_info{host_name="h"}');
+  });
+
+  it('leaves to the parser what comes near its rules', () => {
+    const [clash] = pushesOf([
+      { name: 'x', histogram: { aggregationTemporality: 2, dataPoints: [{ count: '1', sum: 1 }] } },
+      { name: 'x_count', gauge: { dataPoints: [{ asDouble: 1 }] } },
+    ]);
+    expect(clash!.parsed).toBeUndefined();
+    const [help] = pushesOf([
+      { name: 'y', description: '  indented', gauge: { dataPoints: [{ asDouble: 1 }] } },
+    ]);
+    expect(help!.parsed).toBeUndefined();
+    const [le] = pushesOf([
+      {
+        name: 'z',
+        histogram: { aggregationTemporality: 1, dataPoints: [{ count: '1', attributes: [str('le', '1')] }] },
+      },
+    ]);
+    expect(le!.parsed).toBeUndefined();
+    expect(() => parseExposition(le!.text, LIMITS)).toThrow(/text format parsing error/);
+  });
+});
