@@ -2,6 +2,9 @@ import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry';
 import protobuf from 'protobufjs/light.js';
 import { HttpError } from '../http/http-error';
 import { METRICS_PROTO } from './metrics-proto';
+import { isLabelName, isMetricName, isReservedLabelName } from './names';
+import type { ParsedPush, ParseLimits } from './parse';
+import type { Labels, MetricFamily as ParsedFamily, Metric as ParsedMetric } from './types';
 
 /**
  * Pushes in the protobuf delimited format (`application/vnd.google.protobuf;
@@ -78,14 +81,30 @@ export function checkProtobufContentType(contentType: string): void {
 
 /**
  * Decodes a delimited stream of MetricFamily messages and writes it as text exposition 0.0.4.
+ * Alongside: the push as the parser would read that text, when given the store's parse limits and
+ * when nothing in it comes near a rule of the parser (a name or label it would refuse, a limit, a
+ * duplicate, a suffix clash, a HELP the format cannot carry as it is); else undefined, and the
+ * parser itself decides. The text is what the persistence log keeps and replays; a test holds the
+ * two equal.
  *
  * A family's own fields are read first and its metrics decoded one at a time from their places in
  * the body, so a 4 MiB family of 300,000 tiny metrics costs a list of offsets, not 300,000 decoded
  * objects at once; the text written stops at `limitBytes` (413).
  */
-export function protobufToText(body: Uint8Array, limitBytes: number): string {
+export function decodeProtobufPush(
+  body: Uint8Array,
+  limitBytes: number,
+  limits?: ParseLimits,
+): { text: string; parsed: ParsedPush | undefined } {
   const reader = protobuf.Reader.create(body);
-  const out = { text: '', size: 0, limitBytes };
+  const out: Out = {
+    text: '',
+    size: 0,
+    limitBytes,
+    limits,
+    direct: limits !== undefined,
+    parsed: { families: new Map(), hasTimestamp: false, sampleCount: 0 },
+  };
   while (reader.pos < reader.len) {
     const at = reader.pos;
     try {
@@ -103,8 +122,32 @@ export function protobufToText(body: Uint8Array, limitBytes: number): string {
       );
     }
   }
-  return out.text;
+  const direct =
+    out.direct && out.parsed.sampleCount <= (limits?.maxSamples ?? 0) && !suffixClash(out.parsed);
+  return { text: out.text, parsed: direct ? out.parsed : undefined };
 }
+
+interface Out {
+  text: string;
+  size: number;
+  limitBytes: number;
+  limits: ParseLimits | undefined;
+  /** Still true while everything decoded is plainly what the parser would read. */
+  direct: boolean;
+  parsed: ParsedPush;
+}
+
+/** A family named like another's `_sum`, `_count` or `_bucket`: the parser's business. */
+function suffixClash(parsed: ParsedPush): boolean {
+  for (const name of parsed.families.keys()) {
+    const suffix = /_(bucket|sum|count)$/.exec(name);
+    if (suffix && parsed.families.has(name.slice(0, suffix.index))) return true;
+  }
+  return false;
+}
+
+/** HELP text the format carries unchanged: no leading blank, no line terminator a regex's `.` stops at. */
+const plainHelp = (help: string) => help === help.trimStart() && !/[\r\u2028\u2029]/.test(help);
 
 interface ScannedFamily {
   name: string;
@@ -148,11 +191,7 @@ function scanFamily(reader: protobuf.Reader, end: number): ScannedFamily {
   return family;
 }
 
-function familyText(
-  body: Uint8Array,
-  family: ScannedFamily,
-  out: { text: string; size: number; limitBytes: number },
-): void {
+function familyText(body: Uint8Array, family: ScannedFamily, out: Out): void {
   const { name } = family;
   if (!name) throw new HttpError(400, 'a protobuf MetricFamily has no name');
   const type = TYPES[family.type];
@@ -174,6 +213,20 @@ function familyText(
     out.text += text;
   };
   write(familyHeader(name, type, family.help));
+  const limits = out.limits;
+  const maxName = limits?.maxMetricNameLength ?? Number.POSITIVE_INFINITY;
+  if (
+    out.direct &&
+    (out.parsed.families.has(name) ||
+      !isMetricName(name) ||
+      name.length + 7 > maxName ||
+      (family.help !== undefined &&
+        (family.help.length > (limits?.maxHelpLength ?? Number.POSITIVE_INFINITY) ||
+          !plainHelp(family.help))))
+  )
+    out.direct = false;
+  const parsedFamily: ParsedFamily = { name, type, help: family.help, metrics: [] };
+  const signatures = new Set<string>();
   for (let i = 0; i < family.count * 2; i += 2) {
     const start = family.metrics[i]!;
     const metric = MetricType.decode(
@@ -181,6 +234,8 @@ function familyText(
     ) as unknown as Metric;
     const labels: Array<[string, string]> = (metric.label ?? []).map((l) => [l.name ?? '', l.value ?? '']);
     const ts = has(metric, 'timestampMs') ? ` ${num(metric.timestampMs)}` : '';
+    if (out.direct) out.direct = plainLabels(labels, type, limits!, signatures);
+    out.parsed.hasTimestamp ||= ts !== '';
     const line = (suffix: string, value: number, extra?: [string, string]) => {
       const pairs = extra ? [...labels, extra] : labels;
       write(`${name}${suffix}${pairs.length ? `{${labelPairs(pairs)}}` : ''} ${formatValue(value)}${ts}\n`);
@@ -193,14 +248,29 @@ function familyText(
         const held = metric[type];
         if (!held) throw missing();
         line('', held.value ?? 0);
+        parsedFamily.metrics.push({ labels, value: (held.value ?? 0) + 0, sum: 0, count: 0 });
+        out.parsed.sampleCount++;
         break;
       }
       case 'summary': {
         const s = metric.summary;
         if (!s) throw missing();
-        for (const q of s.quantile ?? []) line('', q.value ?? 0, ['quantile', formatValue(q.quantile ?? 0)]);
+        const quantiles = new Map<number, number>();
+        for (const q of s.quantile ?? []) {
+          line('', q.value ?? 0, ['quantile', formatValue(q.quantile ?? 0)]);
+          if (quantiles.has(q.quantile ?? 0)) out.direct = false;
+          quantiles.set(q.quantile ?? 0, (q.value ?? 0) + 0);
+        }
         line('_sum', s.sampleSum ?? 0);
         line('_count', num(s.sampleCount));
+        parsedFamily.metrics.push({
+          labels: sortedCopy(labels),
+          value: 0,
+          quantiles,
+          sum: (s.sampleSum ?? 0) + 0,
+          count: num(s.sampleCount) + 0,
+        });
+        out.parsed.sampleCount += quantiles.size + 2;
         break;
       }
       case 'histogram': {
@@ -212,20 +282,55 @@ function familyText(
             `metric family ${name} is a native histogram, which this gateway cannot store yet; push it with classic buckets only`,
           );
         const count = (h.sampleCountFloat ?? 0) > 0 ? h.sampleCountFloat! : num(h.sampleCount);
-        let sawInf = false;
+        const buckets = new Map<number, number>();
         for (const b of h.bucket ?? []) {
           const bound = b.upperBound ?? 0;
-          sawInf ||= bound === Number.POSITIVE_INFINITY;
           const cumulative =
             (b.cumulativeCountFloat ?? 0) > 0 ? b.cumulativeCountFloat! : num(b.cumulativeCount);
           line('_bucket', cumulative, ['le', formatValue(bound)]);
+          if (buckets.has(bound) || Number.isNaN(bound)) out.direct = false;
+          buckets.set(bound, cumulative + 0);
         }
         // The +Inf bucket is optional in protobuf and required in text: it holds every sample.
-        if (!sawInf) line('_bucket', count, ['le', '+Inf']);
+        if (!buckets.has(Number.POSITIVE_INFINITY)) {
+          line('_bucket', count, ['le', '+Inf']);
+          buckets.set(Number.POSITIVE_INFINITY, count);
+        }
         line('_sum', h.sampleSum ?? 0);
         line('_count', count);
+        parsedFamily.metrics.push({
+          labels: sortedCopy(labels),
+          value: 0,
+          buckets,
+          sum: (h.sampleSum ?? 0) + 0,
+          count: count + 0,
+        });
+        out.parsed.sampleCount += buckets.size + 2;
         break;
       }
     }
   }
+  // The parser keeps no family without samples.
+  if (parsedFamily.metrics.length) out.parsed.families.set(name, parsedFamily);
+}
+
+const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+/** The parser sorts a histogram's or summary's labels (it groups their lines by them). */
+const sortedCopy = (labels: Labels): Labels => [...labels].sort(byName);
+
+/** Labels the parser takes as they are: valid, unreserved names within the limits, none twice, no bound label, no series twice. */
+function plainLabels(labels: Labels, type: string, limits: ParseLimits, signatures: Set<string>): boolean {
+  const seen = new Set<string>();
+  for (const [name, value] of labels) {
+    if (!isLabelName(name) || isReservedLabelName(name) || seen.has(name)) return false;
+    if (name.length > limits.maxLabelNameLength || value.length > limits.maxLabelValueLength) return false;
+    if ((type === 'histogram' && name === 'le') || (type === 'summary' && name === 'quantile')) return false;
+    seen.add(name);
+  }
+  const signature = sortedCopy(labels)
+    .map(([n, v]) => `${n}\u0000${v}`)
+    .join('\u0001');
+  if (signatures.has(signature)) return false;
+  signatures.add(signature);
+  return true;
 }

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@brainbytes/telemetry';
 import { send } from '@brainbytes/telemetry/http-server';
 import type { GatewayConfig } from '../config';
-import { checkProtobufContentType, isProtobufPush, protobufToText } from '../exposition/protobuf';
+import type { ParsedPush } from '../exposition/parse';
+import { checkProtobufContentType, decodeProtobufPush, isProtobufPush } from '../exposition/protobuf';
 import type { Persistence } from '../persistence/persistence';
 import type { PushOutcome } from '../self-metrics';
 import type { SelfMetrics } from '../state';
@@ -70,12 +71,19 @@ export function pushHandler({
       }
       const contentType = String(req.headers['content-type'] ?? '');
       let body: string;
+      let decoded: ParsedPush | undefined;
       if (isProtobufPush(contentType)) {
-        // client_golang's and Java's default: decoded, then the same path as text.
+        // client_golang's and Java's default: decoded into the text the log keeps, and parsed alongside.
         checkProtobufContentType(contentType);
-        body = protobufToText(await readBodyBytes(req, config.maxBodyBytes), config.maxBodyBytes);
+        const push = decodeProtobufPush(
+          await readBodyBytes(req, config.maxBodyBytes),
+          config.maxBodyBytes,
+          store.options.parseLimits,
+        );
+        body = push.text;
+        decoded = push.parsed;
       } else body = await readBody(req, config.maxBodyBytes);
-      const parsed = store.parse(body);
+      const parsed = decoded ?? store.parse(body);
       const op: Operation = { kind: 'push', method, delta, group, body, time, ...(pushId ? { pushId } : {}) };
       const result = await persistence.submit(op, parsed);
       if (result.outcome === 'refused') {

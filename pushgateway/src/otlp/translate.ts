@@ -408,7 +408,11 @@ function parsedOf(bucket: Bucket, limits: ParseLimits): ParsedPush | undefined {
       if (name.length + 7 > maxName || (base !== name && bucket.families.has(base))) return undefined;
     }
     const help = family.help || undefined;
-    if (help !== undefined && (help.length > maxHelp || help !== help.trimStart())) return undefined;
+    if (
+      help !== undefined &&
+      (help.length > maxHelp || help !== help.trimStart() || /[\r\u2028\u2029]/.test(help))
+    )
+      return undefined;
     const metrics: Metric[] = [];
     for (const s of family.series.values()) {
       for (const [label, value] of s.labels) {
@@ -417,21 +421,23 @@ function parsedOf(bucket: Bucket, limits: ParseLimits): ParsedPush | undefined {
         if (label === 'le' || label === 'quantile') return undefined;
       }
       if (family.type === 'counter' || family.type === 'gauge') {
-        metrics.push({ labels: s.labels, value: s.value, sum: 0, count: 0 });
+        metrics.push({ labels: s.labels, value: s.value + 0, sum: 0, count: 0 });
         sampleCount++;
       } else if (family.type === 'summary') {
         metrics.push({
           labels: s.labels,
           value: 0,
-          quantiles: new Map(s.quantiles),
-          sum: s.sum,
-          count: s.count,
+          quantiles: new Map(s.quantiles?.map(([q, v]) => [q, v + 0])),
+          sum: s.sum + 0,
+          count: s.count + 0,
         });
+        // The parser refuses a quantile given twice.
+        if (metrics.at(-1)!.quantiles!.size !== (s.quantiles?.length ?? 0)) return undefined;
         sampleCount += (s.quantiles?.length ?? 0) + 2;
       } else {
-        const buckets = new Map(s.buckets);
-        buckets.set(Number.POSITIVE_INFINITY, s.count);
-        metrics.push({ labels: s.labels, value: 0, buckets, sum: s.sum, count: s.count });
+        const buckets = new Map(s.buckets?.map(([b, c]) => [b, c + 0]));
+        buckets.set(Number.POSITIVE_INFINITY, s.count + 0);
+        metrics.push({ labels: s.labels, value: 0, buckets, sum: s.sum + 0, count: s.count + 0 });
         sampleCount += buckets.size + 2;
       }
     }
