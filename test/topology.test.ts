@@ -48,6 +48,19 @@ describe('one topology: scripts/topology.mjs', () => {
       expect(start, `README's npm start line: ${label}`).toContain(`${label} :${DESIGN_PORTS[name!]}`);
   });
 
+  it('has a map in the README: every workspace, once, with its README', () => {
+    const workspaces = JSON.parse(read('package.json')).workspaces as string[];
+    const rows = read('README.md')
+      .split('\n')
+      .map((line) => /^\| `([a-z/]+)\/` \|.*\]\(([^)]+)\) \|$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null);
+    expect(rows.map((m) => m[1]).sort()).toEqual([...workspaces].sort());
+    for (const [, folder, link] of rows) {
+      expect(link, folder).toBe(`${folder}/README.md`);
+      expect(existsSync(join(root, link!)), link).toBe(true);
+    }
+  });
+
   it('is what npm start runs: the same processes, folders, entries and ports', () => {
     const started = Object.fromEntries(appComponents().map((c) => [c.name, c]));
     expect(Object.keys(started).sort()).toEqual(Object.keys(APP).sort());
