@@ -51,7 +51,7 @@ describe('a protobuf push is handed over parsed exactly as the parser reads its 
             {
               label: [label('route', '/ask')],
               summary: {
-                sampleCount: 9007199254740993,
+                sampleCount: '9007199254740993',
                 sampleSum: 12.5,
                 quantile: [
                   { quantile: 0.5, value: 0.2 },

@@ -4,7 +4,7 @@ import { HttpError } from '../http/http-error';
 import { METRICS_PROTO } from './metrics-proto';
 import { isLabelName, isMetricName, isReservedLabelName } from './names';
 import type { ParsedPush, ParseLimits } from './parse';
-import type { Labels, MetricFamily as ParsedFamily, Metric as ParsedMetric } from './types';
+import type { Labels, MetricFamily as ParsedFamily } from './types';
 
 /**
  * Pushes in the protobuf delimited format (`application/vnd.google.protobuf;
