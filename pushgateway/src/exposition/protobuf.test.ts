@@ -169,3 +169,22 @@ describe('a protobuf push is handed over parsed exactly as the parser reads its 
     if (expected === undefined) expect(parsed).toBeUndefined();
   });
 });
+
+describe('the decoded text meets the body limit in UTF-8 bytes', () => {
+  const pushOf = (n: number) =>
+    push({
+      name: 'g',
+      type: GAUGE,
+      metric: Array.from({ length: n }, (_, i) => ({
+        label: [label('v', `ñ${i}`.padEnd(40, 'ñ'))],
+        gauge: { value: i },
+      })),
+    });
+  it('takes a push whose text is within the limit, counted exactly near it, and refuses one byte over', () => {
+    const { text } = decodeProtobufPush(pushOf(200), 1 << 22, LIMITS);
+    const bytes = Buffer.byteLength(text);
+    expect(bytes).toBeGreaterThan(text.length); // ñ is two bytes: counting units would be wrong
+    expect(decodeProtobufPush(pushOf(200), bytes, LIMITS).text).toBe(text);
+    expect(() => decodeProtobufPush(pushOf(200), bytes - 1, LIMITS)).toThrow(/larger than/);
+  });
+});

@@ -100,6 +100,7 @@ export function decodeProtobufPush(
   const out: Out = {
     text: '',
     size: 0,
+    exact: false,
     limitBytes,
     limits,
     direct: limits !== undefined,
@@ -129,7 +130,9 @@ export function decodeProtobufPush(
 
 interface Out {
   text: string;
+  /** UTF-8 bytes of `text`, counted once `exact` (near the limit). */
   size: number;
+  exact: boolean;
   limitBytes: number;
   limits: ParseLimits | undefined;
   /** Still true while everything decoded is plainly what the parser would read. */
@@ -202,7 +205,12 @@ function familyText(body: Uint8Array, family: ScannedFamily, out: Out): void {
       `metric family ${name} is a gauge histogram, which the text exposition format cannot carry; push it as a gauge or histogram`,
     );
   const write = (text: string) => {
-    out.size += Buffer.byteLength(text);
+    out.text += text;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: bytes are counted only once the text could be
+    // near the limit (all of it once, then line by line).
+    if (out.text.length * 3 <= out.limitBytes) return;
+    out.size = out.exact ? out.size + Buffer.byteLength(text) : Buffer.byteLength(out.text);
+    out.exact = true;
     // The decoded push is what the gateway holds: it meets the body limit too.
     if (out.size > out.limitBytes)
       throw new HttpError(
@@ -210,7 +218,6 @@ function familyText(body: Uint8Array, family: ScannedFamily, out: Out): void {
         `the decoded protobuf push is larger than ${out.limitBytes} bytes (PUSHGATEWAY_MAX_BODY_BYTES)`,
         'body_size',
       );
-    out.text += text;
   };
   write(familyHeader(name, type, family.help));
   const limits = out.limits;
@@ -236,9 +243,10 @@ function familyText(body: Uint8Array, family: ScannedFamily, out: Out): void {
     const ts = has(metric, 'timestampMs') ? ` ${num(metric.timestampMs)}` : '';
     if (out.direct) out.direct = plainLabels(labels, type, limits!, signatures);
     out.parsed.hasTimestamp ||= ts !== '';
+    const pairs = labelPairs(labels);
     const line = (suffix: string, value: number, extra?: [string, string]) => {
-      const pairs = extra ? [...labels, extra] : labels;
-      write(`${name}${suffix}${pairs.length ? `{${labelPairs(pairs)}}` : ''} ${formatValue(value)}${ts}\n`);
+      const all = extra ? (pairs ? `${pairs},${labelPairs([extra])}` : labelPairs([extra])) : pairs;
+      write(`${name}${suffix}${all ? `{${all}}` : ''} ${formatValue(value)}${ts}\n`);
     };
     const missing = () => new HttpError(400, `a ${type} sample of ${name} has no ${type} value`);
     switch (type) {
@@ -318,15 +326,20 @@ const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 :
 /** The parser sorts a histogram's or summary's labels (it groups their lines by them). */
 const sortedCopy = (labels: Labels): Labels => [...labels].sort(byName);
 
-/** Labels the parser takes as they are: valid, unreserved names within the limits, none twice, no bound label, no series twice. */
+/**
+ * Labels the parser takes as they are: valid, unreserved names within the limits, none twice, no
+ * bound label; for a histogram or summary (whose lines the parser groups by labels) no series twice.
+ */
 function plainLabels(labels: Labels, type: string, limits: ParseLimits, signatures: Set<string>): boolean {
-  const seen = new Set<string>();
-  for (const [name, value] of labels) {
-    if (!isLabelName(name) || isReservedLabelName(name) || seen.has(name)) return false;
+  for (let i = 0; i < labels.length; i++) {
+    const [name, value] = labels[i]!;
+    if (!isLabelName(name) || isReservedLabelName(name)) return false;
     if (name.length > limits.maxLabelNameLength || value.length > limits.maxLabelValueLength) return false;
-    if ((type === 'histogram' && name === 'le') || (type === 'summary' && name === 'quantile')) return false;
-    seen.add(name);
+    for (let j = 0; j < i; j++) if (labels[j]![0] === name) return false;
   }
+  if (type !== 'histogram' && type !== 'summary') return true;
+  const bound = type === 'histogram' ? 'le' : 'quantile';
+  if (labels.some(([name]) => name === bound)) return false;
   const signature = sortedCopy(labels)
     .map(([n, v]) => `${n}\u0000${v}`)
     .join('\u0001');
