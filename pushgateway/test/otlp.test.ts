@@ -319,6 +319,10 @@ function protobufPoint(attributes: number): Uint8Array {
   return msg((w) => w.uint32(10).bytes(msg((rm) => rm.uint32(18).bytes(scope))));
 }
 
+/** An attribute value of lists in lists, `depth` deep. */
+const nested = (depth: number): object =>
+  depth === 0 ? {} : { arrayValue: { values: [nested(depth - 1)] } };
+
 const jsonBody = (
   metrics: unknown[],
   resource: unknown[] = [{ key: 'service.name', value: { stringValue: 'hand' } }],
@@ -382,65 +386,7 @@ describe('/v1/metrics answers as OTLP/HTTP asks', () => {
         /more than 50 data points/,
       ],
       [
-        jsonBody(
-          [deltaSum('x', 1)],
-          [
-            {
-              key: 'service.name',
-              value: {
-                arrayValue: {
-                  values: [
-                    {
-                      arrayValue: {
-                        values: [
-                          {
-                            arrayValue: {
-                              values: [
-                                {
-                                  arrayValue: {
-                                    values: [
-                                      {
-                                        arrayValue: {
-                                          values: [
-                                            {
-                                              arrayValue: {
-                                                values: [
-                                                  {
-                                                    arrayValue: {
-                                                      values: [
-                                                        {
-                                                          arrayValue: {
-                                                            values: [
-                                                              {
-                                                                arrayValue: { values: [{ arrayValue: {} }] },
-                                                              },
-                                                            ],
-                                                          },
-                                                        },
-                                                      ],
-                                                    },
-                                                  },
-                                                ],
-                                              },
-                                            },
-                                          ],
-                                        },
-                                      },
-                                    ],
-                                  },
-                                },
-                              ],
-                            },
-                          },
-                        ],
-                      },
-                    },
-                  ],
-                },
-              },
-            },
-          ],
-        ),
+        jsonBody([deltaSum('x', 1)], [{ key: 'service.name', value: nested(10) }]),
         json,
         400,
         /nested deeper than 8/,

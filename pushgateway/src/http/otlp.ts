@@ -1,18 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@brainbytes/telemetry';
-import type { GatewayConfig } from '../config';
 import { ResponseType, readJsonRequest, readProtobufRequest, StatusType } from '../otlp/decode';
 import { translate } from '../otlp/translate';
 import type { Persistence } from '../persistence/persistence';
 import type { PushOutcome } from '../self-metrics';
-import type { SelfMetrics } from '../state';
-import type { MetricStore } from '../store/metric-store';
 import { PushRefused } from '../store/refusal';
-import type { Authenticator } from './auth';
 import { readBodyBytes } from './body';
 import { asHttpError, HttpError, httpErrorOf } from './http-error';
-import { statusOutcome } from './push';
+import { type PushDependencies, statusOutcome } from './push';
 
 type Encoding = 'protobuf' | 'json';
 
@@ -60,21 +55,7 @@ const grpcCode = (status: number) =>
  * be retried safely gets 503: each push carries an id derived from the body, so a retried request
  * adds no delta twice.
  */
-export function otlpHandler({
-  config,
-  store,
-  persistence,
-  auth,
-  metrics,
-  logger,
-}: {
-  config: GatewayConfig;
-  store: MetricStore;
-  persistence: Persistence;
-  auth: Authenticator;
-  metrics: SelfMetrics;
-  logger: Logger;
-}) {
+export function otlpHandler({ config, store, persistence, auth, metrics, logger }: PushDependencies) {
   const count = (delta: boolean, outcome: PushOutcome) =>
     metrics.pushes.inc({ method: 'POST', mode: delta ? 'delta' : 'ordinary', outcome });
 

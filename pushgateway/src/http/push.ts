@@ -22,26 +22,22 @@ export function statusOutcome(status: number): PushOutcome {
   return status >= 500 ? 'error' : 'invalid';
 }
 
-/**
- * PUT, POST and DELETE on /metrics/job/…: credentials, the push's mode and id, the grouping key,
- * the body within its limit, then the store through persistence; every push counted by outcome
- * and every refusal by reason.
- */
-export function pushHandler({
-  config,
-  store,
-  persistence,
-  auth,
-  metrics,
-  logger,
-}: {
+/** What a push handler works with: the gateway's settings, state, credentials, counters and log. */
+export interface PushDependencies {
   config: GatewayConfig;
   store: MetricStore;
   persistence: Persistence;
   auth: Authenticator;
   metrics: SelfMetrics;
   logger: Logger;
-}) {
+}
+
+/**
+ * PUT, POST and DELETE on /metrics/job/…: credentials, the push's mode and id, the grouping key,
+ * the body within its limit, then the store through persistence; every push counted by outcome
+ * and every refusal by reason.
+ */
+export function pushHandler({ config, store, persistence, auth, metrics, logger }: PushDependencies) {
   return async function handlePush(req: IncomingMessage, res: ServerResponse, path: string) {
     const method = req.method as 'PUT' | 'POST' | 'DELETE';
     const mode = String(req.headers['x-push-mode'] ?? 'ordinary').toLowerCase();
