@@ -323,6 +323,20 @@ function protobufPoint(attributes: number): Uint8Array {
 const nested = (depth: number): object =>
   depth === 0 ? {} : { arrayValue: { values: [nested(depth - 1)] } };
 
+/** A request whose framing is sound down to the point, and whose point's bytes are not protobuf. */
+function brokenPoint(): Uint8Array {
+  const msg = (build: (w: protobuf.Writer) => void) => {
+    const w = protobuf.Writer.create();
+    build(w);
+    return w.finish();
+  };
+  const gauge = msg((g) => g.uint32(10).bytes(Uint8Array.of(0x0f, 0x01)));
+  const metric = msg((w) => w.uint32(10).string('broken').uint32(42).bytes(gauge));
+  return msg((w) =>
+    w.uint32(10).bytes(msg((rm) => rm.uint32(18).bytes(msg((s) => s.uint32(18).bytes(metric))))),
+  );
+}
+
 const jsonBody = (
   metrics: unknown[],
   resource: unknown[] = [{ key: 'service.name', value: { stringValue: 'hand' } }],
@@ -420,6 +434,21 @@ describe('/v1/metrics answers as OTLP/HTTP asks', () => {
         /129 attributes/,
       ],
       ['['.repeat(10_000), json, 413, /JSON objects and arrays, more than/],
+      // Wrong shapes deep inside, and a point whose own bytes are broken: found while translating.
+      [
+        jsonBody([deltaSum('x', 1, { attributes: [null] })]),
+        json,
+        400,
+        /not a valid OTLP ExportMetricsServiceRequest/,
+      ],
+      [jsonBody([deltaSum('x', 1)], [null]), json, 400, /not a valid OTLP/],
+      [
+        jsonBody([{ name: 's', summary: { dataPoints: [{ quantileValues: [null] }] } }]),
+        json,
+        400,
+        /not a valid OTLP/,
+      ],
+      [Buffer.from(brokenPoint()), proto, 400, /not a valid OTLP ExportMetricsServiceRequest \(protobuf\)/],
     ];
     for (const [body, headers, code, message] of cases) {
       const reply = await post(gw, body, headers);

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ResponseType, readJsonRequest, readProtobufRequest, StatusType } from '../otlp/decode';
-import { translate } from '../otlp/translate';
+import {
+  type DecodeLimits,
+  ResponseType,
+  readJsonRequest,
+  readProtobufRequest,
+  StatusType,
+} from '../otlp/decode';
+import { type OtlpOptions, type Translation, translate } from '../otlp/translate';
 import type { Persistence } from '../persistence/persistence';
 import type { PushOutcome } from '../self-metrics';
 import { PushRefused } from '../store/refusal';
@@ -32,6 +38,29 @@ function answer(res: ServerResponse, encoding: Encoding, status: number, message
     'Content-Length': body.length,
   });
   res.end(body);
+}
+
+/**
+ * Decodes and translates a request. Points are decoded lazily, during the translation, so a point
+ * whose bytes are broken, or a JSON value of the wrong shape deep inside, surfaces there: whatever
+ * fails before anything is stored is the request's fault, a 400, never a 500.
+ */
+function readRequest(
+  body: Buffer,
+  encoding: Encoding,
+  limits: DecodeLimits,
+  options: OtlpOptions,
+): Translation {
+  try {
+    const resources = encoding === 'json' ? readJsonRequest(body, limits) : readProtobufRequest(body, limits);
+    return translate(resources, options);
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(
+      400,
+      `body is not a valid OTLP ExportMetricsServiceRequest (${encoding}): ${(error as Error).message}`,
+    );
+  }
 }
 
 /** gRPC codes for the Status body (the spec does not ask clients to read them; they help a person). */
@@ -70,9 +99,7 @@ export function otlpHandler({ config, store, persistence, auth, metrics, logger 
       if (problem) throw new HttpError(503, `not accepting pushes: ${problem}`);
       const body = await readBodyBytes(req, config.maxBodyBytes);
       const limits = { maxPoints: config.maxSeriesPerPush, maxAttributes: config.otlpMaxAttributes };
-      const resources =
-        encoding === 'json' ? readJsonRequest(body, limits) : readProtobufRequest(body, limits);
-      const translation = translate(resources, {
+      const translation = readRequest(body, encoding, limits, {
         keepDeltaInstance: config.otlpKeepDeltaInstance,
         maxLabelValueLength: config.maxLabelValueLength,
         parseLimits: store.options.parseLimits,
