@@ -64,18 +64,8 @@ function readRequest(
 }
 
 /** gRPC codes for the Status body (the spec does not ask clients to read them; they help a person). */
-const grpcCode = (status: number) =>
-  status === 401
-    ? 16
-    : status === 403
-      ? 7
-      : status === 413 || status === 429
-        ? 8
-        : status === 503
-          ? 14
-          : status >= 500
-            ? 13
-            : 3;
+const GRPC_CODES: Record<number, number> = { 401: 16, 403: 7, 413: 8, 429: 8, 503: 14 };
+const grpcCode = (status: number) => GRPC_CODES[status] ?? (status >= 500 ? 13 : 3);
 
 /**
  * POST /v1/metrics: OTLP/HTTP metrics, protobuf or JSON, gzip or not, behind the push credentials
