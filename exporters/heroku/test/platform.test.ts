@@ -287,19 +287,6 @@ describe('Platform API poller', () => {
     expect(after.get('heroku_app_info{app="brainbytes-api",region="us",stack="heroku-24"}')).toBe(1); // still served
   });
 
-  it('says when the Platform API is off on purpose: configured 0, rate limit unknown (NaN), not 0', async () => {
-    exp = await startExporter({ HEROKU_API_TOKEN: '' });
-    const { samples } = readScrape(await scrapeText(exp.url));
-    expect(samples.get('heroku_exporter_source_configured{source="platform_api"}')).toBe(0);
-    expect(samples.get('heroku_exporter_source_configured{source="cloudwatch"}')).toBe(0);
-    expect(samples.get('heroku_api_rate_limit_remaining{}')).toBeNaN();
-    await exp.close();
-    api = await new FakePlatformApi(apps()).start();
-    const configured = (await start()).samples;
-    expect(configured.get('heroku_exporter_source_configured{source="platform_api"}')).toBe(1);
-    expect(configured.get('heroku_api_rate_limit_remaining{}')).toBeGreaterThan(0);
-  });
-
   it('polls only HEROKU_APPS when given', async () => {
     api = await new FakePlatformApi(apps()).start();
     const { samples } = await start({ HEROKU_APPS: 'brainbytes-web' });
