@@ -8,6 +8,7 @@ import { Counter, Pushgateway, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compatibilityCases } from './compatibility-cases';
 import { request } from './helpers/http';
+import { readProtobufScrape } from './helpers/protobuf-scrape';
 
 // Each gateway's own metrics differ by implementation (Go vs Node.js) and are left out.
 const OWN = /^(go_|process_|promhttp_|pushgateway_|nodejs_)/;
@@ -69,6 +70,20 @@ describe('compatibility with the official Pushgateway (Debian prometheus-pushgat
       expect(mine.samples).toEqual(theirs.samples);
       expect(mine.types).toEqual(theirs.types);
       if (testCase.compareHelp !== false) expect(mine.helps).toEqual(theirs.helps);
+      // And in protobuf, as Prometheus with native histograms on asks for it.
+      const [theirBinary, myBinary] = await Promise.all([
+        readProtobufScrape(official.url, keep),
+        readProtobufScrape(ours.url, keep),
+      ]);
+      expect([...myBinary.keys()].sort()).toEqual([...theirBinary.keys()].sort());
+      for (const [name, family] of theirBinary) {
+        const mineOf = myBinary.get(name)!;
+        expect([mineOf.type, Object.fromEntries(mineOf.metrics)], name).toEqual([
+          family.type,
+          Object.fromEntries(family.metrics),
+        ]);
+        if (testCase.compareHelp !== false) expect(mineOf.help, name).toEqual(family.help);
+      }
     });
   }
 

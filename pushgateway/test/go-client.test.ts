@@ -1,8 +1,3 @@
-import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { requireBinary } from '@brainbytes/testkit/binaries';
 import { readScrape } from '@brainbytes/testkit/exposition';
 import {
@@ -11,6 +6,7 @@ import {
   startOfficialGateway,
 } from '@brainbytes/testkit/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGoPusher, type GoHistogram } from './helpers/go-pusher';
 import { request } from './helpers/http';
 
 /**
@@ -18,35 +14,15 @@ import { request } from './helpers/http';
  * delimited format) and the text format, against the official gateway and ours: the scrapes must
  * agree. Built from Debian's packages in GOPATH mode, with no network.
  */
-const run = promisify(execFile);
-const GOPATH = '/usr/share/gocode';
 const OWN = /^(go_|process_|promhttp_|pushgateway_|nodejs_|push_(failure_)?time_seconds)/;
 
 let official: RunningProcess;
 let ours: RunningProcess;
-let pusher: string;
+let pusher: Awaited<ReturnType<typeof buildGoPusher>>;
 
 beforeAll(async () => {
-  const go = requireBinary('go', 'golang-go');
   requireBinary('prometheus-pushgateway', 'prometheus-pushgateway');
-  const out = join(tmpdir(), 'bb-go-pusher');
-  mkdirSync(out, { recursive: true });
-  pusher = join(out, 'pusher');
-  await run(go, ['build', '-o', pusher, '.'], {
-    cwd: join(import.meta.dirname, 'go-pusher'),
-    env: {
-      ...process.env,
-      GO111MODULE: 'off',
-      GOPATH,
-      GOFLAGS: '-mod=mod',
-      GOCACHE: join(out, 'cache'),
-      GOPROXY: 'off',
-    },
-  }).catch((error: Error & { stderr?: string }) => {
-    throw new Error(
-      `building the Go pusher failed (is golang-github-prometheus-client-golang-dev installed?): ${error.stderr ?? error.message}`,
-    );
-  });
+  pusher = await buildGoPusher();
   [official, ours] = await Promise.all([
     startOfficialGateway(),
     startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' }),
@@ -57,12 +33,8 @@ afterAll(async () => {
   await Promise.all([official?.stop(), ours?.stop()]);
 });
 
-async function push(gateway: RunningProcess, format: 'protobuf' | 'text', histogram: 'classic' | 'native') {
-  return run(pusher, [gateway.url, 'nightly_import', format, histogram]).then(
-    () => ({ ok: true, stderr: '' }),
-    (error: { stderr?: string }) => ({ ok: false, stderr: error.stderr ?? '' }),
-  );
-}
+const push = (gateway: RunningProcess, format: 'protobuf' | 'text', histogram: GoHistogram) =>
+  pusher(gateway.url, format, histogram);
 
 async function scrape(gateway: RunningProcess) {
   const reply = await request(gateway.url, { method: 'GET', path: '/metrics' });
@@ -97,13 +69,4 @@ describe('client_golang’s push package against the official gateway and ours',
       );
     });
   }
-
-  it('refuses a native histogram with a 415 that says so, and stores nothing of the push (never flattened)', async () => {
-    await wipe(ours);
-    const result = await push(ours, 'protobuf', 'native');
-    expect(result.ok).toBe(false);
-    expect(result.stderr).toContain('415');
-    expect(result.stderr).toContain('batch_duration_seconds is a native histogram');
-    expect((await scrape(ours)).samples).toEqual([]);
-  });
 });

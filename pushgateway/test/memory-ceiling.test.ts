@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { type RunningProcess, startGatewayProcess } from '@brainbytes/testkit/processes';
 import { Redis } from 'ioredis';
+import protobuf from 'protobufjs/light.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { METRICS_PROTO } from '../src/exposition/metrics-proto';
 import { request } from './helpers/http';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -35,14 +37,16 @@ const OWN = /^(# (HELP|TYPE) )?(process_|nodejs_|pushgateway_)/;
  * Reads a whole scrape as Prometheus does (the gateway must render all of it) and returns the bytes
  * of the pushed lines, without keeping them.
  */
-function drainScrape(url: string, gzip: boolean): Promise<number> {
+function drainScrape(url: string, as: 'text' | 'gzip' | 'protobuf'): Promise<number> {
+  const headers =
+    as === 'gzip' ? { 'Accept-Encoding': 'gzip' } : as === 'protobuf' ? { Accept: PROTOBUF } : {};
   return new Promise((resolve, reject) => {
-    const req = http.get(`${url}/metrics`, { headers: gzip ? { 'Accept-Encoding': 'gzip' } : {} }, (res) => {
+    const req = http.get(`${url}/metrics`, { headers }, (res) => {
       let bytes = 0;
       let rest = '';
-      res.setEncoding(gzip ? 'latin1' : 'utf8');
+      res.setEncoding(as === 'text' ? 'utf8' : 'latin1');
       res.on('data', (chunk: string) => {
-        if (gzip) {
+        if (as !== 'text') {
           bytes += chunk.length;
           return;
         }
@@ -57,6 +61,10 @@ function drainScrape(url: string, gzip: boolean): Promise<number> {
   });
 }
 
+const PROTOBUF =
+  'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
+const MetricFamily = protobuf.Root.fromJSON(METRICS_PROTO).lookupType('io.prometheus.client.MetricFamily');
+
 const repeat = (n: number, line: (i: number) => string) =>
   Array.from({ length: n }, (_, i) => line(i)).join('');
 
@@ -64,7 +72,8 @@ const repeat = (n: number, line: (i: number) => string) =>
  * Shapes of push an attacker or a buggy client sends, each within the per-push limits, pushed to
  * distinct groups until the gateway refuses: only the byte budget may stop them.
  */
-const SHAPES: Array<[string, (push: number) => { path: string; body: string }]> = [
+type Shape = (push: number) => { path: string; body: string | Buffer; headers?: Record<string, string> };
+const SHAPES: Array<[string, Shape]> = [
   [
     'HELP bombs (the longest HELP allowed, a family per push)',
     (p) => ({ path: `/metrics/job/help/n/${p}`, body: `# HELP hb_${p} ${'h'.repeat(4000)}\nhb_${p} 1\n` }),
@@ -91,17 +100,41 @@ const SHAPES: Array<[string, (push: number) => { path: string; body: string }]> 
       )}`,
     }),
   ],
+  [
+    'native histograms with many buckets (protobuf, 10 series × 900 buckets)',
+    (p) => ({
+      path: `/metrics/job/native/n/${p}`,
+      headers: { 'Content-Type': PROTOBUF },
+      body: Buffer.from(
+        MetricFamily.encodeDelimited({
+          name: 'nh',
+          type: 4,
+          metric: Array.from({ length: 10 }, (_, s) => ({
+            label: [{ name: 's', value: String(s) }],
+            histogram: {
+              sampleCount: 900,
+              sampleSum: 5,
+              schema: 3,
+              zeroThreshold: 1e-128,
+              positiveSpan: [{ offset: -450, length: 900 }],
+              positiveDelta: [1, ...Array.from({ length: 899 }, () => 0)],
+            },
+          })),
+        }).finish(),
+      ),
+    }),
+  ],
 ];
 
 /** Pushes one shape with 8 clients until the gateway answers anything but 200; returns that answer. */
-async function fill(gw: RunningProcess, shape: (push: number) => { path: string; body: string }) {
+async function fill(gw: RunningProcess, shape: Shape) {
   let next = 0;
   let refusal: { status: number; body: string } | undefined;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       while (!refusal) {
-        const { path, body } = shape(next++);
-        const reply = await request(gw.url, { method: 'PUT', path, body });
+        const { path, body, headers } = shape(next++);
+        const reply = await request(gw.url, { method: 'PUT', path, body, headers });
         if (reply.status !== 200) refusal ??= reply;
       }
     }),
@@ -137,7 +170,7 @@ describe.each<[string, () => Record<string, string>]>([
   let idle = 0;
   it('measures an idle gateway after a scrape (the reference)', async () => {
     const gw = await start({ ...persistenceEnv(), PUSHGATEWAY_MAX_BYTES: String(BUDGET) });
-    await drainScrape(gw.url, false);
+    await drainScrape(gw.url, 'text');
     idle = peakRss(gw);
     await gw.stop('SIGKILL');
     expect(idle).toBeGreaterThan(10 * MiB);
@@ -164,14 +197,17 @@ describe.each<[string, () => Record<string, string>]>([
       const gw = await start(env);
       const { refusal, pushes } = await fill(gw, shape);
       expect([refusal.status, refusal.body]).toEqual([413, expect.stringContaining('PUSHGATEWAY_MAX_BYTES')]);
-      const scraped = await drainScrape(gw.url, false);
-      await drainScrape(gw.url, true);
+      const scraped = await drainScrape(gw.url, 'text');
+      await drainScrape(gw.url, 'gzip');
+      // Prometheus with native histograms on asks for protobuf: all of it is rendered again for that.
+      expect(await drainScrape(gw.url, 'protobuf')).toBeGreaterThan(256 * 1024);
       await new Promise((r) => setTimeout(r, 1500)); // a snapshot is written
       const filledPeak = peakRss(gw);
       expect(await gw.stop('SIGTERM')).toBe(0);
 
       const again = await start(env);
-      const rescraped = await drainScrape(again.url, false);
+      const rescraped = await drainScrape(again.url, 'text');
+      await drainScrape(again.url, 'protobuf');
       const restartPeak = peakRss(again);
       await again.stop('SIGKILL');
       console.log(

@@ -1,7 +1,7 @@
 /**
  * client_model's io/prometheus/client/metrics.proto as a protobufjs JSON descriptor: the messages a
  * push can hold, with their field numbers (checked against Debian's client_model metrics.pb.go).
- * Native histograms' fields are listed only so that a push carrying them can be recognised and refused.
+ * Histogram carries native buckets too (schema, zero bucket, spans, deltas or float counts).
  */
 export const METRICS_PROTO = {
   nested: {
@@ -49,7 +49,11 @@ export const METRICS_PROTO = {
                     zeroCount: { type: 'uint64', id: 7 },
                     zeroCountFloat: { type: 'double', id: 8 },
                     negativeSpan: { rule: 'repeated', type: 'BucketSpan', id: 9 },
+                    negativeDelta: { rule: 'repeated', type: 'sint64', id: 10 },
+                    negativeCount: { rule: 'repeated', type: 'double', id: 11 },
                     positiveSpan: { rule: 'repeated', type: 'BucketSpan', id: 12 },
+                    positiveDelta: { rule: 'repeated', type: 'sint64', id: 13 },
+                    positiveCount: { rule: 'repeated', type: 'double', id: 14 },
                   },
                 },
                 Metric: {

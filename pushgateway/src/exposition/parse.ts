@@ -2,6 +2,7 @@ import { invalidPush, PushRefused } from '../store/refusal';
 import { unescapeText } from './escape';
 import { parseFloatValue } from './float';
 import { isLabelName, isMetricName } from './names';
+import { type NativeHistogram, nativeBuckets, parseNativeText } from './native';
 import { type Labels, METRIC_TYPES, type Metric, type MetricFamily, type MetricType } from './types';
 
 export interface ParsedPush {
@@ -49,14 +50,17 @@ interface SampleLine {
   labels: Labels;
   value: number;
   timestamp: boolean;
+  native?: NativeHistogram;
 }
 
 /**
  * Parses the Prometheus text exposition format 0.0.4
  * (https://prometheus.io/docs/instrumenting/exposition_formats/#text-based-format) into families,
  * folding `_bucket`/`_sum`/`_count` samples into their histogram or summary as the Go parser does.
+ * With `native`, a histogram's line under its own name may carry its native buckets as the
+ * persistence log writes them (exposition/native.ts); pushed text never does.
  */
-export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): ParsedPush {
+export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS, native = false): ParsedPush {
   // The format ends every line, the last one too, with a line feed; the official gateway refuses a
   // body without it, and so do we (a body cut short in transit looks exactly like that).
   if (text.length > 0 && !text.endsWith('\n')) {
@@ -119,8 +123,10 @@ export function parseExposition(text: string, limits: ParseLimits = NO_LIMITS): 
       continue;
     }
 
-    const sample = parseSampleLine(line, fail, limits);
+    const sample = parseSampleLine(line, fail, limits, native);
     if (sample.name.length > maxNameLength) throw metricNameTooLong(sample.name, maxNameLength);
+    // A native histogram's buckets count as samples: they cost what samples cost.
+    sampleCount += sample.native ? nativeBuckets(sample.native) : 0;
     if (++sampleCount > limits.maxSamples) {
       throw new PushRefused(
         'series_per_push',
@@ -155,6 +161,8 @@ function addSample(
   grouped: Map<string, Map<string, Metric>>,
   fail: (why: string) => Error,
 ) {
+  if (sample.native && (family.type !== 'histogram' || sample.name !== family.name))
+    throw fail(`native buckets on "${sample.name}", which is not a histogram`);
   if (family.type !== 'histogram' && family.type !== 'summary') {
     family.metrics.push({ labels: sample.labels, value: sample.value, sum: 0, count: 0 });
     return;
@@ -192,7 +200,10 @@ function addSample(
     byLabels.set(signature, metric);
     family.metrics.push(metric);
   }
-  if (suffix === '_sum') metric.sum = sample.value;
+  if (sample.native) {
+    if (metric.native) throw fail(`second native histogram line for metric "${sample.name}"`);
+    metric.native = sample.native;
+  } else if (suffix === '_sum') metric.sum = sample.value;
   else if (suffix === '_count') metric.count = sample.value;
   else if (bound !== undefined) {
     const points = (metric.buckets ?? metric.quantiles)!;
@@ -204,7 +215,12 @@ function addSample(
 
 const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
-function parseSampleLine(line: string, fail: (why: string) => Error, limits: ParseLimits): SampleLine {
+function parseSampleLine(
+  line: string,
+  fail: (why: string) => Error,
+  limits: ParseLimits,
+  native: boolean,
+): SampleLine {
   let i = 0;
   while (i < line.length && /[a-zA-Z0-9_:]/.test(line[i]!)) i++;
   const name = line.slice(0, i);
@@ -246,6 +262,12 @@ function parseSampleLine(line: string, fail: (why: string) => Error, limits: Par
   const rest = line.slice(i);
   const fields = /^[ \t]+(\S+)(?:([ \t]+)(\S*))?[ \t]*$/.exec(rest);
   if (!fields) throw fail(`expected value after metric "${name}"`);
+  if (native && fields[1]![0] === '{') {
+    const histogram = parseNativeText(fields[1]!);
+    if (!histogram) throw fail(`unreadable native histogram "${fields[1]!.slice(0, 64)}"`);
+    if (fields[2] !== undefined) throw fail('a native histogram line has no timestamp');
+    return { name, labels, value: 0, timestamp: false, native: histogram };
+  }
   const value = parseFloatValue(fields[1]!);
   if (value === undefined) throw fail(`expected float as value, got "${fields[1]}"`);
   if (fields[2] !== undefined && !/^-?\d+$/.test(fields[3] ?? '')) {

@@ -188,3 +188,77 @@ describe('the decoded text meets the body limit in UTF-8 bytes', () => {
     expect(() => decodeProtobufPush(pushOf(200), bytes - 1, LIMITS)).toThrow(/larger than/);
   });
 });
+
+describe('native histograms are decoded with their buckets made absolute', () => {
+  const native = (histogram: object, labels = [label('route', '/ask')]) =>
+    push({ name: 'latency_seconds', type: HISTOGRAM, metric: [{ label: labels, histogram }] });
+
+  it('integer deltas and float counts, with or without labels, exactly as the parser reads the text', () => {
+    for (const [histogram, labels] of [
+      [
+        {
+          sampleCount: 9,
+          sampleSum: 4.5,
+          schema: 2,
+          zeroThreshold: 1e-3,
+          zeroCount: 1,
+          positiveSpan: [
+            { offset: -1, length: 2 },
+            { offset: 2, length: 1 },
+          ],
+          positiveDelta: [3, -1, 1],
+          negativeSpan: [{ offset: 0, length: 1 }],
+          negativeDelta: [2],
+        },
+        [label('route', '/ask')],
+      ],
+      [
+        {
+          sampleCountFloat: 2.5,
+          sampleSum: 1,
+          schema: 0,
+          positiveSpan: [{ offset: 1, length: 1 }],
+          positiveCount: [2.5],
+        },
+        [],
+      ],
+    ] as const) {
+      const { text, parsed, native: flagged } = decode(native(histogram, [...labels]));
+      expect(flagged).toBe(true);
+      expect(parsed).toEqual(parseExposition(text, LIMITS, true));
+      const metric = parsed!.families.get('latency_seconds')!.metrics[0]!;
+      if ('positiveDelta' in histogram) {
+        expect(metric.native).toEqual({
+          schema: 2,
+          zeroThreshold: 1e-3,
+          zeroCount: 1,
+          float: false,
+          positive: [
+            [-1, 3],
+            [0, 2],
+            [3, 3],
+          ],
+          negative: [[0, 2]],
+        });
+        expect(parsed!.sampleCount, 'four buckets count as samples').toBe(1 + 2 + 1 + 4);
+      } else expect(metric.native).toMatchObject({ float: true, positive: [[1, 2.5]], negative: [] });
+    }
+  });
+
+  it('spans that do not cover the counts, or counts of both kinds, are a 400 naming the family', () => {
+    for (const [histogram, why] of [
+      [
+        { schema: 0, positiveSpan: [{ offset: 0, length: 3 }], positiveDelta: [1, 1] },
+        /positive spans do not cover/,
+      ],
+      [
+        { schema: 0, negativeSpan: [{ offset: 0, length: 1 }], negativeDelta: [1, 1] },
+        /negative spans do not cover/,
+      ],
+      [{ sampleCountFloat: 1, schema: 0, positiveDelta: [1] }, /mixes integer and float/],
+    ] as const) {
+      expect(() => decode(native(histogram)), String(why)).toThrow(why);
+      expect(() => decode(native(histogram)), String(why)).toThrow(/latency_seconds/);
+    }
+  });
+});

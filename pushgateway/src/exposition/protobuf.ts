@@ -3,6 +3,7 @@ import protobuf from 'protobufjs/light.js';
 import { HttpError } from '../http/http-error';
 import { METRICS_PROTO } from './metrics-proto';
 import { isLabelName, isMetricName, isReservedLabelName } from './names';
+import { fromSpans, type NativeHistogram, nativeBuckets, nativeText } from './native';
 import type { ParsedPush, ParseLimits } from './parse';
 import type { Labels, MetricFamily as ParsedFamily } from './types';
 
@@ -13,8 +14,10 @@ import type { Labels, MetricFamily as ParsedFamily } from './types';
  * written out as the text exposition format, so a protobuf push meets exactly the validation,
  * limits, persistence and replication of a text push.
  *
- * Native histograms (schema, zero bucket, spans) have no text form: they are refused with a 415
- * naming the family, never flattened into something else.
+ * Native histograms (schema, zero bucket, spans) have no line in the text format: their buckets
+ * travel in the log as a line of its own (exposition/native.ts), beside the classic lines a text
+ * scraper is served (the classic buckets, or only `+Inf`, with `_sum` and `_count`, as the Go
+ * encoder writes them).
  */
 const root = protobuf.Root.fromJSON(METRICS_PROTO);
 const MetricType = root.lookupType('io.prometheus.client.Metric');
@@ -30,9 +33,16 @@ interface Histogram {
   bucket?: Array<{ cumulativeCount?: number | Num; cumulativeCountFloat?: number; upperBound?: number }>;
   schema?: number;
   zeroThreshold?: number;
-  negativeSpan?: unknown[];
-  positiveSpan?: unknown[];
+  zeroCount?: number | Num;
+  zeroCountFloat?: number;
+  negativeSpan?: Span[];
+  negativeDelta?: Array<number | Num>;
+  negativeCount?: number[];
+  positiveSpan?: Span[];
+  positiveDelta?: Array<number | Num>;
+  positiveCount?: number[];
 }
+type Span = { offset?: number; length?: number };
 interface Metric {
   label?: Array<{ name?: string; value?: string }>;
   gauge?: Value;
@@ -56,6 +66,36 @@ const has = (o: object | null | undefined, key: string) => !!o && Object.hasOwn(
 /** Whether a histogram carries native (sparse) parts, which only protobuf can hold. */
 function isNative(h: Histogram): boolean {
   return has(h, 'schema') || has(h, 'zeroThreshold') || !!h.positiveSpan?.length || !!h.negativeSpan?.length;
+}
+
+/** A histogram's native parts, counts made absolute; a 400 when its spans and counts disagree. */
+function nativeOf(name: string, h: Histogram): NativeHistogram {
+  // As Prometheus reads it: a float histogram is one whose count or zero count is a float.
+  const float = (h.sampleCountFloat ?? 0) > 0 || (h.zeroCountFloat ?? 0) > 0;
+  const side = (which: string, spans?: Span[], deltas?: Array<number | Num>, counts?: number[]) => {
+    if (float ? deltas?.length : counts?.length)
+      throw new HttpError(
+        400,
+        `native histogram ${name} mixes integer and float counts in its ${which} buckets`,
+      );
+    let running = 0;
+    const absolute = float ? (counts ?? []) : (deltas ?? []).map((d) => (running += num(d)));
+    const buckets = fromSpans(spans ?? [], absolute);
+    if (!buckets)
+      throw new HttpError(
+        400,
+        `native histogram ${name}: its ${which} spans do not cover its ${absolute.length} bucket counts exactly`,
+      );
+    return buckets;
+  };
+  return {
+    schema: h.schema ?? 0,
+    zeroThreshold: h.zeroThreshold ?? 0,
+    zeroCount: float ? (h.zeroCountFloat ?? 0) : num(h.zeroCount),
+    float,
+    positive: side('positive', h.positiveSpan, h.positiveDelta, h.positiveCount),
+    negative: side('negative', h.negativeSpan, h.negativeDelta, h.negativeCount),
+  };
 }
 
 /** Whether a Content-Type names the protobuf delimited push format. */
@@ -95,7 +135,7 @@ export function decodeProtobufPush(
   body: Uint8Array,
   limitBytes: number,
   limits?: ParseLimits,
-): { text: string; parsed: ParsedPush | undefined } {
+): { text: string; parsed: ParsedPush | undefined; native: boolean } {
   const reader = protobuf.Reader.create(body);
   const out: Out = {
     text: '',
@@ -104,6 +144,7 @@ export function decodeProtobufPush(
     limitBytes,
     limits,
     direct: limits !== undefined,
+    native: false,
     parsed: { families: new Map(), hasTimestamp: false, sampleCount: 0 },
   };
   while (reader.pos < reader.len) {
@@ -125,7 +166,7 @@ export function decodeProtobufPush(
   }
   const direct =
     out.direct && out.parsed.sampleCount <= (limits?.maxSamples ?? 0) && !suffixClash(out.parsed);
-  return { text: out.text, parsed: direct ? out.parsed : undefined };
+  return { text: out.text, parsed: direct ? out.parsed : undefined, native: out.native };
 }
 
 interface Out {
@@ -137,6 +178,8 @@ interface Out {
   limits: ParseLimits | undefined;
   /** Still true while everything decoded is plainly what the parser would read. */
   direct: boolean;
+  /** A native histogram was written: the text is for the parser's `native` reading. */
+  native: boolean;
   parsed: ParsedPush;
 }
 
@@ -284,11 +327,7 @@ function familyText(body: Uint8Array, family: ScannedFamily, out: Out): void {
       case 'histogram': {
         const h = metric.histogram;
         if (!h) throw missing();
-        if (isNative(h))
-          throw new HttpError(
-            415,
-            `metric family ${name} is a native histogram, which this gateway cannot store yet; push it with classic buckets only`,
-          );
+        const native = isNative(h) ? nativeOf(name, h) : undefined;
         const count = (h.sampleCountFloat ?? 0) > 0 ? h.sampleCountFloat! : num(h.sampleCount);
         const buckets = new Map<number, number>();
         for (const b of h.bucket ?? []) {
@@ -306,14 +345,20 @@ function familyText(body: Uint8Array, family: ScannedFamily, out: Out): void {
         }
         line('_sum', h.sampleSum ?? 0);
         line('_count', count);
+        if (native) {
+          // Braces even when empty: the value starts with one too.
+          write(`${name}{${pairs}} ${nativeText(native)}\n`);
+          out.native = true;
+        }
         parsedFamily.metrics.push({
           labels: sortedCopy(labels),
           value: 0,
           buckets,
           sum: (h.sampleSum ?? 0) + 0,
           count: count + 0,
+          ...(native ? { native } : {}),
         });
-        out.parsed.sampleCount += buckets.size + 2;
+        out.parsed.sampleCount += buckets.size + 2 + (native ? 1 + nativeBuckets(native) : 0);
         break;
       }
     }

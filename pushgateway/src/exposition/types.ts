@@ -1,3 +1,5 @@
+import type { NativeHistogram } from './native';
+
 export type MetricType = 'counter' | 'gauge' | 'histogram' | 'summary' | 'untyped';
 
 export const METRIC_TYPES: ReadonlySet<string> = new Set([
@@ -22,6 +24,8 @@ export interface Metric {
   quantiles?: Map<number, number>;
   sum: number;
   count: number;
+  /** A histogram's native (sparse) buckets, pushed in protobuf; alongside its classic ones, if any. */
+  native?: NativeHistogram;
 }
 
 export interface MetricFamily {

@@ -68,6 +68,7 @@ export function pushHandler({ config, store, persistence, auth, metrics, logger 
       const contentType = String(req.headers['content-type'] ?? '');
       let body: string;
       let decoded: ParsedPush | undefined;
+      let native = false;
       if (isProtobufPush(contentType)) {
         // client_golang's and Java's default: decoded into the text the log keeps, and parsed alongside.
         checkProtobufContentType(contentType);
@@ -78,9 +79,19 @@ export function pushHandler({ config, store, persistence, auth, metrics, logger 
         );
         body = push.text;
         decoded = push.parsed;
+        native = push.native;
       } else body = await readBody(req, config.maxBodyBytes);
-      const parsed = decoded ?? store.parse(body);
-      const op: Operation = { kind: 'push', method, delta, group, body, time, ...(pushId ? { pushId } : {}) };
+      const parsed = decoded ?? store.parse(body, native);
+      const op: Operation = {
+        kind: 'push',
+        method,
+        delta,
+        group,
+        body,
+        time,
+        ...(native ? { native: true as const } : {}),
+        ...(pushId ? { pushId } : {}),
+      };
       const result = await persistence.submit(op, parsed);
       if (result.outcome === 'refused') {
         logger.debug('push refused', { reason: result.refusal.reason, message: result.refusal.message });

@@ -102,4 +102,40 @@ describe('jsonBytes', () => {
       expect(jsonBytes(text), text).toBe(Buffer.byteLength(JSON.stringify(text)));
     }
   });
+
+  it('keeps native histograms: schema, zero bucket and buckets of both signs', () => {
+    const store = new MetricStore(options);
+    const body =
+      '# TYPE n histogram\nn_bucket{le="+Inf"} 6\nn_sum 2.5\nn_count 6\n' +
+      'n{} {schema:3,zero_threshold:1e-9,zero_count:1,float:0,positive:[-13:1,26:3],negative:[5:1]}\n';
+    const op = {
+      kind: 'push',
+      method: 'PUT',
+      delta: false,
+      group: [['job', 'n']],
+      body,
+      time: 1,
+      native: true,
+    } as const;
+    expect(store.apply({ ...op, group: [['job', 'n']] }).outcome).toBe('applied');
+    const copy = new MetricStore(options);
+    const reader = new SnapshotReader(copy, labelText);
+    for (const line of [...snapshotPieces(store, '7')].join('').split('\n')) reader.line(line);
+    reader.finish();
+    const read = (s: MetricStore) => s.groups.get(labelText([['job', 'n']]))!.families.get('n')!.metrics;
+    expect([...read(copy).values()]).toEqual([...read(store).values()]);
+    expect([...read(copy).values()][0]!.native).toEqual({
+      schema: 3,
+      zeroThreshold: 1e-9,
+      zeroCount: 1,
+      float: false,
+      positive: [
+        [-13, 1],
+        [26, 3],
+      ],
+      negative: [[5, 1]],
+    });
+    expect(copy.bytesTotal).toBe(store.bytesTotal);
+    expect(copy.seriesTotal).toBe(store.seriesTotal);
+  });
 });

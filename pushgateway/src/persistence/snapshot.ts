@@ -1,5 +1,6 @@
 import { formatValue } from '@brainbytes/telemetry';
 import { parseFloatValue } from '../exposition/float';
+import { nativeBuckets } from '../exposition/native';
 import type { MetricType } from '../exposition/types';
 import type { MetricStore } from '../store/metric-store';
 import { jsonBytes } from '../store/series-count';
@@ -11,7 +12,23 @@ type Num = number | string;
 const enc = (v: number): Num => (Number.isFinite(v) ? v : formatValue(v));
 const dec = (v: Num): number => (typeof v === 'number' ? v : (parseFloatValue(v) ?? Number.NaN));
 
-type SavedMetric = [key: string, value: Num, sum: Num, count: Num, points?: Array<[Num, Num]>];
+/** A native histogram: schema, zero threshold, zero count, 1 if float, positive and negative buckets. */
+type SavedNative = [
+  schema: number,
+  zeroThreshold: number,
+  zeroCount: number,
+  float: 0 | 1,
+  Array<[number, number]>,
+  Array<[number, number]>,
+];
+type SavedMetric = [
+  key: string,
+  value: Num,
+  sum: Num,
+  count: Num,
+  points?: Array<[Num, Num]> | 0,
+  native?: SavedNative,
+];
 interface SavedFamily {
   name: string;
   type: MetricType;
@@ -81,9 +98,14 @@ export function* snapshotPieces(
       };
       for (const m of family.metrics.values()) {
         const saved: SavedMetric = [m.key, enc(m.value), enc(m.sum), enc(m.count)];
-        if (m.points) saved.push([...m.points].map(([at, v]) => [enc(at), enc(v)]));
+        if (m.points || m.native)
+          saved.push(m.points ? [...m.points].map(([at, v]): [Num, Num] => [enc(at), enc(v)]) : 0);
+        if (m.native) {
+          const h = m.native;
+          saved.push([h.schema, h.zeroThreshold, h.zeroCount, h.float ? 1 : 0, h.positive, h.negative]);
+        }
         metrics.push(saved);
-        size += m.key.length + 32 * (m.points?.size ?? 1);
+        size += m.key.length + 32 * ((m.points?.size ?? 1) + (m.native ? nativeBuckets(m.native) : 0));
         if (size < LINE_BYTES) continue;
         yield* line({ family: { ...head, metrics } });
         head = { name: family.name, type: family.type };
@@ -162,7 +184,7 @@ export class SnapshotReader {
       family = { name: saved.name, type: saved.type, help: saved.help, metrics: new Map() };
       this.group.families.set(saved.name, family);
     }
-    for (const [key, value, sum, count, points] of saved.metrics) {
+    for (const [key, value, sum, count, points, native] of saved.metrics) {
       const metric: StoredMetric = {
         key,
         keyBytes: jsonBytes(key),
@@ -171,6 +193,10 @@ export class SnapshotReader {
         count: dec(count),
       };
       if (points) metric.points = new Map(points.map(([at, v]) => [dec(at), dec(v)]));
+      if (native) {
+        const [schema, zeroThreshold, zeroCount, float, positive, negative] = native;
+        metric.native = { schema, zeroThreshold, zeroCount, float: float === 1, positive, negative };
+      }
       family.metrics.set(key, metric);
     }
   }

@@ -1,3 +1,4 @@
+import { addNative } from '../exposition/native';
 import type { MetricType } from '../exposition/types';
 import type { StoredFamily, StoredMetric } from './types';
 
@@ -48,6 +49,9 @@ function addInto(type: MetricType, stored: StoredMetric, delta: StoredMetric) {
     }
     stored.sum += delta.sum;
     stored.count += delta.count;
+    // Native buckets add up at the coarser schema of the two; a side without them keeps the
+    // other's (the count then covers more than the buckets, which Prometheus allows).
+    if (delta.native) stored.native = stored.native ? addNative(stored.native, delta.native) : delta.native;
   } else if (type === 'summary') {
     stored.points = delta.points;
     stored.sum += delta.sum;

@@ -75,9 +75,12 @@ export class MetricStore {
     this.pushIds = new PushIdWindow(options.pushIdWindow, options.pushIdMaxAgeMs);
   }
 
-  /** Parses a push body once; the result can be handed to `apply` to avoid parsing twice. */
-  parse(body: string): ParsedPush {
-    return parseExposition(body, this.options.parseLimits);
+  /**
+   * Parses a push body once; the result can be handed to `apply` to avoid parsing twice. `native`:
+   * the body is the log's text of a protobuf push, which may carry native histograms.
+   */
+  parse(body: string, native = false): ParsedPush {
+    return parseExposition(body, this.options.parseLimits, native);
   }
 
   apply(op: Operation, parsed?: ParsedPush): ApplyResult {
@@ -115,7 +118,7 @@ export class MetricStore {
       if (applied !== undefined) return { outcome: 'duplicate' };
     }
     try {
-      const push = parsed ?? this.parse(op.body);
+      const push = parsed ?? this.parse(op.body, op.native);
       this.applyPush(key, op, push);
       if (op.pushId !== undefined) this.pushIds.add(op.pushId, op.time, fingerprint);
       return APPLIED;

@@ -1,3 +1,4 @@
+import { checkNative } from '../exposition/native';
 import type { MetricFamily } from '../exposition/types';
 import { labelText, withGroupingLabels } from './label-text';
 import { inconsistentPush } from './refusal';
@@ -37,14 +38,19 @@ export function normalizeFamilies(
         metric.buckets.set(Number.POSITIVE_INFINITY, metric.count);
       }
       const sortedPoints = points && new Map([...points].sort((a, b) => a[0] - b[0]));
-      metrics.set(key, {
+      const stored: StoredMetric = {
         key,
         keyBytes: jsonBytes(key),
         value: metric.value,
         points: sortedPoints,
         sum: metric.sum,
         count: metric.count,
-      });
+      };
+      if (metric.native) {
+        checkNative(family.name, metric.native, metric.count, metric.sum);
+        stored.native = metric.native;
+      }
+      metrics.set(key, stored);
     }
     stored.set(family.name, { name: family.name, type: family.type, help: family.help, metrics });
   }

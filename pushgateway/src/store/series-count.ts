@@ -1,7 +1,18 @@
+import { nativeBuckets } from '../exposition/native';
 import type { StoredFamily, StoredMetric } from './types';
 
-/** Exposed sample lines of one metric: one for simple types, buckets/quantiles plus _sum and _count otherwise. */
-export const seriesOf = (metric: StoredMetric) => (metric.points ? metric.points.size + 2 : 1);
+/**
+ * Exposed sample lines of one metric: one for simple types, buckets/quantiles plus _sum and _count
+ * otherwise, and one more for a native histogram (one series to Prometheus, whatever its buckets).
+ */
+export const seriesOf = (metric: StoredMetric) =>
+  (metric.points ? metric.points.size + 2 : 1) + (metric.native ? 1 : 0);
+
+/**
+ * Bytes per native bucket: the pair in memory, and its index and count in the snapshot, the log
+ * and the protobuf scrape.
+ */
+const NATIVE_BUCKET_BYTES = 64;
 
 /**
  * Bytes per sample line beyond its label text and name: numbers, map entries, object headers in
@@ -38,7 +49,8 @@ export function jsonBytes(text: string): number {
  */
 export function bytesOf(metric: StoredMetric, nameLength: number): number {
   const lines = seriesOf(metric);
-  return metric.keyBytes + (metric.key.length + nameLength + SAMPLE_OVERHEAD_BYTES) * lines;
+  const native = metric.native ? NATIVE_BUCKET_BYTES * nativeBuckets(metric.native) : 0;
+  return metric.keyBytes + (metric.key.length + nameLength + SAMPLE_OVERHEAD_BYTES) * lines + native;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { NativeHistogram } from '../exposition/native';
 import type { Labels, MetricType } from '../exposition/types';
 import type { PushRefused } from './refusal';
 
@@ -14,6 +15,8 @@ export interface StoredMetric {
   points?: Map<number, number>;
   sum: number;
   count: number;
+  /** A histogram's native buckets, served to scrapers that take protobuf. */
+  native?: NativeHistogram;
 }
 
 export interface StoredFamily {
@@ -50,6 +53,8 @@ export type Operation =
       delta: boolean;
       group: Labels;
       body: string;
+      /** The body holds native histograms, in the log's own form (see exposition/native.ts). */
+      native?: true;
       pushId?: string;
       time: number;
     }

@@ -2,11 +2,15 @@
 // protobuf delimited format), or the text format. Built by pushgateway/test/go-client.test.ts from
 // Debian's golang-github-prometheus-client-golang-dev in GOPATH mode, with no network.
 //
-//	pusher <gateway URL> <job> protobuf|text classic|native
+//	pusher <gateway URL> <job> protobuf|text classic|native|sparse [delta]
+//
+// native: a native histogram with classic buckets too; sparse: a native histogram alone. With
+// delta, only the histogram, POSTed as a delta push (X-Push-Mode: delta).
 package main
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -45,11 +49,17 @@ func main() {
 		Help:    "Batch time.",
 		Buckets: []float64{0.5, 1, 5},
 	}
-	if histogram == "native" {
+	observations := []float64{0.3, 0.7, 2, 9}
+	if histogram != "classic" {
 		durationOpts.NativeHistogramBucketFactor = 1.1
+		// A negative value and a zero, for the negative buckets and the zero bucket.
+		observations = append(observations, -1.5, 0, 2.05)
+	}
+	if histogram == "sparse" {
+		durationOpts.Buckets = nil
 	}
 	duration := prometheus.NewHistogram(durationOpts)
-	for _, v := range []float64{0.3, 0.7, 2, 9} {
+	for _, v := range observations {
 		duration.Observe(v)
 	}
 
@@ -57,14 +67,34 @@ func main() {
 		prometheus.UntypedOpts{Name: "batch_workers", Help: "Workers the batch ran."},
 		func() float64 { return 3 },
 	)
-	registry.MustRegister(records, lastSuccess, items, duration, untyped)
+	delta := len(os.Args) > 5 && os.Args[5] == "delta"
+	if delta {
+		registry.MustRegister(duration)
+	} else {
+		registry.MustRegister(records, lastSuccess, items, duration, untyped)
+	}
 
 	pusher := push.New(url, job).Gatherer(registry).Grouping("instance", "runner-1")
 	if format == "text" {
 		pusher = pusher.Format(expfmt.FmtText)
 	}
-	if err := pusher.Push(); err != nil {
+	var err error
+	if delta {
+		pusher = pusher.Client(deltaClient{})
+		err = pusher.Add()
+	} else {
+		err = pusher.Push()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// deltaClient marks every request as a delta push, as our gateway's delta mode asks.
+type deltaClient struct{}
+
+func (deltaClient) Do(req *http.Request) (*http.Response, error) {
+	req.Header.Set("X-Push-Mode", "delta")
+	return http.DefaultClient.Do(req)
 }

@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { requireBinary } from '@brainbytes/testkit/binaries';
+
+const run = promisify(execFile);
+
+export type GoHistogram = 'classic' | 'native' | 'sparse';
+
+/**
+ * Builds test/go-pusher (client_golang's push package) from Debian's packages in GOPATH mode, with
+ * no network, and returns a function that runs it: `ok` false with Go's error on a refused push.
+ */
+export async function buildGoPusher() {
+  const go = requireBinary('go', 'golang-go');
+  const out = join(tmpdir(), 'bb-go-pusher');
+  mkdirSync(out, { recursive: true });
+  const pusher = join(out, 'pusher');
+  await run(go, ['build', '-o', pusher, '.'], {
+    cwd: join(import.meta.dirname, '..', 'go-pusher'),
+    env: {
+      ...process.env,
+      GO111MODULE: 'off',
+      GOPATH: '/usr/share/gocode',
+      GOFLAGS: '-mod=mod',
+      GOCACHE: join(out, 'cache'),
+      GOPROXY: 'off',
+    },
+  }).catch((error: Error & { stderr?: string }) => {
+    throw new Error(
+      `building the Go pusher failed (is golang-github-prometheus-client-golang-dev installed?): ${error.stderr ?? error.message}`,
+    );
+  });
+  return (url: string, format: 'protobuf' | 'text', histogram: GoHistogram, delta = false) =>
+    run(pusher, [url, 'nightly_import', format, histogram, ...(delta ? ['delta'] : [])]).then(
+      () => ({ ok: true, stderr: '' }),
+      (error: { stderr?: string }) => ({ ok: false, stderr: error.stderr ?? '' }),
+    );
+}
