@@ -18,6 +18,7 @@ import protobuf from 'protobufjs/light.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OTLP_PROTO } from '../src/otlp/otlp-proto';
 import { request } from './helpers/http';
+import { type Native, readProtobufScrape } from './helpers/protobuf-scrape';
 
 /**
  * OpenTelemetry's own JS SDK (sdk-metrics with the OTLP/HTTP JSON and protobuf exporters) pushing
@@ -258,29 +259,53 @@ describe('the OpenTelemetry JS SDK', () => {
     expect((await samples(b!)).samples.get(key)).toBe(15);
   });
 
-  it('refuses an exponential histogram by name in a partial success and keeps the rest', async () => {
+  it('stores exponential histograms as native ones: three delta sandboxes add up, every value in its bucket', async () => {
     const gw = await gateway();
-    const exporter = new ProtoExporter({
-      url: `${gw.url}/v1/metrics`,
-      headers: AUTH,
-      temporalityPreference: AggregationTemporalityPreference.DELTA,
+    const values = [[120, 3], [0, 42.5], [7.7]];
+    for (const [i, recorded] of values.entries()) {
+      const exporter = new (i === 1 ? JsonExporter : ProtoExporter)({
+        url: `${gw.url}/v1/metrics`,
+        headers: AUTH,
+        temporalityPreference: AggregationTemporalityPreference.DELTA,
+      });
+      const provider = new MeterProvider({
+        resource: resourceFromAttributes({ 'service.name': 'tutor', 'service.instance.id': `s${i}` }),
+        readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
+        views: [
+          { instrumentName: 'tutor.tokens', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } },
+        ],
+      });
+      const meter = provider.getMeter('t');
+      const tokens = meter.createHistogram('tutor.tokens');
+      for (const v of recorded!) tokens.record(v, { model: 'offline' });
+      meter.createCounter('tutor.calls').add(2);
+      await provider.forceFlush();
+      await provider.shutdown();
+    }
+    const families = await readProtobufScrape(gw.url, (name) => name.startsWith('tutor_'), {
+      Authorization: `Basic ${Buffer.from('prometheus:scrape-secret').toString('base64')}`,
     });
-    const provider = new MeterProvider({
-      resource: resourceFromAttributes({ 'service.name': 'tutor' }),
-      readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
-      views: [
-        { instrumentName: 'tutor.tokens', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } },
-      ],
-    });
-    const meter = provider.getMeter('t');
-    meter.createHistogram('tutor.tokens').record(120);
-    meter.createCounter('tutor.calls').add(2);
-    // The SDK takes a partial success as done (it logs the message); the scrape shows what was kept.
-    await provider.forceFlush();
-    await provider.shutdown();
-    const s = (await samples(gw)).samples;
-    expect(s.get('tutor_calls_total{instance="",job="tutor"}')).toBe(2);
-    expect([...s.keys()].some((k) => k.startsWith('tutor_tokens'))).toBe(false);
+    expect(families.get('tutor_calls_total')!.metrics.get('job=tutor')).toEqual({ counter: { value: 6 } });
+    const { native } = families.get('tutor_tokens')!.metrics.get('job=tutor,model=offline') as {
+      native: Native;
+    };
+    const all = values.flat();
+    expect(native).toMatchObject({ count: all.length, zeroCount: 1, negative: [] });
+    expect(native.sum).toBeCloseTo(
+      all.reduce((a, b) => a + b, 0),
+      9,
+    );
+    // The coarsest sandbox's scale (3 to 120 in 160 buckets: 4), 2^(1/16) a bucket, a value v in ceil(log2(v)·16).
+    expect(native.schema).toBe(4);
+    const expected = new Map<number, number>();
+    for (const v of all.filter((v) => v > 0)) {
+      const index = Math.ceil(Math.log2(v) * 2 ** native.schema);
+      expected.set(index, (expected.get(index) ?? 0) + 1);
+    }
+    expect(native.positive).toEqual([...expected].sort((a, b) => a[0] - b[0]));
+    expect(
+      (await samples(gw)).samples.get('tutor_tokens_count{instance="",job="tutor",model="offline"}'),
+    ).toBe(5);
   });
 });
 
@@ -482,7 +507,7 @@ describe('/v1/metrics answers as OTLP/HTTP asks', () => {
       { name: 'nodata' },
       {
         name: 'expo',
-        exponentialHistogram: { aggregationTemporality: 1, dataPoints: [{ count: '1', scale: 3 }] },
+        exponentialHistogram: { aggregationTemporality: 1, dataPoints: [{ count: '1', scale: -5 }] },
       },
     ]);
     const reply = await post(gw, body, { 'Content-Type': 'application/json' });
@@ -491,7 +516,9 @@ describe('/v1/metrics answers as OTLP/HTTP asks', () => {
       partialSuccess: { rejectedDataPoints: number; errorMessage: string };
     };
     expect(answer.partialSuccess.rejectedDataPoints).toBe(3);
-    expect(answer.partialSuccess.errorMessage).toMatch(/"expo" is an exponential histogram/);
+    expect(answer.partialSuccess.errorMessage).toMatch(
+      /point has scale -5; native histograms take -4 and above \(metric "expo"\)/,
+    );
     expect(answer.partialSuccess.errorMessage).toMatch(
       /"updown" is a non-monotonic sum with delta temporality/,
     );

@@ -114,10 +114,11 @@ export function otlpHandler({ config, store, persistence, auth, metrics, logger 
           body: push.text,
           time: Date.now(),
           pushId: `otlp:${id}:${i}`,
+          ...(push.native ? { native: true as const } : {}),
         };
         let result: Awaited<ReturnType<Persistence['submit']>>;
         try {
-          result = await persistence.submit(op, push.parsed ?? store.parse(push.text));
+          result = await persistence.submit(op, push.parsed ?? store.parse(push.text, push.native));
         } catch (error) {
           if (!(error instanceof PushRefused)) throw error;
           result = { outcome: 'refused', refusal: error };

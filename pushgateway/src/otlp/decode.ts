@@ -55,7 +55,18 @@ export interface SummaryPoint {
   quantileValues?: Array<{ quantile?: number | string; value?: number | string }>;
   flags?: number;
 }
-export type Point = NumberPoint & HistogramPoint & SummaryPoint;
+export interface ExponentialPoint {
+  attributes?: KeyValue[];
+  count?: Int;
+  sum?: number | string;
+  scale?: number;
+  zeroCount?: Int;
+  zeroThreshold?: number | string;
+  positive?: { offset?: number; bucketCounts?: Int[] } | null;
+  negative?: { offset?: number; bucketCounts?: Int[] } | null;
+  flags?: number;
+}
+export type Point = NumberPoint & HistogramPoint & SummaryPoint & ExponentialPoint;
 
 export interface OtlpMetric {
   name: string;
@@ -81,8 +92,7 @@ const POINT_TYPES: Record<MetricKind, protobuf.Type> = {
   gauge: type('NumberDataPoint'),
   sum: type('NumberDataPoint'),
   histogram: type('HistogramDataPoint'),
-  // Counted but never decoded: exponential histograms are refused point by point.
-  exponentialHistogram: type('HistogramDataPoint'),
+  exponentialHistogram: type('ExponentialHistogramDataPoint'),
   summary: type('SummaryDataPoint'),
 };
 export const ResponseType = type('ExportMetricsServiceResponse');

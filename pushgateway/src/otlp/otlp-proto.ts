@@ -46,6 +46,27 @@ export const OTLP_PROTO = {
             flags: { type: 'uint32', id: 10 },
           },
         },
+        ExponentialHistogramDataPoint: {
+          fields: {
+            attributes: keyValues(1),
+            timeUnixNano: { type: 'fixed64', id: 3 },
+            count: { type: 'fixed64', id: 4 },
+            sum: { type: 'double', id: 5 },
+            scale: { type: 'sint32', id: 6 },
+            zeroCount: { type: 'fixed64', id: 7 },
+            positive: { type: 'ExponentialBuckets', id: 8 },
+            negative: { type: 'ExponentialBuckets', id: 9 },
+            flags: { type: 'uint32', id: 10 },
+            zeroThreshold: { type: 'double', id: 14 },
+          },
+        },
+        /** ExponentialHistogramDataPoint.Buckets */
+        ExponentialBuckets: {
+          fields: {
+            offset: { type: 'sint32', id: 1 },
+            bucketCounts: { rule: 'repeated', type: 'uint64', id: 2 },
+          },
+        },
         ValueAtQuantile: {
           fields: { quantile: { type: 'double', id: 1 }, value: { type: 'double', id: 2 } },
         },

@@ -95,6 +95,25 @@ describe('a translated push is handed over parsed exactly as the parser reads it
         },
       },
       {
+        name: 'e',
+        unit: 's',
+        exponentialHistogram: {
+          aggregationTemporality: 1,
+          dataPoints: [
+            {
+              attributes: tricky,
+              count: '9',
+              sum: 4.5,
+              scale: 10,
+              zeroCount: '1',
+              positive: { offset: -3, bucketCounts: ['1', '2', '0', '3'] },
+              negative: { offset: 1020, bucketCounts: ['2'] },
+            },
+            { count: '0', scale: -2 },
+          ],
+        },
+      },
+      {
         name: 's',
         summary: {
           dataPoints: [
@@ -113,9 +132,25 @@ describe('a translated push is handed over parsed exactly as the parser reads it
     expect(pushes.length).toBe(2);
     for (const push of pushes) {
       expect(push.parsed, push.text).toBeDefined();
-      expect(push.parsed).toEqual(parseExposition(push.text, LIMITS));
+      expect(push.parsed).toEqual(parseExposition(push.text, LIMITS, push.native));
     }
     expect(pushes.map((p) => p.text).join('')).toContain('target_info{host_name="h"}');
+    // Scale 10 merged down to 8, four buckets a bucket: OTLP's -3…0 are native -2…1, that is 0 and 1.
+    const e = pushes.find((p) => p.native)!.parsed!.families.get('e_seconds')!.metrics;
+    expect(e.map((m) => m.native)).toEqual([
+      {
+        schema: 8,
+        zeroThreshold: 1e-128,
+        zeroCount: 1,
+        float: false,
+        positive: [
+          [0, 3],
+          [1, 3],
+        ],
+        negative: [[256, 2]],
+      },
+      { schema: -2, zeroThreshold: 1e-128, zeroCount: 0, float: false, positive: [], negative: [] },
+    ]);
   });
 
   it('leaves to the parser what comes near its rules', () => {

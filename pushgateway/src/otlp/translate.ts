@@ -1,4 +1,14 @@
 import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry';
+import {
+  addNative,
+  MAX_SCHEMA,
+  MIN_SCHEMA,
+  type NativeHistogram,
+  nativeBuckets,
+  nativeProblem,
+  nativeText,
+  reduceSchema,
+} from '../exposition/native';
 import type { ParsedPush, ParseLimits } from '../exposition/parse';
 import type { Labels, Metric, MetricFamily } from '../exposition/types';
 import { HttpError } from '../http/http-error';
@@ -32,6 +42,8 @@ export interface OtlpPush {
   parsed: ParsedPush | undefined;
   /** Data points this push carries: all of them rejected if the store refuses it. */
   points: number;
+  /** The text carries native histograms (exponential ones): the parser reads it with `native`. */
+  native: boolean;
 }
 
 export interface Translation {
@@ -49,6 +61,7 @@ interface Sample {
   quantiles?: Array<[number, number]>;
   sum: number;
   count: number;
+  native?: NativeHistogram;
 }
 interface Family {
   type: Type;
@@ -61,6 +74,7 @@ interface Bucket {
   group: Labels;
   delta: boolean;
   families: Map<string, Family>;
+  native?: boolean;
 }
 
 const MAX_DEPTH = 8;
@@ -152,18 +166,17 @@ function plan(metric: OtlpMetric): { type: Type; delta: boolean } | string {
   switch (metric.kind) {
     case undefined:
       return `${what} has no data (gauge, sum, histogram or summary)`;
-    case 'exponentialHistogram':
-      return `${what} is an exponential histogram, which this gateway cannot store yet; configure an explicit bucket histogram aggregation for it`;
     case 'gauge':
       return { type: 'gauge', delta: false };
     case 'summary':
       return { type: 'summary', delta: false };
     case 'sum':
-    case 'histogram': {
+    case 'histogram':
+    case 'exponentialHistogram': {
       if (metric.temporality !== 1 && metric.temporality !== 2)
         return `${what} has no aggregation temporality (delta or cumulative)`;
       const delta = metric.temporality === 1;
-      if (metric.kind === 'histogram') return { type: 'histogram', delta };
+      if (metric.kind !== 'sum') return { type: 'histogram', delta };
       if (metric.monotonic) return { type: 'counter', delta };
       if (delta)
         return `${what} is a non-monotonic sum with delta temporality, which cannot be added up into a gauge; export UpDownCounters with cumulative temporality (the SDK's default)`;
@@ -172,8 +185,39 @@ function plan(metric: OtlpMetric): { type: Type; delta: boolean } | string {
   }
 }
 
+/**
+ * An exponential histogram point as a native histogram, as Prometheus's OTLP receiver converts it:
+ * the scale is the schema (above 8, buckets merged down to 8; below -4, refused), OTLP's bucket
+ * `i` (offset + position) is native bucket `i + 1`, and the zero bucket at least 1e-128 wide.
+ */
+function exponentialSample(point: Point, labels: Labels): Sample | string {
+  const scale = point.scale ?? 0;
+  if (scale < MIN_SCHEMA)
+    return `an exponential histogram point has scale ${scale}; native histograms take ${MIN_SCHEMA} and above`;
+  const schema = Math.min(scale, MAX_SCHEMA);
+  const side = (buckets: Point['positive']) => {
+    const offset = buckets?.offset ?? 0;
+    const counts = (buckets?.bucketCounts ?? []).map((n, k): [number, number] => [offset + k + 1, num(n)]);
+    return reduceSchema(counts, scale, schema);
+  };
+  const count = num(point.count);
+  const sum = point.sum === undefined || point.sum === null ? 0 : Number(point.sum);
+  const native: NativeHistogram = {
+    schema,
+    zeroThreshold: Math.max(Number(point.zeroThreshold ?? 0), 1e-128),
+    zeroCount: num(point.zeroCount),
+    float: false,
+    positive: side(point.positive),
+    negative: side(point.negative),
+  };
+  const problem = nativeProblem(native, count, sum);
+  if (problem) return `an exponential histogram point cannot be a native histogram: ${problem}`;
+  return { labels, value: 0, buckets: [], sum, count, native };
+}
+
 /** One data point as a sample of its type, or why it cannot be one. */
-function sampleOf(type: Type, point: Point, labels: Labels): Sample | string {
+function sampleOf(type: Type, point: Point, labels: Labels, exponential: boolean): Sample | string {
+  if (exponential) return exponentialSample(point, labels);
   if (type === 'counter' || type === 'gauge') {
     const hasDouble = point.asDouble !== undefined && point.asDouble !== null;
     const value = hasDouble ? Number(point.asDouble) : num(point.asInt);
@@ -210,6 +254,7 @@ function mergeSample(family: Family, sample: Sample, delta: boolean) {
   held.value += sample.value;
   held.sum += sample.sum;
   held.count += sample.count;
+  if (held.native && sample.native) held.native = addNative(held.native, sample.native);
   if (held.buckets && sample.buckets) {
     const merged = new Map(held.buckets);
     for (const [bound, c] of sample.buckets) merged.set(bound, (merged.get(bound) ?? 0) + c);
@@ -299,13 +344,15 @@ export function translate(resources: OtlpResource[], options: OtlpOptions): Tran
       for (const point of metric.points()) {
         // "No recorded value": a series that ended; there is nothing to store.
         if ((Number(point.flags ?? 0) & 1) === 1) continue;
-        const sample = sampleOf(how.type, point, labelsOf(point.attributes));
+        const exponential = metric.kind === 'exponentialHistogram';
+        const sample = sampleOf(how.type, point, labelsOf(point.attributes), exponential);
         if (typeof sample === 'string') {
           problem(1, `${sample} (metric "${metric.name}")`);
           continue;
         }
         mergeSample(family, sample, how.delta);
         family.points++;
+        if (sample.native) bucket.native = true;
       }
     }
     // target_info carries the other resource attributes, beside the series that carry `instance`.
@@ -334,6 +381,7 @@ export function translate(resources: OtlpResource[], options: OtlpOptions): Tran
         text,
         parsed: parsedOf(bucket, options.parseLimits),
         points,
+        native: bucket.native === true,
       });
   }
   // Delta pushes first: an ordinary push to the same group then leaves it marked as ordinary.
@@ -383,6 +431,8 @@ function render(bucket: Bucket): string {
         line('_bucket', s.count, ['le', '+Inf']);
         line('_sum', s.sum);
         line('_count', s.count);
+        // Braces even when empty: the value starts with one too.
+        if (s.native) text += `${name}{${pairs}} ${nativeText(s.native)}\n`;
       }
     }
   }
@@ -437,8 +487,15 @@ function parsedOf(bucket: Bucket, limits: ParseLimits): ParsedPush | undefined {
       } else {
         const buckets = new Map(s.buckets?.map(([b, c]) => [b, c + 0]));
         buckets.set(Number.POSITIVE_INFINITY, s.count + 0);
-        metrics.push({ labels: s.labels, value: 0, buckets, sum: s.sum + 0, count: s.count + 0 });
-        sampleCount += buckets.size + 2;
+        metrics.push({
+          labels: s.labels,
+          value: 0,
+          buckets,
+          sum: s.sum + 0,
+          count: s.count + 0,
+          ...(s.native ? { native: s.native } : {}),
+        });
+        sampleCount += buckets.size + 2 + (s.native ? 1 + nativeBuckets(s.native) : 0);
       }
     }
     families.set(name, { name, type: family.type, help, metrics });
