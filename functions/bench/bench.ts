@@ -10,10 +10,10 @@ import { startGatewayProcess } from '@brainbytes/testkit/processes';
 import { Registry } from 'prom-client';
 import { loadApiConfig } from '../src/api/config';
 import { createApi } from '../src/api/create-api';
-import type { Database } from '../src/api/db/database';
-import { instrumentDatabase } from '../src/api/db/instrumented';
-import { migrate } from '../src/api/db/migrations';
-import { openPglite } from '../src/api/db/pglite';
+import type { Database } from '../src/data/database';
+import { instrumentDatabase } from '../src/data/instrumented';
+import { migrate } from '../src/data/migrations';
+import { openPglite } from '../src/data/pglite';
 import { type LambdaContext, lambdaRuntime } from '../src/lambda/runtime';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // enough that two identical servers agree within ~1 %

@@ -1,26 +1,44 @@
 import { HttpError } from '@brainbytes/telemetry/http-error';
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
+import { type Refusal, Refused } from './errors';
 
 /**
  * What the API and the tutor share of HTTP (both Express): bodies parsed with their zod contract,
- * and one error handler at the edge.
+ * the one table from the domain's refusals to statuses, and one error handler at the edge.
  */
 
 export { HttpError };
 
-/** Parses with a zod schema, or throws 400 naming the first bad field. */
+/** Every refusal's HTTP status: the only place below the two apps that chooses one. */
+export const REFUSAL_STATUS: Readonly<Record<Refusal, number>> = {
+  invalid: 400,
+  unauthenticated: 401,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  key_reused: 422,
+  limited: 429,
+  unavailable: 503,
+  timed_out: 504,
+};
+
+/** A refusal as the HTTP error it is answered with. */
+export const httpErrorOf = (error: Refused) =>
+  new HttpError(REFUSAL_STATUS[error.kind], error.message, error.details);
+
+/** Parses with a zod schema, or refuses as invalid (400) naming the first bad field. */
 export function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
   const parsed = schema.safeParse(value ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
-  throw new HttpError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`);
+  throw new Refused('invalid', `${issue.path.join('.') || 'body'}: ${issue.message}`);
 }
 
 /**
- * Express error handler of the API and the tutor: known errors keep their status (`known` maps
- * others of a service's own, e.g. the tutor's TutorUnavailable to 503); body-parser's become
- * 400/413; the rest 500 without detail.
+ * Express error handler of the API and the tutor: refusals get their status from the table,
+ * HttpErrors keep theirs (`known` maps others of a service's own, e.g. the tutor's
+ * TutorUnavailable to 503); body-parser's become 400/413; the rest 500 without detail.
  */
 export function errorHandler(
   onUnexpected: (error: unknown, req: Request) => void,
@@ -28,7 +46,7 @@ export function errorHandler(
   known: (error: unknown) => HttpError | undefined = () => undefined,
 ) {
   return (thrown: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const error = known(thrown) ?? thrown;
+    const error = thrown instanceof Refused ? httpErrorOf(thrown) : (known(thrown) ?? thrown);
     const type = (error as { type?: string }).type;
     const [status, message] =
       error instanceof HttpError

@@ -6,16 +6,16 @@ import pg from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createAiApp } from '../src/ai/app';
+import { type AskTutor, httpTutor } from '../src/ai/client';
 import { loadAiConfig } from '../src/ai/config';
 import { Tutor } from '../src/ai/tutor';
-import { type AskTutor, httpTutor } from '../src/api/ai-client';
 import { loadApiConfig } from '../src/api/config';
 import { createApi } from '../src/api/create-api';
-import type { Database } from '../src/api/db/database';
-import { instrumentDatabase } from '../src/api/db/instrumented';
-import { migrate } from '../src/api/db/migrations';
-import { openPglite } from '../src/api/db/pglite';
-import { openPostgres } from '../src/api/db/postgres';
+import type { Database } from '../src/data/database';
+import { instrumentDatabase } from '../src/data/instrumented';
+import { migrate } from '../src/data/migrations';
+import { openPglite } from '../src/data/pglite';
+import { openPostgres } from '../src/data/postgres';
 
 /** Every API test runs on both: embedded PGlite and the real PostgreSQL on this machine. */
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

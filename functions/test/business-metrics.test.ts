@@ -2,9 +2,9 @@ import { createAppMetrics } from '@brainbytes/telemetry';
 import { readScrape } from '@brainbytes/testkit/exposition';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Database } from '../src/api/db/database';
-import { migrate } from '../src/api/db/migrations';
-import { openPglite } from '../src/api/db/pglite';
+import type { Database } from '../src/data/database';
+import { migrate } from '../src/data/migrations';
+import { openPglite } from '../src/data/pglite';
 import { collectBusinessMetrics } from '../src/jobs/business-metrics';
 
 let db: Database;

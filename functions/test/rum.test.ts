@@ -5,8 +5,10 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadApiConfig } from '../src/api/config';
 import { createApi } from '../src/api/create-api';
-import type { Database } from '../src/api/db/database';
-import { openPglite } from '../src/api/db/pglite';
+import type { Database } from '../src/data/database';
+import { openPglite } from '../src/data/pglite';
+import type { Refused } from '../src/errors';
+import { REFUSAL_STATUS } from '../src/http';
 
 describe('POST /api/rum (real-user metrics from the browser)', () => {
   let url = '';
@@ -179,7 +181,7 @@ describe('the compact body (web/lib/rum.ts)', () => {
       try {
         parseRumBatch(body);
       } catch (error) {
-        return `${(error as { status: number }).status} ${(error as Error).message}`;
+        return `${REFUSAL_STATUS[(error as Refused).kind]} ${(error as Error).message}`;
       }
       return 'accepted';
     };

@@ -9,7 +9,7 @@ import { scrape } from '@brainbytes/testkit/exposition';
 import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lambdaTutor } from '../src/api/lambda-tutor';
+import { lambdaTutor } from '../src/ai/lambda-client';
 import { slsEnv as env, type Offline, root, serverless, startOffline } from './serverless-offline';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };

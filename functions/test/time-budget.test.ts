@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { httpTutor } from '../src/ai/client';
 import { loadAiConfig } from '../src/ai/config';
-import { httpTutor } from '../src/api/ai-client';
+import { lambdaTutor } from '../src/ai/lambda-client';
 import { loadApiConfig } from '../src/api/config';
-import { lambdaTutor } from '../src/api/lambda-tutor';
+import { Refused } from '../src/errors';
+import { REFUSAL_STATUS } from '../src/http';
 import { FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS, tutorBoundMs } from '../src/time-budget';
 
 const serverless = parse(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8')) as {
@@ -54,12 +56,16 @@ describe('a slow AI provider ends in our answer, not the platform’s cut-off', 
         credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
         maxAttempts: 1,
       });
-      const request = { question: 'Why?', subject: 'science', history: [] };
+      const request = { question: 'Why?', subject: 'science' as const, history: [] };
       for (const ask of [lambdaTutor('brainbytes-prod-ai', 300, client), httpTutor(url, 300)]) {
         const started = performance.now();
-        const error = await ask(request).catch((e: { status?: number; message?: string }) => e);
+        const error = await ask(request).catch((e: Refused) => e);
         expect(performance.now() - started).toBeLessThan(2_000);
-        expect(error).toMatchObject({ status: 504, message: expect.stringMatching(/took too long/) });
+        expect(error).toBeInstanceOf(Refused);
+        expect([REFUSAL_STATUS[(error as Refused).kind], (error as Refused).message]).toEqual([
+          504,
+          expect.stringMatching(/took too long/),
+        ]);
       }
     } finally {
       for (const res of hung) res.destroy();

@@ -2,8 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpTutor } from '../src/api/ai-client';
-import { lambdaTutor } from '../src/api/lambda-tutor';
+import { httpTutor } from '../src/ai/client';
+import { lambdaTutor } from '../src/ai/lambda-client';
+import type { Refused } from '../src/errors';
+import { REFUSAL_STATUS } from '../src/http';
 
 /**
  * The tutor's answer reaches the API two ways — HTTP (local, Heroku) and Lambda's InvokeCommand
@@ -30,7 +32,7 @@ afterAll(() => new Promise((resolve) => server.close(resolve)));
 
 async function bothWays(body: unknown) {
   reply = body;
-  const request = { question: 'What is photosynthesis?', subject: 'science', history: [] };
+  const request = { question: 'What is photosynthesis?', subject: 'science' as const, history: [] };
   const lambda = new LambdaClient({
     endpoint: url,
     region: 'ap-southeast-1',
@@ -39,7 +41,7 @@ async function bothWays(body: unknown) {
   const outcome = (p: Promise<unknown>) =>
     p.then(
       (answer) => ({ answer }),
-      (error: { status?: number }) => ({ refused: error.status }),
+      (error: Refused) => ({ refused: REFUSAL_STATUS[error.kind] }),
     );
   return {
     http: await outcome(httpTutor(url, 5_000)(request)),

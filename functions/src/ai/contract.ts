@@ -19,6 +19,12 @@ export const answerRequest = z.object({
   brief: z.boolean().optional(),
 });
 
+/**
+ * What asking the tutor takes, the one description of it: the API's two clients send it (HTTP and
+ * Lambda), the tutor answers it. `stream` is only the HTTP route's business.
+ */
+export type TutorRequest = Omit<z.output<typeof answerRequest>, 'stream'>;
+
 export const tutorAnswer = z.object({
   answer: z.string().min(1),
   provider: z.string(),

@@ -2,17 +2,10 @@ import type { AppMetrics, Logger } from '@brainbytes/telemetry';
 import OpenAI from 'openai';
 import { tutorBoundMs } from '../time-budget';
 import type { AiConfig } from './config';
-import type { TutorAnswer } from './contract';
+import type { TutorAnswer, TutorRequest } from './contract';
 import type { Subject } from './curriculum';
 import { OFFLINE_MODEL, offlineAnswer } from './offline-tutor';
 import { costDollars, type TokenUsage } from './prices';
-
-export interface AnswerRequest {
-  question: string;
-  subject: Subject;
-  history: Array<{ role: 'student' | 'tutor'; text: string }>;
-  brief?: boolean;
-}
 
 /** The wire answer (./contract.ts) and what the AI function itself reports. */
 export interface AnswerResult extends TutorAnswer {
@@ -66,7 +59,7 @@ export class Tutor {
     }
   }
 
-  async answer(request: AnswerRequest, onDelta?: (text: string) => void): Promise<AnswerResult> {
+  async answer(request: TutorRequest, onDelta?: (text: string) => void): Promise<AnswerResult> {
     if (!this.client) return this.offline(request, onDelta, 'success');
     const { provider, model } = this.config;
     const started = performance.now();
@@ -93,7 +86,7 @@ export class Tutor {
     }
   }
 
-  private async askProvider(request: AnswerRequest, started: number, onDelta?: (text: string) => void) {
+  private async askProvider(request: TutorRequest, started: number, onDelta?: (text: string) => void) {
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
       { role: 'system', content: SYSTEM_PROMPT(request.subject, request.brief === true) },
       ...request.history.map((h) => ({
@@ -133,7 +126,7 @@ export class Tutor {
   }
 
   private offline(
-    request: AnswerRequest,
+    request: TutorRequest,
     onDelta: ((text: string) => void) | undefined,
     outcome: Outcome,
   ): AnswerResult {

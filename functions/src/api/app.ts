@@ -1,14 +1,14 @@
 import { type AppMetrics, clientTypeOf, httpMetrics, type Logger } from '@brainbytes/telemetry';
-import express, { type Request } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { CURRICULUM, SUBJECTS, type Subject } from '../ai/curriculum';
+import type { Database } from '../data/database';
 import { errorHandler, HttpError, parseBody } from '../http';
 import { clientAddress } from './client-address';
-import type { Database } from './db/database';
 import type { Learning } from './learning';
 import { type RateLimits, rateLimited } from './rate-limits';
 import { parseRumBatch, RateLimiter, recordRum } from './rum';
-import type { Students } from './students';
+import type { Student, Students } from './students';
 
 /** PostgreSQL text cannot hold U+0000: refused as a 400 here rather than failing as a 500 in the database. */
 const noNul = (value: string) => !value.includes('\u0000');
@@ -62,6 +62,14 @@ function idempotencyKey(req: Request): string | undefined {
   }
   return key;
 }
+
+/** The bearer token of `Authorization: Bearer <token>`, if any. */
+function bearer(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+}
+
+/** The student `requireStudent` found for this request. */
+const studentOf = (res: Response) => res.locals.student as Student;
 
 function sessionIdOf(req: Request): string {
   const id = String(req.params.id ?? '');
@@ -124,8 +132,14 @@ export function createApiApp({
     const { email: address, password, devices } = parseBody(login, req.body);
     res.json(await students.login(address, password, addressOf(req), devices));
   });
+  /** Routes behind it have a signed-in student (`studentOf(res)`); 401 for anyone else. */
+  const requireStudent: RequestHandler = async (req, res, next) => {
+    res.locals.student = await students.authenticate(bearer(req));
+    next();
+  };
+
   app.post('/api/auth/logout', async (req, res) => {
-    await students.logout(req);
+    await students.logout(bearer(req));
     res.status(204).end();
   });
 
@@ -152,8 +166,8 @@ export function createApiApp({
     );
   });
 
-  app.post('/api/sessions', async (req, res) => {
-    const student = await students.authenticate(req);
+  app.post('/api/sessions', requireStudent, async (req, res) => {
+    const student = studentOf(res);
     const { subject: chosen } = parseBody(startSession, req.body);
     const { session, created } = await learning.startSession(
       student.id,
@@ -165,16 +179,14 @@ export function createApiApp({
     );
     res.status(created ? 201 : 200).json(session);
   });
-  app.get('/api/sessions', async (req, res) => {
-    const student = await students.authenticate(req);
-    res.json(await learning.listSessions(student.id));
+  app.get('/api/sessions', requireStudent, async (_req, res) => {
+    res.json(await learning.listSessions(studentOf(res).id));
   });
-  app.post('/api/sessions/:id/end', async (req, res) => {
-    const student = await students.authenticate(req);
-    res.json(await learning.endSession(student.id, sessionIdOf(req)));
+  app.post('/api/sessions/:id/end', requireStudent, async (req, res) => {
+    res.json(await learning.endSession(studentOf(res).id, sessionIdOf(req)));
   });
-  app.post('/api/sessions/:id/questions', async (req, res) => {
-    const student = await students.authenticate(req);
+  app.post('/api/sessions/:id/questions', requireStudent, async (req, res) => {
+    const student = studentOf(res);
     const { question } = parseBody(askQuestion, req.body);
     // The synthetic student is counted apart (and is no student for per-student limits).
     const clientType = student.synthetic ? 'synthetic' : clientTypeOf(req.headers['user-agent']);
@@ -194,9 +206,8 @@ export function createApiApp({
     );
     res.status(result.created ? 201 : 200).json(result.question);
   });
-  app.get('/api/sessions/:id/questions', async (req, res) => {
-    const student = await students.authenticate(req);
-    res.json(await learning.history(student.id, sessionIdOf(req)));
+  app.get('/api/sessions/:id/questions', requireStudent, async (req, res) => {
+    res.json(await learning.history(studentOf(res).id, sessionIdOf(req)));
   });
 
   app.use(() => {

@@ -1,9 +1,9 @@
 import type { AppMetrics, Logger } from '@brainbytes/telemetry';
-import type { AskTutor } from './ai-client';
+import type { AskTutor } from '../ai/client';
+import type { Database } from '../data/database';
 import { createApiApp } from './app';
 import { TokenSigner } from './auth';
 import type { ApiConfig } from './config';
-import type { Database } from './db/database';
 import { Learning } from './learning';
 import { RateLimits } from './rate-limits';
 import { type SendSignupMail, smtpSignupMail } from './signup-mail';

@@ -1,9 +1,9 @@
 import type { AppMetrics, ClientType } from '@brainbytes/telemetry';
 import { z } from 'zod';
+import type { AskTutor, TutorAnswer } from '../ai/client';
 import type { Subject } from '../ai/curriculum';
-import { HttpError } from '../http';
-import type { AskTutor, TutorAnswer } from './ai-client';
-import type { Database } from './db/database';
+import type { Database } from '../data/database';
+import { refused } from '../errors';
 import { ceilingAnswer, type SpendCeiling } from './spend-ceiling';
 
 export interface StudySession {
@@ -92,7 +92,7 @@ export class Learning {
        RETURNING id, subject, started_at, ended_at`,
       [sessionId, studentId],
     );
-    if (!row) throw new HttpError(404, 'no such study session');
+    if (!row) throw refused('not_found', 'no such study session');
     return row;
   }
 
@@ -167,8 +167,8 @@ export class Learning {
       );
       if (holder) sameRequest(holder, holder.question === question && holder.session_id === sessionId);
       if (Date.now() >= deadline)
-        throw new HttpError(
-          409,
+        throw refused(
+          'conflict',
           'this question is still being answered (same Idempotency-Key); fetch the session or send it again in a few seconds',
           { code: 'in_progress', retryAfterSeconds: 3 },
         );
@@ -195,8 +195,8 @@ export class Learning {
       'SELECT id, subject, started_at, ended_at FROM study_sessions WHERE id = $1 AND student_id = $2',
       [sessionId, studentId],
     );
-    if (!session) throw new HttpError(404, 'no such study session');
-    if (session.ended_at) throw new HttpError(409, 'this study session has ended; start a new one');
+    if (!session) throw refused('not_found', 'no such study session');
+    if (session.ended_at) throw refused('conflict', 'this study session has ended; start a new one');
     const earlier = await this.db.query<{ question: string; answer: string }>(
       'SELECT question, answer FROM questions WHERE session_id = $1 ORDER BY created_at DESC LIMIT 3',
       [sessionId],
@@ -205,7 +205,8 @@ export class Learning {
       { role: 'student' as const, text: q.question },
       { role: 'tutor' as const, text: q.answer.slice(0, 2000) },
     ]);
-    const answer = await this.answerWithinCeiling(studentId, question, session.subject, history);
+    // The database holds only the subjects the API takes.
+    const answer = await this.answerWithinCeiling(studentId, question, session.subject as Subject, history);
     const rows = await this.db.query<StoredQuestion>(
       `INSERT INTO questions (session_id, student_id, subject, question, answer, provider, model, cost_dollars, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id, idempotency_key) DO NOTHING RETURNING ${QUESTION_COLUMNS}`,
@@ -236,14 +237,14 @@ export class Learning {
   private async answerWithinCeiling(
     studentId: string,
     question: string,
-    subject: string,
+    subject: Subject,
     history: Array<{ role: 'student' | 'tutor'; text: string }>,
   ): Promise<TutorAnswer> {
     if (!this.ceiling) return this.askTutor({ question, subject, history });
     const admission = await this.ceiling.admit();
     if (admission.period)
       this.metrics?.aiCeilingAnswers.inc({ tier: admission.tier, period: admission.period });
-    if (admission.tier === 'offline') return ceilingAnswer(question, subject as Subject, admission.period!);
+    if (admission.tier === 'offline') return ceilingAnswer(question, subject, admission.period!);
     let answer: TutorAnswer;
     try {
       answer = await this.askTutor({
@@ -266,7 +267,7 @@ export class Learning {
       sessionId,
       studentId,
     ]);
-    if (!session) throw new HttpError(404, 'no such study session');
+    if (!session) throw refused('not_found', 'no such study session');
     return this.db.query<StoredQuestion>(
       `SELECT ${QUESTION_COLUMNS} FROM questions WHERE session_id = $1 ORDER BY created_at`,
       [sessionId],
@@ -277,8 +278,8 @@ export class Learning {
 /** What a retry gets back: the stored result, unless the key came with a different request (422). */
 function sameRequest<T>(stored: T, same: boolean): T {
   if (!same) {
-    throw new HttpError(
-      422,
+    throw refused(
+      'key_reused',
       'Idempotency-Key was already used for a different request; use a new key for a new question or session',
     );
   }

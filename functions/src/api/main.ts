@@ -1,15 +1,15 @@
 import { configOrExit, createAppMetrics, createLogger, redact } from '@brainbytes/telemetry';
 import { Registry } from 'prom-client';
+import { httpTutor } from '../ai/client';
+import { instrumentDatabase } from '../data/instrumented';
+import { migrate } from '../data/migrations';
+import { openDatabase } from '../data/open';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { sendMonthlyStatement } from '../jobs/monthly-statement';
 import { loadSyntheticSettings, syntheticStudentRun } from '../jobs/synthetic-student';
 import { startPushing } from '../push';
-import { httpTutor } from './ai-client';
 import { loadApiConfig } from './config';
 import { createApi } from './create-api';
-import { instrumentDatabase } from './db/instrumented';
-import { migrate } from './db/migrations';
-import { openDatabase } from './db/open';
 
 async function main() {
   const config = configOrExit('api', () => loadApiConfig());

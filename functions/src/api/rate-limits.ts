@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AppMetrics } from '@brainbytes/telemetry';
-import { HttpError } from '../http';
-import type { Queryable } from './db/database';
+import type { Queryable } from '../data/database';
+import { type Refused, refused } from '../errors';
 
 /** A token bucket: `burst` at once, refilled at `refill` per `windowSeconds`. */
 export interface Rate {
@@ -39,11 +39,11 @@ const WHY: Record<LimitName, string> = {
   rum: 'too many measurement batches from this client',
 };
 
-/** The 429 every limit answers: a message, `Retry-After`, and a code the web app shows in the student's language. */
-export function rateLimited(limit: LimitName, retryAfterSeconds: number): HttpError {
+/** What every limit answers: a message, how long to wait, and a code the web app shows in the student's language. */
+export function rateLimited(limit: LimitName, retryAfterSeconds: number): Refused {
   const wait = Math.max(1, Math.ceil(retryAfterSeconds));
   const when = wait < 120 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`;
-  return new HttpError(429, `${WHY[limit]}; try again in ${when}`, {
+  return refused('limited', `${WHY[limit]}; try again in ${when}`, {
     code: 'rate_limited',
     limit,
     retryAfterSeconds: wait,
@@ -74,7 +74,7 @@ export class RateLimits {
     private readonly metrics?: AppMetrics,
   ) {}
 
-  /** Takes one token from `limit`'s bucket for `subject`, or throws 429 with how long to wait. */
+  /** Takes one token from `limit`'s bucket for `subject`, or throws `limited` with how long to wait. */
   async take(limit: Exclude<LimitName, 'rum'>, subject: string): Promise<void> {
     const rate = this.settings[limit];
     const perSecond = rate.refill / rate.windowSeconds;

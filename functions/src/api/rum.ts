@@ -1,6 +1,7 @@
 import type { AppMetrics } from '@brainbytes/telemetry';
 import { z } from 'zod';
-import { HttpError, parseBody } from '../http';
+import { refused } from '../errors';
+import { parseBody } from '../http';
 
 /** The app's pages; anything else is `other`, so a page label stays bounded. */
 export const PAGES = ['/', '/ask', '/sessions', '/subjects', '/login', '/signup'] as const;
@@ -70,23 +71,23 @@ const FIELDS: Record<keyof typeof TAGS, string[]> = {
 function expandCompact(body: unknown): unknown {
   const groups = (body as { g?: unknown } | null)?.g;
   if (groups === undefined) return body;
-  if (!Array.isArray(groups)) throw new HttpError(400, 'g: must be an array of event groups');
+  if (!Array.isArray(groups)) throw refused('invalid', 'g: must be an array of event groups');
   let count = 0;
   for (const group of groups) count += Array.isArray(group?.e) ? group.e.length : 0;
   if (count > MAX_EVENTS)
-    throw new HttpError(413, `batch has ${count} events; send at most ${MAX_EVENTS} per request`);
+    throw refused('too_large', `batch has ${count} events; send at most ${MAX_EVENTS} per request`);
   const events: unknown[] = [];
   for (const [i, group] of groups.entries()) {
     if (!group || typeof group !== 'object' || !Array.isArray(group.e))
-      throw new HttpError(
-        400,
+      throw refused(
+        'invalid',
         `g.${i}: must be {"p": page, "c": client type, "n": connection, "e": [events]}`,
       );
     for (const [j, compact] of (group.e as unknown[]).entries()) {
       const [tag, ...values] = Array.isArray(compact) ? compact : [];
       if (typeof tag !== 'string' || !Object.hasOwn(TAGS, tag))
-        throw new HttpError(
-          400,
+        throw refused(
+          'invalid',
           `g.${i}.e.${j}: the first item must be one of ${Object.keys(TAGS).join(', ')}`,
         );
       const fields = FIELDS[tag as keyof typeof TAGS];
@@ -107,14 +108,14 @@ export function parseRumBatch(raw: unknown): RumEvent[] {
   const body = expandCompact(raw);
   const given = (body as { events?: unknown } | null)?.events;
   if (!Array.isArray(given))
-    throw new HttpError(400, 'events: must be an array of RUM events ({"events": [...]})');
+    throw refused('invalid', 'events: must be an array of RUM events ({"events": [...]})');
   const count = given.length;
   if (count > MAX_EVENTS)
-    throw new HttpError(413, `batch has ${count} events; send at most ${MAX_EVENTS} per request`);
+    throw refused('too_large', `batch has ${count} events; send at most ${MAX_EVENTS} per request`);
   const events = parseBody(batch, body).events;
   for (const [i, e] of events.entries()) {
     if (e.type === 'vital' && e.name === 'CLS' && e.value > 10)
-      throw new HttpError(400, `events.${i}.value: CLS must be ≤ 10`);
+      throw refused('invalid', `events.${i}.value: CLS must be ≤ 10`);
   }
   return events;
 }

@@ -1,8 +1,8 @@
 import { ConfigError, type Env, numberSetting } from '@brainbytes/telemetry';
+import type { TutorAnswer } from '../ai/client';
 import type { Subject } from '../ai/curriculum';
 import { detectLanguage, OFFLINE_MODEL, offlineAnswer } from '../ai/offline-tutor';
-import type { TutorAnswer } from './ai-client';
-import type { Database, Queryable } from './db/database';
+import type { Database, Queryable } from '../data/database';
 
 /**
  * How much AI the API may buy: a ceiling per UTC day and per UTC month, checked in the database

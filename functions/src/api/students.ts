@@ -1,9 +1,8 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { AppMetrics } from '@brainbytes/telemetry';
-import type { Request } from 'express';
-import { HttpError } from '../http';
+import type { Database } from '../data/database';
+import { refused } from '../errors';
 import { DUMMY_HASH_PROMISE, hashPassword, type TokenSigner, verifyPassword } from './auth';
-import type { Database } from './db/database';
 import type { RateLimits } from './rate-limits';
 import type { SendSignupMail, SignupMail } from './signup-mail';
 
@@ -76,7 +75,7 @@ export class Students {
     );
     if (rows.length === 0) {
       this.event('register', 'conflict');
-      throw new HttpError(409, 'could not create an account with that email; if it is yours, log in');
+      throw refused('conflict', 'could not create an account with that email; if it is yours, log in');
     }
     this.event('register', 'success');
     return { token: await this.issue(rows[0]!.id), student: rows[0]!, device: this.tokens.signDevice(email) };
@@ -113,7 +112,10 @@ export class Students {
     );
     if (mailed)
       await send(email, mail).catch(() => {
-        throw new HttpError(503, 'we could not send the email just now; please try again in a few minutes');
+        throw refused(
+          'unavailable',
+          'we could not send the email just now; please try again in a few minutes',
+        );
       });
     return CHECK_EMAIL;
   }
@@ -149,8 +151,8 @@ export class Students {
     const ok = await verifyPassword(password, match?.password_hash ?? (await DUMMY_HASH_PROMISE));
     if (!match || !ok) {
       this.event('register', 'failure');
-      throw new HttpError(
-        401,
+      throw refused(
+        'unauthenticated',
         'the code or password is wrong, or the code has expired; sign up again for a new code',
       );
     }
@@ -161,8 +163,8 @@ export class Students {
     await this.db.query('DELETE FROM pending_signups WHERE email = $1', [email]);
     if (!rows[0]) {
       this.event('register', 'conflict');
-      throw new HttpError(
-        401,
+      throw refused(
+        'unauthenticated',
         'the code or password is wrong, or the code has expired; sign up again for a new code',
       );
     }
@@ -198,7 +200,7 @@ export class Students {
     const matches = await verifyPassword(password, row?.password_hash ?? (await DUMMY_HASH_PROMISE));
     if (!row || !matches) {
       this.event('login', 'failure');
-      throw new HttpError(401, WRONG);
+      throw refused('unauthenticated', WRONG);
     }
     await this.limits.reset('login_account_address', `${email}\u0000${address}`);
     await this.db.query('UPDATE students SET last_seen_at = now() WHERE id = $1', [row.id]);
@@ -210,26 +212,26 @@ export class Students {
     };
   }
 
-  async logout(req: Request) {
-    const sessionId = this.tokens.verify(bearer(req) ?? '');
+  /** Revokes the session a bearer token stands for (nothing when it stands for none). */
+  async logout(token: string | undefined) {
+    const sessionId = this.tokens.verify(token ?? '');
     if (sessionId)
       await this.db.query('UPDATE auth_sessions SET revoked_at = now() WHERE id = $1', [sessionId]);
     this.event('logout', 'success');
   }
 
-  /** The student a request's bearer token belongs to; 401 when missing, forged, expired or revoked. */
-  async authenticate(req: Request): Promise<Student> {
-    const token = bearer(req);
-    if (!token) throw new HttpError(401, 'sign in first (Authorization: Bearer <token>)');
+  /** The student a bearer token belongs to; unauthenticated when missing, forged, expired or revoked. */
+  async authenticate(token: string | undefined): Promise<Student> {
+    if (!token) throw refused('unauthenticated', 'sign in first (Authorization: Bearer <token>)');
     const sessionId = this.tokens.verify(token);
     if (!sessionId || !/^[0-9a-f-]{36}$/.test(sessionId))
-      throw new HttpError(401, 'the token is not valid; sign in again');
+      throw refused('unauthenticated', 'the token is not valid; sign in again');
     const [student] = await this.db.query<Student>(
       `SELECT s.id, s.email, s.name, s.synthetic FROM auth_sessions a JOIN students s ON s.id = a.student_id
        WHERE a.id = $1 AND a.revoked_at IS NULL AND a.expires_at > now()`,
       [sessionId],
     );
-    if (!student) throw new HttpError(401, 'the token has expired or was signed out; sign in again');
+    if (!student) throw refused('unauthenticated', 'the token has expired or was signed out; sign in again');
     return student;
   }
 
@@ -240,9 +242,4 @@ export class Students {
     );
     return this.tokens.sign(row!.id);
   }
-}
-
-function bearer(req: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-  return match?.[1];
 }

@@ -1,5 +1,5 @@
 import type { AppMetrics } from '@brainbytes/telemetry';
-import type { Queryable } from '../api/db/database';
+import type { Queryable } from '../data/database';
 
 /**
  * The business numbers, read from the database every 5 minutes (a Lambda schedule, Heroku

@@ -1,5 +1,5 @@
 import { ConfigError, splitUrlCredentials } from '@brainbytes/telemetry';
-import type { Database, Queryable } from '../api/db/database';
+import type { Database, Queryable } from '../data/database';
 
 /**
  * The monthly statement: on the 1st (at the job's first run of the month, or the first that can

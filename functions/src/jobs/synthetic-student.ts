@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { type AppMetrics, ConfigError, durationSetting, type Env, type Logger } from '@brainbytes/telemetry';
 import { hashPassword, verifyPassword } from '../api/auth';
-import type { Queryable } from '../api/db/database';
+import type { Queryable } from '../data/database';
 
 /**
  * The synthetic student: what a student does, from outside, on a schedule — log in, open a

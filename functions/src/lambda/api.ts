@@ -1,11 +1,11 @@
 import { createLogger } from '@brainbytes/telemetry';
 import serverlessHttp from 'serverless-http';
+import { lambdaTutor } from '../ai/lambda-client';
 import { loadApiConfig } from '../api/config';
 import { createApi } from '../api/create-api';
-import { instrumentDatabase } from '../api/db/instrumented';
-import { migrate } from '../api/db/migrations';
-import { openDatabase } from '../api/db/open';
-import { lambdaTutor } from '../api/lambda-tutor';
+import { instrumentDatabase } from '../data/instrumented';
+import { migrate } from '../data/migrations';
+import { openDatabase } from '../data/open';
 import { lambdaRuntime } from './runtime';
 
 const runtime = lambdaRuntime('api');

@@ -1,8 +1,8 @@
 import { createLogger, redact } from '@brainbytes/telemetry';
 import { loadApiConfig } from '../api/config';
-import type { Database } from '../api/db/database';
-import { openDatabase } from '../api/db/open';
 import { RateLimits } from '../api/rate-limits';
+import type { Database } from '../data/database';
+import { openDatabase } from '../data/open';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { sendMonthlyStatement } from '../jobs/monthly-statement';
 import { journeyDue, loadSyntheticSettings, syntheticStudentRun } from '../jobs/synthetic-student';

@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { readTutorAnswer } from '../ai/contract';
-import { HttpError } from '../http';
-import { type AskTutor, tutorFailed } from './ai-client';
+import { refused } from '../errors';
+import { type AskTutor, tutorFailed } from './client';
 
 /**
  * Asks the AI function with Lambda's InvokeCommand (the full `service-stage-function` name), within
@@ -26,7 +26,10 @@ export function lambdaTutor(
     }
     const answer = readTutorAnswer(JSON.parse(payload));
     if (!answer)
-      throw new HttpError(503, 'the tutor gave no answer; your question was not saved, please send it again');
+      throw refused(
+        'unavailable',
+        'the tutor gave no answer; your question was not saved, please send it again',
+      );
     return answer;
   };
 }

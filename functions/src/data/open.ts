@@ -1,9 +1,11 @@
-import type { ApiConfig } from '../config';
 import type { Database } from './database';
 import { openPostgres } from './postgres';
 
 /** PostgreSQL when DATABASE_URL is set; else PGlite, loaded only then (Lambda bundles leave it out). */
-export async function openDatabase(config: Pick<ApiConfig, 'databaseUrl' | 'pgliteDir'>): Promise<Database> {
+export async function openDatabase(config: {
+  databaseUrl: string | undefined;
+  pgliteDir: string;
+}): Promise<Database> {
   if (config.databaseUrl) return openPostgres(config.databaseUrl);
   try {
     const { openPglite } = await import('./pglite');

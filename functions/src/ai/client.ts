@@ -1,29 +1,24 @@
-import { readTutorAnswer, type TutorAnswer } from '../ai/contract';
-import { HttpError } from '../http';
+import { readTutorAnswer, type TutorAnswer, type TutorRequest } from '../ai/contract';
+import { type Refused, refused } from '../errors';
 
 export type { TutorAnswer };
 
-export type AskTutor = (request: {
-  question: string;
-  subject: string;
-  history: Array<{ role: 'student' | 'tutor'; text: string }>;
-  /** Past the spend ceiling's soft line: answer in fewer tokens. */
-  brief?: boolean;
-}) => Promise<TutorAnswer>;
+/** How the API asks the tutor, whichever way it is reached (`brief`: past the spend ceiling's soft line). */
+export type AskTutor = (request: TutorRequest) => Promise<TutorAnswer>;
 
 /**
- * A call to the tutor that failed: 504 when it ran out of AI_CALL_TIMEOUT_MS (so the student hears
- * it from us, before the platform cuts the request at 30 s), else 503.
+ * A call to the tutor that failed: timed out when it ran out of AI_CALL_TIMEOUT_MS (so the student
+ * hears it from us, before the platform cuts the request at 30 s), else unavailable.
  */
-export function tutorFailed(error: unknown): HttpError {
+export function tutorFailed(error: unknown): Refused {
   const name = (error as Error | undefined)?.name;
   if (name === 'TimeoutError' || name === 'AbortError')
-    return new HttpError(
-      504,
+    return refused(
+      'timed_out',
       'the tutor took too long to answer; your question was not saved, please send it again',
     );
-  return new HttpError(
-    503,
+  return refused(
+    'unavailable',
     'the tutor is not reachable right now; your question was not saved, please send it again',
   );
 }
@@ -45,8 +40,8 @@ export function httpTutor(baseUrl: string, timeoutMs: number): AskTutor {
     const body = (await res.json().catch(() => ({}))) as { error?: string };
     const answer = res.ok ? readTutorAnswer(body) : undefined;
     if (!answer)
-      throw new HttpError(
-        503,
+      throw refused(
+        'unavailable',
         `the tutor could not answer (${body.error ?? res.status}); your question was not saved, please send it again`,
       );
     return answer;
