@@ -8,7 +8,7 @@ import { metricsApiJson } from './http/api-v1';
 import { Authenticator, type Role } from './http/auth';
 import { asHttpError, HttpError } from './http/http-error';
 import { otlpHandler } from './http/otlp';
-import { pushHandler } from './http/push';
+import { deleteHandler, pushHandler } from './http/push';
 import { scrapeHandler } from './http/scrape';
 import type { Persistence } from './persistence/persistence';
 import { openState } from './state';
@@ -35,6 +35,7 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     persistence.expire(Date.now()).catch((error) => logger.warn('expiry failed', { error: String(error) }));
   }, 1000).unref();
   const handlePush = pushHandler({ config, store, persistence, auth, metrics, logger });
+  const handleDelete = deleteHandler({ config, store, persistence, auth, metrics, logger });
   const handleOtlp = otlpHandler({ config, store, persistence, auth, metrics, logger });
   const handleScrape = scrapeHandler({ persistence, renderer, metrics });
 
@@ -42,10 +43,12 @@ export async function createGateway(config: GatewayConfig, logger: Logger): Prom
     const path = (req.url ?? '/').split('?')[0]!;
     const allow = (role: Role) => auth.authorize(req, role);
     if (path.startsWith('/metrics/')) {
-      if (req.method !== 'PUT' && req.method !== 'POST' && req.method !== 'DELETE') {
+      const groupPath = path.slice('/metrics/'.length);
+      if (req.method === 'DELETE') return handleDelete(req, res, groupPath);
+      if (req.method !== 'PUT' && req.method !== 'POST') {
         throw new HttpError(405, `${req.method} is not allowed on a group; use PUT, POST or DELETE`);
       }
-      return handlePush(req, res, path.slice('/metrics/'.length));
+      return handlePush(req, res, groupPath);
     }
     if (path === '/v1/metrics') {
       if (req.method !== 'POST')

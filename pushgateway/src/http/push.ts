@@ -8,11 +8,11 @@ import type { Persistence } from '../persistence/persistence';
 import type { PushOutcome } from '../self-metrics';
 import type { SelfMetrics } from '../state';
 import type { MetricStore } from '../store/metric-store';
-import type { Operation } from '../store/types';
+import type { ApplyResult, Operation } from '../store/types';
 import type { Authenticator } from './auth';
 import { readBody, readBodyBytes } from './body';
 import { parseGroupingKey } from './grouping-key';
-import { asHttpError, HttpError, httpErrorOf } from './http-error';
+import { asHttpError, HttpError } from './http-error';
 
 const PUSH_ID = /^[\x21-\x7e]{1,128}$/;
 
@@ -33,22 +33,74 @@ export interface PushDependencies {
 }
 
 /**
- * PUT, POST and DELETE on /metrics/job/…: credentials, the push's mode and id, the grouping key,
- * the body within its limit, then the store through persistence; every push counted by outcome
- * and every refusal by reason.
+ * Counts a push attempt however it ends, and turns whatever refused it into its answer exactly
+ * once: a refusal the store returned or the parser threw, a limit, bad credentials. The HttpError
+ * it throws is the answer; anything else is a fault of ours (500).
  */
-export function pushHandler({ config, store, persistence, auth, metrics, logger }: PushDependencies) {
-  return async function handlePush(req: IncomingMessage, res: ServerResponse, path: string) {
-    const method = req.method as 'PUT' | 'POST' | 'DELETE';
+async function counted(
+  { metrics, logger }: Pick<PushDependencies, 'metrics' | 'logger'>,
+  labels: { method: string; mode: 'delta' | 'ordinary' },
+  attempt: () => Promise<PushOutcome>,
+): Promise<void> {
+  let outcome: PushOutcome = 'error';
+  try {
+    outcome = await attempt();
+  } catch (error) {
+    const answer = asHttpError(error);
+    if (!answer) throw error;
+    outcome = statusOutcome(answer.status);
+    metrics.refusals.inc({ reason: answer.reason });
+    if (answer.status < 500) logger.debug('push refused', { reason: answer.reason, message: answer.message });
+    throw answer;
+  } finally {
+    metrics.pushes.inc({ ...labels, outcome });
+  }
+}
+
+/** What a submitted operation came to: its outcome, or the refusal or failure it is answered with. */
+function settled(result: ApplyResult): PushOutcome {
+  if (result.outcome === 'refused') throw result.refusal;
+  if (result.outcome === 'unavailable') throw new HttpError(503, result.message);
+  if (result.outcome === 'failed') throw new HttpError(500, result.message);
+  return result.outcome === 'duplicate' ? 'duplicate' : 'accepted';
+}
+
+/**
+ * DELETE on /metrics/job/…: credentials, the grouping key, then the group's removal through
+ * persistence (202, also when there was no such group).
+ */
+export function deleteHandler(deps: PushDependencies) {
+  const { config, persistence, auth } = deps;
+  return (req: IncomingMessage, res: ServerResponse, path: string) =>
+    counted(deps, { method: 'DELETE', mode: 'ordinary' }, async () => {
+      auth.authorize(req, 'push');
+      const group = parseGroupingKey(path, config);
+      const problem = persistence.readyProblem();
+      if (problem) throw new HttpError(503, `not accepting pushes: ${problem}`);
+      req.resume();
+      settled(await persistence.submit({ kind: 'delete', group, time: Date.now() }));
+      send(res, 202, '');
+      return 'accepted';
+    });
+}
+
+/**
+ * PUT and POST on /metrics/job/…: credentials, the push's mode and id, the grouping key, the body
+ * within its limit, then the store through persistence; every push counted by outcome and every
+ * refusal by reason.
+ */
+export function pushHandler(deps: PushDependencies) {
+  const { config, store, persistence, metrics, auth } = deps;
+  return function handlePush(req: IncomingMessage, res: ServerResponse, path: string) {
+    const method = req.method as 'PUT' | 'POST';
     const mode = String(req.headers['x-push-mode'] ?? 'ordinary').toLowerCase();
-    let outcome: PushOutcome = 'error';
     const started = performance.now();
-    try {
+    return counted(deps, { method, mode: mode === 'delta' ? 'delta' : 'ordinary' }, async () => {
       auth.authorize(req, 'push');
       if (mode !== 'ordinary' && mode !== 'delta') {
         throw new HttpError(400, `X-Push-Mode "${mode}" is not supported; use "delta" or leave it out`);
       }
-      const delta = mode === 'delta' && method !== 'DELETE';
+      const delta = mode === 'delta';
       if (delta && method !== 'POST')
         throw new HttpError(400, 'delta pushes must use POST: PUT would replace the group');
       const pushId = req.headers['x-push-id'] as string | undefined;
@@ -59,12 +111,6 @@ export function pushHandler({ config, store, persistence, auth, metrics, logger 
       const problem = persistence.readyProblem();
       if (problem) throw new HttpError(503, `not accepting pushes: ${problem}`);
       const time = Date.now();
-      if (method === 'DELETE') {
-        req.resume();
-        await persistence.submit({ kind: 'delete', group, time });
-        outcome = 'accepted';
-        return send(res, 202, '');
-      }
       const contentType = String(req.headers['content-type'] ?? '');
       let body: string;
       let decoded: ParsedPush | undefined;
@@ -92,27 +138,13 @@ export function pushHandler({ config, store, persistence, auth, metrics, logger 
         ...(native ? { native: true as const } : {}),
         ...(pushId ? { pushId } : {}),
       };
-      const result = await persistence.submit(op, parsed);
-      if (result.outcome === 'refused') {
-        logger.debug('push refused', { reason: result.refusal.reason, message: result.refusal.message });
-        throw httpErrorOf(result.refusal);
-      }
-      if (result.outcome === 'unavailable') throw new HttpError(503, result.message);
-      if (result.outcome === 'failed') throw new HttpError(500, result.message);
-      outcome = result.outcome === 'duplicate' ? 'duplicate' : 'accepted';
+      const outcome = settled(await persistence.submit(op, parsed));
       metrics.pushDuration.observe(
         { mode: delta ? 'delta' : 'ordinary' },
         (performance.now() - started) / 1000,
       );
-      return send(res, 200, '');
-    } catch (error) {
-      const answer = asHttpError(error);
-      if (!answer) throw error;
-      outcome = statusOutcome(answer.status);
-      metrics.refusals.inc({ reason: answer.reason });
-      throw answer;
-    } finally {
-      metrics.pushes.inc({ method, mode: mode === 'delta' ? 'delta' : 'ordinary', outcome });
-    }
+      send(res, 200, '');
+      return outcome;
+    });
   };
 }
