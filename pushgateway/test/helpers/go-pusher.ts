@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +17,9 @@ export async function buildGoPusher() {
   const go = requireBinary('go', 'golang-go');
   const out = join(tmpdir(), 'bb-go-pusher');
   mkdirSync(out, { recursive: true });
-  const pusher = join(out, 'pusher');
+  // A binary of its own per test file (they run in parallel: one must not overwrite another's
+  // while it runs); the build cache is shared, and Go keeps it safe to share.
+  const pusher = join(mkdtempSync(join(out, 'bin-')), 'pusher');
   await run(go, ['build', '-o', pusher, '.'], {
     cwd: join(import.meta.dirname, '..', 'go-pusher'),
     env: {
