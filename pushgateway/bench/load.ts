@@ -197,7 +197,7 @@ function otlpTemplateOf() {
   return { bytes, timeAt, valueAt };
 }
 
-function otlpBody(time: bigint, valueOf: (point: number) => number): Uint8Array {
+function otlpBody(time: bigint, pointValue: (point: number) => number): Uint8Array {
   const message = (build: (w: protobuf.Writer) => void) => {
     const w = protobuf.Writer.create();
     build(w);
@@ -225,13 +225,13 @@ function otlpBody(time: bigint, valueOf: (point: number) => number): Uint8Array 
             ['route', `/api/r${i}`],
             ['client_type', 'mobile'],
           ],
-          valueOf(i),
+          pointValue(i),
         ),
       );
     w.uint32(16).int32(1).uint32(24).bool(true);
   });
   const gauge = message((w) => {
-    for (let i = 0; i < 10; i++) w.uint32(10).bytes(point([['queue', `q${i}`]], valueOf(10 + i)));
+    for (let i = 0; i < 10; i++) w.uint32(10).bytes(point([['queue', `q${i}`]], pointValue(10 + i)));
   });
   const metrics = [
     message((w) => w.uint32(10).string('bench.requests').uint32(58).bytes(sum)),

@@ -1,12 +1,7 @@
-import { requireBinary } from '@brainbytes/testkit/binaries';
 import { readScrape } from '@brainbytes/testkit/exposition';
-import {
-  type RunningProcess,
-  startGatewayProcess,
-  startOfficialGateway,
-} from '@brainbytes/testkit/processes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGoPusher, type GoHistogram } from './helpers/go-pusher';
+import type { RunningProcess } from '@brainbytes/testkit/processes';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type GoHistogram, type GoPusher, goClientSetup } from './helpers/go-pusher';
 import { request } from './helpers/http';
 
 /**
@@ -16,21 +11,12 @@ import { request } from './helpers/http';
  */
 const OWN = /^(go_|process_|promhttp_|pushgateway_|nodejs_|push_(failure_)?time_seconds)/;
 
+const setup = goClientSetup();
 let official: RunningProcess;
 let ours: RunningProcess;
-let pusher: Awaited<ReturnType<typeof buildGoPusher>>;
-
-beforeAll(async () => {
-  requireBinary('prometheus-pushgateway', 'prometheus-pushgateway');
-  pusher = await buildGoPusher();
-  [official, ours] = await Promise.all([
-    startOfficialGateway(),
-    startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' }),
-  ]);
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all([official?.stop(), ours?.stop()]);
+let pusher: GoPusher;
+beforeAll(() => {
+  ({ official, ours, pusher } = setup);
 });
 
 const push = (gateway: RunningProcess, format: 'protobuf' | 'text', histogram: GoHistogram) =>

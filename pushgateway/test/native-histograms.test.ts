@@ -2,19 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireBinary } from '@brainbytes/testkit/binaries';
 import { readScrape } from '@brainbytes/testkit/exposition';
-import {
-  type RunningProcess,
-  startGatewayProcess,
-  startOfficialGateway,
-} from '@brainbytes/testkit/processes';
+import { type RunningProcess, startGatewayProcess } from '@brainbytes/testkit/processes';
 import { startPrometheus } from '@brainbytes/testkit/services';
 import Redis from 'ioredis';
 import protobuf from 'protobufjs/light.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { METRICS_PROTO } from '../src/exposition/metrics-proto';
-import { buildGoPusher, type GoHistogram } from './helpers/go-pusher';
+import { type GoHistogram, type GoPusher, goClientSetup } from './helpers/go-pusher';
 import { request } from './helpers/http';
 import { type Native, PROTOBUF, readProtobufScrape } from './helpers/protobuf-scrape';
 
@@ -29,28 +24,22 @@ const MetricFamily = protobuf.Root.fromJSON(METRICS_PROTO).lookupType('io.promet
 const scrapeProtobuf = (gateway: RunningProcess) =>
   readProtobufScrape(gateway.url, (name) => !OWN.test(name));
 
+const setup = goClientSetup();
 let official: RunningProcess;
 let ours: RunningProcess;
-let pusher: Awaited<ReturnType<typeof buildGoPusher>>;
+let pusher: GoPusher;
+beforeAll(() => {
+  ({ official, ours, pusher } = setup);
+});
 const extra: RunningProcess[] = [];
 const dirs: string[] = [];
 const prefixes: string[] = [];
-
-beforeAll(async () => {
-  requireBinary('prometheus-pushgateway', 'prometheus-pushgateway');
-  pusher = await buildGoPusher();
-  [official, ours] = await Promise.all([
-    startOfficialGateway(),
-    startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' }),
-  ]);
-}, 180_000);
 
 afterEach(async () => {
   await Promise.all(extra.splice(0).map((p) => p.stop('SIGKILL')));
 });
 
 afterAll(async () => {
-  await Promise.all([official?.stop(), ours?.stop()]);
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   if (prefixes.length) {
     const redis = new Redis(REDIS_URL);

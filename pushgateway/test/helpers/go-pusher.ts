@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { requireBinary } from '@brainbytes/testkit/binaries';
+import {
+  type RunningProcess,
+  startGatewayProcess,
+  startOfficialGateway,
+} from '@brainbytes/testkit/processes';
+import { afterAll, beforeAll } from 'vitest';
 
 const run = promisify(execFile);
 
@@ -40,4 +46,27 @@ export async function buildGoPusher() {
       () => ({ ok: true, stderr: '' }),
       (error: { stderr?: string }) => ({ ok: false, stderr: error.stderr ?? '' }),
     );
+}
+
+export type GoPusher = Awaited<ReturnType<typeof buildGoPusher>>;
+
+/**
+ * For a test file comparing the two gateways under client_golang: the official gateway and ours
+ * (in memory) started and the Go pusher built before its tests, both gateways stopped after. The
+ * fields are set once `beforeAll` has run.
+ */
+export function goClientSetup() {
+  const setup = {} as { official: RunningProcess; ours: RunningProcess; pusher: GoPusher };
+  beforeAll(async () => {
+    requireBinary('prometheus-pushgateway', 'prometheus-pushgateway');
+    setup.pusher = await buildGoPusher();
+    [setup.official, setup.ours] = await Promise.all([
+      startOfficialGateway(),
+      startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' }),
+    ]);
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all([setup.official?.stop(), setup.ours?.stop()]);
+  });
+  return setup;
 }
