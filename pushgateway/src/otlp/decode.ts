@@ -157,6 +157,23 @@ function fields(reader: protobuf.Reader, end: number, visit: (field: number, wir
   if (reader.pos !== end) throw new Error('a field runs past the end of its message');
 }
 
+/** Bytes of the length-delimited fields `wanted` in the message `bytes`. */
+function fieldBytes(bytes: Uint8Array, wanted: readonly number[]): number {
+  const reader = protobuf.Reader.create(bytes);
+  let total = 0;
+  fields(reader, bytes.length, (field, wire) => {
+    if (wire !== 2 || !wanted.includes(field)) return false;
+    const length = reader.uint32();
+    total += length;
+    reader.pos += length;
+    return true;
+  });
+  return total;
+}
+
+/** An exponential histogram point's positive and negative buckets (ExponentialHistogramDataPoint fields 8, 9). */
+const EXPONENTIAL_BUCKETS = [8, 9] as const;
+
 /** The end of the length-delimited field the reader stands on, checked against its parent's end. */
 function messageEnd(reader: protobuf.Reader, parentEnd: number): number {
   const end = reader.uint32() + reader.pos;
@@ -281,6 +298,14 @@ function metric(reader: protobuf.Reader, body: Uint8Array, end: number, budget: 
       for (let i = 0; i < count * 2; i += 2) {
         const bytes = body.subarray(held[i]!, held[i]! + held[i + 1]!);
         checkAttributes(countField(bytes, attributesField), limits, `a data point of "${found.name}"`);
+        // Each bucket count takes a byte at least: bounded on the wire before thousands are decoded.
+        if (kind === 'exponentialHistogram') {
+          const bucketBytes = fieldBytes(bytes, EXPONENTIAL_BUCKETS);
+          if (bucketBytes > limits.maxPoints * 10)
+            throw tooMany(
+              `an exponential histogram point of "${found.name}" with ${bucketBytes} bytes of buckets, more than ${limits.maxPoints * 10}`,
+            );
+        }
         yield pointType.decode(bytes) as Point;
       }
     },

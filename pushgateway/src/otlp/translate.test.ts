@@ -1,6 +1,7 @@
+import protobuf from 'protobufjs/light.js';
 import { describe, expect, it } from 'vitest';
 import { parseExposition } from '../exposition/parse';
-import { readJsonRequest } from './decode';
+import { readJsonRequest, readProtobufRequest } from './decode';
 import { translate } from './translate';
 
 const LIMITS = {
@@ -171,5 +172,54 @@ describe('a translated push is handed over parsed exactly as the parser reads it
     ]);
     expect(le!.parsed).toBeUndefined();
     expect(() => parseExposition(le!.text, LIMITS)).toThrow(/text format parsing error/);
+  });
+});
+
+describe('an exponential histogram point is bounded by its buckets', () => {
+  const options = { keepDeltaInstance: false, maxLabelValueLength: 1024, parseLimits: LIMITS };
+  /** A protobuf request of one delta exponential histogram point with `buckets` counts of 1. */
+  const request = (buckets: number) => {
+    const message = (build: (w: protobuf.Writer) => void) => {
+      const w = protobuf.Writer.create();
+      build(w);
+      return w.finish();
+    };
+    const counts = message((w) => {
+      w.uint32(18).fork();
+      for (let i = 0; i < buckets; i++) w.uint64(1);
+      w.ldelim();
+    });
+    const point = message((w) => w.uint32(33).fixed64(buckets).uint32(48).sint32(3).uint32(66).bytes(counts));
+    const data = message((w) => w.uint32(10).bytes(point).uint32(16).int32(1));
+    const metric = message((w) => w.uint32(10).string('e').uint32(82).bytes(data));
+    const scope = message((w) => w.uint32(18).bytes(metric));
+    return Buffer.from(message((w) => w.uint32(10).bytes(message((r) => r.uint32(18).bytes(scope)))));
+  };
+
+  it('more buckets than a push may hold samples: the point is rejected, naming the limit', () => {
+    const limits = { maxPoints: 10_000, maxAttributes: 128 };
+    const kept = translate(readProtobufRequest(request(100), limits), options);
+    expect([kept.rejected, kept.pushes.length]).toEqual([0, 1]);
+    const refused = translate(readProtobufRequest(request(LIMITS.maxSamples + 1), limits), options);
+    expect(refused.rejected).toBe(1);
+    expect(refused.problems[0]).toMatch(
+      /has 10001 buckets, more than 10000 \(PUSHGATEWAY_MAX_SERIES_PER_PUSH\)/,
+    );
+  });
+
+  it('more bytes of buckets than ten per allowed point: 413 before any is decoded', () => {
+    const limits = { maxPoints: 100, maxAttributes: 128 };
+    const resources = readProtobufRequest(request(1001), limits);
+    expect(() => translate(resources, options)).toThrow(/"e" with 1004 bytes of buckets, more than 1000/);
+    const thrown = (() => {
+      try {
+        translate(resources, options);
+      } catch (error) {
+        return error as { status?: number };
+      }
+    })();
+    expect(thrown?.status).toBe(413);
+    // 997 counts (1,000 bytes with the field's tag and length) are within it.
+    expect(translate(readProtobufRequest(request(997), limits), options).rejected).toBe(0);
   });
 });

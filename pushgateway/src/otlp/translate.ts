@@ -190,7 +190,10 @@ function plan(metric: OtlpMetric): { type: Type; delta: boolean } | string {
  * the scale is the schema (above 8, buckets merged down to 8; below -4, refused), OTLP's bucket
  * `i` (offset + position) is native bucket `i + 1`, and the zero bucket at least 1e-128 wide.
  */
-function exponentialSample(point: Point, labels: Labels): Sample | string {
+function exponentialSample(point: Point, labels: Labels, maxBuckets: number): Sample | string {
+  const buckets = (point.positive?.bucketCounts?.length ?? 0) + (point.negative?.bucketCounts?.length ?? 0);
+  if (buckets > maxBuckets)
+    return `an exponential histogram point has ${buckets} buckets, more than ${maxBuckets} (PUSHGATEWAY_MAX_SERIES_PER_PUSH)`;
   const scale = point.scale ?? 0;
   if (scale < MIN_SCHEMA)
     return `an exponential histogram point has scale ${scale}; native histograms take ${MIN_SCHEMA} and above`;
@@ -216,8 +219,14 @@ function exponentialSample(point: Point, labels: Labels): Sample | string {
 }
 
 /** One data point as a sample of its type, or why it cannot be one. */
-function sampleOf(type: Type, point: Point, labels: Labels, exponential: boolean): Sample | string {
-  if (exponential) return exponentialSample(point, labels);
+function sampleOf(
+  type: Type,
+  point: Point,
+  labels: Labels,
+  exponential: boolean,
+  maxBuckets: number,
+): Sample | string {
+  if (exponential) return exponentialSample(point, labels, maxBuckets);
   if (type === 'counter' || type === 'gauge') {
     const hasDouble = point.asDouble !== undefined && point.asDouble !== null;
     const value = hasDouble ? Number(point.asDouble) : num(point.asInt);
@@ -345,7 +354,13 @@ export function translate(resources: OtlpResource[], options: OtlpOptions): Tran
         // "No recorded value": a series that ended; there is nothing to store.
         if ((Number(point.flags ?? 0) & 1) === 1) continue;
         const exponential = metric.kind === 'exponentialHistogram';
-        const sample = sampleOf(how.type, point, labelsOf(point.attributes), exponential);
+        const sample = sampleOf(
+          how.type,
+          point,
+          labelsOf(point.attributes),
+          exponential,
+          options.parseLimits.maxSamples,
+        );
         if (typeof sample === 'string') {
           problem(1, `${sample} (metric "${metric.name}")`);
           continue;
