@@ -262,3 +262,37 @@ describe('native histograms are decoded with their buckets made absolute', () =>
     }
   });
 });
+
+describe('a histogram’s buckets are bounded on the wire before it is decoded', () => {
+  const histogram = (deltas: number) =>
+    push({
+      name: 'wide_seconds',
+      type: HISTOGRAM,
+      metric: [
+        {
+          histogram: {
+            sampleCount: deltas,
+            schema: 0,
+            positiveSpan: [{ offset: 0, length: deltas }],
+            positiveDelta: [1, ...Array.from({ length: deltas - 1 }, () => 0)],
+          },
+        },
+      ],
+    });
+
+  it('at ten bytes per sample a push may hold: 413 naming the family above it', () => {
+    // LIMITS allows 10,000 samples: 100,000 bytes of buckets. One byte a delta, plus a few for the spans.
+    expect(() => decode(histogram(99_900))).not.toThrow();
+    const refused = (() => {
+      try {
+        decode(histogram(100_001));
+      } catch (error) {
+        return error as { status: number; message: string };
+      }
+    })();
+    expect(refused?.status).toBe(413);
+    expect(refused?.message).toMatch(
+      /a histogram of wide_seconds holds 1000\d\d bytes of buckets, more than 100000/,
+    );
+  });
+});

@@ -279,9 +279,9 @@ function familyText(body: Uint8Array, family: ScannedFamily, out: Out): void {
   const signatures = new Set<string>();
   for (let i = 0; i < family.count * 2; i += 2) {
     const start = family.metrics[i]!;
-    const metric = MetricType.decode(
-      body.subarray(start, start + family.metrics[i + 1]!),
-    ) as unknown as Metric;
+    const bytes = body.subarray(start, start + family.metrics[i + 1]!);
+    checkBucketBytes(name, bytes, (limits?.maxSamples ?? DEFAULT_MAX_BUCKETS) * 10);
+    const metric = MetricType.decode(bytes) as unknown as Metric;
     const labels: Array<[string, string]> = (metric.label ?? []).map((l) => [l.name ?? '', l.value ?? '']);
     const ts = has(metric, 'timestampMs') ? ` ${num(metric.timestampMs)}` : '';
     if (out.direct) out.direct = plainLabels(labels, type, limits!, signatures);
@@ -365,6 +365,49 @@ function familyText(body: Uint8Array, family: ScannedFamily, out: Out): void {
   }
   // The parser keeps no family without samples.
   if (parsedFamily.metrics.length) out.parsed.families.set(name, parsedFamily);
+}
+
+/** Without parse limits (tests), buckets are bounded as the default PUSHGATEWAY_MAX_SERIES_PER_PUSH bounds them. */
+const DEFAULT_MAX_BUCKETS = 10_000;
+/** Histogram fields that repeat per bucket: classic buckets, and native spans, deltas and counts. */
+const BUCKET_FIELDS = new Set([3, 9, 10, 11, 12, 13, 14]);
+
+/** Bytes of the length-delimited fields `wanted` in the message from the reader's position to `end`. */
+function delimitedBytes(reader: protobuf.Reader, end: number, wanted: (field: number) => boolean): number {
+  let total = 0;
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    if ((tag & 7) === 2 && wanted(tag >>> 3)) {
+      const length = reader.uint32();
+      total += length;
+      reader.pos += length;
+    } else reader.skipType(tag & 7);
+  }
+  return total;
+}
+
+/**
+ * A histogram's buckets take a byte each at least: their bytes are bounded on the wire (413) before
+ * the metric is decoded, so one metric of a 4 MiB push cannot become millions of objects.
+ */
+function checkBucketBytes(name: string, metric: Uint8Array, max: number) {
+  const reader = protobuf.Reader.create(metric);
+  let histogram = 0;
+  while (reader.pos < metric.length) {
+    const tag = reader.uint32();
+    if (tag >>> 3 !== 7 || (tag & 7) !== 2) {
+      reader.skipType(tag & 7);
+      continue;
+    }
+    const end = reader.uint32() + reader.pos;
+    histogram += delimitedBytes(reader, Math.min(end, metric.length), (field) => BUCKET_FIELDS.has(field));
+  }
+  if (histogram > max)
+    throw new HttpError(
+      413,
+      `a histogram of ${name} holds ${histogram} bytes of buckets, more than ${max} (ten per sample PUSHGATEWAY_MAX_SERIES_PER_PUSH allows)`,
+      'series_per_push',
+    );
 }
 
 const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
