@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRumBatch } from '@brainbytes/functions/contracts';
-import type { Request } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { type Language, MESSAGES } from '../lib/i18n';
 import { PASSWORD, phoneLabForThisFile } from './phone-lab';
 import { PHONE, SCREENSHOTS } from './stack';
 
@@ -106,6 +107,28 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
   });
 });
 
+/**
+ * Saves a screenshot and asserts what it shows: the viewport's width (no sideways scrolling), the
+ * viewport's or the whole page's height, the page in the language chosen, and its heading.
+ */
+async function shot(page: Page, path: string, language: Language, heading: string, fullPage = false) {
+  const png = await page.screenshot({ path, fullPage });
+  const view = page.viewportSize()!;
+  const seen = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+    scrollHeight: document.documentElement.scrollHeight,
+    lang: document.documentElement.lang,
+    headings: [...document.querySelectorAll('main h1')].map((h) => h.textContent?.trim()),
+  }));
+  // PNG: the IHDR chunk holds width and height as big-endian 32-bit numbers at bytes 16 and 20.
+  expect(png.readUInt32BE(16), `${path}: width`).toBe(view.width);
+  expect(png.readUInt32BE(20), `${path}: height`).toBe(fullPage ? seen.scrollHeight : view.height);
+  expect(seen.scrollWidth, `${path}: no horizontal overflow`).toBeLessThanOrEqual(seen.clientWidth);
+  expect(seen.lang, path).toBe(language);
+  expect(seen.headings, path).toContain(heading);
+}
+
 describe('screenshots (web/test-results/screenshots)', () => {
   it('of /ask, /sessions and /login at 360×800 and 1280×800, in English and Filipino', async () => {
     const email = await lab.register('Kim');
@@ -121,8 +144,9 @@ describe('screenshots (web/test-results/screenshots)', () => {
         const page = await context.newPage();
         const name = (path: string) =>
           join(SCREENSHOTS, `${path}-${language}-${viewport.width}x${viewport.height}.png`);
+        const t = MESSAGES[language];
         await page.goto(`${lab.stack.web.url}/login`);
-        await page.screenshot({ path: name('login') });
+        await shot(page, name('login'), language, t.login);
         await page.getByLabel('Email').fill(email);
         await page.getByLabel('Password').fill(PASSWORD);
         await page.locator('main button[type=submit]').click();
@@ -132,11 +156,11 @@ describe('screenshots (web/test-results/screenshots)', () => {
           await page.getByTestId('answered').waitFor({ timeout: 15_000 });
         }
         await page.waitForLoadState('networkidle');
-        await page.screenshot({ path: name('ask') });
+        await shot(page, name('ask'), language, t.navAsk);
         await page.goto(`${lab.stack.web.url}/sessions`);
         await page.locator('.cards button').first().click();
         await page.getByTestId('past-thread').waitFor();
-        await page.screenshot({ path: name('sessions'), fullPage: true });
+        await shot(page, name('sessions'), language, t.sessionsTitle, true);
         await context.close();
       }
   }, 90_000);
