@@ -280,7 +280,9 @@ function familyText(body: Uint8Array, family: ScannedFamily, out: Out): void {
   for (let i = 0; i < family.count * 2; i += 2) {
     const start = family.metrics[i]!;
     const bytes = body.subarray(start, start + family.metrics[i + 1]!);
-    checkBucketBytes(name, bytes, (limits?.maxSamples ?? DEFAULT_MAX_BUCKETS) * 10);
+    // A metric smaller than the bound cannot hold more bucket bytes than it: walked only when larger.
+    const maxBucketBytes = (limits?.maxSamples ?? DEFAULT_MAX_BUCKETS) * 10;
+    if (bytes.length > maxBucketBytes) checkBucketBytes(name, bytes, maxBucketBytes);
     const metric = MetricType.decode(bytes) as unknown as Metric;
     const labels: Array<[string, string]> = (metric.label ?? []).map((l) => [l.name ?? '', l.value ?? '']);
     const ts = has(metric, 'timestampMs') ? ` ${num(metric.timestampMs)}` : '';

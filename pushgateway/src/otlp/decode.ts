@@ -299,7 +299,7 @@ function metric(reader: protobuf.Reader, body: Uint8Array, end: number, budget: 
         const bytes = body.subarray(held[i]!, held[i]! + held[i + 1]!);
         checkAttributes(countField(bytes, attributesField), limits, `a data point of "${found.name}"`);
         // Each bucket count takes a byte at least: bounded on the wire before thousands are decoded.
-        if (kind === 'exponentialHistogram') {
+        if (kind === 'exponentialHistogram' && bytes.length > limits.maxPoints * 10) {
           const bucketBytes = fieldBytes(bytes, EXPONENTIAL_BUCKETS);
           if (bucketBytes > limits.maxPoints * 10)
             throw tooMany(
