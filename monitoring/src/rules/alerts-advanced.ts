@@ -1,5 +1,6 @@
 import type { MonitoringConfig } from '../config';
 import { manilaHoursPromql } from '../manila-hours';
+import { apiOwnTime } from './recording';
 import type { AlertRule } from './types';
 
 interface Slo {
@@ -35,9 +36,9 @@ export const SLOS: Slo[] = [
     objective: 0.99,
     team: 'engineering',
     service: 'api',
-    what: 'API latency (99% of requests within 1 s)',
+    what: 'API latency (99% of requests within 1 s, the wait for the tutor aside)',
     traffic: (w) =>
-      `sum by (environment) (increase(brainbytes_http_request_duration_seconds_count{job="brainbytes-api"}[${w}]))`,
+      `sum by (environment) (${apiOwnTime('increase', 'brainbytes_http_request_duration_seconds_count', '', w)})`,
   },
   {
     // Measured from outside: the share of probes of the public entries that failed.

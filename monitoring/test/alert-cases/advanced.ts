@@ -15,7 +15,7 @@ export const ADVANCED_CASES: AlertCase[] = [
       ],
       [
         'ApiLatencyBudgetBurn',
-        'API latency (99% of requests within 1 s)',
+        'API latency (99% of requests within 1 s, the wait for the tutor aside)',
         apiSlow,
         ['0+48x20', '0+60x20', '20%'],
         ['0+96x200', '0+100x200', '4%'],
@@ -66,6 +66,13 @@ export const ADVANCED_CASES: AlertCase[] = [
     evalTime: '10m',
     series: httpTotals('0+0.4x20', '0+0.1x20'),
   },
+  // Asking waits for the tutor: four questions in five over 1 s burn the AI's budget, not the API's.
+  {
+    alert: 'ApiLatencyBudgetBurn',
+    recording: ['brainbytes-slo.rules'],
+    evalTime: '10m',
+    series: { ...apiSlow('0+12x20', '0+60x20', ASK), ...apiSlow('0+60x20', '0+60x20') },
+  },
   // Prometheus 3 stores the bucket bound 1 as "1.0": the latency SLO must still see it.
   {
     alert: 'ApiLatencyBudgetBurn',
@@ -79,7 +86,7 @@ export const ADVANCED_CASES: AlertCase[] = [
         severity: 'critical',
         labels: production,
         description:
-          'API latency (99% of requests within 1 s) in production: 20% of requests miss the objective; at this rate the 30-day budget is gone in days.',
+          'API latency (99% of requests within 1 s, the wait for the tutor aside) in production: 20% of requests miss the objective; at this rate the 30-day budget is gone in days.',
       },
     ],
   },

@@ -27,6 +27,7 @@ export interface AlertCase {
 export const API = 'job="brainbytes-api",environment="production",platform="heroku"';
 export const AI = 'job="brainbytes-ai",environment="production",platform="lambda"';
 export const ASK = `route="${ANSWER_ROUTE}"`;
+export const SESSIONS = 'route="/api/sessions"';
 export const production = { environment: 'production' };
 
 export const httpTotals = (ok: string, failed: string) => ({
@@ -42,10 +43,11 @@ export const aiOutcomes = (success: string, outcome: string, other: string) => (
     other,
 });
 
-export const apiSlow = (fast: string, all: string) => ({
-  [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${ASK},status_code="200",le="1"}`]:
+/** Request durations of one route: the API's own (starting a session) unless the answer route is named. */
+export const apiSlow = (fast: string, all: string, route = SESSIONS) => ({
+  [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${route},status_code="200",le="1"}`]:
     fast,
-  [`brainbytes_http_request_duration_seconds_count{${API},method="POST",${ASK},status_code="200"}`]: all,
+  [`brainbytes_http_request_duration_seconds_count{${API},method="POST",${route},status_code="200"}`]: all,
 });
 
 export const aiSlow = (fast: string, all: string) => ({
@@ -54,12 +56,12 @@ export const aiSlow = (fast: string, all: string) => ({
   [`brainbytes_ai_request_duration_seconds_count{${AI},provider="openai",model="gpt-4o-mini"}`]: all,
 });
 
-export const latencyBuckets = (le1: string, le25: string) => ({
-  [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${ASK},status_code="200",le="1"}`]:
+export const latencyBuckets = (le1: string, le25: string, route = SESSIONS) => ({
+  [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${route},status_code="200",le="1"}`]:
     le1,
-  [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${ASK},status_code="200",le="2.5"}`]:
+  [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${route},status_code="200",le="2.5"}`]:
     le25,
-  [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${ASK},status_code="200",le="+Inf"}`]:
+  [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${route},status_code="200",le="+Inf"}`]:
     le25,
 });
 
