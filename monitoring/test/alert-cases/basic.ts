@@ -54,6 +54,13 @@ export const BASIC_CASES: AlertCase[] = [
       },
     ],
   },
+  // Eight sign-ups in five minutes, every one slow: a p95 of eight requests is no trend (MIN_REQUESTS_FOR_P95).
+  {
+    alert: 'ApiHighLatency',
+    recording: ['brainbytes-http.rules'],
+    evalTime: '15m',
+    series: latencyBuckets('0x20', '0+1.6x20', 'route="/api/auth/register"'),
+  },
   // Asking waits for the tutor, whose latency is the AI's objective: the same slowness pages no one.
   {
     alert: 'ApiHighLatency',

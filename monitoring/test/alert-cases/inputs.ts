@@ -56,7 +56,10 @@ export const aiSlow = (fast: string, all: string) => ({
   [`brainbytes_ai_request_duration_seconds_count{${AI},provider="openai",model="gpt-4o-mini"}`]: all,
 });
 
+/** Request durations of one route (all of them within 2.5 s), and its requests. */
 export const latencyBuckets = (le1: string, le25: string, route = SESSIONS) => ({
+  [`brainbytes_http_requests_total{${API},method="POST",${route},status_code="200",client_type="mobile"}`]:
+    le25,
   [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${route},status_code="200",le="1"}`]:
     le1,
   [`brainbytes_http_request_duration_seconds_bucket{${API},method="POST",${route},status_code="200",le="2.5"}`]:
