@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { PlatformPoller } from '@brainbytes/heroku-exporter/platform/poller';
-import { createPlatformMetrics } from '@brainbytes/heroku-exporter/platform-metrics';
-import { MemoryStateStore } from '@brainbytes/heroku-exporter/state-store';
+import { MemoryStateStore } from '@brainbytes/heroku-exporter/cost/state-store';
+import { createPlatformMetrics } from '@brainbytes/heroku-exporter/platform/metrics';
+import { PlatformCache } from '@brainbytes/heroku-exporter/platform/poller';
 import { afterAll, expect, it, vi } from 'vitest';
 import {
   DAYS,
@@ -29,13 +29,9 @@ const STEPS_PER_DAY = 86400 / STEP_SECONDS;
  */
 const redis = new MemoryStateStore();
 const startExporter: StartExporter = async () => {
-  const poller = {
-    snapshot: { apps: new Map(), dynoSizes: [], rateLimitRemaining: undefined },
-    lastSuccessMs: 0,
-    lastPollSeconds: 0,
-  } as unknown as PlatformPoller;
+  const poller = new PlatformCache();
   const metrics = createPlatformMetrics(
-    () => poller,
+    poller,
     { pollIntervalMs: STEP_SECONDS * 1000, ecoPlanMonthlyDollars: 5 },
     redis,
   );

@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { type FakeApp, FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
 import { lines, logplexBody } from '@brainbytes/testkit/frames';
 import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
-import { createDrainMetrics } from '../src/drain/drain-metrics';
 import { splitFrames } from '../src/drain/frames';
 import { DrainIngest } from '../src/drain/ingest';
+import { createDrainMetrics } from '../src/drain/metrics';
 
 const exporterDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TOTAL_LINES = Number(process.env.BENCH_LINES ?? 10_000_000);

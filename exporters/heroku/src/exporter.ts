@@ -1,19 +1,18 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HEROKU_EXPORTER_METRICS, type Logger, metricOptions, redact } from '@brainbytes/telemetry';
+import { type Logger, redact } from '@brainbytes/telemetry';
 import { close, listen, send, serve } from '@brainbytes/telemetry/http-server';
-import { Counter } from 'prom-client';
 import type { ExporterConfig } from './config';
-import { createDrainMetrics, renderDrainMetrics } from './drain/drain-metrics';
+import { openStateStore } from './cost/state-store';
+import { HttpError, hasCredentials } from './credentials';
 import { DrainIngest } from './drain/ingest';
+import { createDrainMetrics, renderDrainMetrics } from './drain/metrics';
 import { DrainReceiver } from './drain/receiver';
-import { HttpError, hasCredentials } from './http';
 import { CloudWatchPoller } from './lambda/cloudwatch';
-import { registerLambdaMetrics } from './lambda/lambda-metrics';
+import { registerLambdaMetrics } from './lambda/metrics';
 import { PlatformClient } from './platform/client';
-import { PlatformPoller } from './platform/poller';
-import { createPlatformMetrics } from './platform-metrics';
-import { openStateStore } from './state-store';
+import { createPlatformMetrics } from './platform/metrics';
+import { PlatformCache, PlatformPoller } from './platform/poller';
 
 export interface Exporter {
   server: http.Server;
@@ -27,39 +26,37 @@ const EXPOSITION = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** The exporter: the Platform API poller (when a token is set), the drain receiver and /metrics. */
 export function createExporter(config: ExporterConfig, logger: Logger): Exporter {
-  let poller: PlatformPoller | undefined;
   const store = openStateStore(config.state, config.stateKey);
-  const platform = createPlatformMetrics(
-    () => poller,
-    { ...config, cloudWatchConfigured: config.lambdaFunctions.length > 0 && !!config.awsRegion },
-    store,
-    (action, error) => {
-      stateErrors.inc({ action });
-      logger.error(`could not ${action} the cost accrual (HEROKU_EXPORTER_STATE, ${store.kind})`, {
-        error: redact(String(error)),
-      });
-    },
+  // The Platform API is polled only with a token; its cache is what a scrape reads.
+  const cache = config.apiToken ? new PlatformCache() : undefined;
+  const cloudWatchConfigured = config.lambdaFunctions.length > 0 && !!config.awsRegion;
+  const platform = createPlatformMetrics(cache, { ...config, cloudWatchConfigured }, store, (action, error) =>
+    logger.error(`could not ${action} the cost accrual (HEROKU_EXPORTER_STATE, ${store.kind})`, {
+      error: redact(String(error)),
+    }),
   );
-  const stateErrors = new Counter({
-    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterStateErrorsTotal),
-    registers: [platform.registry],
-  });
-  if (config.apiToken) {
-    const client = new PlatformClient({
-      baseUrl: config.apiUrl,
-      token: config.apiToken,
-      timeoutMs: config.requestTimeoutMs,
-      backoffBaseMs: config.backoffBaseMs,
-      observer: {
-        onRequest: (endpoint, code) => platform.apiRequests.inc({ endpoint, code }),
-        onError: (endpoint, reason) => platform.apiErrors.inc({ endpoint, reason }),
-      },
-    });
-    poller = new PlatformPoller(client, config.apps, logger, platform.onPolled);
-  }
+  const poller =
+    cache && config.apiToken
+      ? new PlatformPoller(
+          new PlatformClient({
+            baseUrl: config.apiUrl,
+            token: config.apiToken,
+            timeoutMs: config.requestTimeoutMs,
+            backoffBaseMs: config.backoffBaseMs,
+            observer: {
+              onRequest: (endpoint, code) => platform.apiRequests.inc({ endpoint, code }),
+              onError: (endpoint, reason) => platform.apiErrors.inc({ endpoint, reason }),
+            },
+          }),
+          config.apps,
+          logger,
+          cache,
+          platform.onPolled,
+        )
+      : undefined;
   // Lambda, as CloudWatch sees it: beside the Platform API, one process and one scrape for the platforms.
   const cloudWatch =
-    config.lambdaFunctions.length && config.awsRegion
+    cloudWatchConfigured && config.awsRegion
       ? new CloudWatchPoller(
           CloudWatchPoller.forRegion(config.awsRegion),
           config.lambdaFunctions,

@@ -7,7 +7,7 @@ import { type FakeApp, FakePlatformApi } from '@brainbytes/testkit/fake-platform
 import { eventually, startOwnRedis } from '@brainbytes/testkit/services';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { monthPosition } from '../src/cost';
+import { monthPosition } from '../src/cost/model';
 
 const apps = (): FakeApp[] => [
   {

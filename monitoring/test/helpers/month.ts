@@ -1,5 +1,5 @@
-import type { PlatformPoller } from '@brainbytes/heroku-exporter/platform/poller';
-import type { createPlatformMetrics } from '@brainbytes/heroku-exporter/platform-metrics';
+import type { createPlatformMetrics } from '@brainbytes/heroku-exporter/platform/metrics';
+import type { PlatformCache } from '@brainbytes/heroku-exporter/platform/poller';
 import { LAMBDA_PRICE } from '../../src/rules/recording';
 
 /**
@@ -89,7 +89,8 @@ export interface Month {
 
 export interface ExporterProcess {
   metrics: ReturnType<typeof createPlatformMetrics>;
-  poller: PlatformPoller;
+  /** What the Platform API polls fill and the scrape reads. */
+  poller: PlatformCache;
 }
 
 /**

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { readLimited } from '@brainbytes/telemetry/http-server';
 import type { Credential } from '../config';
-import { HttpError, hasCredentials } from '../http';
-import type { DrainMetrics } from './drain-metrics';
+import { HttpError, hasCredentials } from '../credentials';
 import { forEachFrame } from './frames';
 import type { DrainIngest } from './ingest';
+import type { DrainMetrics } from './metrics';
 
 export interface ReceiverOptions {
   credentials: Credential | undefined;

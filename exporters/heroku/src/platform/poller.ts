@@ -36,23 +36,31 @@ export interface PlatformSnapshot {
   rateLimitRemaining: number | undefined;
 }
 
-/**
- * Polls the Platform API on a timer and keeps the latest complete data per app. A scrape reads
- * this cache and never calls Heroku. An app whose fetch fails keeps its last good data; a poll
- * in which anything failed does not count as a success.
- */
-export class PlatformPoller extends PollLoop {
+/** What the polls leave for a scrape to read: the latest complete data, and when it was had. */
+export class PlatformCache {
   readonly snapshot: PlatformSnapshot = { apps: new Map(), dynoSizes: [], rateLimitRemaining: undefined };
   lastSuccessMs = 0;
   lastPollSeconds = 0;
+}
 
+/**
+ * Polls the Platform API on a timer into its cache, which a scrape reads without calling Heroku.
+ * An app whose fetch fails keeps its last good data; a poll in which anything failed does not
+ * count as a success.
+ */
+export class PlatformPoller extends PollLoop {
   constructor(
     private readonly client: PlatformClient,
     private readonly apps: readonly string[],
     private readonly logger: Logger,
+    readonly cache = new PlatformCache(),
     private readonly onPolled: () => void = () => {},
   ) {
     super();
+  }
+
+  private get snapshot() {
+    return this.cache.snapshot;
   }
 
   protected async pollOnce() {
@@ -102,8 +110,8 @@ export class PlatformPoller extends PollLoop {
       const current = new Set(apps.map((a) => a.name));
       for (const name of this.snapshot.apps.keys()) if (!current.has(name)) this.snapshot.apps.delete(name);
     }
-    this.lastPollSeconds = (performance.now() - started) / 1000;
-    if (ok) this.lastSuccessMs = Date.now();
+    this.cache.lastPollSeconds = (performance.now() - started) / 1000;
+    if (ok) this.cache.lastSuccessMs = Date.now();
     this.onPolled();
   }
 

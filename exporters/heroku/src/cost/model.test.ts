@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CostAccrual, dynoPrices, monthlyRunRate, monthPosition, StateRefused } from './cost';
+import { CostAccrual, dynoPrices, monthlyRunRate, monthPosition, StateRefused } from './model';
 
 describe('monthlyRunRate', () => {
   it('adds formation × dyno price and add-on prices, reporting unpriced sizes and Eco use', () => {

@@ -1,4 +1,4 @@
-import type { AddOn, DynoSize, Formation } from './platform/schemas';
+import type { AddOn, DynoSize, Formation } from '../platform/schemas';
 
 /**
  * Heroku's published list prices per dyno per month (USD), as of 2025-06, for when /dyno-sizes

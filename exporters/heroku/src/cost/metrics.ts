@@ -1,8 +1,8 @@
 import { HEROKU_EXPORTER_METRICS, metricOptions } from '@brainbytes/telemetry';
 import { Counter, type Registry } from 'prom-client';
-import { CostAccrual, dynoPrices, monthlyRunRate, StateRefused } from './cost';
-import type { Gauges } from './gauges';
-import type { PlatformSnapshot } from './platform/poller';
+import type { Gauges } from '../gauges';
+import type { PlatformSnapshot } from '../platform/poller';
+import { CostAccrual, dynoPrices, monthlyRunRate, StateRefused } from './model';
 import type { StateStore } from './state-store';
 
 /** The account-wide Eco plan fee is not any one app's: it is labelled with this app value. */

@@ -1,6 +1,6 @@
 import { HEROKU_EXPORTER_METRICS } from '@brainbytes/telemetry';
-import type { Gauges } from './gauges';
-import type { PlatformSnapshot } from './platform/poller';
+import type { Gauges } from '../gauges';
+import type { PlatformSnapshot } from './poller';
 
 const DYNO_STATES = ['up', 'starting', 'idle', 'crashed', 'down'];
 

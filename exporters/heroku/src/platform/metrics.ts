@@ -1,19 +1,20 @@
 import { HEROKU_EXPORTER_METRICS, metricOptions } from '@brainbytes/telemetry';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
-import { registerCostMetrics } from './cost-metrics';
-import { gauges } from './gauges';
-import type { PlatformPoller } from './platform/poller';
-import { registerPlatformGauges } from './platform-gauges';
-import { MemoryStateStore, type StateStore } from './state-store';
+import { registerCostMetrics } from '../cost/metrics';
+import { MemoryStateStore, type StateStore } from '../cost/state-store';
+import { gauges } from '../gauges';
+import { registerPlatformGauges } from './gauges';
+import type { PlatformCache } from './poller';
 
-export { ACCOUNT_APP } from './cost-metrics';
+export { ACCOUNT_APP } from '../cost/metrics';
 
 /**
  * Metrics from the Platform API cache and the cost model. Values are filled at scrape time from the
- * poller's last data (collect callbacks), so a scrape never waits on Heroku.
+ * poller's last data (collect callbacks), so a scrape never waits on Heroku. `cache` is absent when
+ * no token is set (the Platform API is not polled).
  */
 export function createPlatformMetrics(
-  poller: () => PlatformPoller | undefined,
+  cache: PlatformCache | undefined,
   options: {
     pollIntervalMs: number;
     ecoPlanMonthlyDollars: number;
@@ -25,7 +26,11 @@ export function createPlatformMetrics(
 ) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const snapshot = () => poller()?.snapshot;
+  const snapshot = () => cache?.snapshot;
+  const stateErrors = new Counter({
+    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterStateErrorsTotal),
+    registers: [registry],
+  });
   const g = gauges(registry);
   const { dynamicGauge } = g;
   registerPlatformGauges(g, snapshot);
@@ -37,24 +42,26 @@ export function createPlatformMetrics(
     snapshot,
     options,
     store,
-    onStateError,
+    (action, error) => {
+      stateErrors.inc({ action });
+      onStateError(action, error);
+    },
   );
   dynamicGauge(HEROKU_EXPORTER_METRICS.exporterLastSuccessTimestampSeconds, (g) => {
-    const last = poller()?.lastSuccessMs;
+    const last = cache?.lastSuccessMs;
     if (last) g.set(last / 1000);
   });
   dynamicGauge(HEROKU_EXPORTER_METRICS.exporterUp, (g) => {
-    const last = poller()?.lastSuccessMs ?? 0;
+    const last = cache?.lastSuccessMs ?? 0;
     g.set(last > 0 && Date.now() - last <= 3 * options.pollIntervalMs ? 1 : 0);
   });
   // A newcomer's stack without a Heroku token or AWS settings says so, and its alerts stay quiet.
   dynamicGauge(HEROKU_EXPORTER_METRICS.exporterSourceConfigured, (g) => {
-    g.set({ source: 'platform_api' }, poller() ? 1 : 0);
+    g.set({ source: 'platform_api' }, cache ? 1 : 0);
     g.set({ source: 'cloudwatch' }, options.cloudWatchConfigured ? 1 : 0);
   });
   dynamicGauge(HEROKU_EXPORTER_METRICS.exporterPollDurationSeconds, (g) => {
-    const p = poller();
-    if (p) g.set(p.lastPollSeconds);
+    if (cache) g.set(cache.lastPollSeconds);
   });
   const apiRequests = new Counter({
     ...metricOptions(HEROKU_EXPORTER_METRICS.exporterApiRequestsTotal),
