@@ -48,8 +48,12 @@ export function runDemo(students: number, minutes: number) {
 export const mailTo = (address: string, subject: RegExp) => () =>
   smtp.mails.find((m: Mail) => m.to.includes(address) && subject.test(m.parsed.subject ?? ''));
 
-/** Starts the fakes and `npm start` on free ports, then a short demo; stopped by `stopStack`. */
-export async function startStack() {
+/**
+ * Starts the fakes and `npm start` on free ports, then a short demo; stopped by `stopStack`.
+ * `newcomer`: `npm start` as a newcomer runs it, with no OpenAI key, Heroku token, AWS or SMTP
+ * (the offline tutor, the exporter without its platforms, the stack's own mail sink).
+ */
+export async function startStack({ newcomer = false }: { newcomer?: boolean } = {}) {
   for (const binary of [
     ['prometheus', 'prometheus'],
     ['prometheus-alertmanager', 'prometheus-alertmanager'],
@@ -57,6 +61,73 @@ export async function startStack() {
     ['prometheus-blackbox-exporter', 'prometheus-blackbox-exporter'],
   ])
     requireBinary(binary[0] as string, binary[1] as string);
+  const platforms = newcomer ? {} : await startPlatforms();
+  for (const name of [
+    'gateway',
+    'exporter',
+    'ai',
+    'api',
+    'web',
+    'prometheus',
+    'alertmanager',
+    'node',
+    'grafana',
+    'mail',
+    'blackbox',
+  ])
+    ports[name] = await freePort();
+  stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      BRAINBYTES_DATA_DIR: mkdtempSync(join(tmpdir(), 'bb-e2e-')),
+      PUSHGATEWAY_PORT: String(ports.gateway),
+      HEROKU_EXPORTER_PORT: String(ports.exporter),
+      AI_PORT: String(ports.ai),
+      API_PORT: String(ports.api),
+      WEB_PORT: String(ports.web),
+      PROMETHEUS_PORT: String(ports.prometheus),
+      ALERTMANAGER_PORT: String(ports.alertmanager),
+      NODE_EXPORTER_PORT: String(ports.node),
+      BLACKBOX_EXPORTER_PORT: String(ports.blackbox),
+      GRAFANA_PORT: String(ports.grafana),
+      MAIL_SINK_PORT: String(ports.mail),
+      PROMETHEUS_SCRAPE_INTERVAL: '1s',
+      PROMETHEUS_EVALUATION_INTERVAL: '1s',
+      PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1s',
+      PROMETHEUS_ALERT_FOR: '5s',
+      ALERTMANAGER_GROUP_WAIT: '1s',
+      ALERTMANAGER_GROUP_INTERVAL: '2s',
+      PUSH_INTERVAL_SECONDS: '1',
+      BUSINESS_METRICS_INTERVAL_SECONDS: '2',
+      SYNTHETIC_INTERVAL_SECONDS: '10',
+      LOG_LEVEL: 'warn',
+      ...platforms,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  stack.stdout?.on('data', (d) => (output += d));
+  stack.stderr?.on('data', (d) => (output += d));
+  await eventually(
+    'npm start to report the stack running',
+    () =>
+      output.includes('[start] the stack is running')
+        ? true
+        : stack.exitCode !== null
+          ? Promise.reject(new Error(output))
+          : undefined,
+    120_000,
+  ).catch((error) => {
+    throw new Error(`${(error as Error).message}\n${output.slice(-4000)}`);
+  });
+  await runDemo(6, 0.3);
+}
+
+/**
+ * What the wired stack talks to: a fake OpenAI, a fake Heroku Platform API, CloudWatch (moto)
+ * seeded as Lambda reports, an SMTP inbox; and the settings that point `npm start` at them.
+ */
+async function startPlatforms(): Promise<Record<string, string>> {
   openai = await new FakeOpenAi().start();
   heroku = await new FakePlatformApi([
     {
@@ -95,87 +166,31 @@ export async function startStack() {
         { MetricName: LAMBDA_REPORT_METRICS.maxMemory, Timestamp, Value: 180, Unit: 'Megabytes' as const },
       ]),
     );
-  for (const name of [
-    'gateway',
-    'exporter',
-    'ai',
-    'api',
-    'web',
-    'prometheus',
-    'alertmanager',
-    'node',
-    'grafana',
-    'mail',
-    'blackbox',
-  ])
-    ports[name] = await freePort();
-  stack = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      BRAINBYTES_DATA_DIR: mkdtempSync(join(tmpdir(), 'bb-e2e-')),
-      PUSHGATEWAY_PORT: String(ports.gateway),
-      HEROKU_EXPORTER_PORT: String(ports.exporter),
-      AI_PORT: String(ports.ai),
-      API_PORT: String(ports.api),
-      WEB_PORT: String(ports.web),
-      PROMETHEUS_PORT: String(ports.prometheus),
-      ALERTMANAGER_PORT: String(ports.alertmanager),
-      NODE_EXPORTER_PORT: String(ports.node),
-      BLACKBOX_EXPORTER_PORT: String(ports.blackbox),
-      GRAFANA_PORT: String(ports.grafana),
-      MAIL_SINK_PORT: String(ports.mail),
-      OPENAI_API_KEY: 'sk-test-e2e',
-      OPENAI_BASE_URL: openai.url,
-      AI_PROVIDER: 'openai',
-      AI_TIMEOUT_MS: '2000',
-      HEROKU_API_TOKEN: heroku.token,
-      HEROKU_API_URL: heroku.url,
-      HEROKU_APPS: 'brainbytes-api',
-      HEROKU_DRAIN_TOKENS: 'd.e2e',
-      LAMBDA_FUNCTIONS: 'brainbytes-prod-api:512:29,brainbytes-prod-ai:512:30',
-      AWS_REGION: moto.region,
-      AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint,
-      AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
-      CLOUDWATCH_PERIOD_SECONDS: '60',
-      CLOUDWATCH_DURATION_PERCENTILES: '', // moto 5.2 does not compute percentiles
-      HEROKU_POLL_INTERVAL_SECONDS: '2',
-      SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
-      BRAINBYTES_MONTHLY_BUDGET_DOLLARS: '100',
-      PROMETHEUS_SCRAPE_INTERVAL: '1s',
-      PROMETHEUS_EVALUATION_INTERVAL: '1s',
-      PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1s',
-      PROMETHEUS_ALERT_FOR: '5s',
-      ALERTMANAGER_GROUP_WAIT: '1s',
-      ALERTMANAGER_GROUP_INTERVAL: '2s',
-      PUSH_INTERVAL_SECONDS: '1',
-      BUSINESS_METRICS_INTERVAL_SECONDS: '2',
-      SYNTHETIC_INTERVAL_SECONDS: '10',
-      LOG_LEVEL: 'warn',
-      // Rehearsed as production: only production pages at any hour (staging and development wait
-      // for Manila business hours), and this test must not depend on the hour it runs at.
-      BRAINBYTES_ENVIRONMENT: 'production',
-      MONITORING_ENVIRONMENT: 'production',
-      AUTH_SECRET: 'e2e-auth-secret-0123456789abcdefghijkl',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  stack.stdout?.on('data', (d) => (output += d));
-  stack.stderr?.on('data', (d) => (output += d));
-  await eventually(
-    'npm start to report the stack running',
-    () =>
-      output.includes('[start] the stack is running')
-        ? true
-        : stack.exitCode !== null
-          ? Promise.reject(new Error(output))
-          : undefined,
-    120_000,
-  ).catch((error) => {
-    throw new Error(`${(error as Error).message}\n${output.slice(-4000)}`);
-  });
-  await runDemo(6, 0.3);
+  return {
+    OPENAI_API_KEY: 'sk-test-e2e',
+    OPENAI_BASE_URL: openai.url,
+    AI_PROVIDER: 'openai',
+    AI_TIMEOUT_MS: '2000',
+    HEROKU_API_TOKEN: heroku.token,
+    HEROKU_API_URL: heroku.url,
+    HEROKU_APPS: 'brainbytes-api',
+    HEROKU_DRAIN_TOKENS: 'd.e2e',
+    LAMBDA_FUNCTIONS: 'brainbytes-prod-api:512:29,brainbytes-prod-ai:512:30',
+    AWS_REGION: moto.region,
+    AWS_ENDPOINT_URL_CLOUDWATCH: moto.endpoint,
+    AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
+    CLOUDWATCH_PERIOD_SECONDS: '60',
+    CLOUDWATCH_DURATION_PERCENTILES: '', // moto 5.2 does not compute percentiles
+    HEROKU_POLL_INTERVAL_SECONDS: '2',
+    SMTP_SMARTHOST: `127.0.0.1:${smtp.port}`,
+    BRAINBYTES_MONTHLY_BUDGET_DOLLARS: '100',
+    // Rehearsed as production: only production pages at any hour (staging and development wait
+    // for Manila business hours), and this test must not depend on the hour it runs at.
+    BRAINBYTES_ENVIRONMENT: 'production',
+    MONITORING_ENVIRONMENT: 'production',
+    AUTH_SECRET: 'e2e-auth-secret-0123456789abcdefghijkl',
+  };
 }
 
 export async function stopStack() {

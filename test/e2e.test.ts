@@ -33,7 +33,7 @@ import {
 /** The web app started again by the outside-in test, after npm start's own was stopped. */
 let web: ChildProcess | undefined;
 
-beforeAll(startStack, 180_000);
+beforeAll(() => startStack(), 180_000);
 afterAll(async () => {
   web?.kill();
   await stopStack();
