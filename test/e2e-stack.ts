@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LAMBDA_REPORT_METRICS, lambdaReportNamespace } from '@brainbytes/telemetry';
+import { LAMBDA_REPORT_METRICS, lambdaReportNamespace } from '@brainbytes/telemetry/metrics';
 import { requireBinary } from '@brainbytes/testkit/binaries';
 import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DASHBOARDS } from '@brainbytes/monitoring/grafana/dashboards';
-import { createAppMetrics, PushClient } from '@brainbytes/telemetry';
+import { createAppMetrics, PushClient } from '@brainbytes/telemetry/metrics';
 import { lines, postDrain } from '@brainbytes/testkit/frames';
 import { withGrafanaVariables } from '@brainbytes/testkit/promql';
 import { scrapeProblems } from '@brainbytes/testkit/scrape-validity';

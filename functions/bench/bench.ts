@@ -5,7 +5,8 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAppMetrics, createLogger, PushClient } from '@brainbytes/telemetry';
+import { createAppMetrics, PushClient } from '@brainbytes/telemetry/metrics';
+import { createLogger } from '@brainbytes/telemetry/service';
 import { startGatewayProcess } from '@brainbytes/testkit/processes';
 import { Registry } from 'prom-client';
 import { loadApiConfig } from '../src/api/config';

@@ -1,4 +1,4 @@
-import { HttpError } from '@brainbytes/telemetry/http-error';
+import { HttpError } from '@brainbytes/telemetry/service/http-error';
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import { type Refusal, Refused } from './errors';

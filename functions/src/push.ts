@@ -1,11 +1,11 @@
+import { PushClient } from '@brainbytes/telemetry/metrics';
 import {
   durationSetting,
   type Env,
   type Environment,
   environmentSetting,
-  PushClient,
   platformOf,
-} from '@brainbytes/telemetry';
+} from '@brainbytes/telemetry/service';
 import type { Registry } from 'prom-client';
 
 export interface PushSettings {

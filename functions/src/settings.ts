@@ -1,4 +1,4 @@
-import { ConfigError, type Env, numberSetting } from '@brainbytes/telemetry';
+import { ConfigError, type Env, numberSetting } from '@brainbytes/telemetry/service';
 import type { Rate } from './api/rate-limits';
 import { loadPushSettings, type PushSettings } from './push';
 

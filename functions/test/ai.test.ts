@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
-import { createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { createAppMetrics } from '@brainbytes/telemetry/metrics';
+import { createLogger } from '@brainbytes/telemetry/service';
 import { readScrape } from '@brainbytes/testkit/exposition';
 import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import { Registry } from 'prom-client';

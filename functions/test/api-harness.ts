@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { type AppMetrics, createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { type AppMetrics, createAppMetrics } from '@brainbytes/telemetry/metrics';
+import { createLogger } from '@brainbytes/telemetry/service';
 import { readScrape } from '@brainbytes/testkit/exposition';
 import pg from 'pg';
 import { Registry } from 'prom-client';

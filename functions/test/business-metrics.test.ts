@@ -1,4 +1,4 @@
-import { createAppMetrics } from '@brainbytes/telemetry';
+import { createAppMetrics } from '@brainbytes/telemetry/metrics';
 import { readScrape } from '@brainbytes/testkit/exposition';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type InProcessGateway, startInProcess } from '@brainbytes/pushgateway/in-process';
 import { scrape } from '@brainbytes/testkit/exposition';
-import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** An API Gateway HTTP API (payload 2.0) event, as AWS sends it to the api function. */

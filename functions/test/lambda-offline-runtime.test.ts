@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { type InProcessGateway, startInProcess } from '@brainbytes/pushgateway/in-process';
 import { scrape } from '@brainbytes/testkit/exposition';
-import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, expect, it } from 'vitest';
 import { type Offline, root, startOffline } from './serverless-offline';
 

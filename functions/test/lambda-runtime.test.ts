@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type InProcessGateway, startInProcess } from '@brainbytes/pushgateway/in-process';
 import { scrape } from '@brainbytes/testkit/exposition';
-import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaRuntime } from '../src/lambda/runtime';
 

@@ -4,9 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { lambdaReportNamespace, LAMBDA_REPORT_METRICS as REPORT_METRICS } from '@brainbytes/telemetry';
+import { type InProcessGateway, startInProcess } from '@brainbytes/pushgateway/in-process';
+import {
+  lambdaReportNamespace,
+  LAMBDA_REPORT_METRICS as REPORT_METRICS,
+} from '@brainbytes/telemetry/metrics';
 import { scrape } from '@brainbytes/testkit/exposition';
-import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lambdaTutor } from '../src/ai/lambda-client';

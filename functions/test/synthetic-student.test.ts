@@ -1,4 +1,5 @@
-import { createAppMetrics, createLogger } from '@brainbytes/telemetry';
+import { createAppMetrics } from '@brainbytes/telemetry/metrics';
+import { createLogger } from '@brainbytes/telemetry/service';
 import { readScrape } from '@brainbytes/testkit/exposition';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
-import { ConfigError } from '@brainbytes/telemetry/config-error';
-import type { Env } from '@brainbytes/telemetry/settings';
+import { ConfigError } from '@brainbytes/telemetry/service/config-error';
+import type { Env } from '@brainbytes/telemetry/service/settings';
 import type { ScrapeTarget } from './config';
 import { target } from './settings';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@brainbytes/telemetry/config-error';
+import { ConfigError } from '@brainbytes/telemetry/service/config-error';
 import { loadProbeConfig, type ProbeConfig } from './blackbox';
 import { type LambdaMonitoring, loadLambdaMonitoring } from './lambda-settings';
 import { type ManilaHours, parseManilaHours } from './manila-hours';

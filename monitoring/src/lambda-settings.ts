@@ -1,5 +1,5 @@
-import { ConfigError } from '@brainbytes/telemetry/config-error';
-import type { Env } from '@brainbytes/telemetry/settings';
+import { ConfigError } from '@brainbytes/telemetry/service/config-error';
+import type { Env } from '@brainbytes/telemetry/service/settings';
 
 /** Lambda's list prices per GB-second and per request. */
 export interface LambdaPrice {

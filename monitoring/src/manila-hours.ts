@@ -1,4 +1,4 @@
-import { ConfigError } from '@brainbytes/telemetry/config-error';
+import { ConfigError } from '@brainbytes/telemetry/service/config-error';
 
 /**
  * A weekly window in Manila time, written the way an operator says it:

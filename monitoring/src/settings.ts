@@ -1,4 +1,4 @@
-import { ConfigError } from '@brainbytes/telemetry/config-error';
+import { ConfigError } from '@brainbytes/telemetry/service/config-error';
 import type { ScrapeTarget } from './config';
 
 /** The value checks of monitoring's settings (config.ts): each names the variable it refuses. */

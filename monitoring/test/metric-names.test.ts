@@ -1,15 +1,12 @@
+import { HEROKU_EXPORTER_METRICS } from '@brainbytes/heroku-exporter/catalog';
 import { DYNO_PRICE_TABLE_DATE } from '@brainbytes/heroku-exporter/cost/model';
 import { createDrainMetrics } from '@brainbytes/heroku-exporter/drain/metrics';
 import type { CloudWatchPoller } from '@brainbytes/heroku-exporter/lambda/cloudwatch';
 import { registerLambdaMetrics } from '@brainbytes/heroku-exporter/lambda/metrics';
 import { createPlatformMetrics } from '@brainbytes/heroku-exporter/platform/metrics';
+import { GATEWAY_METRICS } from '@brainbytes/pushgateway/catalog';
 import { createSelfMetrics } from '@brainbytes/pushgateway/self-metrics';
-import {
-  CATALOG,
-  GATEWAY_METRICS,
-  HEROKU_EXPORTER_METRICS,
-  type MetricDefinition,
-} from '@brainbytes/telemetry';
+import { CATALOG, type MetricDefinition } from '@brainbytes/telemetry/metrics';
 import { inspectPromql, withGrafanaVariables } from '@brainbytes/testkit/promql';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';

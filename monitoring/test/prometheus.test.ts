@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LAMBDA_REPORT_METRICS, lambdaReportNamespace } from '@brainbytes/telemetry';
-import { type RunningExporter, startExporter } from '@brainbytes/testkit/exporter';
+import { type RunningExporter, startExporter } from '@brainbytes/heroku-exporter/in-process';
+import { LAMBDA_REPORT_METRICS, lambdaReportNamespace } from '@brainbytes/telemetry/metrics';
 import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
 import { lines, postDrain } from '@brainbytes/testkit/frames';
 import { type Moto, startMoto } from '@brainbytes/testkit/moto';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/heroku-codes';
+import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/metrics/heroku-codes';
 import { inspectPromql, withGrafanaVariables } from '@brainbytes/testkit/promql';
 import { describe, expect, it } from 'vitest';
 import { loadMonitoringConfig } from '../src/config';

@@ -10,7 +10,7 @@ import {
   logLevelSetting,
   numberSetting,
   portSetting,
-} from '@brainbytes/telemetry';
+} from '@brainbytes/telemetry/service';
 
 export { ConfigError, type Credential };
 

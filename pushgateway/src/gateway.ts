@@ -1,8 +1,8 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '@brainbytes/telemetry';
-import { close, listen, send, sendJson, serve } from '@brainbytes/telemetry/http-server';
+import type { Logger } from '@brainbytes/telemetry/service';
+import { close, listen, send, sendJson, serve } from '@brainbytes/telemetry/service/http-server';
 import type { GatewayConfig } from './config';
 import { metricsApiJson } from './http/api-v1';
 import { Authenticator, type Role } from './http/auth';

@@ -1,4 +1,4 @@
-import { configOrExit, createLogger, redact } from '@brainbytes/telemetry';
+import { configOrExit, createLogger, redact } from '@brainbytes/telemetry/service';
 import { loadConfig } from './config';
 import { createGateway } from './gateway';
 

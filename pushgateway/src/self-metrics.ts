@@ -1,5 +1,6 @@
-import { GATEWAY_METRICS, metricOptions } from '@brainbytes/telemetry';
+import { metricOptions } from '@brainbytes/telemetry/metrics';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { GATEWAY_METRICS } from './catalog';
 import type { MetricStore } from './store/metric-store';
 
 export type PushOutcome = 'accepted' | 'duplicate' | 'invalid' | 'too_large' | 'unauthorized' | 'error';

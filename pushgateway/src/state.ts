@@ -1,4 +1,4 @@
-import type { Logger } from '@brainbytes/telemetry';
+import type { Logger } from '@brainbytes/telemetry/service';
 import type { GatewayConfig } from './config';
 import { FilePersistence } from './persistence/file-persistence';
 import { MemoryPersistence } from './persistence/memory-persistence';

@@ -1,6 +1,6 @@
-import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
+import { type InProcessGateway, startInProcess } from '../src/in-process';
 import { request } from './helpers/http';
 
 const basic = (user: string, password: string) => ({

@@ -1,6 +1,6 @@
 import { scrape } from '@brainbytes/testkit/exposition';
-import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type InProcessGateway, startInProcess } from '../src/in-process';
 import { request } from './helpers/http';
 
 const deltaPush = (path: string, body: string, pushId?: string) =>

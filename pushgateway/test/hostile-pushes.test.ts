@@ -1,6 +1,6 @@
 import { scrape } from '@brainbytes/testkit/exposition';
-import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InProcessGateway, startInProcess } from '../src/in-process';
 import { request } from './helpers/http';
 
 describe('hostile pushes are refused with a 4xx that says why, and store nothing', () => {

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { scrape } from '@brainbytes/testkit/exposition';
-import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InProcessGateway, startInProcess } from '../src/in-process';
 import { request } from './helpers/http';
 
 describe('limits', () => {

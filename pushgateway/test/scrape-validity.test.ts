@@ -1,6 +1,6 @@
-import { type InProcessGateway, startInProcess } from '@brainbytes/testkit/gateway';
 import { promtoolParseError, scrapeProblems } from '@brainbytes/testkit/scrape-validity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type InProcessGateway, startInProcess } from '../src/in-process';
 import { request } from './helpers/http';
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated exactly. */

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LAMBDA_REPORT_METRICS, lambdaReportNamespace } from '@brainbytes/telemetry';
+import { LAMBDA_REPORT_METRICS, lambdaReportNamespace } from '@brainbytes/telemetry/metrics';
 import { requireBinary } from '@brainbytes/testkit/binaries';
 import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';

@@ -1,6 +1,6 @@
 import { type RunningProcess, startOfficialGateway } from '@brainbytes/testkit/processes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { familyHeader, formatValue, labelPairs } from '../src/exposition';
+import { familyHeader, formatValue, labelPairs } from '../src/metrics/exposition';
 
 /** The official Pushgateway (Debian's, Go's text parser) reads what our writer writes, hostile text included. */
 describe('the text format as our writers write it', () => {

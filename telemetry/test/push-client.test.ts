@@ -8,7 +8,7 @@ import { freePort } from '@brainbytes/testkit/ports';
 import { type RunningProcess, startGatewayProcess } from '@brainbytes/testkit/processes';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PushClient, pushBeforeReturn } from '../src/index';
+import { PushClient, pushBeforeReturn } from '../src/metrics';
 
 const running: RunningProcess[] = [];
 const cleanups: Array<() => void> = [];

@@ -44,3 +44,10 @@ export async function scrape(
   if (!res.ok) throw new Error(`scrape of ${url} answered ${res.status}: ${await res.text()}`);
   return readScrape(await res.text(), keep);
 }
+
+/** One scrape of `url`'s /metrics, as text; throws on any status but 200. */
+export async function scrapeText(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}/metrics`, { headers });
+  if (res.status !== 200) throw new Error(`scrape answered ${res.status}`);
+  return res.text();
+}

@@ -9,7 +9,7 @@ import {
   logLevelSetting,
   numberSetting,
   portSetting,
-} from '@brainbytes/telemetry';
+} from '@brainbytes/telemetry/service';
 
 import type { LambdaFunction } from './lambda/cloudwatch';
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { credentialDigest, HttpError, presentedDigest, sameDigest } from '@brainbytes/telemetry';
+import { credentialDigest, HttpError, presentedDigest, sameDigest } from '@brainbytes/telemetry/service';
 import type { Credential } from './config';
 
 export { HttpError };

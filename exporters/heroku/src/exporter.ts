@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Logger, redact } from '@brainbytes/telemetry';
-import { close, listen, send, serve } from '@brainbytes/telemetry/http-server';
+import { type Logger, redact } from '@brainbytes/telemetry/service';
+import { close, listen, send, serve } from '@brainbytes/telemetry/service/http-server';
 import type { ExporterConfig } from './config';
 import { openStateStore } from './cost/state-store';
 import { HttpError, hasCredentials } from './credentials';

@@ -1,4 +1,4 @@
-import { type MetricDefinition, metricOptions } from '@brainbytes/telemetry';
+import { type MetricDefinition, metricOptions } from '@brainbytes/telemetry/metrics';
 import { Gauge, type Registry } from 'prom-client';
 
 export type Fill<L extends string> = (g: Gauge<L>) => void;

@@ -1,5 +1,6 @@
 import { CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
-import { createLogger, lambdaReportNamespace, LAMBDA_REPORT_METRICS as REPORT } from '@brainbytes/telemetry';
+import { lambdaReportNamespace, LAMBDA_REPORT_METRICS as REPORT } from '@brainbytes/telemetry/metrics';
+import { createLogger } from '@brainbytes/telemetry/service';
 import { type Moto, startMoto } from '@brainbytes/testkit/moto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';

@@ -1,6 +1,7 @@
-import { type RunningExporter, readScrape, scrapeText, startExporter } from '@brainbytes/testkit/exporter';
+import { readScrape, scrapeText } from '@brainbytes/testkit/exposition';
 import { DYNO_UUID, lines, logplexBody, REQUEST_ID } from '@brainbytes/testkit/frames';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningExporter, startExporter } from '../src/in-process';
 
 const AUTH = { Authorization: `Basic ${Buffer.from('drain:s3cret').toString('base64')}` };
 let exp: RunningExporter;

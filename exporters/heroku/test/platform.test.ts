@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningExporter, readScrape, scrapeText, startExporter } from '@brainbytes/testkit/exporter';
+import { readScrape, scrapeText } from '@brainbytes/testkit/exposition';
 import { type FakeApp, FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
 import { eventually, startOwnRedis } from '@brainbytes/testkit/services';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { monthPosition } from '../src/cost/model';
+import { type RunningExporter, startExporter } from '../src/in-process';
 
 const apps = (): FakeApp[] => [
   {

@@ -1,6 +1,7 @@
-import { type RunningExporter, readScrape, scrapeText, startExporter } from '@brainbytes/testkit/exporter';
+import { readScrape, scrapeText } from '@brainbytes/testkit/exposition';
 import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningExporter, startExporter } from '../src/in-process';
 
 /**
  * Which data sources the exporter has: a stack without a Heroku token or AWS settings says so, and

@@ -1,4 +1,4 @@
-import type { Logger } from '@brainbytes/telemetry';
+import type { Logger } from '@brainbytes/telemetry/service';
 import express, { type Request, type Response } from 'express';
 import { errorHandler, HttpError, parseBody } from '../http';
 import { answerRequest } from './contract';

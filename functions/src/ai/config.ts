@@ -6,7 +6,7 @@ import {
   logLevelSetting,
   numberSetting,
   portSetting,
-} from '@brainbytes/telemetry';
+} from '@brainbytes/telemetry/service';
 import { loadPushSettings, type PushSettings } from '../push';
 import { DEFAULT_AI_TIMEOUT_MS, FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS } from '../time-budget';
 

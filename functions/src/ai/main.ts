@@ -1,4 +1,5 @@
-import { configOrExit, createAppMetrics, createLogger, redact } from '@brainbytes/telemetry';
+import { createAppMetrics } from '@brainbytes/telemetry/metrics';
+import { configOrExit, createLogger, redact } from '@brainbytes/telemetry/service';
 import { Registry } from 'prom-client';
 import { startPushing } from '../push';
 import { createAiApp } from './app';

@@ -1,4 +1,5 @@
-import type { AppMetrics, Logger } from '@brainbytes/telemetry';
+import type { AppMetrics } from '@brainbytes/telemetry/metrics';
+import type { Logger } from '@brainbytes/telemetry/service';
 import OpenAI from 'openai';
 import { tutorBoundMs } from '../time-budget';
 import type { AiConfig } from './config';

@@ -1,4 +1,5 @@
-import { type AppMetrics, clientTypeOf, httpMetrics, type Logger } from '@brainbytes/telemetry';
+import { type AppMetrics, clientTypeOf, httpMetrics } from '@brainbytes/telemetry/metrics';
+import type { Logger } from '@brainbytes/telemetry/service';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { CURRICULUM, SUBJECTS, type Subject } from '../ai/curriculum';

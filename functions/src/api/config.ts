@@ -8,7 +8,7 @@ import {
   logLevelSetting,
   numberSetting,
   portSetting,
-} from '@brainbytes/telemetry';
+} from '@brainbytes/telemetry/service';
 import { loadStatementSettings, type StatementSettings } from '../jobs/monthly-statement';
 import { loadPushSettings, type PushSettings } from '../push';
 import { rateSetting } from '../settings';

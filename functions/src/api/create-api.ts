@@ -1,4 +1,5 @@
-import type { AppMetrics, Logger } from '@brainbytes/telemetry';
+import type { AppMetrics } from '@brainbytes/telemetry/metrics';
+import type { Logger } from '@brainbytes/telemetry/service';
 import type { AskTutor } from '../ai/client';
 import type { Database } from '../data/database';
 import { createApiApp } from './app';

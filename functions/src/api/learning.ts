@@ -1,4 +1,4 @@
-import type { AppMetrics, ClientType } from '@brainbytes/telemetry';
+import type { AppMetrics, ClientType } from '@brainbytes/telemetry/metrics';
 import { z } from 'zod';
 import type { AskTutor, TutorAnswer } from '../ai/client';
 import type { Subject } from '../ai/curriculum';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AppMetrics } from '@brainbytes/telemetry';
+import type { AppMetrics } from '@brainbytes/telemetry/metrics';
 import type { Queryable } from '../data/database';
 import { type Refused, refused } from '../errors';
 

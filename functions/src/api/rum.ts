@@ -1,4 +1,4 @@
-import type { AppMetrics } from '@brainbytes/telemetry';
+import type { AppMetrics } from '@brainbytes/telemetry/metrics';
 import { z } from 'zod';
 import { refused } from '../errors';
 import { parseBody } from '../http';

@@ -1,4 +1,4 @@
-import { ConfigError, type Env, numberSetting } from '@brainbytes/telemetry';
+import { ConfigError, type Env, numberSetting } from '@brainbytes/telemetry/service';
 import nodemailer from 'nodemailer';
 
 /**

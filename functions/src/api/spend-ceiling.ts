@@ -1,4 +1,4 @@
-import { ConfigError, type Env, numberSetting } from '@brainbytes/telemetry';
+import { ConfigError, type Env, numberSetting } from '@brainbytes/telemetry/service';
 import type { TutorAnswer } from '../ai/client';
 import type { Subject } from '../ai/curriculum';
 import { detectLanguage, OFFLINE_MODEL, offlineAnswer } from '../ai/offline-tutor';

@@ -1,5 +1,5 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import type { AppMetrics } from '@brainbytes/telemetry';
+import type { AppMetrics } from '@brainbytes/telemetry/metrics';
 import type { Database } from '../data/database';
 import { refused } from '../errors';
 import { DUMMY_HASH_PROMISE, hashPassword, type TokenSigner, verifyPassword } from './auth';

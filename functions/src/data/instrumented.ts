@@ -1,4 +1,4 @@
-import type { AppMetrics } from '@brainbytes/telemetry';
+import type { AppMetrics } from '@brainbytes/telemetry/metrics';
 import type { Database, Queryable } from './database';
 
 /** `select_questions`, `insert_students`, …: the statement's verb and first table, a bounded label. */

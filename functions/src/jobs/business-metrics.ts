@@ -1,4 +1,4 @@
-import type { AppMetrics } from '@brainbytes/telemetry';
+import type { AppMetrics } from '@brainbytes/telemetry/metrics';
 import type { Queryable } from '../data/database';
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError, splitUrlCredentials } from '@brainbytes/telemetry';
+import { ConfigError, splitUrlCredentials } from '@brainbytes/telemetry/service';
 import type { Database, Queryable } from '../data/database';
 
 /**

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { type AppMetrics, ConfigError, durationSetting, type Env, type Logger } from '@brainbytes/telemetry';
+import type { AppMetrics } from '@brainbytes/telemetry/metrics';
+import { ConfigError, durationSetting, type Env, type Logger } from '@brainbytes/telemetry/service';
 import { hashPassword, verifyPassword } from '../api/auth';
 import type { Queryable } from '../data/database';
 

@@ -1,4 +1,4 @@
-import { createLogger } from '@brainbytes/telemetry';
+import { createLogger } from '@brainbytes/telemetry/service';
 import { loadAiConfig } from '../ai/config';
 import { answerRequest } from '../ai/contract';
 import { Tutor } from '../ai/tutor';

@@ -1,4 +1,4 @@
-import { createLogger } from '@brainbytes/telemetry';
+import { createLogger } from '@brainbytes/telemetry/service';
 import serverlessHttp from 'serverless-http';
 import { lambdaTutor } from '../ai/lambda-client';
 import { loadApiConfig } from '../api/config';

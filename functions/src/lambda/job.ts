@@ -1,4 +1,4 @@
-import { createLogger, redact } from '@brainbytes/telemetry';
+import { createLogger, redact } from '@brainbytes/telemetry/service';
 import { loadApiConfig } from '../api/config';
 import { RateLimits } from '../api/rate-limits';
 import type { Database } from '../data/database';

@@ -1,5 +1,10 @@
 import { resourceUsage } from 'node:process';
-import { type AppMetrics, createAppMetrics, type PushClient, pushBeforeReturn } from '@brainbytes/telemetry';
+import {
+  type AppMetrics,
+  createAppMetrics,
+  type PushClient,
+  pushBeforeReturn,
+} from '@brainbytes/telemetry/metrics';
 import { Registry } from 'prom-client';
 import { pushClient } from '../push';
 import { loadLambdaSettings } from '../settings';

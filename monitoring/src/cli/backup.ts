@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { splitUrlCredentials } from '@brainbytes/telemetry';
+import { splitUrlCredentials } from '@brainbytes/telemetry/service';
 
 /**
  * Prometheus backups: a TSDB snapshot through the admin API, packed into one file to copy off the

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, configOrExit } from '@brainbytes/telemetry/config-error';
+import { ConfigError, configOrExit } from '@brainbytes/telemetry/service/config-error';
 import { DeployError, type DeployOptions, deployDashboards } from '../grafana/deploy';
 
 function loadDeployOptions(env = process.env): Omit<DeployOptions, 'log'> {

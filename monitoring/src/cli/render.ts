@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { configOrExit } from '@brainbytes/telemetry/config-error';
+import { configOrExit } from '@brainbytes/telemetry/service/config-error';
 import { LOCAL_EXAMPLE_ENV, loadMonitoringConfig } from '../config';
 import { renderAll } from '../render';
 import { webConfigYaml } from '../web-config';

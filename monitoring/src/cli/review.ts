@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { configOrExit, splitUrlCredentials } from '@brainbytes/telemetry';
+import { configOrExit, splitUrlCredentials } from '@brainbytes/telemetry/service';
 import nodemailer from 'nodemailer';
 import { loadMonitoringConfig } from '../config';
 import { buildReview, PERIODS, type Period, prometheusQuery, toHtml, toMarkdown } from '../review/review';

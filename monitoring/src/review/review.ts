@@ -1,4 +1,4 @@
-import { splitUrlCredentials } from '@brainbytes/telemetry';
+import { splitUrlCredentials } from '@brainbytes/telemetry/service';
 import { DEFAULT_LAMBDA_PRICING, LAMBDA_PRICES, type LambdaPrice } from '../lambda-settings';
 import { lambdaSizing } from './lambda-sizing';
 

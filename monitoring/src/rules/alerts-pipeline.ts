@@ -1,4 +1,4 @@
-import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/heroku-codes';
+import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/metrics/heroku-codes';
 import type { AlertRule } from './types';
 
 /** What each alerted Heroku code means for a person reading the page. */

@@ -1,4 +1,4 @@
-import { type AppMetrics, createAppMetrics, PushClient } from '@brainbytes/telemetry';
+import { type AppMetrics, createAppMetrics, PushClient } from '@brainbytes/telemetry/metrics';
 import { Registry } from 'prom-client';
 import { ANSWER_ROUTE } from '../../src/rules/recording';
 

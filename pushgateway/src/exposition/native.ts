@@ -1,4 +1,4 @@
-import { formatValue } from '@brainbytes/telemetry';
+import { formatValue } from '@brainbytes/telemetry/metrics';
 import { invalidPush } from '../store/refusal';
 import { parseFloatValue } from './float';
 

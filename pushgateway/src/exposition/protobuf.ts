@@ -1,4 +1,4 @@
-import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry';
+import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry/metrics';
 import protobuf from 'protobufjs/light.js';
 import { HttpError } from '../http/http-error';
 import { METRICS_PROTO } from './metrics-proto';

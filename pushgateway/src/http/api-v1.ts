@@ -1,4 +1,4 @@
-import { formatValue } from '@brainbytes/telemetry';
+import { formatValue } from '@brainbytes/telemetry/metrics';
 import { MetricStore } from '../store/metric-store';
 import { PUSH_FAILURE_TIME_HELP, PUSH_TIME_HELP } from '../store/render';
 import type { Group, StoredFamily } from '../store/types';

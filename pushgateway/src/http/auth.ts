@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { credentialDigest, presentedDigest, sameDigest } from '@brainbytes/telemetry';
+import { credentialDigest, presentedDigest, sameDigest } from '@brainbytes/telemetry/service';
 import type { Credential } from '../config';
 import { HttpError } from './http-error';
 

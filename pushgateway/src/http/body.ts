@@ -2,8 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import { HttpError as SharedHttpError } from '@brainbytes/telemetry/http-error';
-import { readLimited } from '@brainbytes/telemetry/http-server';
+import { HttpError as SharedHttpError } from '@brainbytes/telemetry/service/http-error';
+import { readLimited } from '@brainbytes/telemetry/service/http-server';
 import { HttpError } from './http-error';
 
 const gunzip = promisify(zlib.gunzip);

@@ -1,4 +1,4 @@
-import { HttpError as SharedHttpError } from '@brainbytes/telemetry/http-error';
+import { HttpError as SharedHttpError } from '@brainbytes/telemetry/service/http-error';
 import { StorageUnavailable } from '../persistence/persistence';
 import { PushRefused, type RefusalReason } from '../store/refusal';
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@brainbytes/telemetry';
-import { send } from '@brainbytes/telemetry/http-server';
+import type { Logger } from '@brainbytes/telemetry/service';
+import { send } from '@brainbytes/telemetry/service/http-server';
 import type { GatewayConfig } from '../config';
 import type { ParsedPush } from '../exposition/parse';
 import { checkProtobufContentType, decodeProtobufPush, isProtobufPush } from '../exposition/protobuf';

@@ -1,4 +1,4 @@
-import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry';
+import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry/metrics';
 import {
   addNative,
   MAX_SCHEMA,

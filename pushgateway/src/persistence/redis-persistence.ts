@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@brainbytes/telemetry';
+import type { Logger } from '@brainbytes/telemetry/service';
 import { Redis } from 'ioredis';
 import { labelText } from '../store/label-text';
 import type { MetricStore } from '../store/metric-store';

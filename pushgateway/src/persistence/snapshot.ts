@@ -1,4 +1,4 @@
-import { formatValue } from '@brainbytes/telemetry';
+import { formatValue } from '@brainbytes/telemetry/metrics';
 import { parseFloatValue } from '../exposition/float';
 import { nativeBuckets } from '../exposition/native';
 import type { MetricType } from '../exposition/types';

@@ -1,4 +1,4 @@
-import { escapeLabelValue } from '@brainbytes/telemetry';
+import { escapeLabelValue } from '@brainbytes/telemetry/metrics';
 import type { Labels } from '../exposition/types';
 
 /** Sorted `name="value"` pairs joined by commas: the identity and the rendering of a label set. */

@@ -1,4 +1,4 @@
-import { familyHeader, formatValue } from '@brainbytes/telemetry';
+import { familyHeader, formatValue } from '@brainbytes/telemetry/metrics';
 import { familyMessage, parseLabelText } from '../exposition/protobuf-exposition';
 import type { Metric, MetricType } from '../exposition/types';
 import { MetricStore } from './metric-store';

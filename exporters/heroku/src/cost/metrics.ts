@@ -1,5 +1,6 @@
-import { HEROKU_EXPORTER_METRICS, metricOptions } from '@brainbytes/telemetry';
+import { metricOptions } from '@brainbytes/telemetry/metrics';
 import { Counter, type Registry } from 'prom-client';
+import { HEROKU_EXPORTER_METRICS } from '../catalog';
 import type { Gauges } from '../gauges';
 import type { PlatformSnapshot } from '../platform/poller';
 import { CostAccrual, dynoPrices, monthlyRunRate, StateRefused } from './model';

@@ -1,4 +1,4 @@
-import { HEROKU_EXPORTER_METRICS } from '@brainbytes/telemetry';
+import { HEROKU_EXPORTER_METRICS } from '../catalog';
 import { HistogramMap, SeriesBudget, SeriesMap } from './series';
 
 const M = HEROKU_EXPORTER_METRICS;

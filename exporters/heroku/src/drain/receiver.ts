@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { readLimited } from '@brainbytes/telemetry/http-server';
+import { readLimited } from '@brainbytes/telemetry/service/http-server';
 import type { Credential } from '../config';
 import { HttpError, hasCredentials } from '../credentials';
 import { forEachFrame } from './frames';

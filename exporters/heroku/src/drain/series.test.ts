@@ -1,5 +1,5 @@
-import { HEROKU_EXPORTER_METRICS } from '@brainbytes/telemetry';
 import { expect, it } from 'vitest';
+import { HEROKU_EXPORTER_METRICS } from '../catalog';
 import { HistogramMap, SeriesMap } from './series';
 
 it('writes values as the text format spells them: +Inf, not JavaScript’s Infinity', () => {

@@ -1,4 +1,9 @@
-import { escapeLabelValue, familyHeader, formatValue, type MetricDefinition } from '@brainbytes/telemetry';
+import {
+  escapeLabelValue,
+  familyHeader,
+  formatValue,
+  type MetricDefinition,
+} from '@brainbytes/telemetry/metrics';
 
 /**
  * Counters, gauges and histograms kept as plain maps from rendered label text to numbers, so a

@@ -4,7 +4,8 @@ import {
   type MetricDataQuery,
   type MetricDataResult,
 } from '@aws-sdk/client-cloudwatch';
-import { type Logger, lambdaReportNamespace, LAMBDA_REPORT_METRICS as REPORT } from '@brainbytes/telemetry';
+import { lambdaReportNamespace, LAMBDA_REPORT_METRICS as REPORT } from '@brainbytes/telemetry/metrics';
+import type { Logger } from '@brainbytes/telemetry/service';
 import { PollLoop } from '../poll-loop';
 
 /** A Lambda function to watch: its full name (service-stage-function) and what it is configured with. */

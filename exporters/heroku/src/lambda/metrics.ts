@@ -1,5 +1,6 @@
-import { HEROKU_EXPORTER_METRICS as M, type MetricDefinition } from '@brainbytes/telemetry';
+import type { MetricDefinition } from '@brainbytes/telemetry/metrics';
 import type { Registry } from 'prom-client';
+import { HEROKU_EXPORTER_METRICS as M } from '../catalog';
 import { gauges } from '../gauges';
 import type { CloudWatchPoller, RecentStats } from './cloudwatch';
 

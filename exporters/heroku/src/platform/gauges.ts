@@ -1,4 +1,4 @@
-import { HEROKU_EXPORTER_METRICS } from '@brainbytes/telemetry';
+import { HEROKU_EXPORTER_METRICS } from '../catalog';
 import type { Gauges } from '../gauges';
 import type { PlatformSnapshot } from './poller';
 

@@ -1,5 +1,6 @@
-import { HEROKU_EXPORTER_METRICS, metricOptions } from '@brainbytes/telemetry';
+import { metricOptions } from '@brainbytes/telemetry/metrics';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
+import { HEROKU_EXPORTER_METRICS } from '../catalog';
 import { registerCostMetrics } from '../cost/metrics';
 import { MemoryStateStore, type StateStore } from '../cost/state-store';
 import { gauges } from '../gauges';

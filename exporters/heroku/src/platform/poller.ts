@@ -1,4 +1,4 @@
-import type { Logger } from '@brainbytes/telemetry';
+import type { Logger } from '@brainbytes/telemetry/service';
 import { PollLoop } from '../poll-loop';
 import type { PlatformClient } from './client';
 import {

@@ -1,4 +1,4 @@
-import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/heroku-codes';
+import { ALERTED_HEROKU_CODES } from '@brainbytes/telemetry/metrics/heroku-codes';
 import type { DrainLabels } from '../labels';
 import { parseLogfmt } from '../logfmt';
 import type { DrainMetrics } from '../metrics';

@@ -1,8 +1,8 @@
-import { defineMetric as def, type MetricDefinition } from './catalog';
+import { defineMetric as def, type MetricDefinition } from '@brainbytes/telemetry/metrics';
 
 /**
  * The Heroku exporter's metrics (`heroku_*`, and `brainbytes_lambda_*` read from CloudWatch),
- * beside the app's (catalog.ts): the exporter creates them from here, so their label names are
+ * beside the app's (`@brainbytes/telemetry/metrics`' CATALOG): the exporter creates them from here, so their label names are
  * types and the rules and dashboards are checked against them.
  */
 export const HEROKU_EXPORTER_METRICS = {

@@ -1,7 +1,7 @@
-import { defineMetric as def, type MetricDefinition } from './catalog';
+import { defineMetric as def, type MetricDefinition } from '@brainbytes/telemetry/metrics';
 
 /**
- * The Pushgateway's own metrics (`pushgateway_*`), beside the app's (catalog.ts): the gateway
+ * The Pushgateway's own metrics (`pushgateway_*`), beside the app's (`@brainbytes/telemetry/metrics`' CATALOG): the gateway
  * creates them from here, so their label names are types and the rules are checked against them.
  */
 export const GATEWAY_METRICS = {

@@ -1,6 +1,6 @@
-import { loadConfig } from '@brainbytes/pushgateway/config';
-import { createGateway, type Gateway } from '@brainbytes/pushgateway/gateway';
-import { createLogger } from '@brainbytes/telemetry';
+import { createLogger } from '@brainbytes/telemetry/service';
+import { loadConfig } from './config';
+import { createGateway, type Gateway } from './gateway';
 
 export interface InProcessGateway {
   url: string;
@@ -9,7 +9,10 @@ export interface InProcessGateway {
   close(): Promise<void>;
 }
 
-/** Our gateway in this process on a free port, configured through the same env variables as in production. */
+/**
+ * The gateway in the caller's process on a free port, configured through the same env variables as
+ * in production: for the tests and benchmarks of this and other workspaces (`@brainbytes/pushgateway/in-process`).
+ */
 export async function startInProcess(env: Record<string, string> = {}): Promise<InProcessGateway> {
   const config = loadConfig({ PUSHGATEWAY_PERSISTENCE: 'memory', ...env, PUSHGATEWAY_PORT: '0' });
   const logs: string[] = [];
