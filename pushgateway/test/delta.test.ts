@@ -1,5 +1,5 @@
 import { scrape } from '@brainbytes/testkit/exposition';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type InProcessGateway, startInProcess } from '../src/in-process';
 import { request } from './helpers/http';
 
@@ -124,16 +124,27 @@ describe('delta pushes', () => {
   });
 });
 
+// The gateway reads the time from Date.now() when it expires groups (at each scrape): a fake clock
+// (Date only; timers and sockets stay real) moves time on without waiting for it.
 describe('expiry', () => {
   let gw: InProcessGateway;
-  afterEach(async () => gw.close());
+  const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(async () => {
+    vi.useRealTimers();
+    await gw.close();
+  });
 
   it('drops delta groups after PUSHGATEWAY_DELTA_TTL and keeps ordinary ones by default', async () => {
     gw = await startInProcess({ PUSHGATEWAY_DELTA_TTL: '1s' });
     await request(gw.url, deltaPush('/metrics/job/lambda', '# TYPE c_total counter\nc_total 1\n'));
     await request(gw.url, { method: 'PUT', path: '/metrics/job/batch', body: 'kept 1\n' });
     expect((await scrape(gw.url)).samples.has('c_total{instance="",job="lambda"}')).toBe(true);
-    await new Promise((r) => setTimeout(r, 1300));
+    later(999);
+    expect((await scrape(gw.url)).samples.has('c_total{instance="",job="lambda"}')).toBe(true);
+    later(2);
     const { samples } = await scrape(gw.url);
     expect(samples.has('c_total{instance="",job="lambda"}')).toBe(false);
     expect(samples.has('push_time_seconds{instance="",job="lambda"}')).toBe(false);
@@ -145,9 +156,9 @@ describe('expiry', () => {
     gw = await startInProcess({ PUSHGATEWAY_GROUP_TTL: '1s' });
     await request(gw.url, { method: 'PUT', path: '/metrics/job/stale', body: 'x 1\n' });
     await request(gw.url, { method: 'PUT', path: '/metrics/job/fresh', body: 'y 1\n' });
-    await new Promise((r) => setTimeout(r, 700));
+    later(700);
     await request(gw.url, { method: 'PUT', path: '/metrics/job/fresh', body: 'y 2\n' });
-    await new Promise((r) => setTimeout(r, 600));
+    later(600);
     const { samples } = await scrape(gw.url);
     expect(samples.has('x{instance="",job="stale"}')).toBe(false);
     expect(samples.get('y{instance="",job="fresh"}')).toBe(2);
