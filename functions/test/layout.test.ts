@@ -29,4 +29,14 @@ describe('functions/src reads as API, tutor, data and jobs, with HTTP only at th
     expect(api.filter((name) => /tutor|ai-client/.test(name))).toEqual([]);
     expect(readdirSync(join(src, 'data'))).toContain('migrations.ts');
   });
+
+  it('settings are read from the environment by the loaders alone, never in a handler or a main', () => {
+    const reading = files(src)
+      .filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(src, file))
+      .sort();
+    // The two apps' config, the settings every function shares, the push client's, and the SSM
+    // loader that fills the environment before any of them runs.
+    expect(reading).toEqual(['ai/config.ts', 'api/config.ts', 'lambda/secrets.ts', 'push.ts', 'settings.ts']);
+  });
 });

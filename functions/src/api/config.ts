@@ -10,6 +10,7 @@ import {
   portSetting,
 } from '@brainbytes/telemetry/service';
 import { loadStatementSettings, type StatementSettings } from '../jobs/monthly-statement';
+import { loadSyntheticSettings, type SyntheticSettings } from '../jobs/synthetic-student';
 import { loadPushSettings, type PushSettings } from '../push';
 import { rateSetting } from '../settings';
 import { DEFAULT_AI_CALL_TIMEOUT_MS, FRONT_DOOR_LIMIT_MS, RESPONSE_MARGIN_MS } from '../time-budget';
@@ -28,6 +29,8 @@ export interface ApiConfig extends PushSettings {
   pgliteDir: string;
   authSecret: string;
   tokenTtlHours: number;
+  /** The synthetic student's journey (SYNTHETIC_API_URL …), run by the API's process or the job; off without it. */
+  synthetic: SyntheticSettings | undefined;
   aiUrl: string;
   aiTimeoutMs: number;
   /** AI_FUNCTION_NAME: on Lambda, the AI function's full service-stage-function name. */
@@ -71,6 +74,8 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     throw new ConfigError('AUTH_SECRET is required outside development (32+ random characters)');
   if (authSecret && authSecret.length < 32)
     throw new ConfigError('AUTH_SECRET must be at least 32 characters');
+  // Development without AUTH_SECRET: a fresh secret each start (tokens end with the process).
+  const secret = authSecret ?? randomBytes(32).toString('base64url');
   const databaseUrl = get('DATABASE_URL');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl))
     throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
@@ -81,8 +86,8 @@ export function loadApiConfig(env: Record<string, string | undefined> = process.
     logLevel: logLevelSetting(env),
     databaseUrl,
     pgliteDir: path.resolve(env.INIT_CWD ?? process.cwd(), get('PGLITE_DIR') ?? '.data/pglite'),
-    // Development without AUTH_SECRET: a fresh secret each start (tokens end with the process).
-    authSecret: authSecret ?? randomBytes(32).toString('base64url'),
+    authSecret: secret,
+    synthetic: loadSyntheticSettings(env, secret),
     tokenTtlHours: numberSetting('AUTH_TOKEN_TTL_HOURS', env.AUTH_TOKEN_TTL_HOURS, 168, {
       min: 0.01,
       max: 8760,

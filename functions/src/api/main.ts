@@ -7,7 +7,7 @@ import { migrate } from '../data/migrations';
 import { openDatabase } from '../data/open';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { sendMonthlyStatement } from '../jobs/monthly-statement';
-import { loadSyntheticSettings, syntheticStudentRun } from '../jobs/synthetic-student';
+import { syntheticStudentRun } from '../jobs/synthetic-student';
 import { startPushing } from '../push';
 import { loadApiConfig } from './config';
 import { createApi } from './create-api';
@@ -53,7 +53,7 @@ async function main() {
   void business();
   setInterval(business, config.businessMetricsIntervalMs).unref();
   // The synthetic student (SYNTHETIC_API_URL): first a minute after start, when the rest is up.
-  const synthetic = configOrExit('api', () => loadSyntheticSettings(process.env, config.authSecret));
+  const { synthetic } = config;
   if (synthetic) {
     const journey = () => void syntheticStudentRun(db, synthetic, metrics, logger);
     setTimeout(

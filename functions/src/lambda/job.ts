@@ -5,7 +5,7 @@ import type { Database } from '../data/database';
 import { openDatabase } from '../data/open';
 import { collectBusinessMetrics } from '../jobs/business-metrics';
 import { sendMonthlyStatement } from '../jobs/monthly-statement';
-import { journeyDue, loadSyntheticSettings, syntheticStudentRun } from '../jobs/synthetic-student';
+import { journeyDue, syntheticStudentRun } from '../jobs/synthetic-student';
 import { lambdaRuntime } from './runtime';
 
 const runtime = lambdaRuntime('job');
@@ -30,7 +30,7 @@ export const handler = runtime.wrap(async () => {
     console.warn(`monthly statement not sent; the next run tries again: ${redact(String(error))}`);
     return 'not sent' as const;
   });
-  const synthetic = loadSyntheticSettings(process.env, config.authSecret);
+  const { synthetic } = config;
   const journey =
     synthetic && journeyDue(Date.now(), SCHEDULE_MS, synthetic.intervalMs)
       ? await syntheticStudentRun(await db, synthetic, runtime.metrics, createLogger(config.logLevel))
