@@ -151,7 +151,7 @@ export function OtherWay({ to }: { to: 'login' | 'signup' }) {
   return (
     <span>
       {to === 'signup' ? t.noAccount : t.haveAccount}{' '}
-      <Link prefetch={false} href={`/${to}`}>
+      <Link prefetch={false} className="tap" href={`/${to}`}>
         {to === 'signup' ? t.navSignup : t.navLogin}
       </Link>
     </span>

@@ -26,6 +26,8 @@ const en = {
   subject: 'Subject',
   question: 'Your question',
   questionHint: 'Saved on this phone as you type.',
+  questionLength: (n: string, max: string, cut: string | undefined) =>
+    `${n} of ${max} characters${cut ? `: ${cut} did not fit` : ''}`,
   ask: 'Ask',
   thinking: 'The tutor is answering…',
   queued: 'Saved on this phone — it will be sent when you are back online.',
@@ -122,6 +124,8 @@ const fil: Messages = {
   subject: 'Asignatura',
   question: 'Ang tanong mo',
   questionHint: 'Nase-save sa telepono habang nagta-type ka.',
+  questionLength: (n: string, max: string, cut: string | undefined) =>
+    `${n} sa ${max} na karakter${cut ? `: ${cut} ang hindi nagkasya` : ''}`,
   ask: 'Itanong',
   thinking: 'Sumasagot ang tutor…',
   queued: 'Naka-save sa teleponong ito — ipapadala pagbalik ng koneksyon.',

@@ -22,12 +22,19 @@ import type { QueuedQuestion } from '../../lib/offline-queue';
 import { track } from '../../lib/rum-client';
 import { KEYS, storage } from '../../lib/storage';
 
+/** What the API takes (and the box holds): longer questions are refused there, so they are cut here, visibly. */
+const QUESTION_MAX = 2000;
+/** The count appears this close to the limit; before, it would be noise. */
+const COUNT_FROM = QUESTION_MAX - 200;
+
 export default function AskPage() {
   const { t } = useLanguage();
   const [ready, setReady] = useState(false);
   const [signedIn, setSignedIn] = useState(false);
   const [subject, setSubject] = useState<SubjectId>('math');
   const [draft, setDraft] = useState('');
+  /** Characters of the last paste that did not fit under QUESTION_MAX (0: it all fit). */
+  const [cut, setCut] = useState(0);
   const [thread, setThread] = useState<StoredQuestion[]>([]);
   /** Answers to questions of another session (asked before a subject switch): shown, not lost. */
   const [elsewhere, setElsewhere] = useState<StoredQuestion[]>([]);
@@ -199,13 +206,27 @@ export default function AskPage() {
         <textarea
           id="question"
           rows={3}
-          maxLength={2000}
+          maxLength={QUESTION_MAX}
           required
           value={draft}
           aria-describedby="question-hint"
           onChange={(e) => {
             setDraft(e.target.value);
             saveDraft(e.target.value);
+            if (e.target.value.length < QUESTION_MAX) setCut(0);
+          }}
+          onPaste={(e) => {
+            // The browser would drop what does not fit without a word: keep what fits, and say so.
+            const box = e.currentTarget;
+            const pasted = e.clipboardData.getData('text/plain');
+            const kept = box.value.length - (box.selectionEnd - box.selectionStart);
+            const over = kept + pasted.length - QUESTION_MAX;
+            if (over <= 0) return setCut(0);
+            e.preventDefault();
+            const text = `${box.value.slice(0, box.selectionStart)}${pasted.slice(0, pasted.length - over)}${box.value.slice(box.selectionEnd)}`;
+            setDraft(text);
+            saveDraft(text);
+            setCut(over);
           }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
@@ -217,6 +238,15 @@ export default function AskPage() {
         <p id="question-hint" className="hint">
           {t.questionHint}
         </p>
+        {(draft.length >= COUNT_FROM || cut > 0) && (
+          <p className="hint" role="status" data-testid="question-length">
+            {t.questionLength(
+              draft.length.toLocaleString('en'),
+              QUESTION_MAX.toLocaleString('en'),
+              cut ? cut.toLocaleString('en') : undefined,
+            )}
+          </p>
+        )}
         <div className="actions">
           <button className="primary" type="submit" disabled={!ready || expired}>
             {t.ask}

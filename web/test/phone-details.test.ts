@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { phoneLabForThisFile } from './phone-lab';
+import { PHONE } from './stack';
+
+/**
+ * Small things a student on a 360 px phone meets (issue 26's audit): a long unbroken string, a
+ * question at the length limit, links too small for a thumb.
+ */
+const lab = phoneLabForThisFile();
+
+/** How far the page scrolls sideways (0: it fits the screen). */
+const sideways = (page: import('playwright-core').Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+describe('on a 360 px phone', () => {
+  it('a long unbroken string (a URL, a pasted formula) wraps instead of widening the page', async () => {
+    const email = await lab.register('Dana');
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, email);
+    const long = `https://example.ph/${'x'.repeat(300)}`;
+    await lab.ask(page, long);
+    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('answered').locator('.q').textContent()).toContain(long);
+    expect(await sideways(page)).toBe(0);
+    await context.close();
+  }, 60_000);
+
+  it('says how much is left near the 2,000-character limit, instead of cutting the question without a word', async () => {
+    const email = await lab.register('Eli');
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, email);
+    const box = page.getByLabel('Your question');
+    await box.fill('a'.repeat(100));
+    expect(await page.getByTestId('question-length').count()).toBe(0); // far from the limit: nothing to say
+    await box.fill('b'.repeat(1900));
+    await expect
+      .poll(() => page.getByTestId('question-length').textContent())
+      .toBe('1,900 of 2,000 characters');
+    // Pasting more than fits keeps the first 2,000 and says so.
+    await box.fill('');
+    await box.focus();
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'c'.repeat(2500));
+      document.activeElement?.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+      );
+    });
+    await expect.poll(() => box.inputValue().then((v) => v.length)).toBe(2000);
+    expect(await page.getByTestId('question-length').textContent()).toBe(
+      '2,000 of 2,000 characters: 500 did not fit',
+    );
+    await context.close();
+  }, 60_000);
+
+  it('the Sign up and Log in links beside the forms are at least 24 px tall, a thumb’s minimum target', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    for (const [path, name] of [
+      ['/login', 'Sign up'],
+      ['/signup', 'Log in'],
+    ] as const) {
+      await page.goto(`${lab.stack.web.url}${path}`);
+      const link = page.getByRole('main').getByRole('link', { name, exact: true });
+      const box = await link.boundingBox();
+      expect(box?.height, `${name} on ${path}`).toBeGreaterThanOrEqual(24);
+    }
+    await context.close();
+  }, 60_000);
+});
