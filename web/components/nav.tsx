@@ -46,7 +46,7 @@ export function Nav() {
         <Link prefetch={false} href="/" className="brand">
           {t.appName}
         </Link>
-        <nav aria-label="Main">
+        <nav aria-label={t.mainNav}>
           <ul>
             {link('/ask', t.navAsk)}
             {link('/sessions', t.navSessions)}

@@ -70,3 +70,30 @@ describe('on a 360 px phone', () => {
     await context.close();
   }, 60_000);
 });
+
+describe('with a screen reader', () => {
+  it('each session’s Open button says which session it opens, and the menu is named in the language chosen', async () => {
+    const email = await lab.register('Fe');
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, email);
+    const token = await page.evaluate(() => localStorage.getItem('bb.token'));
+    for (const subject of ['math', 'science'])
+      await fetch(`${lab.stack.api.url}/api/sessions`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ subject }),
+      });
+    await page.goto(`${lab.stack.web.url}/sessions`);
+    const buttons = page.getByRole('button', { name: 'Open', exact: true });
+    await expect.poll(() => buttons.count()).toBe(2);
+    const described = await buttons.evaluateAll((list) =>
+      list.map((b) => document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent ?? ''),
+    );
+    expect(described.map((d) => d.split(' · ')[0]).sort()).toEqual(['Math', 'Science']);
+    expect(await page.getByRole('navigation').getAttribute('aria-label')).toBe('Main');
+    await page.getByLabel('Language').selectOption('fil');
+    await expect.poll(() => page.getByRole('navigation').getAttribute('aria-label')).toBe('Pangunahin');
+    await context.close();
+  }, 60_000);
+});

@@ -81,7 +81,8 @@ export default function SessionsPage() {
         {sessions?.map((s) => (
           <li key={s.id}>
             <div className="card-head">
-              <span>
+              {/* The button's description: a screen reader hears which session "Open" opens. */}
+              <span id={`session-${s.id}`}>
                 <strong>{t.subjects[s.subject as SubjectId] ?? s.subject}</strong> ·{' '}
                 {new Date(s.started_at).toLocaleString(language === 'fil' ? 'fil-PH' : 'en-PH', {
                   dateStyle: 'medium',
@@ -94,6 +95,7 @@ export default function SessionsPage() {
                 className="secondary"
                 onClick={() => show(s.id)}
                 aria-expanded={open?.id === s.id}
+                aria-describedby={`session-${s.id}`}
               >
                 {t.open}
               </button>
