@@ -97,3 +97,20 @@ describe('with a screen reader', () => {
     await context.close();
   }, 60_000);
 });
+
+describe('in Filipino from the first byte', () => {
+  it('the 404 page and every page’s description follow the language chosen', async () => {
+    const get = (path: string, lang: string) =>
+      fetch(`${lab.stack.web.url}${path}`, { headers: { Cookie: `bb.lang=${lang}` } });
+    const missing = await get('/walang-ganito', 'fil');
+    expect(missing.status).toBe(404);
+    const page = await missing.text();
+    expect(page).toContain('Walang pahina rito.');
+    expect(page).toContain('Pumunta sa Itanong');
+    expect(page).not.toContain('could not be found');
+    const description = (html: string) => /<meta name="description" content="([^"]*)"/.exec(html)?.[1];
+    expect(description(await (await get('/login', 'fil')).text())).toMatch(/^Magtanong sa tutor/);
+    expect(description(await (await get('/login', 'en')).text())).toMatch(/^Ask the tutor/);
+    expect(await (await get('/walang-ganito', 'en')).text()).toContain('There is no page here.');
+  });
+});
