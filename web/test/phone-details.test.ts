@@ -52,6 +52,9 @@ describe('on a 360 px phone', () => {
     expect(await page.getByTestId('question-length').textContent()).toBe(
       '2,000 of 2,000 characters: 500 did not fit',
     );
+    // Asked: the box is empty, and so is what was said about it.
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect.poll(() => page.getByTestId('question-length').count()).toBe(0);
     await context.close();
   }, 60_000);
 

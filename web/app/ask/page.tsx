@@ -162,6 +162,7 @@ export default function AskPage() {
     });
     saveDraft('');
     setDraft('');
+    setCut(0);
     setRefused([]);
     setWaiting(queue().list());
     track({ type: 'action', action: 'ask' });
