@@ -55,7 +55,8 @@ export function AuthForm({
       }
       keepDeviceToken(answer.device);
       signIn(answer.token ?? '', answer.student?.id ?? '');
-      router.push('/ask');
+      // In place of the form: Back from /ask goes where the student was before, not to a login form.
+      router.replace('/ask');
     } catch (e) {
       // The student's language, never the API's English: the same reasons the no-script form gives.
       setError(

@@ -74,6 +74,20 @@ describe('on a 360 px phone', () => {
   }, 60_000);
 });
 
+describe('after logging in', () => {
+  it('Back from /ask goes to the page before the login form, not to the form again', async () => {
+    const email = await lab.register('Gio');
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(`${lab.stack.web.url}/subjects`);
+    await lab.logIn(page, email);
+    await page.goBack();
+    await page.waitForURL('**/subjects');
+    expect(new URL(page.url()).pathname).toBe('/subjects');
+    await context.close();
+  }, 60_000);
+});
+
 describe('with a screen reader', () => {
   it('each session’s Open button says which session it opens, and the menu is named in the language chosen', async () => {
     const email = await lab.register('Fe');
