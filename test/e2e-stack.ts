@@ -29,6 +29,8 @@ let moto: Moto;
 const ports: Record<string, number> = {};
 /** The stack's port of each part (free ports, chosen at start). */
 export const portOf = (name: string) => ports[name];
+/** Every alert's `for`, shortened (PROMETHEUS_ALERT_FOR). */
+export const ALERT_FOR_SECONDS = 5;
 export const url = (name: string) => `http://127.0.0.1:${ports[name]}`;
 
 export const query = (expr: string) => promQuery(url('prometheus'), expr);
@@ -95,7 +97,7 @@ export async function startStack({ newcomer = false }: { newcomer?: boolean } = 
       PROMETHEUS_SCRAPE_INTERVAL: '1s',
       PROMETHEUS_EVALUATION_INTERVAL: '1s',
       PROMETHEUS_SPEND_EVALUATION_INTERVAL: '1s',
-      PROMETHEUS_ALERT_FOR: '5s',
+      PROMETHEUS_ALERT_FOR: `${ALERT_FOR_SECONDS}s`,
       ALERTMANAGER_GROUP_WAIT: '1s',
       ALERTMANAGER_GROUP_INTERVAL: '2s',
       PUSH_INTERVAL_SECONDS: '1',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, stopStack, url } from './e2e-stack';
+import { ALERT_FOR_SECONDS, startStack, stopStack, url } from './e2e-stack';
 
 /**
  * A newcomer's first run: `npm start` with nothing configured (no OpenAI key, no Heroku token, no
@@ -8,7 +8,6 @@ import { startStack, stopStack, url } from './e2e-stack';
  * PROMETHEUS_ALERT_FOR, so anything the demo or a missing platform could set off fires here.
  */
 
-const ALERT_FOR_SECONDS = 5; // e2e-stack's PROMETHEUS_ALERT_FOR
 let startedAt = 0;
 
 beforeAll(async () => {
