@@ -1,6 +1,7 @@
 import { scrape } from '@brainbytes/testkit/exposition';
 import { type RunningProcess, startGatewayProcess } from '@brainbytes/testkit/processes';
 import { eventually, type OwnRedis, startOwnRedis } from '@brainbytes/testkit/services';
+import { startTcpProxy, type TcpProxy } from '@brainbytes/testkit/tcp-proxy';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { request } from './helpers/http';
@@ -140,6 +141,47 @@ describe('Redis losing its data', () => {
     await Promise.all(running.splice(0).map((gw) => gw.stop('SIGKILL')));
     const restarted = await start(env);
     expect((await scrape(restarted.url)).samples.get(ACKED)).toBe(totals[0]);
+  }, 60_000);
+});
+
+describe('Redis losing its data while the gateway that read furthest is away', () => {
+  const proxies: TcpProxy[] = [];
+  afterEach(async () => {
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
+  });
+
+  it('waits for that gateway to come back and re-seed: the pushes only it had applied are kept', async () => {
+    const env = { PUSHGATEWAY_REDIS_PREFIX: 'away' };
+    const [toA, toB] = await Promise.all([startTcpProxy(redis.port), startTcpProxy(redis.port)]);
+    proxies.push(toA, toB);
+    const a = await start({ ...env, REDIS_URL: `redis://127.0.0.1:${toA.port}` });
+    const b = await start({ ...env, REDIS_URL: `redis://127.0.0.1:${toB.port}` });
+    for (let i = 0; i < 5; i++) expect((await request(a.url, deltaPush(`both-${i}`))).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500)); // each has watched the other alive
+
+    // a stops hearing Redis; b takes (and applies, and acknowledges) 20 pushes that a never reads.
+    toA.stall();
+    for (let i = 0; i < 20; i++) expect((await request(b.url, deltaPush(`b-${i}`))).status).toBe(200);
+    // Redis restarts empty; a is back at once, b only 4 s later (a longer path, a slow reconnect).
+    toB.refuse();
+    await redis.kill();
+    await redis.start();
+    toA.open();
+    await new Promise((r) => setTimeout(r, 4000));
+    toB.open();
+
+    for (const gw of [a, b]) {
+      // A scrape answers 503 while the state is being re-seeded, then every acknowledged push.
+      const total = await eventually(
+        `${gw.url} to serve the re-seeded state`,
+        async () => (await scrape(gw.url).catch(() => undefined))?.samples.get(ACKED),
+        20_000,
+      );
+      expect(total, gw.url).toBe(25); // 5 before: a re-seeded from its 5 after 1 s, and b reloaded them
+    }
+    expect(a.output() + b.output()).not.toContain('pushes acknowledged in between are lost');
+    const newcomer = await start(env);
+    expect((await scrape(newcomer.url)).samples.get(ACKED)).toBe(25);
   }, 60_000);
 });
 

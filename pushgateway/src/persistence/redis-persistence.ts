@@ -70,8 +70,19 @@ const FULL_SNAPSHOT_AT = 0.7;
 const REFUSE_PUSHES_AT = 0.85;
 /** Held while one process writes a snapshot or re-seeds; released when done, expires if it dies. */
 const LOCK_MS = 60_000;
+/** The longest a connection waits between attempts to reach Redis again. */
+const RECONNECT_MAX_MS = 500;
+/**
+ * After Redis lost its data, the furthest candidate re-seeds once every process that was alive
+ * before the loss has stood (with its position, or as holding nothing), or after this long: a
+ * process away from Redis longer than this, that had read further than the re-seeder, says so
+ * loudly when it comes back (see `watchOnce`).
+ */
+const RESEED_STAND_MAX_MS = 10_000;
 /** How long a process starting on an empty Redis waits for live ones to re-seed it. */
-const RESEED_WAIT_MS = 5000;
+const RESEED_WAIT_MS = RESEED_STAND_MAX_MS + 2000;
+/** A candidate's score when it holds no state: it stands so no one waits for it, and never re-seeds. */
+const HOLDS_NOTHING = -1;
 /**
  * Appends an operation only while the Redis data is the life this process knows: after a loss
  * nothing is written until a process re-seeds it, so positions compare (see `standToReseed`).
@@ -102,9 +113,12 @@ export class RedisPersistence implements Persistence {
   private readonly client: Redis;
   private readonly reader: Redis;
   private readonly nonce = randomUUID();
-  private get connectionName() {
-    return `pushgateway-${this.options.prefix.replace(/[^\w.:-]/g, '_')}`;
+  /** Every process of this prefix names its connections `<family><nonce>`, so CLIENT LIST tells who is alive. */
+  private get connectionFamily() {
+    return `pushgateway-${this.options.prefix.replace(/[^\w.:-]/g, '_')}~`;
   }
+  /** The other gateway processes of this prefix alive at the last watch before a loss (see `standToReseed`). */
+  private peers = new Set<string>();
   /** Since when this process is a candidate to re-seed a Redis that lost its data (see `watch`). */
   private candidateSince: number | undefined;
   /** The generation this process wrote when it re-seeded Redis. */
@@ -124,7 +138,8 @@ export class RedisPersistence implements Persistence {
   /** Set while this process's settings differ from the ones in Redis: it must not serve. */
   private mismatch: string | undefined;
   private watchTimer: NodeJS.Timeout | undefined;
-  private watching = false;
+  /** The watch in flight, which a scrape may wait for (see `sync`). */
+  private watching: Promise<void> | undefined;
   private lastId = '0-0';
   private readonly waiters = new Map<string, (result: ApplyResult) => void>();
   private readonly early = new Map<string, ApplyResult>();
@@ -152,8 +167,10 @@ export class RedisPersistence implements Persistence {
     // Every command waits at most COMMAND_TIMEOUT_MS: a Redis that stops answering is an error, not a hang.
     this.client = new Redis(options.url, {
       // Named, so a process starting on an empty Redis can tell whether others of this prefix are alive.
-      connectionName: this.connectionName,
+      connectionName: `${this.connectionFamily}${this.nonce}`,
       maxRetriesPerRequest: 2,
+      // Back within half a second of Redis: a re-seed waits for every process alive before a loss to stand.
+      retryStrategy: (times) => Math.min(times * 50, RECONNECT_MAX_MS),
       enableOfflineQueue: true,
       commandTimeout: COMMAND_TIMEOUT_MS,
       ...tls,
@@ -189,22 +206,40 @@ export class RedisPersistence implements Persistence {
 
   /**
    * The generation of the Redis data. An empty Redis with other gateway processes of this prefix
-   * connected has lost its data and they are about to re-seed it: wait for them (a few seconds)
-   * rather than start a fresh life that would race theirs. Otherwise start one.
+   * connected has lost its data and those holding state are about to re-seed it: wait for them
+   * rather than start a fresh life that would race theirs. Otherwise (no one else, or every other
+   * one standing as holding nothing, as when several start together) start one.
    */
   private async openGeneration(): Promise<string> {
-    const deadline = Date.now() + RESEED_WAIT_MS;
+    const since = Date.now();
     for (;;) {
       const current = await this.client.get(this.keys.generation);
       if (current !== null) return current;
-      const clients = String(await this.client.call('CLIENT', 'LIST').catch(() => ''));
-      const others =
-        clients.split('\n').filter((line) => line.includes(`name=${this.connectionName} `)).length > 2;
-      if (!others || Date.now() > deadline) break;
+      await this.stand(HOLDS_NOTHING);
+      const others = [...((await this.liveProcesses()) ?? [])].filter((nonce) => nonce !== this.nonce);
+      const waited = Date.now() - since;
+      if (others.length === 0 || waited > RESEED_WAIT_MS) break;
+      // A process holding state stands within a watch or two of seeing Redis empty.
+      if (waited > 2 * WATCH_MS) {
+        const empty = await this.client.zrangebyscore(this.keys.candidates, HOLDS_NOTHING, HOLDS_NOTHING);
+        if (others.every((nonce) => empty.includes(nonce))) break;
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
     await this.client.set(this.keys.generation, randomUUID(), 'NX');
+    await this.client.zrem(this.keys.candidates, this.nonce);
     return (await this.client.get(this.keys.generation)) ?? '';
+  }
+
+  /** The nonces of the gateway processes of this prefix connected to Redis now; undefined if Redis will not say. */
+  private async liveProcesses(): Promise<Set<string> | undefined> {
+    const clients = await this.client.call('CLIENT', 'LIST').catch(() => undefined);
+    if (typeof clients !== 'string') return undefined;
+    const live = new Set<string>();
+    for (const [, name = ''] of clients.matchAll(/\bname=(\S*)/g)) {
+      if (name.startsWith(this.connectionFamily)) live.add(name.slice(this.connectionFamily.length));
+    }
+    return live;
   }
 
   private settingsText() {
@@ -227,9 +262,15 @@ export class RedisPersistence implements Persistence {
    * push is lost while one process has it. A process whose generation another one re-seeded over
    * reloads from Redis.
    */
-  private async watch() {
-    if (this.watching || !this.running) return;
-    this.watching = true;
+  private watch(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    this.watching ??= this.watchOnce().finally(() => {
+      this.watching = undefined;
+    });
+    return this.watching;
+  }
+
+  private async watchOnce() {
     try {
       const [generation = null, settings = null] = await this.client.mget(
         this.keys.generation,
@@ -237,7 +278,11 @@ export class RedisPersistence implements Persistence {
       );
       this.checkSettings(settings);
       await this.checkRoom();
-      if (generation === this.generation) return;
+      if (generation === this.generation) {
+        const live = await this.liveProcesses();
+        if (live) this.peers = new Set([...live].filter((nonce) => nonce !== this.nonce));
+        return;
+      }
       const holdsState = this.store.groups.size > 0 || this.lastId !== '0-0';
       if ((generation === null || !generation.includes('>')) && holdsState) {
         await this.standToReseed();
@@ -249,14 +294,21 @@ export class RedisPersistence implements Persistence {
       } else if (generation !== null) {
         // Another process re-seeded: its state may hold entries this one never read before the loss.
         this.logger.warn('Redis was re-seeded by another gateway process; reloading state from it');
-        await this.reload();
+        const readHere = this.lastId;
+        const seededAt = await this.reload();
+        if (generation.endsWith(`>${this.generation}`) && compareStreamIds(readHere, seededAt) > 0) {
+          // It stood too late (away from Redis longer than RESEED_STAND_MAX_MS): say what is gone.
+          const error = new Error(
+            `this process had read the lost Redis stream up to ${readHere}, further than the process that re-seeded it (${seededAt}): pushes acknowledged in between are lost`,
+          );
+          this.logger.error(error.message);
+          this.observer.onError?.('load', error);
+        }
         this.generation = generation;
         this.candidateSince = undefined;
       }
     } catch (error) {
       this.observer.onError?.('load', error);
-    } finally {
-      this.watching = false;
     }
   }
 
@@ -303,12 +355,24 @@ export class RedisPersistence implements Persistence {
    */
   private async standToReseed() {
     const [ms = 0, seq = 0] = this.lastId.split('-').map(Number);
-    await this.client.zadd(this.keys.candidates, ms * 1000 + Math.min(seq, 999), this.nonce);
-    await this.client.pexpire(this.keys.candidates, LOCK_MS);
+    await this.stand(ms * 1000 + Math.min(seq, 999));
     this.candidateSince ??= Date.now();
-    if (Date.now() - this.candidateSince < WATCH_MS) return; // let the others stand too
-    const [furthest] = await this.client.zrevrange(this.keys.candidates, 0, 0);
+    const waited = Date.now() - this.candidateSince;
+    if (waited < WATCH_MS) return; // let the others stand too
+    const ranked = await this.client.zrevrange(this.keys.candidates, 0, -1);
+    // A process that was alive before the loss may still be reconnecting, and may have read furthest.
+    const away = [...this.peers].filter((nonce) => !ranked.includes(nonce));
+    if (away.length > 0 && waited < RESEED_STAND_MAX_MS) return;
+    // The furthest of the processes alive now: one that stood and died must not hold the re-seed up.
+    const live = await this.liveProcesses();
+    const furthest = live ? ranked.find((nonce) => live.has(nonce)) : ranked[0];
     if (furthest === this.nonce) await this.reseed();
+  }
+
+  /** Puts this process among the candidates to re-seed Redis, at its position in the lost stream. */
+  private async stand(score: number) {
+    await this.client.zadd(this.keys.candidates, score, this.nonce);
+    await this.client.pexpire(this.keys.candidates, LOCK_MS);
   }
 
   /** Writes this process's state as the Redis snapshot, then a generation saying it came from ours. */
@@ -332,8 +396,8 @@ export class RedisPersistence implements Persistence {
     }
   }
 
-  /** Drops this process's copy and reads the state from Redis again (snapshot, then stream). */
-  private async reload() {
+  /** Drops this process's copy and reads the state from Redis again (snapshot, then stream); returns the snapshot's position. */
+  private async reload(): Promise<string> {
     let resume!: () => void;
     this.paused = new Promise((resolve) => {
       resume = resolve;
@@ -341,14 +405,15 @@ export class RedisPersistence implements Persistence {
     try {
       this.store.apply({ kind: 'wipe', time: Date.now() });
       this.lastId = '0-0';
-      await this.load();
+      return await this.load();
     } finally {
       this.paused = undefined;
       resume();
     }
   }
 
-  private async load() {
+  /** Reads the snapshot, then the stream after it; returns the snapshot's position ('0-0' without one). */
+  private async load(): Promise<string> {
     const reader = new SnapshotReader(this.store, labelText, (error) => {
       this.logger.warn('skipped an unreadable line of the Redis snapshot', {
         error: error instanceof Error ? error.message : String(error),
@@ -374,6 +439,7 @@ export class RedisPersistence implements Persistence {
         this.lastId = reader.finish();
       }
     }
+    const seededAt = this.lastId;
     for (;;) {
       const entries = (await this.client.xrange(
         this.keys.log,
@@ -385,6 +451,7 @@ export class RedisPersistence implements Persistence {
       for (const entry of entries) this.applyEntry(entry);
       if (entries.length < this.readCount) break;
     }
+    return seededAt;
   }
 
   private applyEntry([id, fields]: StreamEntry) {
@@ -509,12 +576,15 @@ export class RedisPersistence implements Persistence {
    * may wait, is StorageUnavailable (503), never a hang.
    */
   async sync() {
-    let last: StreamEntry[];
-    try {
-      last = (await this.client.xrevrange(this.keys.log, '+', '-', 'COUNT', 1)) as StreamEntry[];
-    } catch (error) {
-      this.observer.onError?.('load', error);
-      throw new StorageUnavailable('the gateway could not read Redis; retry later');
+    let [generation, last] = await this.head();
+    if (generation !== this.generation) {
+      // Redis lost its data or was re-seeded since the last watch: this copy may lack pushes the
+      // others acknowledged, so it is brought up to date (or refused) before anyone reads it.
+      await this.watch();
+      [generation, last] = await this.head();
+      if (generation !== this.generation) {
+        throw new StorageUnavailable('Redis lost the gateway state and it is being re-seeded; retry shortly');
+      }
     }
     const target = last[0]?.[0];
     if (!target || compareStreamIds(this.lastId, target) >= 0) return;
@@ -534,6 +604,23 @@ export class RedisPersistence implements Persistence {
       };
       this.syncWaiters.push(waiter);
     });
+  }
+
+  /** The generation in Redis and the stream's last entry, read together. */
+  private async head(): Promise<[string | null, StreamEntry[]]> {
+    try {
+      const replies = await this.client
+        .pipeline()
+        .get(this.keys.generation)
+        .xrevrange(this.keys.log, '+', '-', 'COUNT', 1)
+        .exec();
+      const [[genError, generation] = [], [lastError, last] = []] = replies ?? [];
+      if (genError || lastError) throw genError ?? lastError;
+      return [generation as string | null, last as StreamEntry[]];
+    } catch (error) {
+      this.observer.onError?.('load', error);
+      throw new StorageUnavailable('the gateway could not read Redis; retry later');
+    }
   }
 
   async expire(nowMs: number) {
