@@ -117,6 +117,23 @@ describe('POST /api/rum (real-user metrics from the browser)', () => {
     );
   });
 
+  it('counts a batch sent again with its id once (a page that left before the answer sends it again)', async () => {
+    const key = 'brainbytes_web_user_actions_total{action="retry",client_type="mobile",page="/ask"}';
+    const batch = { i: 'k3x9a0b1c2d3', g: [{ p: '/ask', c: 'mobile', n: '3g', e: [['a', 'retry']] }] };
+    const ip = '192.0.2.90';
+    expect((await send(batch, { ip })).status).toBe(204);
+    expect((await send(batch, { ip })).status).toBe(204); // taken, not counted again
+    expect((await samples()).get(key)).toBe(1);
+    expect((await send({ ...batch, i: 'k3x9a0b1c2d4' }, { ip })).status).toBe(204); // another batch
+    expect((await samples()).get(key)).toBe(2);
+    const bad = await send({ ...batch, i: 'Robert"); DROP' }, { ip });
+    expect([bad.status, ((await bad.json()) as { error: string }).error]).toEqual([
+      400,
+      'i: must be a batch id of 8 to 32 lowercase letters and digits',
+    ]);
+    expect((await samples()).get(key)).toBe(2);
+  });
+
   it('limits batches per client per minute with 429', async () => {
     const statuses = [];
     for (let i = 0; i < 7; i++)

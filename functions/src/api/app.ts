@@ -8,7 +8,7 @@ import { errorHandler, HttpError, parseBody } from '../http';
 import { clientAddress } from './client-address';
 import type { Learning } from './learning';
 import { type RateLimits, rateLimited } from './rate-limits';
-import { parseRumBatch, RateLimiter, recordRum } from './rum';
+import { parseRumBatch, RateLimiter, RecentBatches, recordRum, rumBatchId } from './rum';
 import type { Student, Students } from './students';
 
 /** PostgreSQL text cannot hold U+0000: refused as a 400 here rather than failing as a 500 in the database. */
@@ -145,13 +145,16 @@ export function createApiApp({
   });
 
   const rumLimit = new RateLimiter(rumPerMinute);
+  const recorded = new RecentBatches();
   app.post('/api/rum', (req, res) => {
     if (!rumLimit.allow(addressOf(req))) {
       metrics?.apiRateLimited.inc({ limit: 'rum' });
       throw rateLimited('rum', 60);
     }
+    const id = rumBatchId(req.body);
     const events = parseRumBatch(req.body);
-    if (metrics) recordRum(events, metrics);
+    // Validated first: a bad batch sent again is refused again, not taken as a repeat.
+    if (metrics && (id === undefined || recorded.first(id))) recordRum(events, metrics);
     res.status(204).end();
   });
 

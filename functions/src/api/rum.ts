@@ -148,6 +148,33 @@ export function recordRum(events: RumEvent[], m: AppMetrics) {
   }
 }
 
+/** A batch's id (`"i"`, from the page's outbox: web/lib/rum-client.ts), or undefined without one. */
+export function rumBatchId(raw: unknown): string | undefined {
+  const id = (raw as { i?: unknown } | null)?.i;
+  if (id === undefined) return undefined;
+  if (typeof id !== 'string' || !/^[0-9a-z]{8,32}$/.test(id))
+    throw refused('invalid', 'i: must be a batch id of 8 to 32 lowercase letters and digits');
+  return id;
+}
+
+/**
+ * The batch ids this process recorded lately: a page sends a batch again when it never saw the
+ * answer (it was leaving), and a batch seen here is answered without being counted twice. Bounded:
+ * past `capacity` the oldest id is forgotten (≈60 B each).
+ */
+export class RecentBatches {
+  private readonly ids = new Set<string>();
+  constructor(private readonly capacity = 20_000) {}
+
+  /** True the first time an id is seen. */
+  first(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value!);
+    return true;
+  }
+}
+
 /**
  * Batches per client per minute, for an endpoint anyone may call. Bounded: past `maxClients`
  * the oldest client is forgotten.
