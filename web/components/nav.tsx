@@ -2,9 +2,10 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { signedIn as hasToken, onAuthChange, signOut } from '../lib/account';
-import { api } from '../lib/api';
+import { signedIn as hasToken, leaveToken, onAuthChange, signOut } from '../lib/account';
+import { ApiError, api } from '../lib/api';
 import { waitingQuestions } from '../lib/learning';
+import { KEYS, storage } from '../lib/storage';
 import { useLanguage } from './providers';
 
 /** The skip link, the menu and the language switch; logging out asks first (a thumb slips). */
@@ -15,15 +16,21 @@ export function Nav() {
   const [signedIn, setSignedIn] = useState(false);
   const [confirming, setConfirming] = useState<{ waiting: number } | undefined>();
   const dialog = useRef<HTMLDivElement>(null);
+  const opener = useRef<HTMLButtonElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: read the token again on every navigation too
   useEffect(() => {
     const read = () => setSignedIn(hasToken());
     read();
     return onAuthChange(read);
   }, [pathname]);
+  // Opened on the harmless choice (a thumb slips); closed, focus goes back where it came from.
   useEffect(() => {
-    if (confirming) dialog.current?.querySelector<HTMLButtonElement>('button')?.focus();
+    if (confirming) dialog.current?.querySelector<HTMLButtonElement>('button[data-cancel]')?.focus();
   }, [confirming]);
+  const cancel = () => {
+    setConfirming(undefined);
+    requestAnimationFrame(() => opener.current?.focus());
+  };
   const link = (href: string, label: string) => (
     <li>
       <Link prefetch={false} href={href} aria-current={pathname === href ? 'page' : undefined}>
@@ -33,7 +40,13 @@ export function Nav() {
   );
   const logout = async (deleteWaiting: boolean) => {
     setConfirming(undefined);
-    await api('/api/auth/logout', { method: 'POST', timeoutMs: 5_000 }).catch(() => undefined);
+    const token = storage.getItem(KEYS.token);
+    const revoked = await api('/api/auth/logout', { method: 'POST', timeoutMs: 5_000 }).then(
+      () => true,
+      (error) => !(error instanceof ApiError && error.retryable),
+    );
+    // No signal: the token is revoked when there is (components/providers.tsx), not left valid.
+    if (!revoked && token) leaveToken(token);
     signOut({ deleteWaiting });
     router.push('/login');
   };
@@ -54,6 +67,7 @@ export function Nav() {
             {signedIn ? (
               <li>
                 <button
+                  ref={opener}
                   type="button"
                   className="link"
                   aria-expanded={Boolean(confirming)}
@@ -81,7 +95,7 @@ export function Nav() {
             aria-labelledby="logout-title"
             aria-describedby="logout-detail"
             className="confirm"
-            onKeyDown={(e) => e.key === 'Escape' && setConfirming(undefined)}
+            onKeyDown={(e) => e.key === 'Escape' && cancel()}
           >
             <p id="logout-title">
               <strong>{t.logoutAsk}</strong>
@@ -96,7 +110,7 @@ export function Nav() {
                   {t.logoutDelete}
                 </button>
               )}
-              <button type="button" className="secondary" onClick={() => setConfirming(undefined)}>
+              <button type="button" className="secondary" data-cancel onClick={cancel}>
                 {t.cancel}
               </button>
             </div>

@@ -2,10 +2,11 @@
 import { usePathname } from 'next/navigation';
 import { useReportWebVitals } from 'next/web-vitals';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { onApiFailure } from '../lib/api';
+import { leftTokens, tokenRevoked } from '../lib/account';
+import { ApiError, api, onApiFailure } from '../lib/api';
 import { forgetHandoffNonce, takeHandoff } from '../lib/auth-handoff';
 import { LANGUAGE_COOKIE, type Language, MESSAGES, type Messages } from '../lib/i18n';
-import { flushRum, track } from '../lib/rum-client';
+import { flushRum, resendRum, track } from '../lib/rum-client';
 import { KEYS, storage } from '../lib/storage';
 
 interface LanguageState {
@@ -47,15 +48,28 @@ function useRealUserMetrics() {
       const bytes = entries.reduce((sum, e) => sum + (e.transferSize || 0), 0);
       track({ type: 'transfer', bytes: Math.round(bytes) }, page);
     };
-    if (document.readyState === 'complete') setTimeout(measureTransfer, 0);
-    else addEventListener('load', () => setTimeout(measureTransfer, 0), { once: true });
+    // What the last page could not see answered goes once this one has loaded, off its critical path.
+    const afterLoad = () => {
+      setTimeout(measureTransfer, 0);
+      setTimeout(resendRum, 2000);
+    };
+    if (document.readyState === 'complete') afterLoad();
+    else addEventListener('load', afterLoad, { once: true });
     const onError = () => track({ type: 'error', kind: 'js' });
     const onOffline = () => track({ type: 'connection', event: 'offline' });
     const onOnline = () => {
       track({ type: 'connection', event: 'online' });
       flushRum();
+      resendRum();
+      void revokeLeftTokens();
     };
+    void revokeLeftTokens();
     const onHide = () => {
+      if (document.visibilityState === 'hidden') flushRum();
+    };
+    // Leaving a visible page fires pagehide, then visibilitychange (HTML's "unload a document"),
+    // and the web vitals are reported between the two: one beacon, sent on the second.
+    const onPageHide = () => {
       if (document.visibilityState === 'hidden') flushRum();
     };
     const stopApi = onApiFailure((error) => {
@@ -67,7 +81,7 @@ function useRealUserMetrics() {
     addEventListener('unhandledrejection', onError);
     addEventListener('offline', onOffline);
     addEventListener('online', onOnline);
-    addEventListener('pagehide', flushRum);
+    addEventListener('pagehide', onPageHide);
     document.addEventListener('visibilitychange', onHide);
     return () => {
       stopApi();
@@ -75,10 +89,35 @@ function useRealUserMetrics() {
       removeEventListener('unhandledrejection', onError);
       removeEventListener('offline', onOffline);
       removeEventListener('online', onOnline);
-      removeEventListener('pagehide', flushRum);
+      removeEventListener('pagehide', onPageHide);
       document.removeEventListener('visibilitychange', onHide);
     };
   }, []);
+}
+
+/**
+ * Revokes the tokens logged out while the API could not be reached; those it refuses are gone
+ * already. A signal just back often fails its first request: tried again every 5 s while online.
+ */
+let revoking = false;
+async function revokeLeftTokens() {
+  if (revoking) return;
+  revoking = true;
+  try {
+    for (const token of leftTokens()) {
+      const done = await api('/api/auth/logout', { method: 'POST', token, timeoutMs: 5_000 }).then(
+        () => true,
+        (error) => !(error instanceof ApiError && error.retryable),
+      );
+      if (!done) {
+        if (navigator.onLine) setTimeout(() => void revokeLeftTokens(), 5_000);
+        return; // offline: the next 'online' tries again
+      }
+      tokenRevoked(token);
+    }
+  } finally {
+    revoking = false;
+  }
 }
 
 /** The server renders the language from the cookie; the page keeps the cookie and storage in step. */

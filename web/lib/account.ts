@@ -24,6 +24,19 @@ export function currentStudent(): string | undefined {
   return adopted;
 }
 
+/**
+ * The subject last chosen: the logged-in student's own, else one chosen while nobody was logged
+ * in (forgotten at logout, so the next student on the phone starts afresh).
+ */
+export function chosenSubject(): string | null {
+  const own = ownKey(KEYS.subject);
+  return (own && storage.getItem(own)) || storage.getItem(KEYS.subject);
+}
+
+export function chooseSubject(subject: string) {
+  storage.setItem(ownKey(KEYS.subject) ?? KEYS.subject, subject);
+}
+
 /** The key a student's own item lives under; `undefined` when nobody is logged in. */
 export function ownKey(key: string, student = currentStudent()): string | undefined {
   return student ? `${key}.${student}` : undefined;
@@ -80,7 +93,31 @@ export function signOut({ deleteWaiting }: { deleteWaiting: boolean }) {
   }
   storage.removeItem(KEYS.token);
   storage.removeItem(KEYS.student);
+  storage.removeItem(KEYS.subject);
   announce();
+}
+
+const MAX_REVOCATIONS = 5;
+
+/** Tokens logged out while the API could not be reached: revoked when it can (`revokeLeftTokens`). */
+export function leftTokens(): string[] {
+  try {
+    const list = JSON.parse(storage.getItem(KEYS.revoke) ?? '[]');
+    return Array.isArray(list) ? list.filter((t) => typeof t === 'string').slice(0, MAX_REVOCATIONS) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function leaveToken(token: string) {
+  const list = [token, ...leftTokens().filter((t) => t !== token)].slice(0, MAX_REVOCATIONS);
+  storage.setItem(KEYS.revoke, JSON.stringify(list));
+}
+
+export function tokenRevoked(token: string) {
+  const list = leftTokens().filter((t) => t !== token);
+  if (list.length) storage.setItem(KEYS.revoke, JSON.stringify(list));
+  else storage.removeItem(KEYS.revoke);
 }
 
 /** The API said the token is no longer good: not logged in any more, but the student's things stay theirs. */

@@ -34,7 +34,12 @@ export const KEYS = {
   language: 'bb.lang',
   /** Device tokens from this phone's log-ins (lib/account.ts): they let an owner past a lock an attacker filled. */
   devices: 'bb.devices',
+  /** The subject chosen while nobody was logged in; a student's own choice is per student. */
   subject: 'bb.subject',
+  /** Tokens logged out offline, to be revoked when the API can be reached (lib/account.ts). */
+  revoke: 'bb.revoke',
+  /** Usage batches not yet answered by the API (lib/rum-client.ts). */
+  rumOutbox: 'bb.rum.outbox',
   // Per student, as `<key>.<student id>`:
   queue: 'bb.queue.v1',
   draft: 'bb.draft',

@@ -147,7 +147,7 @@ describe('the student app in Chromium, against the real API and gateway', () => 
     );
     await page.goto(`${stack.web.url}/sessions`);
     await page.goto(`${stack.web.url}/ask`);
-    await page.close(); // pagehide: the last batch goes with sendBeacon
+    await page.close(); // leaving: the last batch goes with a keepalive fetch, and the next page sends it again
     page = await phone.newPage();
     await page.goto(`${stack.web.url}/ask`);
     const common = {

@@ -131,3 +131,111 @@ describe('in Filipino from the first byte', () => {
     expect(await (await get('/walang-ganito', 'en')).text()).toContain('There is no page here.');
   });
 });
+
+describe('a phone shared by students, and leaving', () => {
+  it('the next student starts on the first subject, not the one the last student chose; each gets theirs back', async () => {
+    const [ana, ben] = [await lab.register('Ana'), await lab.register('Ben')];
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    const subject = page.getByLabel('Subject');
+    await lab.logIn(page, ana);
+    const first = await subject.inputValue();
+    await subject.selectOption('science');
+    await lab.logOut(page, 'Log out');
+    await lab.logIn(page, ben);
+    expect(await subject.inputValue()).toBe(first);
+    await lab.logOut(page, 'Log out');
+    await lab.logIn(page, ana);
+    expect(await subject.inputValue()).toBe('science');
+    await context.close();
+  }, 60_000);
+
+  it('the logout dialog opens on Cancel, and Escape gives focus back to the Log out button', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Caloy'));
+    const opener = page.getByRole('banner').getByRole('button', { name: 'Log out' });
+    await opener.click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
+    expect(await focused()).toBe('Cancel'); // Enter on a slipped thumb keeps the student in
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(focused).toBe('Log out');
+    expect(await opener.getAttribute('aria-expanded')).toBe('false');
+    await context.close();
+  }, 60_000);
+
+  it('logging out with no signal revokes the token once the signal is back', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Dodong'));
+    const token = await page.evaluate(() => localStorage.getItem('bb.token'));
+    const sessions = () =>
+      fetch(`${lab.stack.api.url}/api/sessions`, { headers: { Authorization: `Bearer ${token}` } }).then(
+        (r) => r.status,
+      );
+    expect(await sessions()).toBe(200);
+    await context.setOffline(true);
+    await lab.logOut(page, 'Log out');
+    expect(await sessions()).toBe(200); // the phone could not tell the API
+    await context.setOffline(false);
+    await expect.poll(sessions, { timeout: 20_000 }).toBe(401); // a first try as the signal returns may fail
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('bb.revoke'))).toBeNull();
+    await context.close();
+  }, 60_000);
+
+  it('leaving a page sends one usage beacon, not one before the web vitals reported on the way out and one after', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Eden'));
+    await page.goto(`${lab.stack.web.url}/subjects`);
+    await page.getByRole('heading', { level: 2 }).first().waitFor();
+    // What leaving /ask kept has been sent again and answered.
+    await expect
+      .poll(() => page.evaluate(() => localStorage.getItem('bb.rum.outbox')), { timeout: 10_000 })
+      .toBeNull();
+    // A request made while the page unloads is not seen by DevTools: the page counts its own
+    // where the next page can read them.
+    await page.evaluate(() => {
+      const send = window.fetch.bind(window);
+      window.fetch = (url, init) => {
+        const sent = JSON.parse(localStorage.getItem('test.beacons') ?? '[]');
+        localStorage.setItem('test.beacons', JSON.stringify([...sent, String(url)]));
+        return send(url, init);
+      };
+    });
+    await page.goto(`${lab.stack.web.url}/sessions`); // leaves /subjects
+    const beacons = JSON.parse((await page.evaluate(() => localStorage.getItem('test.beacons'))) ?? '[]');
+    expect(beacons).toEqual(['/api/rum']);
+    // The leaving page never saw the answer: this one sends the same batch again, once, after its load
+    // (the API counts a batch id once), and forgets it when answered.
+    const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('bb.rum.outbox') ?? '[]'));
+    expect(kept).toHaveLength(1);
+    const again = await page.waitForRequest((r) => r.url().endsWith('/api/rum'), { timeout: 10_000 });
+    expect(JSON.parse(again.postData() ?? '{}').i).toBe(kept[0].id);
+    await expect
+      .poll(() => page.evaluate(() => localStorage.getItem('bb.rum.outbox')), { timeout: 10_000 })
+      .toBeNull();
+    await context.close();
+  }, 60_000);
+});
+
+describe('the header at 360 px', () => {
+  for (const language of ['English', 'Filipino'] as const) {
+    it(`takes at most two rows of 44 px targets in ${language}, logged in`, async () => {
+      const context = await lab.browser.newContext(PHONE);
+      const page = await context.newPage();
+      await lab.logIn(page, await lab.register('Fe'));
+      await page.getByLabel('Language').selectOption({ label: language });
+      const height = await page.getByRole('banner').evaluate((el) => el.getBoundingClientRect().height);
+      expect(height).toBeLessThanOrEqual(2 * 44 + 8 + 16); // two rows, one gap, the padding
+      expect(await sideways(page)).toBe(0); // the menu scrolls inside itself, not the page
+      const logOut = language === 'English' ? 'Log out' : 'Mag-log out';
+      await page.getByRole('banner').getByRole('button', { name: logOut }).click(); // reachable
+      await page.getByRole('alertdialog').waitFor();
+      await context.close();
+    }, 60_000);
+  }
+});

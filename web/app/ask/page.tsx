@@ -3,7 +3,13 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { Notices, Thread } from '../../components/ask-thread';
 import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
-import { currentStudent, signedIn as hasToken, onAuthChange } from '../../lib/account';
+import {
+  chooseSubject,
+  chosenSubject,
+  currentStudent,
+  signedIn as hasToken,
+  onAuthChange,
+} from '../../lib/account';
 import { api } from '../../lib/api';
 import { SUBJECT_IDS, type SubjectId } from '../../lib/i18n';
 import { uuid } from '../../lib/ids';
@@ -20,7 +26,6 @@ import {
 } from '../../lib/learning';
 import type { QueuedQuestion } from '../../lib/offline-queue';
 import { track } from '../../lib/rum-client';
-import { KEYS, storage } from '../../lib/storage';
 
 /** What the API takes (and the box holds): longer questions are refused there, so they are cut here, visibly. */
 const QUESTION_MAX = 2000;
@@ -101,7 +106,7 @@ export default function AskPage() {
     readAuth();
     setDraft(savedDraft());
     // The session under way decides the subject; otherwise the last one picked.
-    const saved = currentSession()?.subject ?? storage.getItem(KEYS.subject);
+    const saved = currentSession()?.subject ?? chosenSubject();
     if (saved && (SUBJECT_IDS as readonly string[]).includes(saved)) setSubject(saved as SubjectId);
     setOnline(navigator.onLine);
     setReady(true);
@@ -135,7 +140,7 @@ export default function AskPage() {
 
   const changeSubject = (next: SubjectId) => {
     setSubject(next);
-    storage.setItem(KEYS.subject, next);
+    chooseSubject(next);
     track({ type: 'action', action: 'subject_change' });
     if (currentSession()?.subject !== next) {
       saveSession(undefined);

@@ -2,9 +2,9 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { useLanguage } from '../../components/providers';
+import { chooseSubject } from '../../lib/account';
 import { api, errorText } from '../../lib/api';
 import type { SubjectId } from '../../lib/i18n';
-import { KEYS, storage } from '../../lib/storage';
 
 interface Subject {
   id: SubjectId;
@@ -38,12 +38,7 @@ export default function SubjectsPage() {
             ) : (
               <p className="actions">
                 <span>{t.noMaterial}</span>
-                <Link
-                  prefetch={false}
-                  href="/ask"
-                  onClick={() => storage.setItem(KEYS.subject, s.id)}
-                  className="secondary"
-                >
+                <Link prefetch={false} href="/ask" onClick={() => chooseSubject(s.id)} className="secondary">
                   {t.askInstead}
                 </Link>
               </p>
