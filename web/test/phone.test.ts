@@ -140,6 +140,9 @@ describe('the ask page', () => {
   it('gives every control a thumb-sized target, apart from its neighbours, and asks before logging out (item 8)', async () => {
     // A past session to open (this test may run alone).
     await page.goto(`${lab.stack.web.url}/ask`);
+    // Counted once the page is live (the kept thread is shown by then): under load the script can
+    // run after 'load', and a count taken before it saw none of the four answers (CI: 5, not 1).
+    await expect.poll(() => page.getByRole('button', { name: 'Ask', exact: true }).isEnabled()).toBe(true);
     const before = await page.getByTestId('answered').count();
     await lab.ask(page, 'What is a noun?');
     await expect.poll(() => page.getByTestId('answered').count(), { timeout: 15_000 }).toBe(before + 1);
