@@ -6,6 +6,6 @@
  */
 
 export { answerRequest, type TutorAnswer, tutorAnswer } from './ai/contract';
+export { type StoredQuestion, storedQuestion } from './api/answer-html';
 export { MAX_BODY_BYTES } from './api/app';
-export { type StoredQuestion, storedQuestion } from './api/learning';
 export { parseRumBatch, type RumEvent } from './api/rum';

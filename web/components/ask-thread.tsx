@@ -3,6 +3,7 @@ import type { RefObject } from 'react';
 import type { SubjectId } from '../lib/i18n';
 import type { StoredQuestion } from '../lib/learning';
 import type { QueuedQuestion } from '../lib/offline-queue';
+import { Answer } from './answer';
 import { useLanguage } from './providers';
 
 /**
@@ -34,10 +35,7 @@ export function Thread({
             <span className="sr-only">{t.you}: </span>
             {q.question}
           </p>
-          <p className="a">
-            <span className="sr-only">{t.tutor}: </span>
-            {q.answer}
-          </p>
+          <Answer q={q} who={t.tutor} />
         </li>
       ))}
       {waiting.map((q) => (

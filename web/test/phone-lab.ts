@@ -1,3 +1,4 @@
+import type { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import type { Page } from 'playwright-core';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -10,9 +11,16 @@ import { CHROMIUM_ARGS, requireBinary, startStack } from './stack';
  */
 export const PASSWORD = 'mabuhay-2026';
 
-export async function startPhoneLab() {
+/**
+ * `tutor`: the stack's tutor asks this OpenAI-compatible server (the fake from testkit, as a real
+ * model would answer: Markdown and math) instead of writing offline answers.
+ */
+export async function startPhoneLab({ tutor }: { tutor?: FakeOpenAi } = {}) {
   const executablePath = requireBinary('chromium', 'chromium');
-  const stack = await startStack({ apiEnv: { API_RATE_QUESTIONS: '50,50/1m' } });
+  const aiEnv: Record<string, string> = tutor
+    ? { OPENAI_API_KEY: 'sk-test-phone-lab', OPENAI_BASE_URL: tutor.url }
+    : {};
+  const stack = await startStack({ apiEnv: { API_RATE_QUESTIONS: '50,50/1m' }, aiEnv });
   const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   return {
     stack,
@@ -31,13 +39,15 @@ export type PhoneLab = Awaited<ReturnType<typeof startPhoneLab>>;
  * The lab for one test file: started before its tests and stopped after them. The object is
  * filled in `beforeAll`, so read its fields inside tests.
  */
-export function phoneLabForThisFile(): PhoneLab {
+export function phoneLabForThisFile(options: { tutor?: FakeOpenAi } = {}): PhoneLab {
   const lab = {} as PhoneLab;
   beforeAll(async () => {
-    Object.assign(lab, await startPhoneLab());
+    await options.tutor?.start();
+    Object.assign(lab, await startPhoneLab(options));
   }, 90_000);
   afterAll(async () => {
     await lab.stop?.();
+    await options.tutor?.stop();
   });
   return lab;
 }

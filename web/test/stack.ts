@@ -39,7 +39,13 @@ async function startNode(
  * The real stack on free ports: our gateway (in memory), the AI tutor (offline curriculum), the
  * API on a fresh PGlite, and the production build of the web app (`next start`).
  */
-export async function startStack({ apiEnv = {} }: { apiEnv?: Record<string, string> } = {}) {
+export async function startStack({
+  apiEnv = {},
+  aiEnv = {},
+}: {
+  apiEnv?: Record<string, string>;
+  aiEnv?: Record<string, string>;
+} = {}) {
   if (!existsSync(join(webDir, '.next', 'BUILD_ID')))
     throw new Error(
       'web/ has no production build: run `npm run build -w web` first (CI runs `npm run build`)',
@@ -50,7 +56,7 @@ export async function startStack({ apiEnv = {} }: { apiEnv?: Record<string, stri
   const ai = await startNode(
     'AI tutor',
     ['--import', 'tsx', 'functions/src/ai/main.ts'],
-    { PUSHGATEWAY_URL: gateway.url },
+    { PUSHGATEWAY_URL: gateway.url, ...aiEnv },
     '/ai/health',
   );
   const api = await startNode(

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CURRICULUM, SUBJECTS, type Subject } from '../ai/curriculum';
 import type { Database } from '../data/database';
 import { errorHandler, HttpError, parseBody } from '../http';
+import { withAnswerHtml } from './answer-html';
 import { clientAddress } from './client-address';
 import type { Learning } from './learning';
 import { type RateLimits, rateLimited } from './rate-limits';
@@ -208,10 +209,10 @@ export function createApiApp({
         await limits.take('questions_daily', student.id);
       },
     );
-    res.status(result.created ? 201 : 200).json(result.question);
+    res.status(result.created ? 201 : 200).json(withAnswerHtml(result.question));
   });
   app.get('/api/sessions/:id/questions', requireStudent, async (req, res) => {
-    res.json(await learning.history(studentOf(res).id, sessionIdOf(req)));
+    res.json((await learning.history(studentOf(res).id, sessionIdOf(req))).map(withAnswerHtml));
   });
 
   app.use(() => {

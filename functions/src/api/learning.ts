@@ -14,8 +14,8 @@ export interface StudySession {
   questions?: number;
 }
 
-/** A question and its answer as the API returns them (asked, or in a session's history): the wire contract. */
-export const storedQuestion = z
+/** A question and its answer as stored (asked, or in a session's history); on the wire with its HTML (answer-html.ts). */
+export const questionRow = z
   .object({
     id: z.string().uuid(),
     session_id: z.string().uuid(),
@@ -28,7 +28,7 @@ export const storedQuestion = z
   })
   .strict();
 
-export type StoredQuestion = z.infer<typeof storedQuestion>;
+export type QuestionRow = z.infer<typeof questionRow>;
 
 /** How long a retry waits for the request that holds its key before it is told 409 "in progress". */
 const CLAIM_WAIT_MS = 5_000;
@@ -109,7 +109,7 @@ export class Learning {
     key: string | undefined,
     clientType: ClientType = 'unknown',
     admit: () => Promise<void> = async () => {},
-  ): Promise<{ question: StoredQuestion; created: boolean }> {
+  ): Promise<{ question: QuestionRow; created: boolean }> {
     if (key) {
       const earlier = await this.claim(studentId, sessionId, question, key);
       if (earlier) return { question: earlier, created: false };
@@ -136,7 +136,7 @@ export class Learning {
     sessionId: string,
     question: string,
     key: string,
-  ): Promise<StoredQuestion | undefined> {
+  ): Promise<QuestionRow | undefined> {
     const deadline = Date.now() + CLAIM_WAIT_MS;
     for (;;) {
       const stored = await this.stored(studentId, key);
@@ -176,8 +176,8 @@ export class Learning {
     }
   }
 
-  private async stored(studentId: string, key: string): Promise<StoredQuestion | undefined> {
-    const [stored] = await this.db.query<StoredQuestion>(
+  private async stored(studentId: string, key: string): Promise<QuestionRow | undefined> {
+    const [stored] = await this.db.query<QuestionRow>(
       `SELECT ${QUESTION_COLUMNS} FROM questions WHERE student_id = $1 AND idempotency_key = $2`,
       [studentId, key],
     );
@@ -190,7 +190,7 @@ export class Learning {
     question: string,
     key: string | undefined,
     clientType: ClientType,
-  ): Promise<{ question: StoredQuestion; created: boolean }> {
+  ): Promise<{ question: QuestionRow; created: boolean }> {
     const [session] = await this.db.query<StudySession>(
       'SELECT id, subject, started_at, ended_at FROM study_sessions WHERE id = $1 AND student_id = $2',
       [sessionId, studentId],
@@ -207,7 +207,7 @@ export class Learning {
     ]);
     // The database holds only the subjects the API takes.
     const answer = await this.answerWithinCeiling(studentId, question, session.subject as Subject, history);
-    const rows = await this.db.query<StoredQuestion>(
+    const rows = await this.db.query<QuestionRow>(
       `INSERT INTO questions (session_id, student_id, subject, question, answer, provider, model, cost_dollars, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id, idempotency_key) DO NOTHING RETURNING ${QUESTION_COLUMNS}`,
       [
@@ -262,13 +262,13 @@ export class Learning {
     return answer;
   }
 
-  async history(studentId: string, sessionId: string): Promise<StoredQuestion[]> {
+  async history(studentId: string, sessionId: string): Promise<QuestionRow[]> {
     const [session] = await this.db.query('SELECT id FROM study_sessions WHERE id = $1 AND student_id = $2', [
       sessionId,
       studentId,
     ]);
     if (!session) throw refused('not_found', 'no such study session');
-    return this.db.query<StoredQuestion>(
+    return this.db.query<QuestionRow>(
       `SELECT ${QUESTION_COLUMNS} FROM questions WHERE session_id = $1 ORDER BY created_at`,
       [sessionId],
     );

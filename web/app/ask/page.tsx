@@ -53,6 +53,7 @@ export default function AskPage() {
   const [arrivals, setArrivals] = useState(0);
   const newest = useRef<HTMLLIElement>(null);
   const form = useRef<HTMLFormElement>(null);
+  const questionBox = useRef<HTMLTextAreaElement>(null);
   // The callbacks below read the words through a ref: a language switch must not re-run the page's
   // start-up (another fetch of the thread, on prepaid data).
   const words = useRef(t);
@@ -104,7 +105,11 @@ export default function AskPage() {
       setWaiting(queue().list());
     };
     readAuth();
-    setDraft(savedDraft());
+    // Typed before the script ran (a slow network shows the box seconds before it is live): the
+    // box still holds it, and it wins over the draft kept from before.
+    const typed = questionBox.current?.value;
+    setDraft(typed || savedDraft());
+    if (typed) saveDraft(typed);
     // The session under way decides the subject; otherwise the last one picked.
     const saved = currentSession()?.subject ?? chosenSubject();
     if (saved && (SUBJECT_IDS as readonly string[]).includes(saved)) setSubject(saved as SubjectId);
@@ -210,6 +215,7 @@ export default function AskPage() {
         </select>
         <label htmlFor="question">{t.question}</label>
         <textarea
+          ref={questionBox}
           id="question"
           rows={3}
           maxLength={QUESTION_MAX}

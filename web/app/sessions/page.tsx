@@ -1,6 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { Answer } from '../../components/answer';
 import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
 import { signedIn as hasToken } from '../../lib/account';
@@ -106,7 +107,7 @@ export default function SessionsPage() {
                   {open.thread.map((q) => (
                     <li key={q.id}>
                       <p className="q">{q.question}</p>
-                      <p className="a">{q.answer}</p>
+                      <Answer q={q} />
                     </li>
                   ))}
                 </ol>
