@@ -52,17 +52,20 @@ export function onAuthChange(listener: () => void) {
   return () => removeEventListener(AUTH_EVENT, listener);
 }
 
-const MAX_DEVICES = 5;
-
-/** The device tokens this phone holds (one per account logged in here, the newest 5). */
-export function deviceTokens(): string[] {
+/** A list of strings kept under `key`, at most `max` of them; anything else stored there reads as none. */
+function storedStrings(key: string, max: number): string[] {
   try {
-    const list = JSON.parse(storage.getItem(KEYS.devices) ?? '[]');
-    return Array.isArray(list) ? list.filter((d) => typeof d === 'string').slice(0, MAX_DEVICES) : [];
+    const list = JSON.parse(storage.getItem(key) ?? '[]');
+    return Array.isArray(list) ? list.filter((item) => typeof item === 'string').slice(0, max) : [];
   } catch {
     return [];
   }
 }
+
+const MAX_DEVICES = 5;
+
+/** The device tokens this phone holds (one per account logged in here, the newest 5). */
+export const deviceTokens = () => storedStrings(KEYS.devices, MAX_DEVICES);
 
 /** Keeps a log-in's device token, newest first. */
 export function keepDeviceToken(device: string | undefined) {
@@ -100,14 +103,7 @@ export function signOut({ deleteWaiting }: { deleteWaiting: boolean }) {
 const MAX_REVOCATIONS = 5;
 
 /** Tokens logged out while the API could not be reached: revoked when it can (`revokeLeftTokens`). */
-export function leftTokens(): string[] {
-  try {
-    const list = JSON.parse(storage.getItem(KEYS.revoke) ?? '[]');
-    return Array.isArray(list) ? list.filter((t) => typeof t === 'string').slice(0, MAX_REVOCATIONS) : [];
-  } catch {
-    return [];
-  }
-}
+export const leftTokens = () => storedStrings(KEYS.revoke, MAX_REVOCATIONS);
 
 export function leaveToken(token: string) {
   const list = [token, ...leftTokens().filter((t) => t !== token)].slice(0, MAX_REVOCATIONS);
