@@ -331,3 +331,22 @@ describe('before the script has run', () => {
     await context.close();
   }, 60_000);
 });
+
+describe('copying an answer', () => {
+  it('puts the answer’s text on the clipboard and says so', async () => {
+    tutor.answer = 'A **noun** names a person, place, thing or idea: *Maria*, *Cebu*, $x$.';
+    const context = await lab.browser.newContext({
+      ...PHONE,
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Isko'));
+    await lab.ask(page, 'What is a noun?');
+    const answered = page.getByTestId('answered').last();
+    await answered.locator('.lesson').waitFor({ timeout: 15_000 });
+    await answered.getByRole('button', { name: 'Copy answer' }).click();
+    await expect.poll(() => answered.getByRole('status').textContent()).toBe('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(tutor.answer);
+    await context.close();
+  }, 60_000);
+});
