@@ -59,9 +59,19 @@ self.addEventListener('activate', (event) =>
   ),
 );
 
+/**
+ * This version's pages, or null once a newer version has deleted them: an old worker still finishing
+ * a navigation must not re-create its cache (`caches.open` would), or the phone keeps an orphaned
+ * copy of every page for good.
+ */
+async function ownPages() {
+  return (await caches.has(PAGES)) ? caches.open(PAGES) : null;
+}
+
 async function page(request) {
   const url = new URL(request.url);
-  const pages = await caches.open(PAGES);
+  const pages = await ownPages();
+  if (!pages) return fetch(request);
   const network = fetch(request).then(async (res) => {
     // Not a page shown with a one-off message (/login?error=…).
     if (res.ok && res.type === 'basic' && !url.search) await pages.put(url.pathname, res.clone());

@@ -200,4 +200,22 @@ describe('a new build while a page is open (item 3)', () => {
       .toEqual(['bb-pages-next-build', 'bb-static']);
     await context.close();
   }, 60_000);
+
+  it('an old worker still serving a page does not keep again the pages a newer version deleted', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Mara'));
+    await lab.appKept(page);
+    const own = await page.evaluate(async () =>
+      (await caches.keys()).find((name) => name.startsWith('bb-pages-')),
+    );
+    expect(own).toMatch(/^bb-pages-/);
+    // What a newer version's activation does to this one's pages while this page stays open…
+    await page.evaluate((name) => caches.delete(name), own as string);
+    // …then this page navigates, still served by its old worker.
+    await page.reload();
+    await page.getByRole('main').waitFor();
+    expect(await page.evaluate(() => caches.keys())).not.toContain(own);
+    await context.close();
+  }, 60_000);
 });
