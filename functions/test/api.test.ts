@@ -30,9 +30,63 @@ describe.each(databases)('API on %s', (_name, open) => {
     expect((history.body as unknown as Json[]).map((q) => q.question)).toEqual(['How do I add fractions?']);
     const sessions = await h.call('GET', '/api/sessions', undefined, h.auth(login.body.token));
     expect(sessions.body).toEqual([
-      expect.objectContaining({ id: session.body.id, subject: 'math', questions: 1 }),
+      expect.objectContaining({
+        id: session.body.id,
+        subject: 'math',
+        questions: 1,
+        first_question: 'How do I add fractions?',
+      }),
     ]);
     expect((await h.call('GET', '/api/health')).body).toEqual({ status: 'ok', database: h.db.kind });
+  });
+
+  it('lists each session with the start of its first question (cut, the first by time), none for an empty one', async () => {
+    const { token } = await h.newStudent();
+    const empty = await h.call('POST', '/api/sessions', { subject: 'science' }, h.auth(token));
+    const session = await h.call('POST', '/api/sessions', { subject: 'history' }, h.auth(token));
+    const long = `Bakit mahalaga ang Kasunduan sa Biak-na-Bato? ${'Ipaliwanag nang mabuti. '.repeat(20)}`;
+    for (const question of [long, 'And the second one?'])
+      await h.call('POST', `/api/sessions/${session.body.id}/questions`, { question }, h.auth(token));
+    const sessions = (await h.call('GET', '/api/sessions', undefined, h.auth(token)))
+      .body as unknown as Json[];
+    const byId = Object.fromEntries(sessions.map((s) => [s.id, s]));
+    expect(byId[session.body.id as string]).toMatchObject({
+      questions: 2,
+      first_question: long.slice(0, 100),
+    });
+    expect(byId[empty.body.id as string]).toMatchObject({ questions: 0, first_question: null });
+  });
+
+  it('asks the tutor for a brief answer when the student’s data saver sends Save-Data: on, in full otherwise', async () => {
+    const { token } = await h.newStudent();
+    const session = await h.call('POST', '/api/sessions', { subject: 'science' }, h.auth(token));
+    const path = `/api/sessions/${session.body.id}/questions`;
+    const before = h.tutorCalls.length;
+    for (const saveData of [undefined, 'on', 'On, on', 'off']) {
+      const headers = { ...h.auth(token), ...(saveData ? { 'Save-Data': saveData } : {}) };
+      expect(
+        (await h.call('POST', path, { question: `What is a cell? (${saveData})` }, headers)).status,
+      ).toBe(201);
+    }
+    const briefs = (h.tutorCalls.slice(before) as { brief?: boolean }[]).map((c) => c.brief === true);
+    expect(briefs).toEqual([false, true, true, false]);
+  });
+
+  it('serves the subjects’ lessons in the language asked for (both without one), rendered, and refuses another', async () => {
+    const fil = (await h.call('GET', '/api/subjects?language=fil')).body as unknown as {
+      id: string;
+      materials: { language: string; text: string; html: string }[];
+    }[];
+    const math = fil.find((s) => s.id === 'math')?.materials ?? [];
+    expect(math.length).toBeGreaterThan(0);
+    expect(new Set(fil.flatMap((s) => s.materials.map((m) => m.language)))).toEqual(new Set(['fil']));
+    expect(math[0]?.text).toMatch(/^Para magdagdag ng praksiyon/);
+    expect(math[0]?.html).toContain('<math');
+    const both = (await h.call('GET', '/api/subjects')).body as unknown as typeof fil;
+    expect(both.find((s) => s.id === 'math')?.materials.length).toBe(2 * math.length);
+    const bad = await h.call('GET', '/api/subjects?language=es');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/^language: must be one of en, fil/);
   });
 
   it('stores and answers a question sent twice with one idempotency key once', async () => {

@@ -1,6 +1,7 @@
 import { CURRICULUM, type Language, type Lesson, type Subject } from './curriculum';
 
 export const OFFLINE_MODEL = 'curriculum-v1';
+/** Words only Filipino (and the Taglish students write) uses this often; two of them make a question Filipino. */
 const FILIPINO_MARKERS = new Set([
   'ano',
   'paano',
@@ -16,6 +17,20 @@ const FILIPINO_MARKERS = new Set([
   'saan',
   'sino',
   'kailan',
+  'ay',
+  'na',
+  'yung',
+  'kasi',
+  'para',
+  'ito',
+  'iyan',
+  'gaano',
+  'ilan',
+  'alin',
+  'pwede',
+  'puwede',
+  'naman',
+  'lang',
 ]);
 
 const words = (text: string) =>
@@ -32,8 +47,8 @@ export function detectLanguage(question: string): Language {
 }
 
 /**
- * Answers from the curriculum: the lesson sharing most words with the question, preferring the
- * student's subject and language. Every answer says it came from the offline tutor.
+ * Answers from the curriculum: the lesson sharing most words with the question (its subject
+ * breaking ties), in the language the student wrote in. Every answer says it came from the offline tutor.
  */
 export function offlineAnswer(
   question: string,
@@ -45,7 +60,7 @@ export function offlineAnswer(
   for (const lesson of CURRICULUM) {
     const hits = lesson.keywords.filter((k) => asked.has(k)).length;
     if (hits === 0) continue;
-    const score = hits * 10 + (lesson.subject === subject ? 3 : 0) + (lesson.language === language ? 2 : 0);
+    const score = hits * 10 + (lesson.subject === subject ? 3 : 0);
     if (!best || score > best.score) best = { lesson, score };
   }
   const label = language === 'fil' ? 'Offline na tutor' : 'Offline tutor';
@@ -56,5 +71,5 @@ export function offlineAnswer(
         : 'I have no lesson on that yet. Try the key words of the topic (for example "fractions", "photosynthesis", "Rizal").';
     return { answer: `(${label}) ${hint}` };
   }
-  return { answer: `(${label}) ${best.lesson.answer}`, lesson: best.lesson };
+  return { answer: `(${label}) ${best.lesson.answer[language]}`, lesson: best.lesson };
 }

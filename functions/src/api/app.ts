@@ -2,10 +2,10 @@ import { type AppMetrics, clientTypeOf, httpMetrics } from '@brainbytes/telemetr
 import type { Logger } from '@brainbytes/telemetry/service';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { CURRICULUM, SUBJECTS, type Subject } from '../ai/curriculum';
+import { CURRICULUM, type Language, SUBJECTS, type Subject } from '../ai/curriculum';
 import type { Database } from '../data/database';
 import { errorHandler, HttpError, parseBody } from '../http';
-import { withAnswerHtml } from './answer-html';
+import { answerHtml, withAnswerHtml } from './answer-html';
 import { clientAddress } from './client-address';
 import type { Learning } from './learning';
 import { type RateLimits, rateLimited } from './rate-limits';
@@ -159,16 +159,15 @@ export function createApiApp({
     res.status(204).end();
   });
 
-  app.get('/api/subjects', (_req, res) => {
-    res.json(
-      SUBJECTS.map((id) => ({
-        id,
-        materials: CURRICULUM.filter((l) => l.subject === id).map((l) => ({
-          language: l.language,
-          text: l.answer,
-        })),
-      })),
-    );
+  // The curriculum as reading material, rendered once per process: `?language=en|fil` for one
+  // language (what the app asks: half the bytes), both without it.
+  app.get('/api/subjects', (req, res) => {
+    const asked = req.query.language;
+    if (asked !== undefined && !LANGUAGES.includes(asked as Language))
+      throw new HttpError(400, `language: must be one of ${LANGUAGES.join(', ')}`);
+    const languages = asked === undefined ? LANGUAGES : [asked as Language];
+    res.set('Cache-Control', 'public, max-age=3600');
+    res.json(SUBJECTS.map((id) => ({ id, materials: materialsOf(id, languages) })));
   });
 
   app.post('/api/sessions', requireStudent, async (req, res) => {
@@ -196,19 +195,20 @@ export function createApiApp({
     // The synthetic student is counted apart (and is no student for per-student limits).
     const clientType = student.synthetic ? 'synthetic' : clientTypeOf(req.headers['user-agent']);
     const address = addressOf(req);
-    const result = await learning.ask(
-      student.id,
-      sessionIdOf(req),
-      question,
-      idempotencyKey(req),
+    const result = await learning.ask(student.id, sessionIdOf(req), question, {
+      key: idempotencyKey(req),
       clientType,
-      async () => {
+      admit: async () => {
         if (student.synthetic) return;
         await limits.take('questions_address', address);
         await limits.take('questions', student.id);
         await limits.take('questions_daily', student.id);
       },
-    );
+      // The client hint a browser's data saver sends (and the app's own setting): a shorter answer.
+      brief: String(req.headers['save-data'] ?? '')
+        .split(',')
+        .some((hint) => hint.trim().toLowerCase() === 'on'),
+    });
     res.status(result.created ? 201 : 200).json(withAnswerHtml(result.question));
   });
   app.get('/api/sessions/:id/questions', requireStudent, async (req, res) => {
@@ -225,4 +225,19 @@ export function createApiApp({
     ),
   );
   return app;
+}
+
+const LANGUAGES: readonly Language[] = ['en', 'fil'];
+const rendered = new Map<string, string>();
+
+/** A subject's lessons in the given languages, each as written and as the lesson HTML answers carry. */
+function materialsOf(subject: Subject, languages: readonly Language[]) {
+  return CURRICULUM.filter((l) => l.subject === subject).flatMap((l) =>
+    languages.map((language) => {
+      const text = l.answer[language];
+      const html = rendered.get(text) ?? answerHtml(text);
+      rendered.set(text, html);
+      return { language, text, html };
+    }),
+  );
 }

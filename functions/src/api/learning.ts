@@ -12,7 +12,12 @@ export interface StudySession {
   started_at: string;
   ended_at: string | null;
   questions?: number;
+  /** The session's first question, cut to FIRST_QUESTION_CHARS: what the sessions list shows of it. */
+  first_question?: string | null;
 }
+
+/** Enough of a first question to recognise the session on a phone's list, and little data for 100 of them. */
+export const FIRST_QUESTION_CHARS = 100;
 
 /** A question and its answer as stored (asked, or in a session's history); on the wire with its HTML (answer-html.ts). */
 export const questionRow = z
@@ -29,6 +34,17 @@ export const questionRow = z
   .strict();
 
 export type QuestionRow = z.infer<typeof questionRow>;
+
+/** How a question is asked, beyond its words. */
+export interface AskOptions {
+  /** The Idempotency-Key: one key is stored, answered and billed once. */
+  key?: string | undefined;
+  clientType?: ClientType;
+  /** Per-student and per-address limits, taken only for a question that will be answered anew. */
+  admit?: () => Promise<void>;
+  /** A shorter answer (the student's data saver: `Save-Data: on`). */
+  brief?: boolean;
+}
 
 /** How long a retry waits for the request that holds its key before it is told 409 "in progress". */
 const CLAIM_WAIT_MS = 5_000;
@@ -79,10 +95,12 @@ export class Learning {
 
   listSessions(studentId: string): Promise<StudySession[]> {
     return this.db.query<StudySession>(
-      `SELECT s.id, s.subject, s.started_at, s.ended_at, count(q.id)::int AS questions
+      `SELECT s.id, s.subject, s.started_at, s.ended_at, count(q.id)::int AS questions,
+         (SELECT left(f.question, $2) FROM questions f WHERE f.session_id = s.id
+          ORDER BY f.created_at, f.id LIMIT 1) AS first_question
        FROM study_sessions s LEFT JOIN questions q ON q.session_id = s.id
        WHERE s.student_id = $1 GROUP BY s.id ORDER BY s.started_at DESC LIMIT 100`,
-      [studentId],
+      [studentId, FIRST_QUESTION_CHARS],
     );
   }
 
@@ -106,9 +124,7 @@ export class Learning {
     studentId: string,
     sessionId: string,
     question: string,
-    key: string | undefined,
-    clientType: ClientType = 'unknown',
-    admit: () => Promise<void> = async () => {},
+    { key, clientType = 'unknown', admit = async () => {}, brief = false }: AskOptions = {},
   ): Promise<{ question: QuestionRow; created: boolean }> {
     if (key) {
       const earlier = await this.claim(studentId, sessionId, question, key);
@@ -117,7 +133,7 @@ export class Learning {
     try {
       // A retry answered from the store above costs nothing; only a new question is counted.
       await admit();
-      return await this.answerAndStore(studentId, sessionId, question, key, clientType);
+      return await this.answerAndStore(studentId, sessionId, question, key, clientType, brief);
     } finally {
       if (key)
         await this.db.query('DELETE FROM question_claims WHERE student_id = $1 AND idempotency_key = $2', [
@@ -190,6 +206,7 @@ export class Learning {
     question: string,
     key: string | undefined,
     clientType: ClientType,
+    brief: boolean,
   ): Promise<{ question: QuestionRow; created: boolean }> {
     const [session] = await this.db.query<StudySession>(
       'SELECT id, subject, started_at, ended_at FROM study_sessions WHERE id = $1 AND student_id = $2',
@@ -206,7 +223,13 @@ export class Learning {
       { role: 'tutor' as const, text: q.answer.slice(0, 2000) },
     ]);
     // The database holds only the subjects the API takes.
-    const answer = await this.answerWithinCeiling(studentId, question, session.subject as Subject, history);
+    const answer = await this.answerWithinCeiling(
+      studentId,
+      question,
+      session.subject as Subject,
+      history,
+      brief,
+    );
     const rows = await this.db.query<QuestionRow>(
       `INSERT INTO questions (session_id, student_id, subject, question, answer, provider, model, cost_dollars, idempotency_key)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id, idempotency_key) DO NOTHING RETURNING ${QUESTION_COLUMNS}`,
@@ -233,14 +256,18 @@ export class Learning {
     return { question: sameRequest(stored, stored.question === question), created: false };
   }
 
-  /** The tutor's answer as the spend ceiling allows it: in full, brief, or the offline tutor's with a note. */
+  /**
+   * The tutor's answer as the spend ceiling allows it: in full, brief, or the offline tutor's with a
+   * note. `brief`: the student asked for short answers (data saver), whatever the ceiling says.
+   */
   private async answerWithinCeiling(
     studentId: string,
     question: string,
     subject: Subject,
     history: Array<{ role: 'student' | 'tutor'; text: string }>,
+    brief: boolean,
   ): Promise<TutorAnswer> {
-    if (!this.ceiling) return this.askTutor({ question, subject, history });
+    if (!this.ceiling) return this.askTutor({ question, subject, history, ...(brief ? { brief } : {}) });
     const admission = await this.ceiling.admit();
     if (admission.period)
       this.metrics?.aiCeilingAnswers.inc({ tier: admission.tier, period: admission.period });
@@ -251,7 +278,7 @@ export class Learning {
         question,
         subject,
         history,
-        ...(admission.tier === 'brief' ? { brief: true } : {}),
+        ...(brief || admission.tier === 'brief' ? { brief: true } : {}),
       });
     } catch (error) {
       await this.ceiling.release(admission);
