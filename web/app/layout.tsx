@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { DataSaverToggle } from '../components/data-saver-toggle';
 import { Nav } from '../components/nav';
 import { Providers } from '../components/providers';
 import { MESSAGES } from '../lib/i18n';
@@ -29,6 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <Providers language={language}>
           <Nav />
           <main id="main">{children}</main>
+          <DataSaverToggle />
         </Providers>
       </body>
     </html>

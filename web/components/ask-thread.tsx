@@ -15,12 +15,15 @@ export function Thread({
   elsewhere,
   waiting,
   newest,
+  newestWaiting,
   waitingHint,
 }: {
   answered: StoredQuestion[];
   elsewhere: StoredQuestion[];
   waiting: QueuedQuestion[];
   newest: RefObject<HTMLLIElement | null>;
+  /** The last question still waiting, brought into view when it is asked. */
+  newestWaiting: RefObject<HTMLLIElement | null>;
   waitingHint: string;
 }) {
   const { t } = useLanguage();
@@ -38,8 +41,8 @@ export function Thread({
           <Answer q={q} who={t.tutor} />
         </li>
       ))}
-      {waiting.map((q) => (
-        <li key={q.key} data-testid="queued">
+      {waiting.map((q, i) => (
+        <li key={q.key} data-testid="queued" ref={i === waiting.length - 1 ? newestWaiting : undefined}>
           <p className="q">{q.question}</p>
           <p className="hint">{waitingHint}</p>
         </li>

@@ -5,6 +5,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useR
 import { leftTokens, tokenRevoked } from '../lib/account';
 import { ApiError, api, onApiFailure } from '../lib/api';
 import { forgetHandoffNonce, takeHandoff } from '../lib/auth-handoff';
+import { dataSaver } from '../lib/data-saver';
 import { LANGUAGE_COOKIE, type Language, MESSAGES, type Messages } from '../lib/i18n';
 import { flushRum, resendRum, track } from '../lib/rum-client';
 import { KEYS, storage } from '../lib/storage';
@@ -151,7 +152,8 @@ function useServiceWorker() {
     if (!('serviceWorker' in navigator) || process.env.NODE_ENV !== 'production') return;
     const register = () =>
       navigator.serviceWorker
-        .register(`/sw.js?v=${process.env.NEXT_PUBLIC_BUILD_STAMP ?? 'dev'}`)
+        // Data saver: a worker that keeps pages as they are visited, not every page ahead.
+        .register(`/sw.js?v=${process.env.NEXT_PUBLIC_BUILD_STAMP ?? 'dev'}${dataSaver() ? '&saver=1' : ''}`)
         .catch(() => undefined);
     if (document.readyState === 'complete') register();
     else addEventListener('load', register, { once: true });

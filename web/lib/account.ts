@@ -79,6 +79,11 @@ export function keepDeviceToken(device: string | undefined) {
 export function signIn(token: string, student: string) {
   storage.setItem(KEYS.token, token);
   storage.setItem(KEYS.student, student);
+  // A question typed before signing up becomes the student's draft, unless they had one waiting.
+  const typed = storage.getItem(KEYS.draft);
+  const own = `${KEYS.draft}.${student}`;
+  if (typed && !storage.getItem(own)) storage.setItem(own, typed);
+  storage.removeItem(KEYS.draft);
   announce();
 }
 
@@ -97,6 +102,7 @@ export function signOut({ deleteWaiting }: { deleteWaiting: boolean }) {
   storage.removeItem(KEYS.token);
   storage.removeItem(KEYS.student);
   storage.removeItem(KEYS.subject);
+  storage.removeItem(KEYS.draft);
   announce();
 }
 

@@ -1,4 +1,5 @@
 import { loginExpired } from './account';
+import { dataSaver } from './data-saver';
 import type { Messages } from './i18n';
 import { KEYS, storage } from './storage';
 
@@ -54,6 +55,8 @@ export async function api<T>(
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...(token ? { Authorization: `Bearer ${token}` } : {}),
         ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+        // The standard client hint: the API asks the tutor for a shorter answer.
+        ...(dataSaver() ? { 'Save-Data': 'on' } : {}),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(timeoutMs),

@@ -54,6 +54,12 @@ const en = {
   loading: 'Loading…',
   error: 'Something went wrong:',
   needLogin: 'Please log in first.',
+  dataSaver: 'Data saver',
+  dataSaverHint:
+    'Shorter answers; no usage reports but errors; pages kept for offline only when you open them.',
+  visitorAsk:
+    'Type your question now: it is kept on this phone. Sign up free, or log in, to send it to the tutor.',
+  signupToAsk: 'Sign up to ask',
   rateLimited: (minutes: number) =>
     `Too many tries for now. Your question is kept on this phone; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
   authFailed: {
@@ -95,6 +101,8 @@ const en = {
     'You are offline and this session was not saved on this phone. Open it again when you are online.',
   offlineSaved: 'You are offline: this is what was saved on this phone.',
   answeredElsewhere: (subject: string) => `Answered in your ${subject} session`,
+  newSessionNext: (subject: string) =>
+    `Your next question starts a new ${subject} session. The answers so far stay here and in Past sessions.`,
   subjects: {
     math: 'Math',
     science: 'Science',
@@ -159,6 +167,12 @@ const fil: Messages = {
   loading: 'Naglo-load…',
   error: 'May nangyaring mali:',
   needLogin: 'Mag-log in muna.',
+  dataSaver: 'Tipid sa data',
+  dataSaverHint:
+    'Mas maiikling sagot; walang ulat ng paggamit maliban sa mga error; itinatabi lang para sa offline ang mga pahinang binuksan mo.',
+  visitorAsk:
+    'I-type na ang tanong mo: itatabi ito sa phone na ito. Mag-sign up nang libre, o mag-log in, para maipadala ito sa tutor.',
+  signupToAsk: 'Mag-sign up para magtanong',
   rateLimited: (minutes: number) =>
     `Masyadong marami ang sinubukan sa ngayon. Naka-save ang tanong mo sa teleponong ito; subukan ulit sa loob ng ${minutes} minuto.`,
   authFailed: {
@@ -200,6 +214,8 @@ const fil: Messages = {
     'Offline ka at hindi naka-save sa teleponong ito ang sesyong ito. Buksan ulit pag online ka na.',
   offlineSaved: 'Offline ka: ito ang naka-save sa teleponong ito.',
   answeredElsewhere: (subject: string) => `Sinagot sa sesyon mo sa ${subject}`,
+  newSessionNext: (subject: string) =>
+    `Magsisimula ng bagong sesyon sa ${subject} ang susunod mong tanong. Nandito pa rin ang mga sagot, at nasa Mga nakaraang sesyon.`,
   subjects: {
     math: 'Matematika',
     science: 'Agham',

@@ -28,6 +28,8 @@ export interface PastSession {
   subject: string;
   started_at: string;
   questions: number;
+  /** The start of its first question (the API cuts it); null for a session with none. */
+  first_question?: string | null;
 }
 
 /** Keeps nothing: the queue of nobody (no one is logged in or was). */
@@ -60,11 +62,9 @@ function writeOwn(key: string, value: unknown) {
 export const currentSession = () => readOwn<CurrentSession>(KEYS.session);
 export const saveSession = (session: CurrentSession | undefined) => writeOwn(KEYS.session, session);
 
-export const draft = () => {
-  const own = ownKey(KEYS.draft);
-  return (own && storage.getItem(own)) || '';
-};
-export const saveDraft = (text: string) => writeOwn(KEYS.draft, text);
+/** The question being typed: the student's own, or a visitor's (typed before signing up; adopted at login). */
+export const draft = () => storage.getItem(ownKey(KEYS.draft) ?? KEYS.draft) || '';
+export const saveDraft = (text: string) => storage.setItem(ownKey(KEYS.draft) ?? KEYS.draft, text);
 
 /**
  * Past sessions and their answers, kept so a student who loses signal can still read what they

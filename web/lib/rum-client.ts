@@ -1,5 +1,6 @@
 'use client';
 import { clientType, connection } from './client-info';
+import { dataSaver } from './data-saver';
 import { RumBatcher, type RumEvent } from './rum';
 import { KEYS, storage } from './storage';
 
@@ -78,6 +79,7 @@ let batcher: RumBatcher | undefined;
 
 /** Records one real-user event, with the page, client type and connection of this moment. */
 export function track(event: EventBody, page = location.pathname) {
+  if (dataSaver() && event.type !== 'error') return; // data saver: errors only
   batcher ??= new RumBatcher({ send });
   batcher.add({ ...event, page, client_type: clientType(), connection: connection() } as RumEvent);
 }

@@ -38,10 +38,15 @@ export const KEYS = {
   subject: 'bb.subject',
   /** Tokens logged out offline, to be revoked when the API can be reached (lib/account.ts). */
   revoke: 'bb.revoke',
+  /** Data saver chosen on this phone, `on` or `off` (lib/data-saver.ts); unset: the browser's setting. */
+  dataSaver: 'bb.saver',
+  /** The subjects' materials as last read, as `<key>.<language>` (app/subjects/page.tsx). */
+  subjects: 'bb.subjects',
   /** Usage batches not yet answered by the API (lib/rum-client.ts). */
   rumOutbox: 'bb.rum.outbox',
   // Per student, as `<key>.<student id>`:
   queue: 'bb.queue.v1',
+  /** Also unsuffixed: what a visitor typed on /ask before signing up (lib/account.ts adopts it). */
   draft: 'bb.draft',
   session: 'bb.session',
   /** Past sessions and their answers, kept to be read offline. */

@@ -6,6 +6,9 @@
  * - /_next/static/*: file names carry a content hash, so a kept copy is always right (cache first).
  * - /api/*: never touched; the app keeps questions and past answers itself, per student.
  *
+ * With data saver on (`&saver=1`, or the browser's Save-Data), nothing is fetched ahead: only the
+ * pages and scripts the student opens are kept.
+ *
  * Registered as /sw.js?v=<build>: each deploy installs a new worker, which keeps the pages and the
  * scripts they use (≈160 kB) before it takes over. It waits until every page of the old version
  * is closed (no skipWaiting), so an open page never loses the scripts it was built with; then it
@@ -16,6 +19,10 @@ const PAGES = `bb-pages-${VERSION}`;
 const STATIC = 'bb-static';
 const SHELL = ['/ask', '/sessions', '/subjects', '/login', '/signup', '/'];
 const NAV_TIMEOUT_MS = 6000;
+/** Data saver (the app's setting, or the browser's): keep pages as they are visited, fetch none ahead. */
+const SAVER =
+  new URL(self.location.href).searchParams.get('saver') === '1' ||
+  self.navigator.connection?.saveData === true;
 
 /** Every /_next/static file a page loads (scripts and the stylesheet). */
 function assetsOf(html) {
@@ -39,7 +46,7 @@ async function keepShell() {
   );
 }
 
-self.addEventListener('install', (event) => event.waitUntil(keepShell()));
+self.addEventListener('install', (event) => event.waitUntil(SAVER ? caches.open(PAGES) : keepShell()));
 
 self.addEventListener('activate', (event) =>
   event.waitUntil(

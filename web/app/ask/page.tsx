@@ -1,8 +1,9 @@
 'use client';
+import Link from 'next/link';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { Notices, Thread } from '../../components/ask-thread';
-import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
+import { QuestionBox } from '../../components/question-box';
 import {
   chooseSubject,
   chosenSubject,
@@ -27,19 +28,12 @@ import {
 import type { QueuedQuestion } from '../../lib/offline-queue';
 import { track } from '../../lib/rum-client';
 
-/** What the API takes (and the box holds): longer questions are refused there, so they are cut here, visibly. */
-const QUESTION_MAX = 2000;
-/** The count appears this close to the limit; before, it would be noise. */
-const COUNT_FROM = QUESTION_MAX - 200;
-
 export default function AskPage() {
   const { t } = useLanguage();
   const [ready, setReady] = useState(false);
   const [signedIn, setSignedIn] = useState(false);
   const [subject, setSubject] = useState<SubjectId>('math');
   const [draft, setDraft] = useState('');
-  /** Characters of the last paste that did not fit under QUESTION_MAX (0: it all fit). */
-  const [cut, setCut] = useState(0);
   const [thread, setThread] = useState<StoredQuestion[]>([]);
   /** Answers to questions of another session (asked before a subject switch): shown, not lost. */
   const [elsewhere, setElsewhere] = useState<StoredQuestion[]>([]);
@@ -49,10 +43,14 @@ export default function AskPage() {
   const [refused, setRefused] = useState<string[]>([]);
   const [waitMinutes, setWaitMinutes] = useState<number | undefined>();
   const [announcement, setAnnouncement] = useState('');
+  /** The subject switched to while a session was under way: said, until the next question starts it. */
+  const [switched, setSwitched] = useState<SubjectId | undefined>();
   /** Counts answers that arrived while the page is open: each one is brought into view once rendered. */
   const [arrivals, setArrivals] = useState(0);
   const newest = useRef<HTMLLIElement>(null);
-  const form = useRef<HTMLFormElement>(null);
+  /** Counts questions asked on this page: each one is brought into view (offline, the notice pushes it below the fold). */
+  const [asked, setAsked] = useState(0);
+  const newestWaiting = useRef<HTMLLIElement>(null);
   const questionBox = useRef<HTMLTextAreaElement>(null);
   // The callbacks below read the words through a ref: a language switch must not re-run the page's
   // start-up (another fetch of the thread, on prepaid data).
@@ -78,6 +76,9 @@ export default function AskPage() {
   useEffect(() => {
     if (arrivals) newest.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }, [arrivals]);
+  useEffect(() => {
+    if (asked) newestWaiting.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, [asked]);
 
   const send = useCallback(async () => {
     if (!queue().list().length || !hasToken()) return;
@@ -147,16 +148,22 @@ export default function AskPage() {
     setSubject(next);
     chooseSubject(next);
     track({ type: 'action', action: 'subject_change' });
-    if (currentSession()?.subject !== next) {
+    const session = currentSession();
+    if (session && session.subject !== next) {
+      // The answers so far stay in view, marked with their subject; the next question starts the new session.
+      setElsewhere((list) => [...list, ...thread.filter((q) => !list.some((x) => x.id === q.id))]);
       saveSession(undefined);
       setThread([]);
-    }
+      setSwitched(next);
+    } else if (!session) setSwitched((shown) => shown && next);
   };
 
   const ask = (event: FormEvent) => {
     event.preventDefault();
     const question = draft.trim();
     if (!question) return;
+    // A visitor's Enter: the question is kept as typed; signing up is the way to send it.
+    if (!hasToken() && !currentStudent()) return window.location.assign('/signup');
     let session = currentSession();
     if (!session || session.subject !== subject) {
       session = { key: uuid(), subject };
@@ -172,9 +179,10 @@ export default function AskPage() {
     });
     saveDraft('');
     setDraft('');
-    setCut(0);
+    setSwitched(undefined);
     setRefused([]);
     setWaiting(queue().list());
+    setAsked((n) => n + 1);
     track({ type: 'action', action: 'ask' });
     send();
   };
@@ -189,13 +197,8 @@ export default function AskPage() {
   const title = <title>{`${t.navAsk} · ${t.appName}`}</title>;
   // A login that ended with questions still waiting: they stay, shown, until the student logs in again.
   const expired = ready && !signedIn && Boolean(currentStudent()) && waiting.length > 0;
-  if (ready && !signedIn && !expired)
-    return (
-      <>
-        {title}
-        <NeedLogin />
-      </>
-    );
+  // Not logged in: the box still takes the question (kept as a draft through signing up), not a wall.
+  const visitor = ready && !signedIn && !expired;
   const answered = [...elsewhere, ...thread];
 
   return (
@@ -204,7 +207,7 @@ export default function AskPage() {
       <h1>{t.navAsk}</h1>
       <Notices online={online} expired={expired} waiting={waiting.length} waitMinutes={waitMinutes} />
       {/* Nothing to post to without the script (the token lives on the phone): unusable until it runs. */}
-      <form ref={form} onSubmit={ask}>
+      <form onSubmit={ask}>
         <label htmlFor="subject">{t.subject}</label>
         <select id="subject" value={subject} onChange={(e) => changeSubject(e.target.value as SubjectId)}>
           {SUBJECT_IDS.map((id) => (
@@ -213,95 +216,85 @@ export default function AskPage() {
             </option>
           ))}
         </select>
-        <label htmlFor="question">{t.question}</label>
-        <textarea
-          ref={questionBox}
-          id="question"
-          rows={3}
-          maxLength={QUESTION_MAX}
-          required
-          value={draft}
-          aria-describedby="question-hint"
-          onChange={(e) => {
-            setDraft(e.target.value);
-            saveDraft(e.target.value);
-            if (e.target.value.length < QUESTION_MAX) setCut(0);
-          }}
-          onPaste={(e) => {
-            // The browser would drop what does not fit without a word: keep what fits, and say so.
-            const box = e.currentTarget;
-            const pasted = e.clipboardData.getData('text/plain');
-            const kept = box.value.length - (box.selectionEnd - box.selectionStart);
-            const over = kept + pasted.length - QUESTION_MAX;
-            if (over <= 0) return setCut(0);
-            e.preventDefault();
-            const text = `${box.value.slice(0, box.selectionStart)}${pasted.slice(0, pasted.length - over)}${box.value.slice(box.selectionEnd)}`;
-            setDraft(text);
-            saveDraft(text);
-            setCut(over);
-          }}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-              e.preventDefault();
-              form.current?.requestSubmit();
-            }
-          }}
-        />
-        <p id="question-hint" className="hint">
-          {t.questionHint}
-        </p>
-        {(draft.length >= COUNT_FROM || cut > 0) && (
-          <p className="hint" role="status" data-testid="question-length">
-            {t.questionLength(
-              draft.length.toLocaleString('en'),
-              QUESTION_MAX.toLocaleString('en'),
-              cut ? cut.toLocaleString('en') : undefined,
-            )}
+        {switched && (
+          <p className="hint" role="status" data-testid="new-session-next">
+            {t.newSessionNext(t.subjects[switched])}
           </p>
         )}
-        <div className="actions">
-          <button className="primary" type="submit" disabled={!ready || expired}>
-            {t.ask}
-          </button>
-          <button type="button" className="secondary" onClick={newSession}>
-            {t.newSession}
-          </button>
-        </div>
+        <QuestionBox
+          box={questionBox}
+          value={draft}
+          onChange={(text) => {
+            setDraft(text);
+            saveDraft(text);
+          }}
+        />
+        {visitor ? (
+          <>
+            <p className="notice" data-testid="visitor">
+              {t.visitorAsk}
+            </p>
+            <p className="actions">
+              <Link prefetch={false} className="primary" href="/signup">
+                {t.signupToAsk}
+              </Link>
+              <Link prefetch={false} href="/login">
+                {t.navLogin}
+              </Link>
+            </p>
+          </>
+        ) : (
+          <div className="actions">
+            <button className="primary" type="submit" disabled={!ready || expired}>
+              {t.ask}
+            </button>
+            <button type="button" className="secondary" onClick={newSession}>
+              {t.newSession}
+            </button>
+          </div>
+        )}
       </form>
       <p className="sr-only" role="status" data-testid="announce">
         {announcement}
       </p>
-      <section aria-labelledby="thread-title">
-        <h2 id="thread-title">{t.thread}</h2>
-        {refused.map((r) => (
-          <p key={r} className="error">
-            {t.refused} {r}
-          </p>
-        ))}
-        {!answered.length && !waiting.length && <p>{t.emptyThread}</p>}
-        <Thread
-          answered={answered}
-          elsewhere={elsewhere}
-          waiting={waiting}
-          newest={newest}
-          waitingHint={sending && online ? t.thinking : online ? t.queuedOnline : t.queued}
-        />
-        {waiting.length > 0 && !sending && !expired && (
-          <p className="actions">
-            <span>{t.queuedCount(waiting.length)}</span>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                track({ type: 'action', action: 'retry' });
-                send();
-              }}
-            >
-              {t.sendNow}
-            </button>
-          </p>
-        )}
-      </section>
+      {!visitor && (
+        <section aria-labelledby="thread-title">
+          <h2 id="thread-title">
+            {thread[0]
+              ? `${t.thread} · ${t.subjects[thread[0].subject as SubjectId] ?? thread[0].subject}`
+              : t.thread}
+          </h2>
+          {refused.map((r) => (
+            <p key={r} className="error">
+              {t.refused} {r}
+            </p>
+          ))}
+          {!answered.length && !waiting.length && <p>{t.emptyThread}</p>}
+          <Thread
+            answered={answered}
+            elsewhere={elsewhere}
+            waiting={waiting}
+            newest={newest}
+            newestWaiting={newestWaiting}
+            waitingHint={sending && online ? t.thinking : online ? t.queuedOnline : t.queued}
+          />
+          {waiting.length > 0 && !sending && !expired && (
+            <p className="actions">
+              <span>{t.queuedCount(waiting.length)}</span>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => {
+                  track({ type: 'action', action: 'retry' });
+                  send();
+                }}
+              >
+                {t.sendNow}
+              </button>
+            </p>
+          )}
+        </section>
+      )}
     </>
   );
 }

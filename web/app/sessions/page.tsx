@@ -90,6 +90,7 @@ export default function SessionsPage() {
                   timeStyle: 'short',
                 })}{' '}
                 · {t.questions(s.questions)}
+                {s.first_question && <span className="preview">{s.first_question}</span>}
               </span>
               <button
                 type="button"

@@ -1,27 +1,55 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
+import { Answer } from '../../components/answer';
 import { useLanguage } from '../../components/providers';
 import { chooseSubject } from '../../lib/account';
-import { api, errorText } from '../../lib/api';
-import type { SubjectId } from '../../lib/i18n';
+import { ApiError, api, errorText } from '../../lib/api';
+import type { Language, SubjectId } from '../../lib/i18n';
+import { KEYS, storage } from '../../lib/storage';
 
 interface Subject {
   id: SubjectId;
-  materials: { language: 'en' | 'fil'; text: string }[];
+  materials: { language: Language; text: string; html: string }[];
+}
+
+/** The materials of one language, as last read: the page opens offline with them (they are no student's own). */
+function kept(language: Language): Subject[] | undefined {
+  try {
+    const list = JSON.parse(storage.getItem(`${KEYS.subjects}.${language}`) ?? 'null');
+    return Array.isArray(list) ? list : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export default function SubjectsPage() {
   const { t, language } = useLanguage();
   const [subjects, setSubjects] = useState<Subject[] | undefined>();
+  const [fromPhone, setFromPhone] = useState(false);
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    api<Subject[]>('/api/subjects').then(setSubjects).catch(setError);
-  }, []);
+    setError(undefined);
+    setFromPhone(false);
+    // The chosen language only: half the bytes of both.
+    api<Subject[]>(`/api/subjects?language=${language}`)
+      .then((list) => {
+        setSubjects(list);
+        storage.setItem(`${KEYS.subjects}.${language}`, JSON.stringify(list));
+      })
+      .catch((e) => {
+        const copy = e instanceof ApiError && e.status === 0 ? kept(language) : undefined;
+        if (copy) {
+          setSubjects(copy);
+          setFromPhone(true);
+        } else setError(e);
+      });
+  }, [language]);
   return (
     <>
       <title>{`${t.navSubjects} · ${t.appName}`}</title>
       <h1>{t.subjectsTitle}</h1>
+      {fromPhone && <p className="notice">{t.offlineSaved}</p>}
       {error !== undefined && <p className="error">{`${t.error} ${errorText(error, t)}`}</p>}
       {!subjects && error === undefined && <p>{t.loading}</p>}
       {subjects?.map((s) => {
@@ -30,9 +58,11 @@ export default function SubjectsPage() {
           <section key={s.id} aria-labelledby={`subject-${s.id}`}>
             <h2 id={`subject-${s.id}`}>{t.subjects[s.id] ?? s.id}</h2>
             {materials.length ? (
-              <ul>
+              <ul className="thread">
                 {materials.map((m) => (
-                  <li key={m.text}>{m.text}</li>
+                  <li key={m.text}>
+                    <Answer q={{ answer: m.text, answer_html: m.html }} />
+                  </li>
                 ))}
               </ul>
             ) : (

@@ -18,6 +18,7 @@ const FORWARDED = [
   'user-agent',
   'accept',
   'accept-language',
+  'save-data',
 ];
 const RETURNED = ['content-type', 'retry-after', 'cache-control'];
 

@@ -1,0 +1,225 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRumBatch } from '@brainbytes/functions/contracts';
+import { chromium, type Request } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, phoneLabForThisFile } from './phone-lab';
+import { CHROMIUM_ARGS, PHONE, requireBinary } from './stack';
+
+/**
+ * Studying on the phone (issue 26): the app installs to the home screen, the sessions list says
+ * what each session was about, and switching subject never hides the answers read so far.
+ */
+const lab = phoneLabForThisFile();
+
+/** Width and height a PNG says in its IHDR chunk. */
+function pngSize(bytes: Buffer) {
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return `${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`;
+}
+
+describe('on the home screen', () => {
+  it('Chromium finds the app installable: a manifest that opens on /ask, icons of the sizes it names, a worker', async () => {
+    // Chromium never offers to install from an incognito context (what newContext makes): a profile.
+    const profile = mkdtempSync(join(tmpdir(), 'bb-install-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: requireBinary('chromium', 'chromium'),
+      args: CHROMIUM_ARGS,
+      ...PHONE,
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await lab.logIn(page, await lab.register('Nilo'));
+    await lab.appKept(page);
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+    const { url, data } = await cdp.send('Page.getAppManifest');
+    expect(url).toMatch(/\/manifest\.webmanifest$/);
+    const manifest = JSON.parse(data as string) as {
+      start_url: string;
+      display: string;
+      icons: { src: string; sizes: string; purpose: string }[];
+    };
+    expect(manifest).toMatchObject({ start_url: '/ask', display: 'standalone' });
+    expect(manifest.icons.map((i) => `${i.sizes} ${i.purpose}`).sort()).toEqual([
+      '192x192 any',
+      '192x192 maskable',
+      '512x512 any',
+      '512x512 maskable',
+    ]);
+    for (const icon of manifest.icons) {
+      const res = await page.request.get(`${lab.stack.web.url}${icon.src}`);
+      expect(res.headers()['content-type']).toBe('image/png');
+      expect(pngSize(await res.body())).toBe(icon.sizes);
+    }
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }, 60_000);
+});
+
+describe('before signing up', () => {
+  it('"Start asking" opens the question box, not a login wall; what was typed is there to send after signing up', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(lab.stack.web.url);
+    await page.getByRole('link', { name: 'Start asking' }).click();
+    await page.waitForURL('**/ask');
+    await page.getByTestId('visitor').waitFor();
+    expect(await page.getByText('Please log in first.').count()).toBe(0);
+    const question = 'Ano ang photosynthesis?';
+    await page.getByLabel('Subject').selectOption('science');
+    await page.getByLabel('Your question').fill(question);
+    await page.getByRole('link', { name: 'Sign up to ask' }).click();
+    await page.waitForURL('**/signup');
+    const email = `quin-${Date.now()}@example.ph`;
+    await page.getByLabel('Your name').fill('Quin');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('main').getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL('**/ask');
+    await expect.poll(() => page.getByLabel('Your question').inputValue()).toBe(question);
+    expect(await page.getByLabel('Subject').inputValue()).toBe('science');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+    expect(await lab.questionsOf(email)).toEqual([question]);
+    // The visitor's copy went with the sign-up: the next visitor on this phone starts with an empty box.
+    expect(await page.evaluate(() => localStorage.getItem('bb.draft'))).toBeNull();
+    await context.close();
+  }, 60_000);
+});
+
+describe('offline', () => {
+  it('a question asked without signal is brought into view below the offline notice, not left under the fold', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Tess'));
+    // A thread as long as a study session gets: the box is far above its end.
+    for (const [i, question] of [
+      'How do I add fractions?',
+      'What is photosynthesis?',
+      'Who is Rizal?',
+    ].entries()) {
+      await lab.ask(page, question);
+      await expect.poll(() => page.getByTestId('answered').count(), { timeout: 15_000 }).toBe(i + 1);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await context.setOffline(true);
+    await page.getByText('You are offline.').waitFor();
+    await lab.ask(page, 'Ano ang pangngalan? Magbigay ng tatlong halimbawa.');
+    const waiting = page.getByTestId('queued');
+    await waiting.waitFor();
+    await expect
+      .poll(
+        async () => {
+          const box = await waiting.boundingBox();
+          return box ? box.y >= 0 && box.y + box.height <= 800 : false;
+        },
+        { timeout: 5000 },
+      )
+      .toBe(true);
+    await context.setOffline(false);
+    await expect.poll(() => page.getByTestId('answered').count(), { timeout: 20_000 }).toBe(4);
+    await context.close();
+  }, 60_000);
+});
+
+describe('past sessions', () => {
+  it('each session shows the start of its first question, two lines at most and never wider than the phone', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Oca'));
+    const first = `Paano mag-divide ng fractions? ${'Pakipaliwanag nang mahaba. '.repeat(8)}`;
+    await lab.ask(page, first);
+    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+    await page.goto(`${lab.stack.web.url}/sessions`);
+    const preview = page.locator('.cards .preview');
+    await preview.waitFor();
+    expect(await preview.textContent()).toBe(first.slice(0, 100));
+    const box = await preview.evaluate((el) => ({
+      lines: Math.round(
+        el.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(el).lineHeight),
+      ),
+      right: el.getBoundingClientRect().right,
+    }));
+    expect(box.lines).toBeLessThanOrEqual(2);
+    expect(box.right).toBeLessThanOrEqual(360);
+    // A screen reader hears it with the Open button.
+    const described = await page
+      .getByRole('button', { name: 'Open' })
+      .evaluate((b) => document.getElementById(b.getAttribute('aria-describedby') ?? '')?.textContent);
+    expect(described).toContain('Paano mag-divide ng fractions?');
+    await context.close();
+  }, 60_000);
+});
+
+describe('switching subject', () => {
+  it('keeps the answers so far in view, marked with their subject, and says the next question starts a new session', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Pia'));
+    await lab.ask(page, 'What is a prime number?');
+    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator('#thread-title').textContent()).toBe('This study session · Math');
+    await page.getByLabel('Subject').selectOption('science');
+    await expect
+      .poll(() => page.getByTestId('new-session-next').textContent())
+      .toBe(
+        'Your next question starts a new Science session. The answers so far stay here and in Past sessions.',
+      );
+    const kept = page.getByTestId('answered');
+    expect(await kept.count()).toBe(1);
+    expect(await kept.textContent()).toContain('Answered in your Math session');
+    expect(await kept.textContent()).toContain('What is a prime number?');
+    // The next question starts the Science session below the Math answer; the notice has done its job.
+    await lab.ask(page, 'What is photosynthesis?');
+    await expect.poll(() => kept.count(), { timeout: 15_000 }).toBe(2);
+    expect(await page.getByTestId('new-session-next').count()).toBe(0);
+    await expect.poll(() => page.locator('#thread-title').textContent()).toBe('This study session · Science');
+    await context.close();
+  }, 60_000);
+});
+
+describe('data saver', () => {
+  it('switched on: questions carry Save-Data (shorter answers), and the app reports its use no more', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    const sent: Request[] = [];
+    page.on('request', (r) => r.method() === 'POST' && r.url().includes('/api/') && sent.push(r));
+    await lab.logIn(page, await lab.register('Rey'));
+    await page.getByRole('checkbox', { name: 'Data saver' }).check();
+    await lab.ask(page, 'What is a noun?');
+    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+    await page.goto(`${lab.stack.web.url}/sessions`); // leaving the page sends what it kept
+    await page.getByRole('heading', { name: 'Past study sessions' }).waitFor();
+    await page.waitForTimeout(3000); // and the next page re-sends what was left
+    const asked = sent.find((r) => /\/questions$/.test(r.url()));
+    expect(asked?.headers()['save-data']).toBe('on');
+    const events = sent
+      .filter((r) => r.url().endsWith('/api/rum'))
+      .flatMap((r) => parseRumBatch(JSON.parse(r.postData() ?? '{}')));
+    expect(events.filter((e) => e.type === 'action' && e.action === 'ask')).toEqual([]);
+    // Kept on the phone: the next page (and visit) has it on.
+    expect(await page.getByRole('checkbox', { name: 'Data saver' }).isChecked()).toBe(true);
+    await context.close();
+  }, 60_000);
+
+  it('on from the first visit: the worker keeps the pages the student opens, and fetches none ahead', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    await context.addInitScript(
+      () => localStorage.getItem('bb.saver') ?? localStorage.setItem('bb.saver', 'on'),
+    );
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Sol'));
+    await lab.appKept(page);
+    await page.reload(); // a navigation the worker now sees
+    await page.getByLabel('Your question').waitFor();
+    const kept = await page.evaluate(async () => {
+      const name = (await caches.keys()).find((n) => n.startsWith('bb-pages-'));
+      const pages = name ? await caches.open(name) : undefined;
+      return (await pages?.keys())?.map((r) => new URL(r.url).pathname).sort();
+    });
+    expect(kept).toEqual(['/ask']);
+    await context.close();
+  }, 60_000);
+});
