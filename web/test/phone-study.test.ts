@@ -124,6 +124,30 @@ describe('offline', () => {
   }, 60_000);
 });
 
+describe('subjects', () => {
+  it('shows each lesson rendered (math as MathML) in the language chosen, and opens offline from the copy kept', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Uma'));
+    await lab.appKept(page);
+    await page.getByRole('banner').getByRole('combobox').selectOption('fil');
+    await page.goto(`${lab.stack.web.url}/subjects`);
+    const math = page.locator('section', { has: page.getByRole('heading', { name: 'Matematika' }) });
+    await math.locator('.lesson math').first().waitFor();
+    expect(await math.textContent()).toContain('Para magdagdag ng praksiyon');
+    // Offline within the hour the API lets it be cached: the browser's copy, no notice needed…
+    await context.setOffline(true);
+    await page.reload();
+    await math.locator('.lesson math').first().waitFor();
+    // …and once that copy is gone, the one the page kept, saying so.
+    await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
+    await page.reload();
+    await page.getByText('Offline ka: ito ang naka-save sa teleponong ito.').waitFor();
+    expect(await math.locator('.lesson math').count()).toBeGreaterThan(0);
+    await context.close();
+  }, 60_000);
+});
+
 describe('past sessions', () => {
   it('each session shows the start of its first question, two lines at most and never wider than the phone', async () => {
     const context = await lab.browser.newContext(PHONE);
