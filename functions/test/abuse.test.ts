@@ -213,11 +213,15 @@ describe('the real PostgreSQL dropping idle connections (Heroku Postgres mainten
     await Promise.all(
       Array.from({ length: 6 }, () => h.call('GET', '/api/sessions', undefined, h.auth(token))),
     );
+    // This API's pool only (its own application_name): other test files use the server meanwhile.
+    const [own] = await h.db.query<{ name: string }>("SELECT current_setting('application_name') AS name");
+    expect(own?.name).toMatch(/^api_test_/);
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     const { rows } = await admin.query<{ terminated: boolean }>(
       `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
-       WHERE application_name LIKE 'api_test_%' AND state = 'idle' AND pid <> pg_backend_pid()`,
+       WHERE application_name = $1 AND state = 'idle' AND pid <> pg_backend_pid()`,
+      [own?.name],
     );
     await admin.end();
     expect(rows.filter((r) => r.terminated).length).toBeGreaterThan(0);

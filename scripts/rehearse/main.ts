@@ -2,7 +2,7 @@
  * `npm run rehearse`: the production rehearsal. Builds the documented deployment on this machine
  * (topology.ts), sends students through it (`npm run demo`), plays a scripted day (scenarios.ts)
  * and checks that exactly the right people were emailed: prints a table and exits non-zero on any
- * missing, early or extra notification. About 13 minutes; logs of every process in the folder it names.
+ * missing, early or extra notification. About 8 minutes; logs of every process in the folder it names.
  */
 
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
