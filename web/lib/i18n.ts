@@ -52,6 +52,7 @@ const en = {
   mainNav: 'Main',
   subjectsTitle: 'Subject materials',
   loading: 'Loading…',
+  needsScript: 'This page needs JavaScript to load. Turn it on, or wait for the page to finish loading.',
   error: 'Something went wrong:',
   needLogin: 'Please log in first.',
   dataSaver: 'Data saver',
@@ -165,6 +166,8 @@ const fil: Messages = {
   mainNav: 'Pangunahin',
   subjectsTitle: 'Mga materyales',
   loading: 'Naglo-load…',
+  needsScript:
+    'Kailangan ng JavaScript para mag-load ang pahinang ito. I-on ito, o hintaying matapos mag-load ang pahina.',
   error: 'May nangyaring mali:',
   needLogin: 'Mag-log in muna.',
   dataSaver: 'Tipid sa data',

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { Answer } from '../../components/answer';
+import { Loading } from '../../components/loading';
 import { NeedLogin } from '../../components/need-login';
 import { useLanguage } from '../../components/providers';
 import { signedIn as hasToken } from '../../lib/account';
@@ -67,7 +68,7 @@ export default function SessionsPage() {
       <h1>{t.sessionsTitle}</h1>
       {fromPhone && <p className="notice">{t.offlineSaved}</p>}
       {error !== undefined && <p className="error">{`${t.error} ${errorText(error, t)}`}</p>}
-      {!sessions && error === undefined && <p>{t.loading}</p>}
+      {!sessions && error === undefined && <Loading />}
       {sessions?.length === 0 && (
         <>
           <p>{t.noSessions}</p>
@@ -115,7 +116,7 @@ export default function SessionsPage() {
               ) : fromPhone ? (
                 <p className="notice">{t.offlineSession}</p>
               ) : (
-                <p>{t.loading}</p>
+                <Loading />
               ))}
           </li>
         ))}

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { Answer } from '../../components/answer';
+import { Loading } from '../../components/loading';
 import { useLanguage } from '../../components/providers';
 import { chooseSubject } from '../../lib/account';
 import { ApiError, api, errorText } from '../../lib/api';
@@ -25,7 +26,9 @@ function kept(language: Language): Subject[] | undefined {
 
 export default function SubjectsPage() {
   const { t, language } = useLanguage();
-  const [subjects, setSubjects] = useState<Subject[] | undefined>();
+  /** The subjects as read, and in which language: a switch shows "Loading…", not the other language's list. */
+  const [read, setRead] = useState<{ language: Language; list: Subject[] } | undefined>();
+  const subjects = read?.language === language ? read.list : undefined;
   const [fromPhone, setFromPhone] = useState(false);
   const [error, setError] = useState<unknown>();
   useEffect(() => {
@@ -34,13 +37,13 @@ export default function SubjectsPage() {
     // The chosen language only: half the bytes of both.
     api<Subject[]>(`/api/subjects?language=${language}`)
       .then((list) => {
-        setSubjects(list);
+        setRead({ language, list });
         storage.setItem(`${KEYS.subjects}.${language}`, JSON.stringify(list));
       })
       .catch((e) => {
         const copy = e instanceof ApiError && e.status === 0 ? kept(language) : undefined;
         if (copy) {
-          setSubjects(copy);
+          setRead({ language, list: copy });
           setFromPhone(true);
         } else setError(e);
       });
@@ -51,7 +54,7 @@ export default function SubjectsPage() {
       <h1>{t.subjectsTitle}</h1>
       {fromPhone && <p className="notice">{t.offlineSaved}</p>}
       {error !== undefined && <p className="error">{`${t.error} ${errorText(error, t)}`}</p>}
-      {!subjects && error === undefined && <p>{t.loading}</p>}
+      {!subjects && error === undefined && <Loading />}
       {subjects?.map((s) => {
         const materials = s.materials.filter((m) => m.language === language);
         return (
