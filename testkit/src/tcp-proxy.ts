@@ -1,9 +1,10 @@
-import { createServer, type Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 
 /**
  * A TCP proxy in front of one port, for putting one client of a shared server (a gateway process
  * in front of Redis) on a bad network of its own: `stall()` holds its bytes in both directions,
  * `refuse()` drops its connections and refuses new ones, `open()` lets everything through again.
+ * It counts every byte it carries each way (`bytes()`), for measuring what a client spends.
  */
 export interface TcpProxy {
   /** The proxy's port on 127.0.0.1. */
@@ -11,6 +12,9 @@ export interface TcpProxy {
   stall(): void;
   refuse(): void;
   open(): void;
+  /** Bytes carried since the proxy started or since `resetBytes()`: `up` to the server, `down` from it. */
+  bytes(): { up: number; down: number };
+  resetBytes(): void;
   close(): Promise<void>;
 }
 
@@ -18,13 +22,14 @@ type Mode = 'open' | 'stalled' | 'refused';
 
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   let mode: Mode = 'open';
+  const carried = { up: 0, down: 0 };
   const pairs = new Set<[Socket, Socket]>();
   const server = createServer((client) => {
     if (mode === 'refused') {
       client.destroy();
       return;
     }
-    const upstream = new (client.constructor as typeof Socket)();
+    const upstream = new Socket();
     const pair: [Socket, Socket] = [client, upstream];
     pairs.add(pair);
     const drop = () => {
@@ -36,6 +41,12 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
       s.on('error', drop);
       s.on('close', drop);
     }
+    client.on('data', (chunk: Buffer) => {
+      carried.up += chunk.length;
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      carried.down += chunk.length;
+    });
     upstream.connect(targetPort, '127.0.0.1');
     client.pipe(upstream);
     upstream.pipe(client);
@@ -61,6 +72,11 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     open() {
       mode = 'open';
       each((s) => s.resume());
+    },
+    bytes: () => ({ ...carried }),
+    resetBytes() {
+      carried.up = 0;
+      carried.down = 0;
     },
     async close() {
       mode = 'refused';

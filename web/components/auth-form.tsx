@@ -16,9 +16,12 @@ export function AuthForm({
   mode,
   failure,
   codeStep = false,
+  email,
 }: {
   mode: 'login' | 'signup';
   failure?: AuthFailure;
+  /** The email a posted form was refused with: shown again. */
+  email?: string | undefined;
   /** Sign-up by email code, second step: the code (and, after a posted form, the password again). */
   codeStep?: boolean;
 }) {
@@ -116,7 +119,15 @@ export function AuthForm({
           </>
         )}
         <label htmlFor="email">{t.email}</label>
-        <input id="email" name="email" type="email" autoComplete="email" required maxLength={254} />
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          maxLength={254}
+          defaultValue={email}
+        />
         <label htmlFor="password">{t.password}</label>
         <input
           id="password"

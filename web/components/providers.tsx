@@ -145,7 +145,7 @@ function useFocusOnNavigation() {
   }, [pathname]);
 }
 
-/** The app opens offline (public/sw.js); registered once the page has loaded, off the critical path. */
+/** The app opens offline (public/sw.js); registered once the page has loaded and is idle, off the critical path. */
 function useServiceWorker() {
   useEffect(() => {
     // Not under `next dev`: a kept page would hide the change a developer just made.
@@ -155,8 +155,13 @@ function useServiceWorker() {
         // Data saver: a worker that keeps pages as they are visited, not every page ahead.
         .register(`/sw.js?v=${process.env.NEXT_PUBLIC_BUILD_STAMP ?? 'dev'}${dataSaver() ? '&saver=1' : ''}`)
         .catch(() => undefined);
-    if (document.readyState === 'complete') register();
-    else addEventListener('load', register, { once: true });
+    // Once the page is idle after loading: the worker's downloads never compete with the page's.
+    const whenIdle = () =>
+      'requestIdleCallback' in window
+        ? requestIdleCallback(register, { timeout: 5000 })
+        : setTimeout(register, 1000);
+    if (document.readyState === 'complete') whenIdle();
+    else addEventListener('load', whenIdle, { once: true });
   }, []);
 }
 

@@ -59,3 +59,18 @@ export function forgetHandoffNonce() {
   const rest = params.toString();
   history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
 }
+
+/** The email a posted form was refused with, for the form to show again (HttpOnly, that form's path, a minute). */
+export const TYPED_EMAIL_COOKIE = 'bb.typed-email';
+export const TYPED_EMAIL_SECONDS = 60;
+
+/** The email to show again in a refused form, from the cookie the form route set; undefined if none or garbled. */
+export function typedEmail(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const email = decodeURIComponent(value);
+    return email.length <= 254 && email.includes('@') ? email : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -101,6 +101,25 @@ export function keepThread(sessionId: string, thread: StoredQuestion[]) {
 export const keptSessions = () => kept().sessions;
 export const keptThread = (sessionId: string) => kept().threads[sessionId];
 
+/** How many of the newest sessions are kept to read offline once the sessions list has been seen online. */
+export const OFFLINE_SESSIONS = Number(process.env.NEXT_PUBLIC_OFFLINE_SESSIONS) || 5;
+
+/**
+ * Keeps the newest sessions' answers to read offline, one request at a time, those not kept yet or
+ * kept before more was asked in them; stops at the first failure (the connection went).
+ */
+export async function keepRecentThreads(sessions: PastSession[], count = OFFLINE_SESSIONS) {
+  const stale = sessions
+    .slice(0, count)
+    .filter((s) => s.questions > 0 && (keptThread(s.id)?.length ?? -1) < s.questions)
+    .reverse(); // the newest kept last, so it is the last evicted
+  for (const s of stale) {
+    const thread = await api<StoredQuestion[]>(`/api/sessions/${s.id}/questions`).catch(() => undefined);
+    if (!thread) return;
+    keepThread(s.id, thread);
+  }
+}
+
 /** Sends one queued question: creates its session first when needed, both with idempotency keys. */
 async function sendQueued(
   item: QueuedQuestion,

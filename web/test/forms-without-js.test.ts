@@ -88,7 +88,7 @@ it('logs in without JavaScript: a POST, the password in no URL, and the student 
   await context.close();
 }, 60_000);
 
-it('comes back to the form with the reason, never the input: a wrong password, a taken email', async () => {
+it('comes back to the form with the reason and the email typed (never in an address): a wrong password, a taken email', async () => {
   const { context, page, requests } = await withoutJavaScript();
   await page.goto(`${stack.web.url}/login`);
   await page.getByLabel('Email').fill(email);
@@ -96,6 +96,11 @@ it('comes back to the form with the reason, never the input: a wrong password, a
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.waitForURL('**/login?error=credentials');
   await expect(page.getByRole('alert').textContent()).resolves.toContain('The email or password is wrong.');
+  // Only the password to type again.
+  expect(await page.getByLabel('Email').inputValue()).toBe(email);
+  expect(await page.getByLabel('Password').inputValue()).toBe('');
+  const typed = (await context.cookies()).find((c) => c.name === 'bb.typed-email');
+  expect(typed).toMatchObject({ path: '/login', httpOnly: true, sameSite: 'Strict' });
 
   await page.goto(`${stack.web.url}/signup`);
   await page.getByLabel('Your name').fill('Ana Reyes');
@@ -104,6 +109,7 @@ it('comes back to the form with the reason, never the input: a wrong password, a
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForURL('**/signup?error=taken');
   await expect(page.getByRole('alert').textContent()).resolves.toContain('already exists');
+  expect(await page.getByLabel('Email').inputValue()).toBe(email);
   for (const { url } of requests) expect(url).not.toMatch(/password|not-the-password/);
   expect((await context.cookies()).some((c) => c.name === 'bb.handoff')).toBe(false);
   await context.close();

@@ -87,15 +87,39 @@ function studentActions(stack: Awaited<ReturnType<typeof startStack>>) {
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
   }
 
-  /** Every question the API stored for a student, across their sessions. */
-  async function questionsOf(email: string): Promise<string[]> {
+  /** The student's Authorization header, from a log-in through the API itself. */
+  async function authOf(email: string) {
     const login = await fetch(`${stack.api.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ email, password: PASSWORD }),
     });
     const { token } = (await login.json()) as { token: string };
-    const auth = { headers: { Authorization: `Bearer ${token}` } };
+    return { Authorization: `Bearer ${token}` };
+  }
+
+  /** Questions the student asked elsewhere (another phone, a school computer), one session each. */
+  async function askElsewhere(email: string, asks: Array<[subject: string, question: string]>) {
+    const headers = { ...(await authOf(email)), 'Content-Type': 'application/json' };
+    for (const [subject, question] of asks) {
+      const session = await fetch(`${stack.api.url}/api/sessions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ subject }),
+      });
+      const { id } = (await session.json()) as { id: string };
+      const asked = await fetch(`${stack.api.url}/api/sessions/${id}/questions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ question }),
+      });
+      expect(asked.status).toBe(201);
+    }
+  }
+
+  /** Every question the API stored for a student, across their sessions. */
+  async function questionsOf(email: string): Promise<string[]> {
+    const auth = { headers: await authOf(email) };
     const sessions = (await (await fetch(`${stack.api.url}/api/sessions`, auth)).json()) as { id: string }[];
     const all: string[] = [];
     for (const s of sessions) {
@@ -115,5 +139,5 @@ function studentActions(stack: Awaited<ReturnType<typeof startStack>>) {
     await page.waitForURL('**/login');
   }
 
-  return { register, logIn, appKept, ask, questionsOf, logOut };
+  return { register, logIn, appKept, ask, askElsewhere, questionsOf, logOut };
 }

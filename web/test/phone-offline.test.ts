@@ -94,6 +94,22 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
     await context.close();
   }, 60_000);
 
+  it("keeps the scripts this build's pages run, not the nomodule fallback no phone that runs the worker executes", async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(`${lab.stack.web.url}/login`);
+    await lab.appKept(page);
+    const html = await (await fetch(`${lab.stack.web.url}/login`)).text();
+    const fallback = [...html.matchAll(/<script[^>]*src="([^"]+)"[^>]*noModule/gi)].map((m) => m[1]);
+    expect(fallback.length).toBeGreaterThan(0);
+    const kept = await page.evaluate(async () =>
+      (await (await caches.open('bb-static')).keys()).map((r) => new URL(r.url).pathname),
+    );
+    expect(kept.length).toBeGreaterThan(3);
+    for (const script of fallback) expect(kept).not.toContain(script);
+    await context.close();
+  }, 60_000);
+
   it('keeps the ask button unusable until the script runs: a tap cannot reload the page and lose the question', async () => {
     const context = await lab.browser.newContext({ ...PHONE, javaScriptEnabled: false });
     const page = await context.newPage();

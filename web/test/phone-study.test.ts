@@ -184,6 +184,55 @@ describe('past sessions', () => {
   }, 60_000);
 });
 
+describe('past sessions offline', () => {
+  it('after the sessions list was seen online once, the newest sessions open offline, never opened before', async () => {
+    const email = await lab.register('Vic');
+    // Asked on another phone (a school computer): this phone has kept nothing of them.
+    await lab.askElsewhere(email, [
+      ['math', 'How do I add fractions?'],
+      ['history', 'Who is Rizal?'],
+    ]);
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, email);
+    await lab.appKept(page);
+    await page.goto(`${lab.stack.web.url}/sessions`);
+    await page.locator('.cards .preview').first().waitFor();
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const key = Object.keys(localStorage).find((k) => k.startsWith('bb.threads.'));
+            return Object.keys(JSON.parse(localStorage.getItem(key ?? '') ?? '{}').threads ?? {}).length;
+          }),
+        { timeout: 10_000 },
+      )
+      .toBe(2);
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText('You are offline: this is what was saved on this phone.').waitFor();
+    const math = page.locator('.cards li', { hasText: 'How do I add fractions?' });
+    await math.getByRole('button', { name: 'Open' }).click();
+    await math.getByTestId('past-thread').locator('.lesson math').first().waitFor();
+    await context.close();
+  }, 60_000);
+});
+
+describe('a login that ended', () => {
+  it('on past sessions says why and offers the way back in, not only a red line', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await lab.logIn(page, await lab.register('Wen'));
+    // The token is no longer good (expired, or logged out on another phone).
+    await page.evaluate(() => localStorage.setItem('bb.token', 'ended.token'));
+    await page.goto(`${lab.stack.web.url}/sessions`);
+    await page.getByText('Your login has ended. Log in again.').waitFor();
+    await page.getByRole('main').getByRole('link', { name: 'Log in' }).click();
+    await page.waitForURL('**/login');
+    await context.close();
+  }, 60_000);
+});
+
 describe('switching subject', () => {
   it('keeps the answers so far in view, marked with their subject, and says the next question starts a new session', async () => {
     const context = await lab.browser.newContext(PHONE);

@@ -4,11 +4,14 @@ import { useEffect, useState } from 'react';
 import { Answer } from '../../components/answer';
 import { Loading } from '../../components/loading';
 import { NeedLogin } from '../../components/need-login';
+import { Problem } from '../../components/problem';
 import { useLanguage } from '../../components/providers';
 import { signedIn as hasToken } from '../../lib/account';
-import { ApiError, api, errorText } from '../../lib/api';
+import { ApiError, api } from '../../lib/api';
+import { dataSaver } from '../../lib/data-saver';
 import type { SubjectId } from '../../lib/i18n';
 import {
+  keepRecentThreads,
   keepSessions,
   keepThread,
   keptSessions,
@@ -33,6 +36,12 @@ export default function SessionsPage() {
       .then((list) => {
         setSessions(list);
         keepSessions(list);
+        // The newest sessions readable offline, fetched once the page is idle; not on data saver.
+        if (!dataSaver()) {
+          const keep = () => void keepRecentThreads(list);
+          if ('requestIdleCallback' in window) requestIdleCallback(keep, { timeout: 3000 });
+          else setTimeout(keep, 1000);
+        }
       })
       .catch((e) => {
         // Offline: what this phone kept from the last visit.
@@ -67,7 +76,7 @@ export default function SessionsPage() {
       {title}
       <h1>{t.sessionsTitle}</h1>
       {fromPhone && <p className="notice">{t.offlineSaved}</p>}
-      {error !== undefined && <p className="error">{`${t.error} ${errorText(error, t)}`}</p>}
+      {error !== undefined && <Problem error={error} />}
       {!sessions && error === undefined && <Loading />}
       {sessions?.length === 0 && (
         <>

@@ -3,9 +3,10 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { Answer } from '../../components/answer';
 import { Loading } from '../../components/loading';
+import { Problem } from '../../components/problem';
 import { useLanguage } from '../../components/providers';
 import { chooseSubject } from '../../lib/account';
-import { ApiError, api, errorText } from '../../lib/api';
+import { ApiError, api } from '../../lib/api';
 import type { Language, SubjectId } from '../../lib/i18n';
 import { KEYS, storage } from '../../lib/storage';
 
@@ -53,7 +54,7 @@ export default function SubjectsPage() {
       <title>{`${t.navSubjects} · ${t.appName}`}</title>
       <h1>{t.subjectsTitle}</h1>
       {fromPhone && <p className="notice">{t.offlineSaved}</p>}
-      {error !== undefined && <p className="error">{`${t.error} ${errorText(error, t)}`}</p>}
+      {error !== undefined && <Problem error={error} />}
       {!subjects && error === undefined && <Loading />}
       {subjects?.map((s) => {
         const materials = s.materials.filter((m) => m.language === language);

@@ -10,6 +10,8 @@ import {
   HANDOFF_SECONDS,
   handoffValue,
   SIGNUP_COOKIE,
+  TYPED_EMAIL_COOKIE,
+  TYPED_EMAIL_SECONDS,
 } from '../../../lib/auth-handoff';
 import { clientAddressOf, proxySettings, readLimitedBody } from '../../../lib/proxy';
 
@@ -37,11 +39,21 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   if (!host || originHost(request.headers.get('origin')) !== host)
     return new Response('forms are accepted from this site’s own pages only', { status: 403 });
-  const back = (reason: AuthFailure) =>
+  const secure =
+    request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
+  const flags = `SameSite=Strict${secure ? '; Secure' : ''}`;
+  // Back to the form with the reason; the email typed goes back too (a cookie for that form's page
+  // and one minute, never the address), so the student fixes the password instead of retyping it all.
+  const back = (reason: AuthFailure, email?: string) =>
     new Response(null, {
       status: 303,
       headers: {
         Location: mode === 'verify' ? `/signup?step=code&error=${reason}` : `/${mode}?error=${reason}`,
+        ...(email && mode !== 'verify'
+          ? {
+              'Set-Cookie': `${TYPED_EMAIL_COOKIE}=${encodeURIComponent(email.slice(0, 254))}; Path=/${mode}; Max-Age=${TYPED_EMAIL_SECONDS}; HttpOnly; ${flags}`,
+            }
+          : {}),
       },
     });
   const { apiUrl, secret, trustProxyHops, maxBodyBytes } = proxySettings();
@@ -65,7 +77,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
           ? { devices: [device] }
           : {}),
   };
-  if (!body.email || !body.password) return back('invalid');
+  if (!body.email || !body.password) return back('invalid', body.email);
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (secret) {
     headers['x-brainbytes-proxy-secret'] = secret;
@@ -80,10 +92,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   }).catch(() => undefined);
-  if (!res?.ok) return back(authFailureOf(res?.status ?? 0, mode === 'verify'));
-  const secure =
-    request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-  const flags = `SameSite=Strict${secure ? '; Secure' : ''}`;
+  if (!res?.ok) return back(authFailureOf(res?.status ?? 0, mode === 'verify'), body.email);
   if (res.status === 202) {
     // Sign-up by email code: the same answer for a new and a taken email; the code form is next.
     return new Response(null, {
