@@ -3,14 +3,14 @@ import type { ReactNode } from 'react';
 import { DataSaverToggle } from '../components/data-saver-toggle';
 import { Nav } from '../components/nav';
 import { Providers } from '../components/providers';
-import { MESSAGES } from '../lib/i18n';
+import { FRONT_MESSAGES } from '../lib/i18n-front';
 import { requestLanguage } from '../lib/request-language';
 import './globals.css';
 
 export async function generateMetadata(): Promise<Metadata> {
   return {
     // Each page renders its own <title> in the student's language; the description follows it too.
-    description: MESSAGES[await requestLanguage()].description,
+    description: FRONT_MESSAGES[await requestLanguage()].description,
     // No icon file: a favicon request (or its 404) is data a prepaid plan pays for on every visit.
     icons: { icon: 'data:,' },
   };

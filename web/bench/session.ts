@@ -9,6 +9,14 @@ export interface StudySession {
   answerBytes: number;
   /** Over the HTTP/2 front: every byte both ways on the phone's connections while it asked. */
   wireBytes?: number;
+  /** Through `counter`: every byte both ways after the page was hidden (the real-user metrics). */
+  leftBytes?: number;
+}
+
+/** Counts what crosses the wire (testkit's TCP proxy). */
+interface Counter {
+  bytes(): { up: number; down: number };
+  resetBytes(): void;
 }
 
 /**
@@ -23,9 +31,12 @@ export async function studySession(
     loggedIn,
     questions,
     front,
+    counter,
     say,
   }: {
     url: string;
+    /** The proxy `url` goes through: it counts what leaves when the page is hidden. */
+    counter?: Counter;
     loggedIn: () => void;
     questions: number;
     front?: Awaited<ReturnType<typeof startH2Front>>;
@@ -72,12 +83,30 @@ export async function studySession(
     // The student switches to another app: the page is hidden and what it holds goes out now.
     // (Headless Chromium keeps its pages visible; this is what the browser would report.)
     // (A string: tsx would name the getter with a helper the page does not have.)
+    counter?.resetBytes();
     await page.evaluate(
       "Object.defineProperty(document, 'visibilityState', { configurable: true, value: 'hidden' }); document.dispatchEvent(new Event('visibilitychange'));",
     );
-    await page.waitForTimeout(3000);
-    const left = wire.take(front ? { http: 2 } : undefined).filter((x) => x.path === '/api/rum');
-    return { exchanges: [...asked, ...left], answerBytes, wireBytes };
+    // A keepalive request outlives its page, so Chromium reports it to the browser, not to the
+    // page's DevTools session: the proxy counts it on the wire.
+    let leftBytes: number | undefined;
+    if (counter) {
+      let seen = -1;
+      for (let waited = 0; waited < 15_000; waited += 1000) {
+        await page.waitForTimeout(1000);
+        const now = counter.bytes().up + counter.bytes().down;
+        if (now > 0 && now === seen) break;
+        seen = now;
+      }
+      leftBytes = counter.bytes().up + counter.bytes().down;
+    }
+    // Sent with fetch and keepalive, answered after a round trip or two of Slow 3G (2 s each).
+    const left: Exchange[] = [];
+    for (let waited = counter ? 14_500 : 0; waited < 15_000 && !left.length; waited += 500) {
+      await page.waitForTimeout(500);
+      left.push(...wire.take(front ? { http: 2 } : undefined).filter((x) => x.path === '/api/rum'));
+    }
+    return { exchanges: [...asked, ...left], answerBytes, wireBytes, ...(counter ? { leftBytes } : {}) };
   } finally {
     await context.close();
   }

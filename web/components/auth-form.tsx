@@ -5,6 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { deviceTokens, keepDeviceToken, signIn } from '../lib/account';
 import { ApiError, api, errorText } from '../lib/api';
 import { type AuthFailure, authFailureOf } from '../lib/auth-handoff';
+import { AUTH_MESSAGES } from '../lib/i18n-auth';
 import { useLanguage } from './providers';
 
 /**
@@ -25,9 +26,12 @@ export function AuthForm({
   /** Sign-up by email code, second step: the code (and, after a posted form, the password again). */
   codeStep?: boolean;
 }) {
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
+  const a = AUTH_MESSAGES[language];
+  /** A refusal's reason in the student's language (an API out of reach is said as everywhere else). */
+  const failed = (why: AuthFailure) => (why === 'unavailable' ? t.problem.unavailable : a.authFailed[why]);
   const router = useRouter();
-  const [error, setError] = useState(failure ? t.authFailed[failure] : '');
+  const [error, setError] = useState(failure ? failed(failure) : '');
   const [busy, setBusy] = useState(false);
   // What the first step sent, kept for the code step (never stored: gone with the page).
   const [waiting, setWaiting] = useState<{ email: string; password: string } | undefined>();
@@ -64,22 +68,22 @@ export function AuthForm({
       // The student's language, never the API's English: the same reasons the no-script form gives.
       setError(
         e instanceof ApiError && e.kind === 'refused'
-          ? t.authFailed[authFailureOf(e.status, verifying)]
+          ? failed(authFailureOf(e.status, verifying))
           : errorText(e, t),
       );
     } finally {
       setBusy(false);
     }
   };
-  const title = mode === 'login' ? t.login : t.signup;
+  const title = mode === 'login' ? a.login : a.signup;
   if (verifying)
     return (
       <>
-        <title>{`${t.finishSignup} · ${t.appName}`}</title>
-        <h1>{t.finishSignup}</h1>
-        <p>{t.codeSent}</p>
+        <title>{`${a.finishSignup} · ${t.appName}`}</title>
+        <h1>{a.finishSignup}</h1>
+        <p>{a.codeSent}</p>
         <form method="post" action="/auth/verify" onSubmit={submit}>
-          <label htmlFor="code">{t.code}</label>
+          <label htmlFor="code">{a.code}</label>
           <input
             id="code"
             name="code"
@@ -91,7 +95,7 @@ export function AuthForm({
           />
           {!waiting && (
             <>
-              <label htmlFor="password">{t.password}</label>
+              <label htmlFor="password">{a.password}</label>
               <input id="password" name="password" type="password" autoComplete="new-password" required />
             </>
           )}
@@ -100,7 +104,7 @@ export function AuthForm({
           </p>
           <div className="actions">
             <button className="primary" type="submit" disabled={busy}>
-              {t.finishSignup}
+              {a.finishSignup}
             </button>
             <OtherWay to="login" />
           </div>
@@ -114,11 +118,11 @@ export function AuthForm({
       <form method="post" action={`/auth/${mode}`} onSubmit={submit}>
         {mode === 'signup' && (
           <>
-            <label htmlFor="name">{t.name}</label>
+            <label htmlFor="name">{a.name}</label>
             <input id="name" name="name" autoComplete="name" required maxLength={100} />
           </>
         )}
-        <label htmlFor="email">{t.email}</label>
+        <label htmlFor="email">{a.email}</label>
         <input
           id="email"
           name="email"
@@ -128,7 +132,7 @@ export function AuthForm({
           maxLength={254}
           defaultValue={email}
         />
-        <label htmlFor="password">{t.password}</label>
+        <label htmlFor="password">{a.password}</label>
         <input
           id="password"
           name="password"
@@ -140,7 +144,7 @@ export function AuthForm({
         />
         {mode === 'signup' && (
           <p id="password-hint" className="hint">
-            {t.passwordHint}
+            {a.passwordHint}
           </p>
         )}
         <p role="alert" className="error">
@@ -159,10 +163,11 @@ export function AuthForm({
 
 /** The way in a student did not take: "No account yet? Sign up" or "Already have an account? Log in". */
 export function OtherWay({ to }: { to: 'login' | 'signup' }) {
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
+  const a = AUTH_MESSAGES[language];
   return (
     <span>
-      {to === 'signup' ? t.noAccount : t.haveAccount}{' '}
+      {to === 'signup' ? a.noAccount : a.haveAccount}{' '}
       <Link prefetch={false} className="tap" href={`/${to}`}>
         {to === 'signup' ? t.navSignup : t.navLogin}
       </Link>

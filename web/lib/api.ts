@@ -97,6 +97,6 @@ export function errorText(error: unknown, t: Messages): string {
   if (error.kind === 'offline' || (error.kind === 'failed' && error.status === 0)) return t.problem.offline;
   if (error.kind === 'timeout') return t.problem.timeout;
   if (error.status === 401) return t.problem.loggedOut;
-  if (error.status >= 500) return t.authFailed.unavailable;
+  if (error.status >= 500) return t.problem.unavailable;
   return t.problem.unknown;
 }

@@ -17,7 +17,8 @@
 const VERSION = new URL(self.location.href).searchParams.get('v') || 'dev';
 const PAGES = `bb-pages-${VERSION}`;
 const STATIC = 'bb-static';
-const SHELL = ['/ask', '/sessions', '/subjects', '/login', '/signup', '/'];
+/** Kept at install: the pages a student studies with, and the log-in a login that ended leads to; others fall back to /ask. */
+const SHELL = ['/ask', '/sessions', '/subjects', '/login'];
 const NAV_TIMEOUT_MS = 6000;
 /** Data saver (the app's setting, or the browser's): keep pages as they are visited, fetch none ahead. */
 const SAVER =

@@ -26,7 +26,7 @@ describe('what a student is told when the API says 429', () => {
       [new ApiError('no connection', 0, 'offline'), MESSAGES.fil.problem.offline],
       [new ApiError('no connection', 0, 'failed'), MESSAGES.fil.problem.offline],
       [new ApiError('the request timed out', 0, 'timeout'), MESSAGES.fil.problem.timeout],
-      [new ApiError('the API cannot be reached', 502, 'failed'), MESSAGES.fil.authFailed.unavailable],
+      [new ApiError('the API cannot be reached', 502, 'failed'), MESSAGES.fil.problem.unavailable],
       [new ApiError('subject must be one of …', 400, 'refused'), MESSAGES.fil.problem.unknown],
     ];
     for (const [error, text] of cases) expect(errorText(error, MESSAGES.fil)).toBe(text);

@@ -17,10 +17,7 @@ const sideways = (page: import('playwright-core').Page) =>
 
 describe('on a 360 px phone', () => {
   it('a long unbroken string (a URL, a pasted formula) wraps instead of widening the page', async () => {
-    const email = await lab.register('Dana');
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, email);
+    const { context, page } = await lab.student('Dana');
     const long = `https://example.ph/${'x'.repeat(300)}`;
     await lab.ask(page, long);
     await page.getByTestId('answered').waitFor({ timeout: 15_000 });
@@ -30,10 +27,7 @@ describe('on a 360 px phone', () => {
   }, 60_000);
 
   it('says how much is left near the 2,000-character limit, instead of cutting the question without a word', async () => {
-    const email = await lab.register('Eli');
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, email);
+    const { context, page } = await lab.student('Eli');
     const box = page.getByLabel('Your question');
     await box.fill('a'.repeat(100));
     expect(await page.getByTestId('question-length').count()).toBe(0); // far from the limit: nothing to say
@@ -93,10 +87,7 @@ describe('after logging in', () => {
 
 describe('with a screen reader', () => {
   it('each session’s Open button says which session it opens, and the menu is named in the language chosen', async () => {
-    const email = await lab.register('Fe');
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, email);
+    const { context, page } = await lab.student('Fe');
     const token = await page.evaluate(() => localStorage.getItem('bb.token'));
     for (const subject of ['math', 'science'])
       await fetch(`${lab.stack.api.url}/api/sessions`, {
@@ -154,9 +145,7 @@ describe('a phone shared by students, and leaving', () => {
   }, 60_000);
 
   it('the logout dialog opens on Cancel, and Escape gives focus back to the Log out button', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Caloy'));
+    const { context, page } = await lab.student('Caloy');
     const opener = page.getByRole('banner').getByRole('button', { name: 'Log out' });
     await opener.click();
     const dialog = page.getByRole('alertdialog');
@@ -204,9 +193,7 @@ describe('a phone shared by students, and leaving', () => {
   }, 60_000);
 
   it('leaving a page sends one usage beacon, not one before the web vitals reported on the way out and one after', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Eden'));
+    const { context, page } = await lab.student('Eden');
     await page.goto(`${lab.stack.web.url}/subjects`);
     await page.getByRole('heading', { level: 2 }).first().waitFor();
     // What leaving /ask kept has been sent again and answered.
@@ -269,9 +256,7 @@ describe('an answer as a lesson', () => {
       '',
       'Not a lesson: <img src=x onerror="window.__xss=1"> [click](javascript:window.__xss=2) and `x < y`.',
     ].join('\n');
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Gabby'));
+    const { context, page } = await lab.student('Gabby');
     await lab.ask(page, 'What are fractions?');
     const lesson = page.getByTestId('answered').locator('.lesson');
     await lesson.waitFor({ timeout: 15_000 });

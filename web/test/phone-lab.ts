@@ -2,7 +2,7 @@ import type { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import type { Page } from 'playwright-core';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { CHROMIUM_ARGS, requireBinary, startStack } from './stack';
+import { CHROMIUM_ARGS, PHONE, requireBinary, startStack } from './stack';
 
 /**
  * The stack and Chromium for the phone tests, and what a student does in them: register, log in,
@@ -22,10 +22,19 @@ export async function startPhoneLab({ tutor }: { tutor?: FakeOpenAi } = {}) {
     : {};
   const stack = await startStack({ apiEnv: { API_RATE_QUESTIONS: '50,50/1m' }, aiEnv });
   const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const actions = studentActions(stack);
   return {
     stack,
     browser,
-    ...studentActions(stack),
+    ...actions,
+    /** A new student on a phone of their own (a fresh context), logged in on /ask. */
+    async student(name: string) {
+      const email = await actions.register(name);
+      const context = await browser.newContext(PHONE);
+      const page = await context.newPage();
+      await actions.logIn(page, email);
+      return { email, context, page };
+    },
     async stop() {
       await browser.close();
       await stack.stop();

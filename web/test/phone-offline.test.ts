@@ -4,6 +4,8 @@ import { parseRumBatch } from '@brainbytes/functions/contracts';
 import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type Language, MESSAGES } from '../lib/i18n';
+import { AUTH_MESSAGES } from '../lib/i18n-auth';
+import { READING_MESSAGES } from '../lib/i18n-reading';
 import { PASSWORD, phoneLabForThisFile } from './phone-lab';
 import { PHONE, SCREENSHOTS } from './stack';
 
@@ -15,9 +17,7 @@ const lab = phoneLabForThisFile();
 
 describe('the app offline (item 3)', () => {
   it('after one online visit, /ask, /sessions and a past session open with the network off', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Ivy'));
+    const { context, page } = await lab.student('Ivy');
     await lab.ask(page, 'What is photosynthesis?');
     await page.getByTestId('answered').waitFor({ timeout: 15_000 });
     await page.goto(`${lab.stack.web.url}/sessions`);
@@ -158,7 +158,7 @@ describe('screenshots (web/test-results/screenshots)', () => {
           join(SCREENSHOTS, `${path}-${language}-${viewport.width}x${viewport.height}.png`);
         const t = MESSAGES[language];
         await page.goto(`${lab.stack.web.url}/login`);
-        await shot(page, name('login'), language, t.login);
+        await shot(page, name('login'), language, AUTH_MESSAGES[language].login);
         await page.getByLabel('Email').fill(email);
         await page.getByLabel('Password').fill(PASSWORD);
         await page.locator('main button[type=submit]').click();
@@ -172,7 +172,7 @@ describe('screenshots (web/test-results/screenshots)', () => {
         await page.goto(`${lab.stack.web.url}/sessions`);
         await page.locator('.cards button').first().click();
         await page.getByTestId('past-thread').waitFor();
-        await shot(page, name('sessions'), language, t.sessionsTitle, true);
+        await shot(page, name('sessions'), language, READING_MESSAGES[language].sessionsTitle, true);
         await context.close();
       }
   }, 90_000);
@@ -180,9 +180,7 @@ describe('screenshots (web/test-results/screenshots)', () => {
 
 describe('a new build while a page is open (item 3)', () => {
   it('installs the new worker beside the open page and takes over only when the old pages are closed', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Lea'));
+    const { context, page } = await lab.student('Lea');
     await lab.appKept(page);
     const first = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
     expect(first).toMatch(/\/sw\.js\?v=/);
@@ -218,9 +216,7 @@ describe('a new build while a page is open (item 3)', () => {
   }, 60_000);
 
   it('an old worker still serving a page does not keep again the pages a newer version deleted', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Mara'));
+    const { context, page } = await lab.student('Mara');
     await lab.appKept(page);
     const own = await page.evaluate(async () =>
       (await caches.keys()).find((name) => name.startsWith('bb-pages-')),

@@ -98,9 +98,7 @@ describe('before signing up', () => {
 
 describe('offline', () => {
   it('a question asked without signal is brought into view below the offline notice, not left under the fold', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Tess'));
+    const { context, page } = await lab.student('Tess');
     // A thread as long as a study session gets: the box is far above its end.
     for (const [i, question] of [
       'How do I add fractions?',
@@ -133,9 +131,7 @@ describe('offline', () => {
 
 describe('subjects', () => {
   it('shows each lesson rendered (math as MathML) in the language chosen, and opens offline from the copy kept', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Uma'));
+    const { context, page } = await lab.student('Uma');
     await lab.appKept(page);
     await page.getByRole('banner').getByRole('combobox').selectOption('fil');
     await page.goto(`${lab.stack.web.url}/subjects`);
@@ -157,9 +153,7 @@ describe('subjects', () => {
 
 describe('past sessions', () => {
   it('each session shows the start of its first question, two lines at most and never wider than the phone', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Oca'));
+    const { context, page } = await lab.student('Oca');
     const first = `Paano mag-divide ng fractions? ${'Pakipaliwanag nang mahaba. '.repeat(8)}`;
     await lab.ask(page, first);
     await page.getByTestId('answered').waitFor({ timeout: 15_000 });
@@ -220,9 +214,7 @@ describe('past sessions offline', () => {
 
 describe('a login that ended', () => {
   it('on past sessions says why and offers the way back in, not only a red line', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Wen'));
+    const { context, page } = await lab.student('Wen');
     // The token is no longer good (expired, or logged out on another phone).
     await page.evaluate(() => localStorage.setItem('bb.token', 'ended.token'));
     await page.goto(`${lab.stack.web.url}/sessions`);
@@ -235,9 +227,7 @@ describe('a login that ended', () => {
 
 describe('switching subject', () => {
   it('keeps the answers so far in view, marked with their subject, and says the next question starts a new session', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Pia'));
+    const { context, page } = await lab.student('Pia');
     await lab.ask(page, 'What is a prime number?');
     await page.getByTestId('answered').waitFor({ timeout: 15_000 });
     await expect.poll(() => page.locator('#thread-title').textContent()).toBe('This study session · Math');

@@ -64,10 +64,7 @@ describe('a phone shared between students (item 2)', () => {
 
 describe('an expired login (item 4)', () => {
   it('keeps the queued question, asks to log in again, then sends it once', async () => {
-    const email = await lab.register('Carlo');
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, email);
+    const { email, context, page } = await lab.student('Carlo');
     // The login ends on the server (expired or signed out elsewhere).
     const token = await page.evaluate(() => localStorage.getItem('bb.token'));
     await fetch(`${lab.stack.api.url}/api/auth/logout`, {
@@ -211,9 +208,7 @@ describe('the ask page', () => {
 describe('focus and empty states', () => {
   it('never says “when you are back online” while online (item 6)', async () => {
     // A student of their own: the API allows a few questions a minute per student.
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Hana'));
+    const { context, page } = await lab.student('Hana');
     await page.route('**/api/sessions/*/questions', (route) =>
       route.request().method() === 'POST' ? route.fulfill({ status: 503, body: '{}' }) : route.continue(),
     );
@@ -228,9 +223,7 @@ describe('focus and empty states', () => {
   }, 30_000);
 
   it('puts focus on the page’s heading after logging in, not on the body (item 11)', async () => {
-    const context = await lab.browser.newContext(PHONE);
-    const page = await context.newPage();
-    await lab.logIn(page, await lab.register('Eli'));
+    const { context, page } = await lab.student('Eli');
     await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await context.close();
   }, 30_000);

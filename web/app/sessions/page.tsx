@@ -10,6 +10,7 @@ import { signedIn as hasToken } from '../../lib/account';
 import { ApiError, api } from '../../lib/api';
 import { dataSaver } from '../../lib/data-saver';
 import type { SubjectId } from '../../lib/i18n';
+import { READING_MESSAGES } from '../../lib/i18n-reading';
 import {
   keepRecentThreads,
   keepSessions,
@@ -24,6 +25,7 @@ const offline = (error: unknown) => error instanceof ApiError && error.status ==
 
 export default function SessionsPage() {
   const { t, language } = useLanguage();
+  const r = READING_MESSAGES[language];
   const [sessions, setSessions] = useState<PastSession[] | undefined>();
   const [error, setError] = useState<unknown>();
   const [fromPhone, setFromPhone] = useState(false);
@@ -74,16 +76,16 @@ export default function SessionsPage() {
   return (
     <>
       {title}
-      <h1>{t.sessionsTitle}</h1>
-      {fromPhone && <p className="notice">{t.offlineSaved}</p>}
+      <h1>{r.sessionsTitle}</h1>
+      {fromPhone && <p className="notice">{r.offlineSaved}</p>}
       {error !== undefined && <Problem error={error} />}
       {!sessions && error === undefined && <Loading />}
       {sessions?.length === 0 && (
         <>
-          <p>{t.noSessions}</p>
+          <p>{r.noSessions}</p>
           <p className="actions">
             <Link prefetch={false} className="primary" href="/ask">
-              {t.askFirst}
+              {r.askFirst}
             </Link>
           </p>
         </>
@@ -99,7 +101,7 @@ export default function SessionsPage() {
                   dateStyle: 'medium',
                   timeStyle: 'short',
                 })}{' '}
-                · {t.questions(s.questions)}
+                · {r.questions(s.questions)}
                 {s.first_question && <span className="preview">{s.first_question}</span>}
               </span>
               <button
@@ -109,7 +111,7 @@ export default function SessionsPage() {
                 aria-expanded={open?.id === s.id}
                 aria-describedby={`session-${s.id}`}
               >
-                {t.open}
+                {r.open}
               </button>
             </div>
             {open?.id === s.id &&
@@ -123,7 +125,7 @@ export default function SessionsPage() {
                   ))}
                 </ol>
               ) : fromPhone ? (
-                <p className="notice">{t.offlineSession}</p>
+                <p className="notice">{r.offlineSession}</p>
               ) : (
                 <Loading />
               ))}

@@ -8,6 +8,7 @@ import { useLanguage } from '../../components/providers';
 import { chooseSubject } from '../../lib/account';
 import { ApiError, api } from '../../lib/api';
 import type { Language, SubjectId } from '../../lib/i18n';
+import { READING_MESSAGES } from '../../lib/i18n-reading';
 import { KEYS, storage } from '../../lib/storage';
 
 interface Subject {
@@ -27,6 +28,7 @@ function kept(language: Language): Subject[] | undefined {
 
 export default function SubjectsPage() {
   const { t, language } = useLanguage();
+  const r = READING_MESSAGES[language];
   /** The subjects as read, and in which language: a switch shows "Loading…", not the other language's list. */
   const [read, setRead] = useState<{ language: Language; list: Subject[] } | undefined>();
   const subjects = read?.language === language ? read.list : undefined;
@@ -52,8 +54,8 @@ export default function SubjectsPage() {
   return (
     <>
       <title>{`${t.navSubjects} · ${t.appName}`}</title>
-      <h1>{t.subjectsTitle}</h1>
-      {fromPhone && <p className="notice">{t.offlineSaved}</p>}
+      <h1>{r.subjectsTitle}</h1>
+      {fromPhone && <p className="notice">{r.offlineSaved}</p>}
       {error !== undefined && <Problem error={error} />}
       {!subjects && error === undefined && <Loading />}
       {subjects?.map((s) => {
@@ -71,9 +73,9 @@ export default function SubjectsPage() {
               </ul>
             ) : (
               <p className="actions">
-                <span>{t.noMaterial}</span>
+                <span>{r.noMaterial}</span>
                 <Link prefetch={false} href="/ask" onClick={() => chooseSubject(s.id)} className="secondary">
-                  {t.askInstead}
+                  {r.askInstead}
                 </Link>
               </p>
             )}
