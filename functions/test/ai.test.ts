@@ -95,6 +95,17 @@ describe('AI tutor with an OpenAI-compatible provider (real openai client, fake 
     ).toBe(1);
   });
 
+  it('tells the model the language the student wrote in: Filipino (Taglish too) or English', async () => {
+    const ai = await withProvider();
+    for (const question of ['Paano ba mag-add ng mga fractions?', 'How do I add fractions?'])
+      expect((await ask(ai.url, { question, subject: 'math' })).status).toBe(200);
+    const system = fake!.requests.map(
+      (r) => (r.messages as { role: string; content: string }[]).find((m) => m.role === 'system')?.content,
+    );
+    expect(system[0]).toContain('The student wrote in Filipino: answer in Filipino');
+    expect(system[1]).toContain('The student wrote in English: answer in English');
+  });
+
   it('streams over SSE with usage included, and measures time to first token', async () => {
     const ai = await withProvider();
     const res = await ask(ai.url, { ...Q, stream: true });

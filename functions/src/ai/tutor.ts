@@ -4,8 +4,8 @@ import OpenAI from 'openai';
 import { tutorBoundMs } from '../time-budget';
 import type { AiConfig } from './config';
 import type { TutorAnswer, TutorRequest } from './contract';
-import type { Subject } from './curriculum';
-import { OFFLINE_MODEL, offlineAnswer } from './offline-tutor';
+import type { Language, Subject } from './curriculum';
+import { detectLanguage, OFFLINE_MODEL, offlineAnswer } from './offline-tutor';
 import { costDollars, type TokenUsage } from './prices';
 
 /** The wire answer (./contract.ts) and what the AI function itself reports. */
@@ -19,9 +19,15 @@ export type Outcome = 'success' | 'error' | 'timeout' | 'rate_limited' | 'fallba
 /** The provider failed and no fallback is configured; answered 503. */
 export class TutorUnavailable extends Error {}
 
-const SYSTEM_PROMPT = (subject: Subject, brief: boolean) =>
+/** The language the student wrote in, said outright: a model left to notice answers Taglish math in English. */
+const IN_LANGUAGE = {
+  en: 'The student wrote in English: answer in English',
+  fil: 'The student wrote in Filipino: answer in Filipino (Tagalog), keeping the English terms the lesson uses',
+} as const;
+
+const SYSTEM_PROMPT = (subject: Subject, brief: boolean, language: Language) =>
   `You are BrainBytes, a patient tutor for Filipino high-school students. Subject: ${subject}. ` +
-  `Answer in the language the student writes in (English or Filipino), step by step, in at most ${brief ? 60 : 150} words: ` +
+  `${IN_LANGUAGE[language]}, step by step, in at most ${brief ? 60 : 150} words, in Markdown with math as $…$: ` +
   'many students pay for every megabyte.';
 
 /** The most tokens a brief answer (the API's spend ceiling is near) may take. */
@@ -89,7 +95,10 @@ export class Tutor {
 
   private async askProvider(request: TutorRequest, started: number, onDelta?: (text: string) => void) {
     const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
-      { role: 'system', content: SYSTEM_PROMPT(request.subject, request.brief === true) },
+      {
+        role: 'system',
+        content: SYSTEM_PROMPT(request.subject, request.brief === true, detectLanguage(request.question)),
+      },
       ...request.history.map((h) => ({
         role: h.role === 'student' ? ('user' as const) : ('assistant' as const),
         content: h.text,
