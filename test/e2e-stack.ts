@@ -9,6 +9,7 @@ import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import { FakePlatformApi } from '@brainbytes/testkit/fake-platform-api';
 import { type Moto, startMoto } from '@brainbytes/testkit/moto';
 import { freePort } from '@brainbytes/testkit/ports';
+import { runAhead } from '@brainbytes/testkit/processes';
 import { eventually, type Mail, promQuery, smtpSink } from '@brainbytes/testkit/services';
 import { demoArgs } from '../scripts/demo-command';
 
@@ -108,6 +109,8 @@ export async function startStack({ newcomer = false }: { newcomer?: boolean } = 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Its alerts are timed against the clock while other test files run: its processes come first.
+  runAhead(stack.pid, 'the stack under test');
   stack.stdout?.on('data', (d) => (output += d));
   stack.stderr?.on('data', (d) => (output += d));
   await eventually(

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { runAhead } from '@brainbytes/testkit/processes';
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../scripts/rehearse/scenarios';
 
@@ -10,8 +10,6 @@ import { SCENARIOS } from '../scripts/rehearse/scenarios';
  * here CI has built already, so the rehearsal itself runs.)
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Nice -10: about nine times the CPU share of a process at the default 0 when both want it. */
-const REHEARSAL_NICENESS = -10;
 
 describe('the production rehearsal', () => {
   it('emails exactly whom each scenario should reach, and no one else', {
@@ -22,15 +20,8 @@ describe('the production rehearsal', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // The rest of the suite runs beside it: the rehearsal's processes (all started by this one,
-    // after this line, so they inherit it) come first for the CPU, so the suite's load cannot make
-    // the API slow enough to alert. Raising a priority needs root (CI has it); otherwise say so.
-    try {
-      setPriority(child.pid ?? 0, REHEARSAL_NICENESS);
-    } catch (error) {
-      console.warn(
-        `could not give the rehearsal priority (${(error as Error).message}); with BRAINBYTES_TEST_WORKERS=1 nothing runs beside it`,
-      );
-    }
+    // after this line) come first for the CPU.
+    runAhead(child.pid, 'the rehearsal');
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;

@@ -31,8 +31,8 @@ const config: NextConfig = {
       // /api answers JSON to this app's own scripts: only what JSON needs (≈800 B less per call).
       { source: '/api/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }] },
       {
-        // Every page (everything but /api).
-        source: '/((?!api/).*)',
+        // Every page (everything but /api, and the build stamp the service worker asks for).
+        source: '/((?!api/|build-stamp$).*)',
         headers: [
           { key: 'Content-Security-Policy', value: CSP },
           { key: 'X-Content-Type-Options', value: 'nosniff' },

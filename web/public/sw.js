@@ -1,8 +1,10 @@
 /*
  * BrainBytes' service worker: the app opens without a connection.
  *
- * - Pages (navigations): from the network, kept as they arrive; offline, or after NAV_TIMEOUT_MS
- *   on a link that has stalled, the kept copy. A page never visited falls back to the kept /ask.
+ * - Pages (navigations): a kept copy (one per page and language) while this build is the one
+ *   deployed (/build-stamp, asked at most once a minute); otherwise from the network, kept as they
+ *   arrive; offline, or after NAV_TIMEOUT_MS on a link that has stalled, the kept copy. A page
+ *   never visited falls back to the kept /ask.
  * - /_next/static/*: file names carry a content hash, so a kept copy is always right (cache first).
  * - /api/*: never touched; the app keeps questions and past answers itself, per student.
  *
@@ -20,6 +22,9 @@ const STATIC = 'bb-static';
 /** Kept at install: the pages a student studies with, and the log-in a login that ended leads to; others fall back to /ask. */
 const SHELL = ['/ask', '/sessions', '/subjects', '/login'];
 const NAV_TIMEOUT_MS = 6000;
+/** How often a repeat visit asks whether a new build is out, and how long it waits for the answer. */
+const STAMP_CHECK_MS = 60_000;
+const STAMP_TIMEOUT_MS = 1500;
 /** Data saver (the app's setting, or the browser's): keep pages as they are visited, fetch none ahead. */
 const SAVER =
   new URL(self.location.href).searchParams.get('saver') === '1' ||
@@ -35,6 +40,39 @@ function assetsOf(html) {
     .map((m) => m[1]);
 }
 
+/**
+ * The key a page is kept under: its path, and the language the app renders it in (the `bb.lang`
+ * cookie) when the worker can read it. A page of one build in one language is the same for every
+ * student (what is theirs loads after), so a kept copy is the page itself.
+ */
+async function pageKey(path) {
+  let lang = '';
+  try {
+    lang = (await self.cookieStore?.get('bb.lang'))?.value ?? '';
+  } catch {
+    // no Cookie Store API here: one copy per path, refreshed from the network
+  }
+  return lang ? `${path}?lang=${encodeURIComponent(lang)}` : path;
+}
+
+/** Whether this worker's build is still the one deployed; true when that cannot be learned (offline, slow). */
+let checkedAt = 0;
+let deployed = true;
+async function stillDeployed() {
+  if (Date.now() - checkedAt < STAMP_CHECK_MS) return deployed;
+  try {
+    const res = await Promise.race([
+      fetch('/build-stamp', { cache: 'no-store' }),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('slow')), STAMP_TIMEOUT_MS)),
+    ]);
+    if (res.ok) deployed = (await res.text()).trim() === VERSION;
+    checkedAt = Date.now();
+  } catch {
+    return true;
+  }
+  return deployed;
+}
+
 async function keepShell() {
   const pages = await caches.open(PAGES);
   const assets = new Set();
@@ -42,7 +80,7 @@ async function keepShell() {
     const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
     if (!res.ok) continue;
     for (const asset of assetsOf(await res.clone().text())) assets.add(asset);
-    await pages.put(path, res);
+    await pages.put(await pageKey(path), res);
   }
   const kept = await caches.open(STATIC);
   await Promise.all(
@@ -57,8 +95,7 @@ self.addEventListener('install', (event) => event.waitUntil(SAVER ? caches.open(
 self.addEventListener('activate', (event) =>
   event.waitUntil(
     (async () => {
-      for (const name of await caches.keys())
-        if (name.startsWith('bb-pages-') && name !== PAGES) await caches.delete(name);
+      await dropOtherPages();
       // Scripts no kept page uses any more (an older build's).
       const used = new Set();
       const pages = await caches.open(PAGES);
@@ -81,17 +118,41 @@ async function ownPages() {
   return (await caches.has(PAGES)) ? caches.open(PAGES) : null;
 }
 
+/** Deletes the pages kept by builds that have no worker any more (this one's, and a waiting newer one's, stay). */
+async function dropOtherPages() {
+  const { active, waiting, installing } = self.registration;
+  const live = new Set([PAGES]);
+  for (const worker of [active, waiting, installing])
+    if (worker) live.add(`bb-pages-${new URL(worker.scriptURL).searchParams.get('v') || 'dev'}`);
+  for (const name of await caches.keys())
+    if (name.startsWith('bb-pages-') && !live.has(name)) await caches.delete(name);
+}
+
 async function page(request) {
   const url = new URL(request.url);
   const pages = await ownPages();
   if (!pages) return fetch(request);
+  // Swept again at each page load: an older build's worker still finishing a navigation while a
+  // newer one activated can have opened its pages again after they were deleted.
+  void dropOtherPages();
+  const key = await pageKey(url.pathname);
+  // A repeat visit costs no page download while this build is the one deployed; a new build's
+  // pages come from the network (and register the new build's worker).
+  if (!url.search) {
+    const hit = await pages.match(key);
+    if (hit && (await stillDeployed())) return hit;
+  }
   const network = fetch(request).then(async (res) => {
     // Not a page shown with a one-off message (/login?error=…).
-    if (res.ok && res.type === 'basic' && !url.search) await pages.put(url.pathname, res.clone());
+    if (res.ok && res.type === 'basic' && !url.search) await pages.put(key, res.clone());
     return res;
   });
   network.catch(() => undefined); // the kept copy may have answered first
-  const kept = () => pages.match(url.pathname).then((hit) => hit || pages.match('/ask'));
+  const kept = () =>
+    pages
+      .match(key)
+      .then((hit) => hit || pages.match(url.pathname, { ignoreSearch: true }))
+      .then((hit) => hit || pages.match('/ask', { ignoreSearch: true }));
   try {
     const timeout = new Promise((resolve) => setTimeout(resolve, NAV_TIMEOUT_MS));
     const res = await Promise.race([network, timeout.then(kept)]);

@@ -110,6 +110,29 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
     await context.close();
   }, 60_000);
 
+  it('serves a repeat visit from the kept page, asking only whether a new build is out', async () => {
+    const context = await lab.browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(`${lab.stack.web.url}/login`);
+    await lab.appKept(page);
+    // What reached the server, whoever asked (the page or its worker).
+    const served: string[] = [];
+    context.on('request', (r) => {
+      if (!r.url().includes('/_next/') && !r.url().includes('/api/'))
+        void r
+          .response()
+          .then((res) => res && !res.fromServiceWorker() && served.push(new URL(r.url()).pathname));
+    });
+    await page.goto(`${lab.stack.web.url}/sessions`);
+    await page
+      .getByRole('heading', { name: 'Log in' })
+      .or(page.getByRole('heading', { name: 'Please log in first.' }))
+      .waitFor();
+    await expect.poll(() => served, { timeout: 5000 }).toContain('/build-stamp');
+    expect(served).not.toContain('/sessions');
+    await context.close();
+  }, 60_000);
+
   it('keeps the ask button unusable until the script runs: a tap cannot reload the page and lose the question', async () => {
     const context = await lab.browser.newContext({ ...PHONE, javaScriptEnabled: false });
     const page = await context.newPage();
@@ -202,6 +225,12 @@ describe('a new build while a page is open (item 3)', () => {
     await lab.ask(page, 'Asked during a deploy');
     await page.getByTestId('answered').waitFor({ timeout: 15_000 });
     await page.close();
+    // Pages from now on are the next build's: they register its worker, not this build's (which
+    // would install again beside it, with its pages, and make the clean-up below look undone).
+    await context.addInitScript(() => {
+      const register = navigator.serviceWorker.register.bind(navigator.serviceWorker);
+      navigator.serviceWorker.register = (_url, options) => register('/sw.js?v=next-build', options);
+    });
     const next = await context.newPage();
     await next.goto(`${lab.stack.web.url}/login`);
     await expect

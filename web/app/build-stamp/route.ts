@@ -1,0 +1,12 @@
+/**
+ * This build's stamp, as plain text: the service worker serves the pages it keeps without
+ * downloading them again, and asks this (a few hundred bytes) to learn when a new build is out
+ * (public/sw.js). Rendered at build time.
+ */
+export const dynamic = 'force-static';
+
+export function GET() {
+  return new Response(process.env.NEXT_PUBLIC_BUILD_STAMP ?? 'dev', {
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' },
+  });
+}
