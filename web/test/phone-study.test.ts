@@ -169,6 +169,9 @@ describe('past sessions', () => {
     }));
     expect(box.lines).toBeLessThanOrEqual(2);
     expect(box.right).toBeLessThanOrEqual(360);
+    // Beside it, the Open button keeps its word on one line (a 44 px target, not "Op / en").
+    const open = await page.getByRole('button', { name: 'Open' }).boundingBox();
+    expect(open?.height).toBeLessThan(50);
     // A screen reader hears it with the Open button.
     const described = await page
       .getByRole('button', { name: 'Open' })
