@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import RehearsalFirst from './vitest.sequencer';
+import RehearsalFirst from './vitest.sequencer.ts';
 
 // `extends: true`: each project inherits the root options below (timeouts), not vitest's 5 s default.
 const project = (name: string, root: string) => ({

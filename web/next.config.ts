@@ -31,6 +31,19 @@ const config: NextConfig = {
       // /api answers JSON to this app's own scripts: only what JSON needs (≈800 B less per call).
       { source: '/api/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }] },
       {
+        // Pages: kept by the browser but asked again each time (Next's default for a page rendered
+        // per request also says no-store, which bars it from the back/forward cache: Back to a page
+        // would download it again). A page's HTML holds nothing of a student's (it is the same for
+        // everyone in one language; what is theirs loads after), so no-store protects nothing. A
+        // page shown with a one-off message (/login?error=…, the email typed) keeps Next's no-store.
+        source: '/:page(|ask|sessions|subjects|login|signup)',
+        missing: [
+          { type: 'query', key: 'error' },
+          { type: 'query', key: 'step' },
+        ],
+        headers: [{ key: 'Cache-Control', value: 'private, no-cache' }],
+      },
+      {
         // Every page (everything but /api, and the build stamp the service worker asks for).
         source: '/((?!api/|build-stamp$).*)',
         headers: [

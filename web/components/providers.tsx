@@ -2,7 +2,7 @@
 import { usePathname } from 'next/navigation';
 import { useReportWebVitals } from 'next/web-vitals';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
-import { leftTokens, tokenRevoked } from '../lib/account';
+import { leftTokens, onAuthChange, tokenRevoked } from '../lib/account';
 import { ApiError, api, onApiFailure } from '../lib/api';
 import { forgetHandoffNonce, takeHandoff } from '../lib/auth-handoff';
 import { dataSaver } from '../lib/data-saver';
@@ -145,6 +145,37 @@ function useFocusOnNavigation() {
   }, [pathname]);
 }
 
+/**
+ * A page shows one student's things (or a visitor's) for as long as it is on screen. When another
+ * tab logs in or out, and when Back brings this page out of the back/forward cache after such a
+ * change, it loads afresh: on a shared phone the next student never sees the last one's answers.
+ */
+function useOneStudentPerPage() {
+  useEffect(() => {
+    const who = () => `${storage.getItem(KEYS.student) ?? ''}/${storage.getItem(KEYS.token) ? 'in' : 'out'}`;
+    let shown = who();
+    const stop = onAuthChange(() => {
+      shown = who(); // this page's own log-in or log-out: it shows the change itself
+    });
+    const check = () => {
+      if (who() !== shown) location.reload();
+    };
+    const onShow = (event: PageTransitionEvent) => {
+      if (event.persisted) check();
+    };
+    const onStorage = (event: StorageEvent) => {
+      if (event.key === null || event.key === KEYS.token || event.key === KEYS.student) check();
+    };
+    addEventListener('pageshow', onShow);
+    addEventListener('storage', onStorage);
+    return () => {
+      stop();
+      removeEventListener('pageshow', onShow);
+      removeEventListener('storage', onStorage);
+    };
+  }, []);
+}
+
 /** The app opens offline (public/sw.js); registered once the page has loaded and is idle, off the critical path. */
 function useServiceWorker() {
   useEffect(() => {
@@ -187,6 +218,7 @@ export function Providers({ children, language: initial }: { children: ReactNode
   useRealUserMetrics();
   useFocusOnNavigation();
   useServiceWorker();
+  useOneStudentPerPage();
   return (
     <LanguageContext.Provider value={{ language, t: MESSAGES[language], setLanguage }}>
       {children}

@@ -1,20 +1,26 @@
-/** localStorage that never throws (private mode, quota, disabled storage): state is kept in memory then. */
+/**
+ * localStorage that never throws (private mode, quota, disabled storage). What could not be written
+ * is kept in memory for this page, and read before the stored value; everything else is read from
+ * localStorage each time, so what another tab wrote or removed (a logout) is seen here at once.
+ */
 const memory = new Map<string, string>();
 
 export const storage = {
   getItem(key: string): string | null {
+    if (memory.has(key)) return memory.get(key) ?? null;
     try {
-      return globalThis.localStorage?.getItem(key) ?? memory.get(key) ?? null;
+      return globalThis.localStorage?.getItem(key) ?? null;
     } catch {
-      return memory.get(key) ?? null;
+      return null;
     }
   },
   setItem(key: string, value: string) {
-    memory.set(key, value);
     try {
-      globalThis.localStorage?.setItem(key, value);
+      if (!globalThis.localStorage) throw new Error('no localStorage');
+      globalThis.localStorage.setItem(key, value);
+      memory.delete(key);
     } catch {
-      // kept in memory for this page
+      memory.set(key, value);
     }
   },
   removeItem(key: string) {

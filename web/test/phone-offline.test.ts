@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRumBatch } from '@brainbytes/functions/contracts';
-import type { Page, Request } from 'playwright-core';
+import { chromium, type Page, type Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type Language, MESSAGES } from '../lib/i18n';
 import { AUTH_MESSAGES } from '../lib/i18n-auth';
 import { READING_MESSAGES } from '../lib/i18n-reading';
 import { PASSWORD, phoneLabForThisFile } from './phone-lab';
-import { PHONE, SCREENSHOTS } from './stack';
+import { CHROMIUM_ARGS, PHONE, requireBinary, SCREENSHOTS } from './stack';
 
 /**
  * The app on prepaid data and patchy signal: it opens offline after one visit, a new build
@@ -163,6 +163,86 @@ async function shot(page: Page, path: string, language: Language, heading: strin
   expect(seen.lang, path).toBe(language);
   expect(seen.headings, path).toContain(heading);
 }
+
+describe('Back and Forward', () => {
+  /** A phone whose Chromium keeps pages for Back, as Chrome on Android does (Playwright turns that off). */
+  async function phoneWithBackForwardCache() {
+    const browser = await chromium.launch({
+      executablePath: requireBinary('chromium', 'chromium'),
+      args: CHROMIUM_ARGS,
+      ignoreDefaultArgs: ['--disable-back-forward-cache'],
+    });
+    const context = await browser.newContext(PHONE);
+    // Whether the last page shown came out of the back/forward cache.
+    await context.addInitScript(() =>
+      addEventListener('pageshow', (event) => {
+        (window as unknown as { restored: boolean }).restored = event.persisted;
+      }),
+    );
+    return { browser, context };
+  }
+  const restored = (page: Page) =>
+    page.evaluate(() => (window as unknown as { restored?: boolean }).restored);
+  const outside = () => `${lab.stack.api.url}/health`; // another site the student opened
+
+  it('Back to any page of the app shows it as it was left, downloading nothing', async () => {
+    const { browser, context } = await phoneWithBackForwardCache();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Page.enable');
+    const notRestored: string[] = [];
+    cdp.on('Page.backForwardCacheNotUsed', (e) =>
+      notRestored.push(...e.notRestoredExplanations.map((x) => `${x.reason}`)),
+    );
+    await lab.logIn(page, await lab.register('Lea'));
+    await lab.ask(page, 'What is a verb?');
+    await page.getByTestId('answered').waitFor({ timeout: 15_000 });
+    for (const path of ['/ask', '/sessions', '/subjects', '/login']) {
+      if (path !== '/ask') await page.goto(`${lab.stack.web.url}${path}`);
+      await page.locator('main h1').waitFor();
+      await page.goto(outside());
+      const downloads: string[] = [];
+      const onRequest = (r: Request) => r.isNavigationRequest() && downloads.push(r.url());
+      page.on('request', onRequest);
+      // A page from the cache fires no load event: only the commit is waited for.
+      await page.goBack({ waitUntil: 'commit' });
+      await expect.poll(() => restored(page), { timeout: 5000 }).toBe(true);
+      page.off('request', onRequest);
+      expect(downloads, path).toEqual([]);
+    }
+    expect(notRestored).toEqual([]);
+    // /ask came back with the answer read before leaving.
+    await page.goBack({ waitUntil: 'commit' }); // /subjects
+    await page.goBack({ waitUntil: 'commit' }); // /sessions
+    await page.goBack({ waitUntil: 'commit' }); // /ask
+    await expect.poll(() => page.getByTestId('answered').count(), { timeout: 5000 }).toBe(1);
+    await browser.close();
+  }, 90_000);
+
+  it('a student who logs out in another tab leaves no page showing their answers, open or kept for Back', async () => {
+    const { browser, context } = await phoneWithBackForwardCache();
+    const kept = await context.newPage();
+    await lab.logIn(kept, await lab.register('Noel'));
+    await lab.ask(kept, 'What is a sentence?');
+    await kept.getByTestId('answered').waitFor({ timeout: 15_000 });
+    await kept.goto(outside());
+    const open = await context.newPage();
+    await open.goto(`${lab.stack.web.url}/ask`);
+    await open.getByTestId('answered').waitFor();
+    const other = await context.newPage();
+    await other.goto(`${lab.stack.web.url}/sessions`);
+    await lab.logOut(other, 'Log out');
+    // The open tab loads afresh as a visitor's.
+    await open.getByTestId('visitor').waitFor({ timeout: 5000 });
+    expect(await open.getByTestId('answered').count()).toBe(0);
+    // Back in the first tab: the kept page is not shown as it was.
+    await kept.goBack({ waitUntil: 'commit' });
+    await kept.getByTestId('visitor').waitFor({ timeout: 5000 });
+    expect(await kept.getByTestId('answered').count()).toBe(0);
+    expect(await restored(kept)).toBe(false);
+    await browser.close();
+  }, 90_000);
+});
 
 describe('screenshots (web/test-results/screenshots)', () => {
   it('of /ask, /sessions and /login at 360×800 and 1280×800, in English and Filipino', async () => {
