@@ -16,6 +16,14 @@ export async function generateMetadata(): Promise<Metadata> {
   };
 }
 
+/**
+ * Runs before the page paints, long before the app's script on a slow link (6 s on Slow 3G): marks
+ * a phone with a login (or with questions waiting on a login that ended) so the page shows the
+ * student's controls or the visitor's way in from its first paint, not after the script
+ * (`.student-only` / `.visitor-only` in globals.css). Without JavaScript, the visitor's.
+ */
+const LOGIN_MARK = `try{var s=localStorage,i=s.getItem("bb.student"),q=i&&s.getItem("bb.queue.v1."+i);if(s.getItem("bb.token")||(q&&q!=="[]"))document.documentElement.dataset.student=""}catch(e){}`;
+
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#1d4ed8' };
 
 /**
@@ -25,7 +33,12 @@ export const viewport: Viewport = { width: 'device-width', initialScale: 1, them
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const language = await requestLanguage();
   return (
-    <html lang={language}>
+    // The head's script marks <html> before React hydrates it.
+    <html lang={language} suppressHydrationWarning>
+      <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of this file, no input */}
+        <script dangerouslySetInnerHTML={{ __html: LOGIN_MARK }} />
+      </head>
       <body>
         <Providers language={language}>
           <Nav />

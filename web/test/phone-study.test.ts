@@ -94,6 +94,28 @@ describe('before signing up', () => {
     expect(await page.evaluate(() => localStorage.getItem('bb.draft'))).toBeNull();
     await context.close();
   }, 60_000);
+
+  it("shows a visitor the way in from the first paint, and a student the ask button, before the app's script has loaded", async () => {
+    const context = await lab.browser.newContext(PHONE);
+    // A slow link: the app's scripts have not arrived (the page's own inline ones have).
+    await context.route('**/_next/static/**/*.js', (route) => route.abort());
+    const page = await context.newPage();
+    await page.goto(`${lab.stack.web.url}/ask`);
+    expect(await page.getByTestId('visitor').isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: 'Sign up to ask' }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Ask', exact: true }).isVisible()).toBe(false);
+    expect(await page.getByRole('heading', { name: 'This study session' }).isVisible()).toBe(false);
+    // A phone with a login: its controls (disabled until the script runs), no invitation to sign up.
+    await page.evaluate(() => {
+      localStorage.setItem('bb.token', 'kept-from-an-earlier-visit');
+      localStorage.setItem('bb.student', 'a-student');
+    });
+    await page.reload();
+    expect(await page.getByRole('button', { name: 'Ask', exact: true }).isVisible()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Ask', exact: true }).isDisabled()).toBe(true);
+    expect(await page.getByTestId('visitor').isVisible()).toBe(false);
+    await context.close();
+  });
 });
 
 describe('offline', () => {

@@ -229,8 +229,9 @@ export default function AskPage() {
             saveDraft(text);
           }}
         />
-        {visitor ? (
-          <>
+        {/* Until the script has read the login, both are in the page and the head's script shows one (app/layout.tsx). */}
+        {(visitor || !ready) && (
+          <div className={ready ? undefined : 'visitor-only'}>
             <p className="notice" data-testid="visitor">
               {t.visitorAsk}
             </p>
@@ -242,9 +243,10 @@ export default function AskPage() {
                 {t.navLogin}
               </Link>
             </p>
-          </>
-        ) : (
-          <div className="actions">
+          </div>
+        )}
+        {(!visitor || !ready) && (
+          <div className={ready ? 'actions' : 'actions student-only'}>
             <button className="primary" type="submit" disabled={!ready || expired}>
               {t.ask}
             </button>
@@ -257,8 +259,8 @@ export default function AskPage() {
       <p className="sr-only" role="status" data-testid="announce">
         {announcement}
       </p>
-      {!visitor && (
-        <section aria-labelledby="thread-title">
+      {(!visitor || !ready) && (
+        <section aria-labelledby="thread-title" className={ready ? undefined : 'student-only'}>
           <h2 id="thread-title">
             {thread[0]
               ? `${t.thread} · ${t.subjects[thread[0].subject as SubjectId] ?? thread[0].subject}`
