@@ -5,9 +5,11 @@
  * 1. First-load JS per route, gzipped, from the production build.
  * 2. Cold loads in Chromium on DevTools' Slow 3G (2 s RTT, 50 kB/s) with a 4× slower CPU: first
  *    paint and "form usable", median of RUNS, as ratios to the bare page.
- * 3. Bytes per visit, counted on the wire by a TCP proxy (the service worker's downloads included):
+ * 3. Lighthouse's mobile performance score (median of RUNS) of /login and /ask, and whether Back
+ *    restores them from the back/forward cache, beside the bare page's.
+ * 4. Bytes per visit, counted on the wire by a TCP proxy (the service worker's downloads included):
  *    a first visit until the wire is quiet, then a repeat visit, against the bare page.
- * 4. A 10-question study session against the real API (offline tutor), twice: over HTTP/1.1 (per
+ * 5. A 10-question study session against the real API (offline tutor), twice: over HTTP/1.1 (per
  *    call from DevTools, and the real-user metrics' bytes against the app's own API bytes), then
  *    through a TLS + HTTP/2 front as phones reach Heroku's Router 2.0 or CloudFront, where every
  *    byte on the connection per question beyond the answer's text is held to the budget.
@@ -21,6 +23,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, requireBinary, startStack, webDir } from '../test/stack';
 import { firstLoadJs } from './first-load';
 import { startH2Front } from './h2-front';
+import { LIGHTHOUSE, type LighthouseRun, lighthouse } from './lighthouse';
 import { studySession } from './session';
 import { visitBytes, workerInControl } from './visits';
 import { type Exchange, meter } from './wire';
@@ -32,6 +35,8 @@ const BUDGET = {
   ownAskGz: 22_000,
   /** First paint and form usable, against the bare page. */
   ratio: 1.1,
+  /** Lighthouse mobile performance, /login and /ask. */
+  lighthouse: 0.98,
   /** Per question/answer round trip, beyond the answer's own text. */
   perQuestion: 1_000,
   /** Real-user metrics against the app's own API bytes in a 10-question session. */
@@ -203,6 +208,38 @@ async function main() {
     }
     say(`\n(budget: ≤ ${BUDGET.ratio}× the bare page)`);
     for (const r of ratios) say(`  ${r}`);
+
+    say(
+      `\n## Lighthouse, mobile performance (${LIGHTHOUSE}, simulated Slow 4G, 4× CPU), median of ${RUNS}\n`,
+    );
+    const chromiumPath = requireBinary('chromium', 'chromium');
+    const audits: Record<string, LighthouseRun[]> = {};
+    for (let run = 1; run <= RUNS; run++)
+      for (const [name, url] of [
+        ['bare Next page', `${bare.url}/`],
+        ['/login', `${stack.web.url}/login`],
+        ['/ask (a visitor)', `${stack.web.url}/ask`],
+      ] as const) {
+        say(`  run ${run}/${RUNS}: ${name} …`);
+        audits[name] = [...(audits[name] ?? []), await lighthouse(url, chromiumPath)];
+      }
+    say(
+      '\n| page | score | first paint | largest paint | blocking time | layout shift | back/forward cache |',
+    );
+    say('|---|---|---|---|---|---|---|');
+    const scores: string[] = [];
+    for (const [name, runs] of Object.entries(audits)) {
+      const mid = [...runs].sort((a, b) => a.score - b.score)[Math.floor(runs.length / 2)] as LighthouseRun;
+      say(
+        `| ${name} | ${Math.round(mid.score * 100)} (${runs.map((r) => Math.round(r.score * 100)).join(', ')}) | ${s(mid.fcpMs)} | ${s(mid.lcpMs)} | ${Math.round(mid.tbtMs)} ms | ${mid.cls.toFixed(3)} | ${runs.every((r) => r.backForwardCache) ? 'yes' : 'NO'} |`,
+      );
+      if (name !== 'bare Next page')
+        scores.push(
+          `${name}: score ${check(mid.score >= BUDGET.lighthouse)}, back/forward cache ${check(runs.every((r) => r.backForwardCache))}`,
+        );
+    }
+    say(`\n(budget: a score of at least ${BUDGET.lighthouse * 100}, and Back restoring the page)`);
+    for (const line of scores) say(`  ${line}`);
 
     say('\n## Bytes a phone downloads per visit, counted on the wire (the service worker included)\n');
     const bareVisit = await visitBytes(browser, `${bare.url}/`);
