@@ -157,8 +157,12 @@ function useOneStudentPerPage() {
     const stop = onAuthChange(() => {
       shown = who(); // this page's own log-in or log-out: it shows the change itself
     });
+    let reloading = false;
     const check = () => {
-      if (who() !== shown) location.reload();
+      // Once: a logout elsewhere removes several keys, each a storage event.
+      if (reloading || who() === shown) return;
+      reloading = true;
+      location.reload();
     };
     const onShow = (event: PageTransitionEvent) => {
       if (event.persisted) check();

@@ -1,3 +1,4 @@
+import { clearOutbox } from './background-send';
 import { uuid } from './ids';
 import { KEYS, storage } from './storage';
 
@@ -84,6 +85,7 @@ export function signIn(token: string, student: string) {
   const own = `${KEYS.draft}.${student}`;
   if (typed && !storage.getItem(own)) storage.setItem(own, typed);
   storage.removeItem(KEYS.draft);
+  clearOutbox();
   announce();
 }
 
@@ -103,6 +105,7 @@ export function signOut({ deleteWaiting }: { deleteWaiting: boolean }) {
   storage.removeItem(KEYS.student);
   storage.removeItem(KEYS.subject);
   storage.removeItem(KEYS.draft);
+  clearOutbox();
   announce();
 }
 
@@ -125,5 +128,6 @@ export function tokenRevoked(token: string) {
 /** The API said the token is no longer good: not logged in any more, but the student's things stay theirs. */
 export function loginExpired() {
   storage.removeItem(KEYS.token);
+  clearOutbox();
   announce();
 }

@@ -1,5 +1,7 @@
 import { currentStudent, ownKey } from './account';
 import { ApiError, api } from './api';
+import { clearOutbox, handToWorker } from './background-send';
+import { dataSaver } from './data-saver';
 import {
   type DrainReport,
   drainQueue,
@@ -175,5 +177,19 @@ export function sendQueue(onAnswer: (q: StoredQuestion) => void) {
   const student = currentStudent();
   const token = storage.getItem(KEYS.token);
   if (!student || !token) return Promise.resolve<DrainReport>({ sent: [], refused: [] });
-  return drainQueue(queue(student), (item) => sendQueued(item, { student, token }, onAnswer));
+  return drainQueue(queue(student), (item) => sendQueued(item, { student, token }, onAnswer)).then(
+    (report) => {
+      const left = queue(student).list();
+      // Stopped by the connection: the browser can send them later, even with the app closed.
+      if (
+        left.length &&
+        report.stopped &&
+        report.stopped !== 'signed_out' &&
+        report.stopped !== 'rate_limited'
+      )
+        void handToWorker(token, left, dataSaver());
+      else clearOutbox();
+      return report;
+    },
+  );
 }

@@ -7,6 +7,9 @@
  *   never visited falls back to the kept /ask.
  * - /_next/static/*: file names carry a content hash, so a kept copy is always right (cache first).
  * - /api/*: never touched; the app keeps questions and past answers itself, per student.
+ * - Background Sync (`bb-questions`): questions the page could not send are in the `bb-outbox`
+ *   cache (lib/background-send.ts); when the browser says the connection is back, even with the
+ *   app closed, they are sent with their own Idempotency-Keys, so the API answers each once.
  *
  * With data saver on (`&saver=1`, or the browser's Save-Data), nothing is fetched ahead: only the
  * pages and scripts the student opens are kept.
@@ -181,4 +184,52 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') event.respondWith(page(request));
   else if (url.pathname.startsWith('/_next/static/')) event.respondWith(asset(request));
+});
+
+/**
+ * Sends the questions the page handed over, oldest first. The page's queue stays the truth (it sends
+ * what it still holds at the next visit and gets the stored answers), so a question the API refuses
+ * is only dropped here; a lost connection or a 5xx keeps the rest and asks the browser to try later.
+ */
+async function sendOutbox() {
+  const box = await caches.open('bb-outbox');
+  const kept = await box.match('/outbox');
+  if (!kept) return;
+  const { token, saver, items } = await kept.json();
+  const post = (path, body, key) =>
+    fetch(path, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Authorization: `Bearer ${token}`,
+        'Idempotency-Key': key,
+        ...(saver ? { 'Save-Data': 'on' } : {}),
+      },
+      body: JSON.stringify(body),
+      referrerPolicy: 'no-referrer',
+    });
+  const retryLater = (res) => res.status >= 500 || res.status === 429 || res.status === 408;
+  const left = [...items];
+  while (left.length) {
+    const item = left[0];
+    let sessionId = item.sessionId;
+    let res;
+    if (!sessionId) {
+      res = await post('/api/sessions', { subject: item.subject }, item.sessionKey);
+      if (res.ok) sessionId = (await res.json()).id;
+    }
+    if (sessionId)
+      res = await post(`/api/sessions/${sessionId}/questions`, { question: item.question }, item.key);
+    if (res.status === 401) break; // the login ended: the page keeps them for the next login
+    if (retryLater(res)) {
+      await box.put('/outbox', Response.json({ token, saver, items: left }));
+      throw new Error(`the API answered ${res.status}; the browser tries again later`);
+    }
+    left.shift();
+  }
+  await caches.delete('bb-outbox');
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'bb-questions') event.waitUntil(sendOutbox());
 });

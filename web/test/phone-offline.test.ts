@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseRumBatch } from '@brainbytes/functions/contracts';
-import { chromium, type Page, type Request } from 'playwright-core';
+import { chromium, type Page, type Request, type Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type Language, MESSAGES } from '../lib/i18n';
 import { AUTH_MESSAGES } from '../lib/i18n-auth';
@@ -169,6 +169,64 @@ async function shot(page: Page, path: string, language: Language, heading: strin
   expect(seen.lang, path).toBe(language);
   expect(seen.headings, path).toContain(heading);
 }
+
+describe('questions sent with the app closed (Background Sync)', () => {
+  it('a question asked offline is sent by the worker when the connection returns, with the app closed, and answered once', async () => {
+    const { email, context, page } = await lab.student('Gino');
+    await lab.appKept(page);
+    // No signal, for the worker too (the page's offline switch leaves the worker's requests and the
+    // browser's own idea of the connection alone, so the browser fires the sync at once).
+    const noSignal = (route: Route) => route.abort('internetdisconnected');
+    await context.route('**/api/**', noSignal);
+    await context.setOffline(true);
+    const question = 'Ano ang bahagi ng pananalita?';
+    await lab.ask(page, question);
+    await page.getByTestId('queued').waitFor();
+    // Handed to the worker, with a sync asked of the browser.
+    await expect.poll(() => page.evaluate(() => caches.has('bb-outbox')), { timeout: 5000 }).toBe(true);
+    const tab = await context.newPage(); // another site's tab: the app itself is closed
+    await page.close();
+    expect(await lab.questionsOf(email)).toEqual([]);
+    await context.unroute('**/api/**', noSignal);
+    await context.setOffline(false);
+    // The connection is back: the browser fires the sync (as Chromium does when the network
+    // returns, and DevTools' Background Services panel does on demand).
+    const cdp = await context.newCDPSession(tab);
+    const registrations = new Promise<string>((resolve) =>
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const live = registrations.find((r) => !r.isDeleted && r.scopeURL.startsWith(lab.stack.web.url));
+        if (live) resolve(live.registrationId);
+      }),
+    );
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.dispatchSyncEvent', {
+      origin: lab.stack.web.url,
+      registrationId: await registrations,
+      tag: 'bb-questions',
+      lastChance: false,
+    });
+    await expect.poll(() => lab.questionsOf(email), { timeout: 20_000 }).toEqual([question]);
+    // The app opened again: the answer is there, the question no longer waits, and it was asked once.
+    const again = await context.newPage();
+    await again.goto(`${lab.stack.web.url}/ask`);
+    await again.getByTestId('answered').waitFor({ timeout: 15_000 });
+    expect(await again.getByTestId('queued').count()).toBe(0);
+    expect(await lab.questionsOf(email)).toEqual([question]);
+    expect(await again.evaluate(() => caches.has('bb-outbox'))).toBe(false);
+    await context.close();
+  }, 90_000);
+
+  it("logging out takes back what was handed to the worker: no question leaves as the last student's", async () => {
+    const { context, page } = await lab.student('Hana');
+    await lab.appKept(page);
+    await context.setOffline(true);
+    await lab.ask(page, 'What is a fraction?');
+    await expect.poll(() => page.evaluate(() => caches.has('bb-outbox')), { timeout: 5000 }).toBe(true);
+    await lab.logOut(page, 'Log out');
+    await expect.poll(() => page.evaluate(() => caches.has('bb-outbox')), { timeout: 5000 }).toBe(false);
+    await context.close();
+  }, 60_000);
+});
 
 describe('Back and Forward', () => {
   /** A phone whose Chromium keeps pages for Back, as Chrome on Android does (Playwright turns that off). */
