@@ -3,7 +3,7 @@ import type StateBlock from 'markdown-it/lib/rules_block/state_block.mjs';
 import type StateInline from 'markdown-it/lib/rules_inline/state_inline.mjs';
 import temml from 'temml';
 import { z } from 'zod';
-import { type QuestionRow, questionRow } from './learning';
+import { type QuestionRow, questionRow } from './question-row';
 
 /**
  * A tutor's answer as a lesson: Markdown (what a real model writes: bold, lists, code, tables) and

@@ -1,9 +1,10 @@
 import type { AppMetrics, ClientType } from '@brainbytes/telemetry/metrics';
-import { z } from 'zod';
 import type { AskTutor, TutorAnswer } from '../ai/client';
 import type { Subject } from '../ai/curriculum';
 import type { Database } from '../data/database';
 import { refused } from '../errors';
+import { QuestionClaims, sameRequest } from './question-claims';
+import { QUESTION_COLUMNS, type QuestionRow } from './question-row';
 import { ceilingAnswer, type SpendCeiling } from './spend-ceiling';
 
 export interface StudySession {
@@ -19,22 +20,6 @@ export interface StudySession {
 /** Enough of a first question to recognise the session on a phone's list, and little data for 100 of them. */
 export const FIRST_QUESTION_CHARS = 100;
 
-/** A question and its answer as stored (asked, or in a session's history); on the wire with its HTML (answer-html.ts). */
-export const questionRow = z
-  .object({
-    id: z.string().uuid(),
-    session_id: z.string().uuid(),
-    subject: z.string(),
-    question: z.string(),
-    answer: z.string(),
-    provider: z.string(),
-    model: z.string(),
-    created_at: z.string(),
-  })
-  .strict();
-
-export type QuestionRow = z.infer<typeof questionRow>;
-
 /** How a question is asked, beyond its words. */
 export interface AskOptions {
   /** The Idempotency-Key: one key is stored, answered and billed once. */
@@ -46,22 +31,18 @@ export interface AskOptions {
   brief?: boolean;
 }
 
-/** How long a retry waits for the request that holds its key before it is told 409 "in progress". */
-const CLAIM_WAIT_MS = 5_000;
-const CLAIM_POLL_MS = 100;
-/** A claim older than the longest a question can take (the front door's 30 s, and some) was left by a request that died. */
-const CLAIM_STALE_MS = 45_000;
-
-const QUESTION_COLUMNS = 'id, session_id, subject, question, answer, provider, model, created_at';
-
 /** Study sessions and the questions asked in them. Retried writes carry an idempotency key and take effect once. */
 export class Learning {
+  private readonly claims: QuestionClaims;
+
   constructor(
     private readonly db: Database,
     private readonly askTutor: AskTutor,
     private readonly metrics?: AppMetrics,
     private readonly ceiling?: SpendCeiling,
-  ) {}
+  ) {
+    this.claims = new QuestionClaims(db);
+  }
 
   async startSession(
     studentId: string,
@@ -127,7 +108,7 @@ export class Learning {
     { key, clientType = 'unknown', admit = async () => {}, brief = false }: AskOptions = {},
   ): Promise<{ question: QuestionRow; created: boolean }> {
     if (key) {
-      const earlier = await this.claim(studentId, sessionId, question, key);
+      const earlier = await this.claims.claim(studentId, sessionId, question, key);
       if (earlier) return { question: earlier, created: false };
     }
     try {
@@ -135,69 +116,8 @@ export class Learning {
       await admit();
       return await this.answerAndStore(studentId, sessionId, question, key, clientType, brief);
     } finally {
-      if (key)
-        await this.db.query('DELETE FROM question_claims WHERE student_id = $1 AND idempotency_key = $2', [
-          studentId,
-          key,
-        ]);
+      if (key) await this.claims.release(studentId, key);
     }
-  }
-
-  /**
-   * Claims `key` for this request, or returns the question it already stands for. A claim older
-   * than any call can last (its holder died) is taken over.
-   */
-  private async claim(
-    studentId: string,
-    sessionId: string,
-    question: string,
-    key: string,
-  ): Promise<QuestionRow | undefined> {
-    const deadline = Date.now() + CLAIM_WAIT_MS;
-    for (;;) {
-      const stored = await this.stored(studentId, key);
-      if (stored) {
-        const same = stored.question === question && stored.session_id === sessionId;
-        return sameRequest(stored, same);
-      }
-      const [claimed] = await this.db.query(
-        `INSERT INTO question_claims AS c (student_id, idempotency_key, session_id, question) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (student_id, idempotency_key) DO UPDATE SET session_id = $3, question = $4, claimed_at = now()
-           WHERE c.claimed_at < now() - $5::float8 * interval '1 second'
-         RETURNING 1`,
-        [studentId, key, sessionId, question, CLAIM_STALE_MS / 1000],
-      );
-      if (claimed) {
-        // The first request may have stored its answer and let go between the look and the claim.
-        const late = await this.stored(studentId, key);
-        if (!late) return undefined;
-        await this.db.query('DELETE FROM question_claims WHERE student_id = $1 AND idempotency_key = $2', [
-          studentId,
-          key,
-        ]);
-        return sameRequest(late, late.question === question && late.session_id === sessionId);
-      }
-      const [holder] = await this.db.query<{ question: string; session_id: string }>(
-        'SELECT question, session_id FROM question_claims WHERE student_id = $1 AND idempotency_key = $2',
-        [studentId, key],
-      );
-      if (holder) sameRequest(holder, holder.question === question && holder.session_id === sessionId);
-      if (Date.now() >= deadline)
-        throw refused(
-          'conflict',
-          'this question is still being answered (same Idempotency-Key); fetch the session or send it again in a few seconds',
-          { code: 'in_progress', retryAfterSeconds: 3 },
-        );
-      await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
-    }
-  }
-
-  private async stored(studentId: string, key: string): Promise<QuestionRow | undefined> {
-    const [stored] = await this.db.query<QuestionRow>(
-      `SELECT ${QUESTION_COLUMNS} FROM questions WHERE student_id = $1 AND idempotency_key = $2`,
-      [studentId, key],
-    );
-    return stored;
   }
 
   private async answerAndStore(
@@ -252,7 +172,7 @@ export class Learning {
       return { question: rows[0], created: true };
     }
     // Only after a stale claim was taken over can the first holder still have stored one.
-    const stored = (await this.stored(studentId, key!))!;
+    const stored = (await this.claims.stored(studentId, key!))!;
     return { question: sameRequest(stored, stored.question === question), created: false };
   }
 
@@ -300,15 +220,4 @@ export class Learning {
       [sessionId],
     );
   }
-}
-
-/** What a retry gets back: the stored result, unless the key came with a different request (422). */
-function sameRequest<T>(stored: T, same: boolean): T {
-  if (!same) {
-    throw refused(
-      'key_reused',
-      'Idempotency-Key was already used for a different request; use a new key for a new question or session',
-    );
-  }
-  return stored;
 }
