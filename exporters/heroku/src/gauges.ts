@@ -4,7 +4,7 @@ import { Gauge, type Registry } from 'prom-client';
 export type Fill<L extends string> = (g: Gauge<L>) => void;
 
 /**
- * The exporter's two kinds of gauge, made from catalog entries (HEROKU_EXPORTER_METRICS):
+ * The exporter's two kinds of gauge, made from catalog entries (each folder's `catalog.ts`):
  * `dynamicGauge`, computed at each scrape (ages and freshness change with the clock), and `gauge`,
  * refilled only when a poll lands (`refresh`), not per scrape.
  */

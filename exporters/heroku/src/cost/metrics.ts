@@ -1,8 +1,8 @@
 import { metricOptions } from '@brainbytes/telemetry/metrics';
 import { Counter, type Registry } from 'prom-client';
-import { HEROKU_EXPORTER_METRICS } from '../catalog';
 import type { Gauges } from '../gauges';
 import type { PlatformSnapshot } from '../platform/poller';
+import { COST_METRICS as M } from './catalog';
 import { CostAccrual, dynoPrices, monthlyRunRate, StateRefused } from './model';
 import type { StateStore } from './state-store';
 
@@ -96,11 +96,11 @@ export function registerCostMetrics(
     accrual.tick(Date.now(), totals);
   };
 
-  gauge(HEROKU_EXPORTER_METRICS.dynoSizeMonthlyPriceDollars, (g) => {
+  gauge(M.dynoSizeMonthlyPriceDollars, (g) => {
     for (const [size, price] of dynoPrices(snapshot()?.dynoSizes ?? []))
       g.set({ size, source: price.source }, price.dollars);
   });
-  gauge(HEROKU_EXPORTER_METRICS.monthlyRunRateDollars, (g) => {
+  gauge(M.monthlyRunRateDollars, (g) => {
     const { rates, eco } = runRates();
     for (const [app, r] of rates) {
       g.set({ app, component: 'dynos' }, r.dynos);
@@ -108,11 +108,11 @@ export function registerCostMetrics(
     }
     if (eco > 0) g.set({ app: ACCOUNT_APP, component: 'eco_plan' }, eco);
   });
-  gauge(HEROKU_EXPORTER_METRICS.unpricedDynoSize, (g) => {
+  gauge(M.unpricedDynoSize, (g) => {
     for (const [app, r] of runRates().rates) for (const size of r.unpriced) g.set({ app, size }, 1);
   });
   new Counter({
-    ...metricOptions(HEROKU_EXPORTER_METRICS.costAccruedDollarsTotal),
+    ...metricOptions(M.costAccruedDollarsTotal),
     registers: [registry],
     collect() {
       tickAccrual();

@@ -1,7 +1,5 @@
-import { HEROKU_EXPORTER_METRICS } from '../catalog';
+import { DRAIN_METRICS as M } from './catalog';
 import { HistogramMap, SeriesBudget, SeriesMap } from './series';
-
-const M = HEROKU_EXPORTER_METRICS;
 
 /**
  * Every series the drain produces, by metric; labels never carry a dyno UUID, request id, path or

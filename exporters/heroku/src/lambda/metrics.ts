@@ -1,7 +1,7 @@
 import type { MetricDefinition } from '@brainbytes/telemetry/metrics';
 import type { Registry } from 'prom-client';
-import { HEROKU_EXPORTER_METRICS as M } from '../catalog';
 import { gauges } from '../gauges';
+import { LAMBDA_METRICS as M } from './catalog';
 import type { CloudWatchPoller, RecentStats } from './cloudwatch';
 
 /**

@@ -1,5 +1,5 @@
-import { HEROKU_EXPORTER_METRICS } from '../catalog';
 import type { Gauges } from '../gauges';
+import { PLATFORM_METRICS as M } from './catalog';
 import type { PlatformSnapshot } from './poller';
 
 const DYNO_STATES = ['up', 'starting', 'idle', 'crashed', 'down'];
@@ -9,11 +9,11 @@ export function registerPlatformGauges(
   { gauge, dynamicGauge }: Gauges,
   snapshot: () => PlatformSnapshot | undefined,
 ) {
-  gauge(HEROKU_EXPORTER_METRICS.appInfo, (g) => {
+  gauge(M.appInfo, (g) => {
     for (const [name, { app }] of snapshot()?.apps ?? [])
       g.set({ app: name, region: app.region?.name ?? '', stack: app.stack?.name ?? '' }, 1);
   });
-  gauge(HEROKU_EXPORTER_METRICS.dynos, (g) => {
+  gauge(M.dynos, (g) => {
     for (const [name, state] of snapshot()?.apps ?? []) {
       const byTypeAndSize = new Map<string, { type: string; size: string; states: Map<string, number> }>();
       for (const dyno of state.dynos) {
@@ -30,21 +30,21 @@ export function registerPlatformGauges(
       }
     }
   });
-  gauge(HEROKU_EXPORTER_METRICS.formationQuantity, (g) => {
+  gauge(M.formationQuantity, (g) => {
     for (const [name, state] of snapshot()?.apps ?? []) {
       for (const f of state.formation) g.set({ app: name, type: f.type, size: f.size }, f.quantity);
     }
   });
-  gauge(HEROKU_EXPORTER_METRICS.releaseVersion, (g) => {
+  gauge(M.releaseVersion, (g) => {
     for (const [name, { release }] of snapshot()?.apps ?? [])
       if (release) g.set({ app: name, status: release.status ?? 'unknown' }, release.version);
   });
-  dynamicGauge(HEROKU_EXPORTER_METRICS.releaseAgeSeconds, (g) => {
+  dynamicGauge(M.releaseAgeSeconds, (g) => {
     for (const [name, { release }] of snapshot()?.apps ?? []) {
       if (release) g.set({ app: name }, (Date.now() - Date.parse(release.created_at)) / 1000);
     }
   });
-  gauge(HEROKU_EXPORTER_METRICS.addonMonthlyPriceDollars, (g) => {
+  gauge(M.addonMonthlyPriceDollars, (g) => {
     for (const [name, state] of snapshot()?.apps ?? []) {
       for (const a of state.addons) {
         const price = a.billed_price;
@@ -53,11 +53,11 @@ export function registerPlatformGauges(
       }
     }
   });
-  gauge(HEROKU_EXPORTER_METRICS.appFeatureEnabled, (g) => {
+  gauge(M.appFeatureEnabled, (g) => {
     for (const [name, state] of snapshot()?.apps ?? [])
       for (const f of state.features) g.set({ app: name, feature: f.name }, f.enabled ? 1 : 0);
   });
-  gauge(HEROKU_EXPORTER_METRICS.apiRateLimitRemaining, (g) => {
+  gauge(M.apiRateLimitRemaining, (g) => {
     // Not known yet (no token, or no answer so far) is NaN, not 0: a 0 would read as "limit reached".
     g.set(snapshot()?.rateLimitRemaining ?? Number.NaN);
   });

@@ -1,9 +1,9 @@
 import { metricOptions } from '@brainbytes/telemetry/metrics';
 import { Counter, collectDefaultMetrics, Registry } from 'prom-client';
-import { HEROKU_EXPORTER_METRICS } from '../catalog';
 import { registerCostMetrics } from '../cost/metrics';
 import { MemoryStateStore, type StateStore } from '../cost/state-store';
 import { gauges } from '../gauges';
+import { PLATFORM_METRICS as M } from './catalog';
 import { registerPlatformGauges } from './gauges';
 import type { PlatformCache } from './poller';
 
@@ -29,7 +29,7 @@ export function createPlatformMetrics(
   collectDefaultMetrics({ register: registry });
   const snapshot = () => cache?.snapshot;
   const stateErrors = new Counter({
-    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterStateErrorsTotal),
+    ...metricOptions(M.exporterStateErrorsTotal),
     registers: [registry],
   });
   const g = gauges(registry);
@@ -48,28 +48,28 @@ export function createPlatformMetrics(
       onStateError(action, error);
     },
   );
-  dynamicGauge(HEROKU_EXPORTER_METRICS.exporterLastSuccessTimestampSeconds, (g) => {
+  dynamicGauge(M.exporterLastSuccessTimestampSeconds, (g) => {
     const last = cache?.lastSuccessMs;
     if (last) g.set(last / 1000);
   });
-  dynamicGauge(HEROKU_EXPORTER_METRICS.exporterUp, (g) => {
+  dynamicGauge(M.exporterUp, (g) => {
     const last = cache?.lastSuccessMs ?? 0;
     g.set(last > 0 && Date.now() - last <= 3 * options.pollIntervalMs ? 1 : 0);
   });
   // A newcomer's stack without a Heroku token or AWS settings says so, and its alerts stay quiet.
-  dynamicGauge(HEROKU_EXPORTER_METRICS.exporterSourceConfigured, (g) => {
+  dynamicGauge(M.exporterSourceConfigured, (g) => {
     g.set({ source: 'platform_api' }, cache ? 1 : 0);
     g.set({ source: 'cloudwatch' }, options.cloudWatchConfigured ? 1 : 0);
   });
-  dynamicGauge(HEROKU_EXPORTER_METRICS.exporterPollDurationSeconds, (g) => {
+  dynamicGauge(M.exporterPollDurationSeconds, (g) => {
     if (cache) g.set(cache.lastPollSeconds);
   });
   const apiRequests = new Counter({
-    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterApiRequestsTotal),
+    ...metricOptions(M.exporterApiRequestsTotal),
     registers: [registry],
   });
   const apiErrors = new Counter({
-    ...metricOptions(HEROKU_EXPORTER_METRICS.exporterApiErrorsTotal),
+    ...metricOptions(M.exporterApiErrorsTotal),
     registers: [registry],
   });
   /** Called when a poll lands: refills the cached gauges, advances the cost accrual and saves it (resolves when saved). */
