@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util';
 import { configOrExit, splitUrlCredentials } from '@brainbytes/telemetry/service';
 import nodemailer from 'nodemailer';
 import { loadMonitoringConfig } from '../config';
-import { buildReview, PERIODS, type Period, prometheusQuery, toHtml, toMarkdown } from '../review/review';
+import { toHtml, toMarkdown } from '../review/render';
+import { buildReview, PERIODS, type Period, prometheusQuery } from '../review/review';
 
 /**
  * npm run review -- --period week|month|quarter [--prometheus URL] [--at 2026-11-30T00:00:00Z] [--email [--to a@b]]
