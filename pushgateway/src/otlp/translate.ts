@@ -1,19 +1,11 @@
 import { familyHeader, formatValue, labelPairs } from '@brainbytes/telemetry/metrics';
-import {
-  addNative,
-  MAX_SCHEMA,
-  MIN_SCHEMA,
-  type NativeHistogram,
-  nativeBuckets,
-  nativeProblem,
-  nativeText,
-  reduceSchema,
-} from '../exposition/native';
+import { nativeBuckets, nativeText } from '../exposition/native';
 import type { ParsedPush, ParseLimits } from '../exposition/parse';
 import type { Labels, Metric, MetricFamily } from '../exposition/types';
-import { HttpError } from '../http/http-error';
-import { type AnyValue, type KeyValue, num, type OtlpMetric, type OtlpResource, type Point } from './decode';
-import { labelName, metricName } from './names';
+import { labelsOf, seriesKey, valueText } from './attributes';
+import type { OtlpResource } from './decode';
+import { metricName } from './names';
+import { type Family, mergeSample, plan, sampleOf } from './samples';
 
 /**
  * OTLP metrics as pushes the store already knows: one text push per group and mode. Delta sums
@@ -53,222 +45,13 @@ export interface Translation {
   problems: string[];
 }
 
-type Type = 'counter' | 'gauge' | 'histogram' | 'summary';
-interface Sample {
-  labels: Labels;
-  value: number;
-  buckets?: Array<[number, number]>;
-  quantiles?: Array<[number, number]>;
-  sum: number;
-  count: number;
-  native?: NativeHistogram;
-}
-interface Family {
-  type: Type;
-  help: string;
-  series: Map<string, Sample>;
-  /** Data points taken into it (points of one series in one request are one sample). */
-  points: number;
-}
+const SERVICE = ['service.name', 'service.namespace', 'service.instance.id'];
+
 interface Bucket {
   group: Labels;
   delta: boolean;
   families: Map<string, Family>;
   native?: boolean;
-}
-
-const MAX_DEPTH = 8;
-const SERVICE = ['service.name', 'service.namespace', 'service.instance.id'];
-
-/** An attribute's value as Prometheus writes it into a label: scalars as text, lists and maps as JSON. */
-function valueText(value: AnyValue | null | undefined): string {
-  if (!value) return '';
-  if (value.stringValue !== undefined && value.stringValue !== null) return String(value.stringValue);
-  const json = jsonOf(value, 0);
-  return typeof json === 'string' ? json : JSON.stringify(json);
-}
-
-function jsonOf(value: AnyValue | null | undefined, depth: number): unknown {
-  if (depth > MAX_DEPTH)
-    throw new HttpError(400, `an attribute value is nested deeper than ${MAX_DEPTH} levels`);
-  if (!value) return null;
-  const has = (key: keyof AnyValue) => value[key] !== undefined && value[key] !== null;
-  if (has('stringValue')) return String(value.stringValue);
-  if (has('boolValue')) return String(value.boolValue);
-  if (has('intValue')) return String(value.intValue);
-  if (has('doubleValue')) return formatValue(Number(value.doubleValue));
-  if (has('bytesValue')) {
-    const bytes = value.bytesValue!;
-    return typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('base64');
-  }
-  if (has('arrayValue')) return (value.arrayValue!.values ?? []).map((v) => jsonOf(v, depth + 1));
-  if (has('kvlistValue'))
-    return Object.fromEntries(
-      (value.kvlistValue!.values ?? []).map((kv) => [kv.key ?? '', jsonOf(kv.value, depth + 1)]),
-    );
-  return null;
-}
-
-/** Attribute keys repeat from point to point: their label names are remembered (a bounded map). */
-const NAMES = new Map<string, string | undefined>();
-function nameOf(key: string): string {
-  let name = NAMES.get(key);
-  if (name === undefined) {
-    name = labelName(key);
-    if (name !== undefined) {
-      if (NAMES.size >= 4096) NAMES.clear();
-      NAMES.set(key, name);
-    }
-  }
-  if (!name)
-    throw new HttpError(400, `attribute key "${key.slice(0, 64)}" has no character a label name can keep`);
-  return name;
-}
-
-const byName = (a: [string, string], b: [string, string]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-
-/** Attributes as sorted labels; keys that translate to the same name are joined with `;`, as Prometheus does. */
-function labelsOf(attributes: KeyValue[] | undefined, skip: readonly string[] = []): Labels {
-  const labels: Labels = [];
-  let collided = false;
-  for (const kv of attributes ?? []) {
-    const key = kv.key ?? '';
-    if (skip.includes(key)) continue;
-    const name = nameOf(key);
-    collided ||= labels.some((l) => l[0] === name);
-    labels.push([name, valueText(kv.value)]);
-  }
-  if (!collided) return labels.sort(byName);
-  const byLabel = new Map<string, Array<[string, string]>>();
-  for (const kv of attributes ?? []) {
-    const key = kv.key ?? '';
-    if (skip.includes(key)) continue;
-    const list = byLabel.get(nameOf(key)) ?? [];
-    list.push([key, valueText(kv.value)]);
-    byLabel.set(nameOf(key), list);
-  }
-  return [...byLabel]
-    .map(([name, list]): [string, string] => [
-      name,
-      list
-        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
-        .map(([, v]) => v)
-        .join(';'),
-    ])
-    .sort(byName);
-}
-
-const seriesKey = (labels: Labels) => labels.map(([n, v]) => `${n}\u0000${v}`).join('\u0001');
-
-/** How an OTLP metric is stored, or why it cannot be. */
-function plan(metric: OtlpMetric): { type: Type; delta: boolean } | string {
-  const what = `metric "${metric.name}"`;
-  switch (metric.kind) {
-    case undefined:
-      return `${what} has no data (gauge, sum, histogram or summary)`;
-    case 'gauge':
-      return { type: 'gauge', delta: false };
-    case 'summary':
-      return { type: 'summary', delta: false };
-    case 'sum':
-    case 'histogram':
-    case 'exponentialHistogram': {
-      if (metric.temporality !== 1 && metric.temporality !== 2)
-        return `${what} has no aggregation temporality (delta or cumulative)`;
-      const delta = metric.temporality === 1;
-      if (metric.kind !== 'sum') return { type: 'histogram', delta };
-      if (metric.monotonic) return { type: 'counter', delta };
-      if (delta)
-        return `${what} is a non-monotonic sum with delta temporality, which cannot be added up into a gauge; export UpDownCounters with cumulative temporality (the SDK's default)`;
-      return { type: 'gauge', delta: false };
-    }
-  }
-}
-
-/**
- * An exponential histogram point as a native histogram, as Prometheus's OTLP receiver converts it:
- * the scale is the schema (above 8, buckets merged down to 8; below -4, refused), OTLP's bucket
- * `i` (offset + position) is native bucket `i + 1`, and the zero bucket at least 1e-128 wide.
- */
-function exponentialSample(point: Point, labels: Labels, maxBuckets: number): Sample | string {
-  const buckets = (point.positive?.bucketCounts?.length ?? 0) + (point.negative?.bucketCounts?.length ?? 0);
-  if (buckets > maxBuckets)
-    return `an exponential histogram point has ${buckets} buckets, more than ${maxBuckets} (PUSHGATEWAY_MAX_SERIES_PER_PUSH)`;
-  const scale = point.scale ?? 0;
-  if (scale < MIN_SCHEMA)
-    return `an exponential histogram point has scale ${scale}; native histograms take ${MIN_SCHEMA} and above`;
-  const schema = Math.min(scale, MAX_SCHEMA);
-  const side = (buckets: Point['positive']) => {
-    const offset = buckets?.offset ?? 0;
-    const counts = (buckets?.bucketCounts ?? []).map((n, k): [number, number] => [offset + k + 1, num(n)]);
-    return reduceSchema(counts, scale, schema);
-  };
-  const count = num(point.count);
-  const sum = point.sum === undefined || point.sum === null ? 0 : Number(point.sum);
-  const native: NativeHistogram = {
-    schema,
-    zeroThreshold: Math.max(Number(point.zeroThreshold ?? 0), 1e-128),
-    zeroCount: num(point.zeroCount),
-    float: false,
-    positive: side(point.positive),
-    negative: side(point.negative),
-  };
-  const problem = nativeProblem(native, count, sum);
-  if (problem) return `an exponential histogram point cannot be a native histogram: ${problem}`;
-  return { labels, value: 0, buckets: [], sum, count, native };
-}
-
-/** One data point as a sample of its type, or why it cannot be one. */
-function sampleOf(
-  type: Type,
-  point: Point,
-  labels: Labels,
-  exponential: boolean,
-  maxBuckets: number,
-): Sample | string {
-  if (exponential) return exponentialSample(point, labels, maxBuckets);
-  if (type === 'counter' || type === 'gauge') {
-    const hasDouble = point.asDouble !== undefined && point.asDouble !== null;
-    const value = hasDouble ? Number(point.asDouble) : num(point.asInt);
-    return { labels, value, sum: 0, count: 0 };
-  }
-  const count = num(point.count);
-  const sum = point.sum === undefined || point.sum === null ? 0 : Number(point.sum);
-  if (type === 'summary') {
-    const quantiles = (point.quantileValues ?? []).map((q): [number, number] => [
-      Number(q.quantile ?? 0),
-      Number(q.value ?? 0),
-    ]);
-    return { labels, value: 0, quantiles, sum, count };
-  }
-  const bounds = (point.explicitBounds ?? []).map(Number);
-  const counts = (point.bucketCounts ?? []).map(num);
-  if (counts.length > 0 && counts.length !== bounds.length + 1)
-    return `a histogram point has ${counts.length} bucket counts for ${bounds.length} bounds (must be one more)`;
-  if (bounds.some((b, i) => !Number.isFinite(b) || (i > 0 && b <= bounds[i - 1]!)))
-    return 'a histogram point has bounds that are not finite and increasing';
-  let running = 0;
-  const buckets = bounds.map((bound, i): [number, number] => {
-    running += counts[i] ?? 0;
-    return [bound, running];
-  });
-  return { labels, value: 0, buckets, sum, count };
-}
-
-/** Adds a point into the family: deltas of one series in one request add up; other points replace. */
-function mergeSample(family: Family, sample: Sample, delta: boolean) {
-  const key = seriesKey(sample.labels);
-  const held = family.series.get(key);
-  if (!held || !delta) return void family.series.set(key, sample);
-  held.value += sample.value;
-  held.sum += sample.sum;
-  held.count += sample.count;
-  if (held.native && sample.native) held.native = addNative(held.native, sample.native);
-  if (held.buckets && sample.buckets) {
-    const merged = new Map(held.buckets);
-    for (const [bound, c] of sample.buckets) merged.set(bound, (merged.get(bound) ?? 0) + c);
-    held.buckets = [...merged].sort((a, b) => a[0] - b[0]);
-  }
 }
 
 export function translate(resources: OtlpResource[], options: OtlpOptions): Translation {
