@@ -30,6 +30,9 @@ const config: NextConfig = {
     return [
       // /api answers JSON to this app's own scripts: only what JSON needs (≈800 B less per call).
       { source: '/api/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }] },
+      // Scripts the same: a page's policies do nothing on a script (≈600 B per file, 9 files on a
+      // first visit, each fetched again by the service worker).
+      { source: '/_next/static/:path*', headers: [{ key: 'X-Content-Type-Options', value: 'nosniff' }] },
       {
         // Pages: kept by the browser but asked again each time (Next's default for a page rendered
         // per request also says no-store, which bars it from the back/forward cache: Back to a page
@@ -44,8 +47,9 @@ const config: NextConfig = {
         headers: [{ key: 'Cache-Control', value: 'private, no-cache' }],
       },
       {
-        // Every page (everything but /api, and the build stamp the service worker asks for).
-        source: '/((?!api/|build-stamp$).*)',
+        // Every page, the worker and the manifest (not /api, the scripts, or the build stamp the
+        // service worker asks for).
+        source: '/((?!api/|_next/static/|build-stamp$).*)',
         headers: [
           { key: 'Content-Security-Policy', value: CSP },
           { key: 'X-Content-Type-Options', value: 'nosniff' },

@@ -36,6 +36,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     // The head's script marks <html> before React hydrates it.
     <html lang={language} suppressHydrationWarning>
       <head>
+        {/* The build that rendered the page: the service worker keeps a page it already has only when it is its own build's (public/sw.js). */}
+        <meta name="bb-build" content={process.env.NEXT_PUBLIC_BUILD_STAMP ?? 'dev'} />
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of this file, no input */}
         <script dangerouslySetInnerHTML={{ __html: LOGIN_MARK }} />
       </head>

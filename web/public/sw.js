@@ -76,11 +76,23 @@ async function stillDeployed() {
   return deployed;
 }
 
+/** Whether a page was rendered by this worker's build (the layout names it: `<meta name="bb-build">`). */
+const ofThisBuild = (html) => html.includes(`<meta name="bb-build" content="${VERSION}"`);
+
 async function keepShell() {
   const pages = await caches.open(PAGES);
   const assets = new Set();
+  // The page that registered this worker was downloaded a moment ago and is in the browser's cache
+  // (pages are `private, no-cache`): kept from there, not downloaded twice, when it is this build's.
+  const open = new Set(
+    (await self.clients.matchAll({ type: 'window', includeUncontrolled: true })).map(
+      (client) => new URL(client.url).pathname,
+    ),
+  );
   for (const path of SHELL) {
-    const res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
+    let res = open.has(path) ? await fetch(path, { credentials: 'same-origin', cache: 'force-cache' }) : null;
+    if (!res?.ok || !ofThisBuild(await res.clone().text()))
+      res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
     if (!res.ok) continue;
     for (const asset of assetsOf(await res.clone().text())) assets.add(asset);
     await pages.put(await pageKey(path), res);

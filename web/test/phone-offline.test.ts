@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseRumBatch } from '@brainbytes/functions/contracts';
 import { chromium, type Page, type Request, type Route } from 'playwright-core';
@@ -61,7 +63,7 @@ const entries = (k: { bytes: number; entries: number }) =>
   `${k.entries} responses, ${(k.bytes / 1000).toFixed(1)} kB (uncompressed)`;
 
 describe('bytes on prepaid data (item 10) and a tap before the script (item 1)', () => {
-  it('paints without waiting for a stylesheet, answers /api without page headers, and sends RUM once per page hide', async () => {
+  it('paints without waiting for a stylesheet, answers /api and serves scripts without page headers, and sends RUM once per page hide', async () => {
     const context = await lab.browser.newContext(PHONE);
     const page = await context.newPage();
     const requests: { type: string; url: string; request: Request }[] = [];
@@ -88,10 +90,55 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
     expect(3 * Buffer.byteLength(body ?? '')).toBeLessThan(Buffer.byteLength(JSON.stringify({ events })));
 
     const api = await fetch(`${lab.stack.web.url}/api/health`);
-    expect(api.headers.get('content-security-policy')).toBeNull();
-    expect(api.headers.get('strict-transport-security')).toBeNull();
-    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    const html = await (await fetch(`${lab.stack.web.url}/ask`)).text();
+    const script = await fetch(
+      `${lab.stack.web.url}${html.match(/src="(\/_next\/static\/[^"]+\.js)"/)?.[1]}`,
+    );
+    expect(script.status).toBe(200);
+    for (const res of [api, script]) {
+      expect(res.headers.get('content-security-policy')).toBeNull();
+      expect(res.headers.get('strict-transport-security')).toBeNull();
+      expect(res.headers.get('permissions-policy')).toBeNull();
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
     await context.close();
+  }, 60_000);
+
+  it('keeps the page the student is on without downloading it again, and the other study pages once', async () => {
+    // Every request that reaches the app, by path: what the page and its worker download.
+    const asked: string[] = [];
+    const target = new URL(lab.stack.web.url);
+    const front = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const context = await lab.browser.newContext(PHONE);
+    try {
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${(front.address() as AddressInfo).port}/ask`);
+      await lab.appKept(page);
+      const pages = (path: string) => asked.filter((url) => url === path).length;
+      expect({ ask: pages('/ask'), sessions: pages('/sessions'), subjects: pages('/subjects') }).toEqual({
+        ask: 1,
+        sessions: 1,
+        subjects: 1,
+      });
+      // And it is this build's page that is kept: it opens offline.
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByLabel('Your question').waitFor();
+    } finally {
+      await context.close();
+      front.close();
+    }
   }, 60_000);
 
   it("keeps the scripts this build's pages run, not the nomodule fallback no phone that runs the worker executes", async () => {
