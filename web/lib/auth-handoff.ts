@@ -8,6 +8,15 @@ export const HANDOFF_PARAM = 'handoff';
 /** The device token of the last log-in through the form (HttpOnly, sent only to /auth). */
 export const DEVICE_COOKIE = 'bb.device';
 export const DEVICE_COOKIE_SECONDS = 90 * 86_400;
+/**
+ * Asking without JavaScript (app/ask/form): the student's id and token, HttpOnly and sent only to
+ * /ask/form, for as long as a study evening. A logout revokes the token at the API, which ends it
+ * too, even when the logout happened with JavaScript on (that page cannot touch an HttpOnly cookie).
+ */
+export const FORM_COOKIE = 'bb.form';
+export const FORM_PATH = '/ask/form';
+export const FORM_COOKIE_SECONDS = 12 * 3600;
+
 /** The email a sign-up by code is waiting on, for the no-JavaScript code form (HttpOnly, sent only to /auth). */
 export const SIGNUP_COOKIE = 'bb.signup';
 export const AUTH_FAILURES = ['credentials', 'taken', 'limited', 'invalid', 'unavailable', 'code'] as const;

@@ -158,8 +158,10 @@ async function page(request) {
     if (hit && (await stillDeployed())) return hit;
   }
   const network = fetch(request).then(async (res) => {
-    // Not a page shown with a one-off message (/login?error=…).
-    if (res.ok && res.type === 'basic' && !url.search) await pages.put(key, res.clone());
+    // Not a page shown with a one-off message (/login?error=…), nor one marked never to be kept (a
+    // student's own, /ask/form).
+    if (res.ok && res.type === 'basic' && !url.search && !/no-store/.test(res.headers.get('cache-control') ?? ''))
+      await pages.put(key, res.clone());
     return res;
   });
   network.catch(() => undefined); // the kept copy may have answered first

@@ -1,5 +1,5 @@
-import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, requireBinary, startStack } from './stack';
 
 /**
@@ -177,4 +177,108 @@ it('accepts a posted form only from its own pages: another site’s form is refu
     expect(res.headers.get('set-cookie')).toBeNull();
   }
   expect((await post(stack.web.url)).status).toBe(303);
+});
+
+describe('asking without JavaScript', () => {
+  /** Logs the test's student in by the form, with JavaScript off, and opens asking by form from /ask. */
+  async function askingByForm() {
+    const browsing = await withoutJavaScript();
+    const { page } = browsing;
+    await page.goto(`${stack.web.url}/login`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/ask#handoff=/);
+    await page.getByRole('link', { name: 'No JavaScript on this browser? Ask here instead.' }).click();
+    await page.waitForURL('**/ask/form');
+    return browsing;
+  }
+  /** The form login's token, as the browser keeps it (HttpOnly: the page itself never sees it). */
+  async function formToken(context: BrowserContext): Promise<string> {
+    const cookie = (await context.cookies()).find((c) => c.name === 'bb.form');
+    return decodeURIComponent(cookie?.value ?? '').split(' ')[1] ?? '';
+  }
+  const asking = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
+
+  it('asks by form and reads the answers on a page the server renders, in one study session', async () => {
+    const { context, page } = await askingByForm();
+    const token = await formToken(context);
+    const before = ((await (await fetch(`${stack.api.url}/api/sessions`, asking(token))).json()) as unknown[])
+      .length;
+    await page.getByLabel('Subject').selectOption('science');
+    await page.getByLabel('Your question').fill('What is photosynthesis?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.waitForURL(/\/ask\/form\?session=[0-9a-f-]{36}$/);
+    const answered = page.getByTestId('answered');
+    expect(await answered.count()).toBe(1);
+    expect(await answered.textContent()).toContain('What is photosynthesis?');
+    expect(await page.getByRole('heading', { name: 'This study session · Science' }).count()).toBe(1);
+    await page.getByLabel('Your question').fill('And what do plants need for it?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect.poll(() => answered.count()).toBe(2);
+    // One new session, both questions in it; the page is the student's own: never stored.
+    const sessions = (await (await fetch(`${stack.api.url}/api/sessions`, asking(token))).json()) as Array<{
+      id: string;
+      questions: number;
+    }>;
+    expect(sessions.length).toBe(before + 1);
+    expect(sessions[0]?.questions).toBe(2);
+    const own = await page.request.get(page.url());
+    expect(own.headers()['cache-control']).toContain('no-store');
+    // The same form sent again (a double tap, a resend) is answered once: the page's key is the Idempotency-Key.
+    const key = await page.locator('input[name="key"]').inputValue();
+    const session = await page.locator('input[name="session"]').inputValue();
+    for (let i = 0; i < 2; i++)
+      await page.request.post(`${stack.web.url}/ask/form/send`, {
+        headers: { Origin: stack.web.url },
+        form: { key, session, question: 'Is chlorophyll green?' },
+        maxRedirects: 0,
+      });
+    const questions = (await (
+      await fetch(`${stack.api.url}/api/sessions/${session}/questions`, asking(token))
+    ).json()) as Array<{ question: string }>;
+    expect(questions.map((q) => q.question).filter((q) => q === 'Is chlorophyll green?')).toHaveLength(1);
+    await context.close();
+  }, 60_000);
+
+  it('logs out by form (the token revoked), and a logout elsewhere ends asking by form too', async () => {
+    const first = await askingByForm();
+    const token = await formToken(first.context);
+    await first.page.getByRole('button', { name: 'Log out' }).click();
+    await first.page.waitForURL('**/login');
+    expect((await fetch(`${stack.api.url}/api/sessions`, asking(token))).status).toBe(401);
+    await first.page.goto(`${stack.web.url}/ask/form`);
+    expect(await first.page.getByText('Log in first to ask the tutor.').count()).toBe(1);
+    await first.context.close();
+    // Logged out with JavaScript on, or on another page: the token is revoked at the API, and the
+    // form's cookie (HttpOnly, out of that page's reach) no longer asks anything.
+    const second = await askingByForm();
+    const revoked = await fetch(`${stack.api.url}/api/auth/logout`, {
+      method: 'POST',
+      ...asking(await formToken(second.context)),
+    });
+    expect(revoked.ok).toBe(true);
+    await second.page.reload();
+    expect(await second.page.getByText('Log in first to ask the tutor.').count()).toBe(1);
+    expect(await second.page.getByLabel('Your question').count()).toBe(0);
+    await second.context.close();
+  }, 60_000);
+
+  it('takes a question only from its own pages, and the cookie only to /ask/form', async () => {
+    const { context } = await askingByForm();
+    const cookie = (await context.cookies()).find((c) => c.name === 'bb.form');
+    expect(cookie).toMatchObject({ path: '/ask/form', httpOnly: true, sameSite: 'Strict' });
+    const res = await fetch(`${stack.web.url}/ask/form/send`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Origin: 'https://evil.example',
+        Cookie: `bb.form=${cookie?.value}`,
+      },
+      body: 'key=0b6f1c1e-8a9e-4c43-9d1a-2f4a1f7b9a10&subject=math&question=hi',
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(403);
+    await context.close();
+  }, 60_000);
 });

@@ -5,6 +5,9 @@ import {
   authFailureOf,
   DEVICE_COOKIE,
   DEVICE_COOKIE_SECONDS,
+  FORM_COOKIE,
+  FORM_COOKIE_SECONDS,
+  FORM_PATH,
   HANDOFF_COOKIE,
   HANDOFF_PARAM,
   HANDOFF_SECONDS,
@@ -13,7 +16,7 @@ import {
   TYPED_EMAIL_COOKIE,
   TYPED_EMAIL_SECONDS,
 } from '../../../lib/auth-handoff';
-import { clientAddressOf, proxySettings, readLimitedBody } from '../../../lib/proxy';
+import { callApi, cookieFlags, readForm, refuseOtherSites } from '../../../lib/form-posts';
 
 /**
  * Log-in and sign-up for a form posted before the page's JavaScript ran (a tap on slow data, or
@@ -35,13 +38,10 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   if (mode !== 'login' && mode !== 'signup' && mode !== 'verify')
     return new Response('no such form', { status: 404 });
   // Only this app's own pages may post here: a form on another site would log the student in as
-  // someone else (login CSRF). Browsers send Origin with every form POST.
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  if (!host || originHost(request.headers.get('origin')) !== host)
-    return new Response('forms are accepted from this site’s own pages only', { status: 403 });
-  const secure =
-    request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
-  const flags = `SameSite=Strict${secure ? '; Secure' : ''}`;
+  // someone else (login CSRF).
+  const foreign = refuseOtherSites(request);
+  if (foreign) return foreign;
+  const flags = cookieFlags(request);
   // Back to the form with the reason; the email typed goes back too (a cookie for that form's page
   // and one minute, never the address), so the student fixes the password instead of retyping it all.
   const back = (reason: AuthFailure, email?: string) =>
@@ -56,11 +56,8 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
           : {}),
       },
     });
-  const { apiUrl, secret, trustProxyHops, maxBodyBytes } = proxySettings();
-  // Read to WEB_API_MAX_BODY_BYTES and no further (413 past it), as the /api proxy does.
-  const raw = await readLimitedBody(request, maxBodyBytes);
-  if (raw instanceof Response) return raw;
-  const form = new URLSearchParams(new TextDecoder().decode(raw));
+  const form = await readForm(request);
+  if (form instanceof Response) return form;
   const field = (name: string) => form.get(name) ?? undefined;
   // The device token an earlier log-in from this browser left (an HttpOnly cookie only this route sees).
   const device = request.cookies.get(DEVICE_COOKIE)?.value;
@@ -78,20 +75,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
           : {}),
   };
   if (!body.email || !body.password) return back('invalid', body.email);
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (secret) {
-    headers['x-brainbytes-proxy-secret'] = secret;
-    headers['x-brainbytes-client-address'] = clientAddressOf(
-      request.headers.get('x-forwarded-for'),
-      trustProxyHops,
-    );
-  }
-  const res = await fetch(`${apiUrl}${ENDPOINT[mode]}`, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(15_000),
-  }).catch(() => undefined);
+  const res = await callApi(request, ENDPOINT[mode], { body });
   if (!res?.ok) return back(authFailureOf(res?.status ?? 0, mode === 'verify'), body.email);
   if (res.status === 202) {
     // Sign-up by email code: the same answer for a new and a taken email; the code form is next.
@@ -114,6 +98,11 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     'Set-Cookie',
     `${HANDOFF_COOKIE}=${handoffValue(nonce, signed.student.id, signed.token, signed.device)}; Path=/; Max-Age=${HANDOFF_SECONDS}; ${flags}`,
   );
+  // Without JavaScript the hand-over is never taken: /ask offers asking by form, with this.
+  answer.append(
+    'Set-Cookie',
+    `${FORM_COOKIE}=${encodeURIComponent(`${signed.student.id} ${signed.token}`)}; Path=${FORM_PATH}; Max-Age=${FORM_COOKIE_SECONDS}; HttpOnly; ${flags}`,
+  );
   if (mode === 'verify')
     answer.append('Set-Cookie', `${SIGNUP_COOKIE}=; Path=/auth; Max-Age=0; HttpOnly; ${flags}`);
   if (signed.device)
@@ -129,16 +118,6 @@ function decoded(value: string | undefined): string | undefined {
   if (!value) return undefined;
   try {
     return decodeURIComponent(value);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The host of an Origin header, or undefined when it is missing, "null" or not a URL. */
-function originHost(origin: string | null): string | undefined {
-  if (!origin || origin === 'null') return undefined;
-  try {
-    return new URL(origin).host;
   } catch {
     return undefined;
   }

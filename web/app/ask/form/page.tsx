@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { cookies } from 'next/headers';
+import Link from 'next/link';
+import { FORM_COOKIE, FORM_PATH } from '../../../lib/auth-handoff';
+import { MESSAGES, SUBJECT_IDS, type SubjectId } from '../../../lib/i18n';
+import { FORM_MESSAGES, type FormRefusal } from '../../../lib/i18n-form';
+import type { StoredQuestion } from '../../../lib/learning';
+import { proxySettings } from '../../../lib/proxy';
+import { requestLanguage } from '../../../lib/request-language';
+import { formLogin } from './login';
+
+/**
+ * /ask for a browser without JavaScript: a plain form that posts the question (./send), and the
+ * session's answers rendered here, on the server. It is the student's own page: never kept by a
+ * cache (Next's no-store for a page rendered per request; the service worker keeps no such page).
+ */
+export default async function AskByForm({
+  searchParams,
+}: {
+  searchParams: Promise<{ session?: string; error?: string; subject?: string }>;
+}) {
+  const language = await requestLanguage();
+  const t = MESSAGES[language];
+  const f = FORM_MESSAGES[language];
+  const { session, error, subject } = await searchParams;
+  const login = formLogin((await cookies()).get(FORM_COOKIE)?.value);
+  const title = <title>{`${f.title} · ${t.appName}`}</title>;
+  const thread = login ? await threadOf(session, login.token) : undefined;
+  if (!thread)
+    return (
+      <>
+        {title}
+        <h1>{f.title}</h1>
+        <p className="notice">{f.logInFirst}</p>
+        <p className="actions">
+          <Link prefetch={false} className="primary" href="/login">
+            {t.navLogin}
+          </Link>
+        </p>
+      </>
+    );
+  const refusal = error && error in f.refused ? f.refused[error as FormRefusal] : undefined;
+  const chosen = (SUBJECT_IDS as readonly string[]).includes(thread[0]?.subject ?? subject ?? '')
+    ? ((thread[0]?.subject ?? subject) as SubjectId)
+    : 'math';
+  return (
+    <>
+      {title}
+      <h1>{f.title}</h1>
+      {refusal && (
+        <p className="error" role="alert" data-testid="form-refused">
+          {refusal}
+        </p>
+      )}
+      <form method="post" action={`${FORM_PATH}/send`}>
+        {/* One key per page shown: posting this page twice (a double tap, a resend) asks once. */}
+        <input type="hidden" name="key" value={randomUUID()} />
+        {thread[0] && <input type="hidden" name="session" value={thread[0].session_id} />}
+        <label htmlFor="subject">{t.subject}</label>
+        <select id="subject" name="subject" defaultValue={chosen} disabled={Boolean(thread[0])}>
+          {SUBJECT_IDS.map((id) => (
+            <option key={id} value={id}>
+              {t.subjects[id]}
+            </option>
+          ))}
+        </select>
+        <label htmlFor="question">{t.question}</label>
+        <textarea id="question" name="question" rows={4} maxLength={2000} required />
+        <p className="actions">
+          <button className="primary" type="submit">
+            {t.ask}
+          </button>
+        </p>
+      </form>
+      {thread.length > 0 && (
+        <section aria-labelledby="thread-title">
+          <h2 id="thread-title">{`${t.thread} · ${t.subjects[chosen]}`}</h2>
+          {!error && <p className="hint">{f.sent}</p>}
+          <ol className="thread">
+            {thread.map((q) => (
+              <li key={q.id} data-testid="answered">
+                <p className="q">
+                  <span className="sr-only">{t.you}: </span>
+                  {q.question}
+                </p>
+                <div className="a lesson">
+                  <span className="sr-only">{t.tutor}: </span>
+                  {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the API's renderer escapes raw HTML, allows http(s)/mailto links only and MathML without \href */}
+                  <div dangerouslySetInnerHTML={{ __html: q.answer_html }} />
+                </div>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      <form method="post" action={`${FORM_PATH}/logout`}>
+        <button className="secondary" type="submit">
+          {t.navLogout}
+        </button>
+      </form>
+    </>
+  );
+}
+
+/**
+ * The session's questions and answers (none before the first question), asked with the student's
+ * token; undefined when the login has ended (the token was revoked, by a logout anywhere, or expired).
+ */
+async function threadOf(session: string | undefined, token: string): Promise<StoredQuestion[] | undefined> {
+  const valid = session && /^[0-9a-f-]{36}$/.test(session);
+  const res = await fetch(`${proxySettings().apiUrl}/api/sessions${valid ? `/${session}/questions` : ''}`, {
+    headers: { Authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(15_000),
+  }).catch(() => undefined);
+  if (res?.status === 401) return undefined;
+  return valid && res?.ok ? ((await res.json()) as StoredQuestion[]) : [];
+}

@@ -1,0 +1,69 @@
+import type { NextRequest } from 'next/server';
+import { FORM_COOKIE, FORM_PATH } from '../../../../lib/auth-handoff';
+import { callApi, cookieFlags, readForm, refuseOtherSites } from '../../../../lib/form-posts';
+import { SUBJECT_IDS } from '../../../../lib/i18n';
+import type { FormRefusal } from '../../../../lib/i18n-form';
+import { formLogin } from '../login';
+
+/**
+ * A question posted by the form of /ask/form (no JavaScript): asked through the API with the form
+ * cookie's token, in the session the page showed or a new one, with the page's own key as the
+ * Idempotency-Key (a resent form is answered once), then back to the page with the answer (303).
+ */
+export const dynamic = 'force-dynamic';
+
+export async function POST(request: NextRequest) {
+  const foreign = refuseOtherSites(request);
+  if (foreign) return foreign;
+  const form = await readForm(request);
+  if (form instanceof Response) return form;
+  const login = formLogin(request.cookies.get(FORM_COOKIE)?.value);
+  const back = (query: string, cookie?: string) =>
+    new Response(null, {
+      status: 303,
+      headers: {
+        Location: `${FORM_PATH}${query}`,
+        'Cache-Control': 'no-store',
+        ...(cookie ? { 'Set-Cookie': cookie } : {}),
+      },
+    });
+  if (!login) return back('');
+  const key = form.get('key') ?? '';
+  const question = form.get('question') ?? '';
+  const subject = form.get('subject') ?? '';
+  let session = form.get('session') ?? '';
+  const refused = (status: number | undefined): FormRefusal =>
+    status === 429
+      ? 'limited'
+      : status === 404 || status === 409
+        ? 'ended'
+        : status && status < 500
+          ? 'invalid'
+          : 'unavailable';
+  const ended = () =>
+    back('', `${FORM_COOKIE}=; Path=${FORM_PATH}; Max-Age=0; HttpOnly; ${cookieFlags(request)}`);
+  if (!/^[0-9a-f-]{36}$/.test(key)) return back(`?error=invalid`);
+  if (!/^[0-9a-f-]{36}$/.test(session)) {
+    if (!(SUBJECT_IDS as readonly string[]).includes(subject)) return back(`?error=invalid`);
+    const started = await callApi(request, '/api/sessions', {
+      body: { subject },
+      token: login.token,
+      idempotencyKey: `session-${key}`,
+    });
+    if (started?.status === 401) return ended();
+    if (!started?.ok) return back(`?subject=${subject}&error=${refused(started?.status)}`);
+    session = ((await started.json()) as { id: string }).id;
+  }
+  const asked = await callApi(request, `/api/sessions/${session}/questions`, {
+    body: { question },
+    token: login.token,
+    idempotencyKey: key,
+  });
+  if (asked?.status === 401) return ended();
+  if (!asked?.ok) {
+    const why = refused(asked?.status);
+    // An ended session: the next question starts a new one (the page forgets it).
+    return back(why === 'ended' ? `?error=ended` : `?session=${session}&error=${why}`);
+  }
+  return back(`?session=${session}`);
+}
