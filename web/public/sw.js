@@ -160,7 +160,12 @@ async function page(request) {
   const network = fetch(request).then(async (res) => {
     // Not a page shown with a one-off message (/login?error=…), nor one marked never to be kept (a
     // student's own, /ask/form).
-    if (res.ok && res.type === 'basic' && !url.search && !/no-store/.test(res.headers.get('cache-control') ?? ''))
+    if (
+      res.ok &&
+      res.type === 'basic' &&
+      !url.search &&
+      !/no-store/.test(res.headers.get('cache-control') ?? '')
+    )
       await pages.put(key, res.clone());
     return res;
   });
