@@ -20,13 +20,12 @@ import {
   saveDraft,
   draft as savedDraft,
   saveSession,
-  sendQueue,
 } from '../lib/learning';
-import type { QueuedQuestion } from '../lib/offline-queue';
 import { track } from '../lib/rum-client';
 import { Notices, Thread } from './ask-thread';
 import { useLanguage } from './providers';
 import { QuestionBox } from './question-box';
+import { useBringIntoView, useSending } from './use-sending';
 
 /**
  * /ask: the subject, the question box, the session's answers, the questions waiting on the phone.
@@ -41,73 +40,42 @@ export function AskPage({ withoutScript }: { withoutScript?: ReactNode }) {
   const [thread, setThread] = useState<StoredQuestion[]>([]);
   /** Answers to questions of another session (asked before a subject switch): shown, not lost. */
   const [elsewhere, setElsewhere] = useState<StoredQuestion[]>([]);
-  const [waiting, setWaiting] = useState<QueuedQuestion[]>([]);
-  const [sending, setSending] = useState(false);
   const [online, setOnline] = useState(true);
-  const [refused, setRefused] = useState<string[]>([]);
-  const [waitMinutes, setWaitMinutes] = useState<number | undefined>();
   const [announcement, setAnnouncement] = useState('');
   /** The subject switched to while a session was under way: said, until the next question starts it. */
   const [switched, setSwitched] = useState<SubjectId | undefined>();
-  /** Counts answers that arrived while the page is open: each one is brought into view once rendered. */
-  const [arrivals, setArrivals] = useState(0);
-  const newest = useRef<HTMLLIElement>(null);
-  /** Counts questions asked on this page: each one is brought into view (offline, the notice pushes it below the fold). */
-  const [asked, setAsked] = useState(0);
-  const newestWaiting = useRef<HTMLLIElement>(null);
+  /** The newest answer, not the top of the page: on a 360 px phone it starts far below the form. */
+  const [newest, bringNewest] = useBringIntoView<HTMLLIElement>();
+  /** The question just asked (offline, the notice pushes it below the fold). */
+  const [newestWaiting, bringNewestWaiting] = useBringIntoView<HTMLLIElement>();
   const questionBox = useRef<HTMLTextAreaElement>(null);
   // The callbacks below read the words through a ref: a language switch must not re-run the page's
   // start-up (another fetch of the thread, on prepaid data).
   const words = useRef(t);
   words.current = t;
 
-  const onAnswer = useCallback((q: StoredQuestion) => {
-    const session = currentSession();
-    if (session?.id === q.session_id) {
-      setThread((list) => {
-        const next = list.some((x) => x.id === q.id) ? list : [...list, q];
-        keepThread(q.session_id, next);
-        return next;
-      });
-    } else setElsewhere((list) => (list.some((x) => x.id === q.id) ? list : [...list, q]));
-    setAnnouncement(`${words.current.tutor}: ${q.answer.slice(0, 300)}`);
-    setArrivals((n) => n + 1);
-  }, []);
+  const onAnswer = useCallback(
+    (q: StoredQuestion) => {
+      const session = currentSession();
+      if (session?.id === q.session_id) {
+        setThread((list) => {
+          const next = list.some((x) => x.id === q.id) ? list : [...list, q];
+          keepThread(q.session_id, next);
+          return next;
+        });
+      } else setElsewhere((list) => (list.some((x) => x.id === q.id) ? list : [...list, q]));
+      setAnnouncement(`${words.current.tutor}: ${q.answer.slice(0, 300)}`);
+      bringNewest();
+    },
+    [bringNewest],
+  );
 
-  // The newest answer, not the top of the page: on a 360 px phone it starts far below the form.
-  // Scrolled after React has rendered it (a frame requested from the callback above could run
-  // before the commit, and bring the answer before it into view instead).
-  useEffect(() => {
-    if (arrivals) newest.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-  }, [arrivals]);
-  useEffect(() => {
-    if (asked) newestWaiting.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-  }, [asked]);
-
-  const send = useCallback(async () => {
-    if (!queue().list().length || !hasToken()) return;
-    setSending(true);
-    const report = await sendQueue(onAnswer);
-    setSending(false);
-    setWaiting(queue().list());
-    if (report.refused.length)
-      setRefused(
-        report.refused.map(
-          (r) =>
-            `${r.item.question.slice(0, 60)} — ${words.current.refusedReason[r.message as 'ended' | 'invalid'] ?? words.current.refusedReason.invalid}`,
-        ),
-      );
-    setWaitMinutes(
-      report.stopped === 'rate_limited'
-        ? Math.max(1, Math.ceil((report.retryAfterSeconds ?? 60) / 60))
-        : undefined,
-    );
-  }, [onAnswer]);
+  const { waiting, sending, refused, waitMinutes, send, queued, clearRefused } = useSending(onAnswer, words);
 
   useEffect(() => {
     const readAuth = () => {
       setSignedIn(hasToken());
-      setWaiting(queue().list());
+      queued();
     };
     readAuth();
     // Typed before the script ran (a slow network shows the box seconds before it is live): the
@@ -146,7 +114,7 @@ export function AskPage({ withoutScript }: { withoutScript?: ReactNode }) {
       stopAuth();
       clearInterval(retry);
     };
-  }, [send]);
+  }, [send, queued]);
 
   const changeSubject = (next: SubjectId) => {
     setSubject(next);
@@ -184,9 +152,9 @@ export function AskPage({ withoutScript }: { withoutScript?: ReactNode }) {
     saveDraft('');
     setDraft('');
     setSwitched(undefined);
-    setRefused([]);
-    setWaiting(queue().list());
-    setAsked((n) => n + 1);
+    clearRefused();
+    queued();
+    bringNewestWaiting();
     track({ type: 'action', action: 'ask' });
     send();
   };
@@ -210,7 +178,7 @@ export function AskPage({ withoutScript }: { withoutScript?: ReactNode }) {
       {title}
       <h1>{t.navAsk}</h1>
       <Notices online={online} expired={expired} waiting={waiting.length} waitMinutes={waitMinutes} />
-      {/* Nothing to post to without the script (the token lives on the phone): unusable until it runs. */}
+      {/* The token lives on the phone: without the script, asking goes through the form of /ask/form. */}
       {withoutScript}
       <form onSubmit={ask}>
         <label htmlFor="subject">{t.subject}</label>
