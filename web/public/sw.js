@@ -79,33 +79,50 @@ async function stillDeployed() {
 /** Whether a page was rendered by this worker's build (the layout names it: `<meta name="bb-build">`). */
 const ofThisBuild = (html) => html.includes(`<meta name="bb-build" content="${VERSION}"`);
 
+/**
+ * Keeps the study pages and the scripts they run. The page that registered this worker was
+ * downloaded a moment ago and is in the browser's cache (pages are `private, no-cache`): it is
+ * kept from there, not downloaded twice, when it is this build's. With data saver, only that:
+ * the pages open now, from the browser's cache, and nothing from the network.
+ */
 async function keepShell() {
   const pages = await caches.open(PAGES);
-  const assets = new Set();
-  // The page that registered this worker was downloaded a moment ago and is in the browser's cache
-  // (pages are `private, no-cache`): kept from there, not downloaded twice, when it is this build's.
+  const kept = await caches.open(STATIC);
   const open = new Set(
-    (await self.clients.matchAll({ type: 'window', includeUncontrolled: true })).map(
-      (client) => new URL(client.url).pathname,
-    ),
+    (await self.clients.matchAll({ type: 'window', includeUncontrolled: true }))
+      .map((client) => new URL(client.url))
+      .filter((url) => !url.search)
+      .map((url) => url.pathname),
   );
-  for (const path of SHELL) {
-    let res = open.has(path) ? await fetch(path, { credentials: 'same-origin', cache: 'force-cache' }) : null;
-    if (!res?.ok || !ofThisBuild(await res.clone().text()))
+  const cached = (path) =>
+    fetch(path, {
+      credentials: 'same-origin',
+      mode: 'same-origin',
+      cache: SAVER ? 'only-if-cached' : 'force-cache',
+    })
+      .then((res) => (res.ok ? res : null))
+      .catch(() => null);
+  for (const path of SAVER ? open : SHELL) {
+    let res = open.has(path) ? await cached(path) : null;
+    if (!res || !ofThisBuild(await res.clone().text())) {
+      if (SAVER) continue;
       res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
-    if (!res.ok) continue;
-    for (const asset of assetsOf(await res.clone().text())) assets.add(asset);
+      if (!res.ok) continue;
+    }
+    const assets = assetsOf(await res.clone().text());
+    const scripts = await Promise.all(
+      assets.map(
+        async (asset) => (await kept.match(asset)) ?? (SAVER ? await cached(asset) : await fetch(asset)),
+      ),
+    );
+    // A page is kept with every script it runs, or not at all.
+    if (scripts.some((script) => !script?.ok)) continue;
+    await Promise.all(scripts.map((script, i) => kept.put(assets[i], script)));
     await pages.put(await pageKey(path), res);
   }
-  const kept = await caches.open(STATIC);
-  await Promise.all(
-    [...assets].map(async (asset) => {
-      if (!(await kept.match(asset))) await kept.add(asset);
-    }),
-  );
 }
 
-self.addEventListener('install', (event) => event.waitUntil(SAVER ? caches.open(PAGES) : keepShell()));
+self.addEventListener('install', (event) => event.waitUntil(keepShell()));
 
 self.addEventListener('activate', (event) =>
   event.waitUntil(
