@@ -223,6 +223,17 @@ describe('asking without JavaScript', () => {
     }>;
     expect(sessions.length).toBe(before + 1);
     expect(sessions[0]?.questions).toBe(2);
+    // A new session, in another subject.
+    await page.getByRole('link', { name: 'New session' }).click();
+    await page.getByLabel('Subject').selectOption('history');
+    await page.getByLabel('Your question').fill('Who was Rizal?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.waitForURL(/\/ask\/form\?session=[0-9a-f-]{36}$/);
+    expect(await page.getByRole('heading', { name: 'This study session · History' }).count()).toBe(1);
+    expect(await answered.count()).toBe(1);
+    expect(
+      ((await (await fetch(`${stack.api.url}/api/sessions`, asking(token))).json()) as unknown[]).length,
+    ).toBe(before + 2);
     const own = await page.request.get(page.url());
     expect(own.headers()['cache-control']).toContain('no-store');
     // The same form sent again (a double tap, a resend) is answered once: the page's key is the Idempotency-Key.

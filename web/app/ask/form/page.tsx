@@ -70,6 +70,11 @@ export default async function AskByForm({
           <button className="primary" type="submit">
             {t.ask}
           </button>
+          {thread[0] && (
+            <Link prefetch={false} href={FORM_PATH}>
+              {t.newSession}
+            </Link>
+          )}
         </p>
       </form>
       {thread.length > 0 && (
