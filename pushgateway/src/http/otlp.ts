@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import {
-  type DecodeLimits,
-  ResponseType,
-  readJsonRequest,
-  readProtobufRequest,
-  StatusType,
-} from '../otlp/decode';
+import { type DecodeLimits, ResponseType, readProtobufRequest, StatusType } from '../otlp/decode';
+import { readJsonRequest } from '../otlp/decode-json';
 import { type OtlpOptions, type Translation, translate } from '../otlp/translate';
 import type { Persistence } from '../persistence/persistence';
 import type { PushOutcome } from '../self-metrics';

@@ -1,7 +1,8 @@
 import protobuf from 'protobufjs/light.js';
 import { describe, expect, it } from 'vitest';
 import { parseExposition } from '../exposition/parse';
-import { readJsonRequest, readProtobufRequest } from './decode';
+import { readProtobufRequest } from './decode';
+import { readJsonRequest } from './decode-json';
 import { translate } from './translate';
 
 const LIMITS = {
