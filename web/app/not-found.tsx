@@ -1,4 +1,4 @@
-import Link from 'next/link';
+import { NextStep } from '../components/next-step';
 import { MESSAGES } from '../lib/i18n';
 import { FRONT_MESSAGES } from '../lib/i18n-front';
 import { requestLanguage } from '../lib/request-language';
@@ -12,11 +12,7 @@ export default async function NotFound() {
     <>
       <title>{`${f.notFound} · ${t.appName}`}</title>
       <h1>{f.notFound}</h1>
-      <p className="actions">
-        <Link prefetch={false} className="primary" href="/ask">
-          {f.notFoundBack}
-        </Link>
-      </p>
+      <NextStep href="/ask">{f.notFoundBack}</NextStep>
     </>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 import Link from 'next/link';
+import { NextStep } from '../components/next-step';
 import { useLanguage } from '../components/providers';
 import { FRONT_MESSAGES } from '../lib/i18n-front';
 
@@ -11,14 +12,16 @@ export default function Home() {
       <title>{f.homeTitle}</title>
       <h1>{t.appName}</h1>
       <p>{f.tagline}</p>
-      <p className="actions">
-        <Link prefetch={false} className="primary" href="/ask">
-          {f.start}
-        </Link>
-        <Link prefetch={false} href="/signup">
-          {t.navSignup}
-        </Link>
-      </p>
+      <NextStep
+        href="/ask"
+        also={
+          <Link prefetch={false} href="/signup">
+            {t.navSignup}
+          </Link>
+        }
+      >
+        {f.start}
+      </NextStep>
     </>
   );
 }

@@ -23,6 +23,7 @@ import {
 } from '../lib/learning';
 import { track } from '../lib/rum-client';
 import { Notices, Thread } from './ask-thread';
+import { NextStep } from './next-step';
 import { useLanguage } from './providers';
 import { QuestionBox } from './question-box';
 import { useBringIntoView, useSending } from './use-sending';
@@ -208,14 +209,16 @@ export function AskPage({ withoutScript }: { withoutScript?: ReactNode }) {
             <p className="notice" data-testid="visitor">
               {t.visitorAsk}
             </p>
-            <p className="actions">
-              <Link prefetch={false} className="primary" href="/signup">
-                {t.signupToAsk}
-              </Link>
-              <Link prefetch={false} href="/login">
-                {t.navLogin}
-              </Link>
-            </p>
+            <NextStep
+              href="/signup"
+              also={
+                <Link prefetch={false} href="/login">
+                  {t.navLogin}
+                </Link>
+              }
+            >
+              {t.signupToAsk}
+            </NextStep>
           </div>
         )}
         {(!visitor || !ready) && (

@@ -1,6 +1,6 @@
 'use client';
-import Link from 'next/link';
 import { OtherWay } from './auth-form';
+import { NextStep } from './next-step';
 import { useLanguage } from './providers';
 
 /** What a page that needs a student shows to someone who has not logged in: both ways in. */
@@ -9,12 +9,9 @@ export function NeedLogin() {
   return (
     <>
       <h1>{t.needLogin}</h1>
-      <p className="actions">
-        <Link prefetch={false} className="primary" href="/login">
-          {t.navLogin}
-        </Link>
-        <OtherWay to="signup" />
-      </p>
+      <NextStep href="/login" also={<OtherWay to="signup" />}>
+        {t.navLogin}
+      </NextStep>
     </>
   );
 }

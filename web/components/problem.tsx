@@ -1,6 +1,6 @@
 'use client';
-import Link from 'next/link';
 import { ApiError, errorText } from '../lib/api';
+import { NextStep } from './next-step';
 import { useLanguage } from './providers';
 
 /** A call that failed, said in the student's language; a login that ended comes with the way back in. */
@@ -9,13 +9,7 @@ export function Problem({ error }: { error: unknown }) {
   return (
     <>
       <p className="error" role="alert">{`${t.error} ${errorText(error, t)}`}</p>
-      {error instanceof ApiError && error.status === 401 && (
-        <p className="actions">
-          <Link prefetch={false} className="primary" href="/login">
-            {t.navLogin}
-          </Link>
-        </p>
-      )}
+      {error instanceof ApiError && error.status === 401 && <NextStep href="/login">{t.navLogin}</NextStep>}
     </>
   );
 }

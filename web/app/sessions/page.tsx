@@ -1,9 +1,9 @@
 'use client';
-import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { Answer } from '../../components/answer';
 import { Loading } from '../../components/loading';
 import { NeedLogin } from '../../components/need-login';
+import { NextStep } from '../../components/next-step';
 import { Problem } from '../../components/problem';
 import { useLanguage } from '../../components/providers';
 import { signedIn as hasToken } from '../../lib/account';
@@ -83,11 +83,7 @@ export default function SessionsPage() {
       {sessions?.length === 0 && (
         <>
           <p>{r.noSessions}</p>
-          <p className="actions">
-            <Link prefetch={false} className="primary" href="/ask">
-              {r.askFirst}
-            </Link>
-          </p>
+          <NextStep href="/ask">{r.askFirst}</NextStep>
         </>
       )}
       <ul className="cards">

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { cookies } from 'next/headers';
 import Link from 'next/link';
+import { NextStep } from '../../../components/next-step';
 import { FORM_COOKIE, FORM_PATH } from '../../../lib/auth-handoff';
 import { MESSAGES, SUBJECT_IDS, type SubjectId } from '../../../lib/i18n';
 import { FORM_MESSAGES, type FormRefusal } from '../../../lib/i18n-form';
@@ -32,11 +33,7 @@ export default async function AskByForm({
         {title}
         <h1>{f.title}</h1>
         <p className="notice">{f.logInFirst}</p>
-        <p className="actions">
-          <Link prefetch={false} className="primary" href="/login">
-            {t.navLogin}
-          </Link>
-        </p>
+        <NextStep href="/login">{t.navLogin}</NextStep>
       </>
     );
   const refusal = error && error in f.refused ? f.refused[error as FormRefusal] : undefined;
