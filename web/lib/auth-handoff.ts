@@ -16,6 +16,12 @@ export const DEVICE_COOKIE_SECONDS = 90 * 86_400;
 export const FORM_COOKIE = 'bb.form';
 export const FORM_PATH = '/ask/form';
 export const FORM_COOKIE_SECONDS = 12 * 3600;
+/**
+ * A question the form could not send (refused, or the API out of reach), back in the box for a
+ * minute (HttpOnly, /ask/form only, never in an address); one too long for a cookie is not kept.
+ */
+export const TYPED_QUESTION_COOKIE = 'bb.form-typed';
+export const TYPED_QUESTION_MAX = 3800;
 
 /** The email a sign-up by code is waiting on, for the no-JavaScript code form (HttpOnly, sent only to /auth). */
 export const SIGNUP_COOKIE = 'bb.signup';
@@ -74,12 +80,17 @@ export const TYPED_EMAIL_COOKIE = 'bb.typed-email';
 export const TYPED_EMAIL_SECONDS = 60;
 
 /** The email to show again in a refused form, from the cookie the form route set; undefined if none or garbled. */
-export function typedEmail(value: string | undefined): string | undefined {
+/** A cookie's percent-encoded text, or undefined when it is missing or not valid encoding (never a 500). */
+export function decodedCookie(value: string | undefined): string | undefined {
   if (!value) return undefined;
   try {
-    const email = decodeURIComponent(value);
-    return email.length <= 254 && email.includes('@') ? email : undefined;
+    return decodeURIComponent(value);
   } catch {
     return undefined;
   }
+}
+
+export function typedEmail(value: string | undefined): string | undefined {
+  const email = decodedCookie(value);
+  return email && email.length <= 254 && email.includes('@') ? email : undefined;
 }

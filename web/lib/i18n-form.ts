@@ -13,7 +13,8 @@ const en = {
     invalid: 'That question could not be asked: check it is not empty and under 2,000 characters.',
     ended: 'That study session has ended; your next question starts a new one.',
     limited: 'Too many questions for now. Wait a minute, then ask again.',
-    unavailable: 'BrainBytes could not be reached. Your question is below; send it again in a moment.',
+    unavailable:
+      'BrainBytes could not be reached. Your question is still in the box; send it again in a moment.',
   },
 };
 
@@ -29,7 +30,7 @@ const fil: FormMessages = {
     invalid: 'Hindi maitanong iyan: tiyaking hindi ito blangko at wala pang 2,000 karakter.',
     ended: 'Tapos na ang sesyong iyon; magsisimula ng bago ang susunod mong tanong.',
     limited: 'Sobrang dami ng tanong sa ngayon. Maghintay ng isang minuto, saka magtanong ulit.',
-    unavailable: 'Hindi maabot ang BrainBytes. Nasa ibaba ang tanong mo; ipadala ulit maya-maya.',
+    unavailable: 'Hindi maabot ang BrainBytes. Nasa kahon pa ang tanong mo; ipadala ulit maya-maya.',
   },
 };
 

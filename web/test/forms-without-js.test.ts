@@ -249,6 +249,16 @@ describe('asking without JavaScript', () => {
       await fetch(`${stack.api.url}/api/sessions/${session}/questions`, asking(token))
     ).json()) as Array<{ question: string }>;
     expect(questions.map((q) => q.question).filter((q) => q === 'Is chlorophyll green?')).toHaveLength(1);
+    // A question the API refuses (the session was ended elsewhere) comes back with the reason, still in the box.
+    await fetch(`${stack.api.url}/api/sessions/${session}/end`, { method: 'POST', ...asking(token) });
+    await page.reload();
+    await page.getByLabel('Your question').fill('Ano ang pandiwa?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.waitForURL(/error=ended/);
+    expect(await page.getByTestId('form-refused').textContent()).toBe(
+      'That study session has ended; your next question starts a new one.',
+    );
+    expect(await page.getByLabel('Your question').inputValue()).toBe('Ano ang pandiwa?');
     await context.close();
   }, 60_000);
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { cookies } from 'next/headers';
 import Link from 'next/link';
 import { NextStep } from '../../../components/next-step';
-import { FORM_COOKIE, FORM_PATH } from '../../../lib/auth-handoff';
+import { decodedCookie, FORM_COOKIE, FORM_PATH, TYPED_QUESTION_COOKIE } from '../../../lib/auth-handoff';
 import { MESSAGES, SUBJECT_IDS, type SubjectId } from '../../../lib/i18n';
 import { FORM_MESSAGES, type FormRefusal } from '../../../lib/i18n-form';
 import type { StoredQuestion } from '../../../lib/learning';
@@ -24,7 +24,9 @@ export default async function AskByForm({
   const t = MESSAGES[language];
   const f = FORM_MESSAGES[language];
   const { session, error, subject } = await searchParams;
-  const login = formLogin((await cookies()).get(FORM_COOKIE)?.value);
+  const jar = await cookies();
+  const login = formLogin(jar.get(FORM_COOKIE)?.value);
+  const typed = error ? decodedCookie(jar.get(TYPED_QUESTION_COOKIE)?.value) : undefined;
   const title = <title>{`${f.title} · ${t.appName}`}</title>;
   const thread = login ? await threadOf(session, login.token) : undefined;
   if (!thread)
@@ -62,7 +64,7 @@ export default async function AskByForm({
           ))}
         </select>
         <label htmlFor="question">{t.question}</label>
-        <textarea id="question" name="question" rows={4} maxLength={2000} required />
+        <textarea id="question" name="question" rows={4} maxLength={2000} required defaultValue={typed} />
         <p className="actions">
           <button className="primary" type="submit">
             {t.ask}

@@ -5,6 +5,7 @@ import {
   authFailureOf,
   DEVICE_COOKIE,
   DEVICE_COOKIE_SECONDS,
+  decodedCookie,
   FORM_COOKIE,
   FORM_COOKIE_SECONDS,
   FORM_PATH,
@@ -64,7 +65,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   // The sign-up code form carries no email: the sign-up left it in an HttpOnly cookie.
   const waiting = request.cookies.get(SIGNUP_COOKIE)?.value;
   const body = {
-    email: mode === 'verify' ? decoded(waiting) : field('email'),
+    email: mode === 'verify' ? decodedCookie(waiting) : field('email'),
     password: field('password'),
     ...(mode === 'signup'
       ? { name: field('name') }
@@ -111,14 +112,4 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
       `${DEVICE_COOKIE}=${signed.device}; Path=/auth; Max-Age=${DEVICE_COOKIE_SECONDS}; HttpOnly; ${flags}`,
     );
   return new Response(null, { status: 303, headers: answer });
-}
-
-/** A cookie's percent-encoded value, or undefined when it is missing or not valid encoding (never a 500). */
-function decoded(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return undefined;
-  }
 }

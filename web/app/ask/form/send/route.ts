@@ -1,5 +1,10 @@
 import type { NextRequest } from 'next/server';
-import { FORM_COOKIE, FORM_PATH } from '../../../../lib/auth-handoff';
+import {
+  FORM_COOKIE,
+  FORM_PATH,
+  TYPED_QUESTION_COOKIE,
+  TYPED_QUESTION_MAX,
+} from '../../../../lib/auth-handoff';
 import { callApi, cookieFlags, readForm, refuseOtherSites } from '../../../../lib/form-posts';
 import { SUBJECT_IDS } from '../../../../lib/i18n';
 import type { FormRefusal } from '../../../../lib/i18n-form';
@@ -18,15 +23,12 @@ export async function POST(request: NextRequest) {
   const form = await readForm(request);
   if (form instanceof Response) return form;
   const login = formLogin(request.cookies.get(FORM_COOKIE)?.value);
-  const back = (query: string, cookie?: string) =>
-    new Response(null, {
-      status: 303,
-      headers: {
-        Location: `${FORM_PATH}${query}`,
-        'Cache-Control': 'no-store',
-        ...(cookie ? { 'Set-Cookie': cookie } : {}),
-      },
-    });
+  const flags = cookieFlags(request);
+  const back = (query: string, ...cookies: string[]) => {
+    const headers = new Headers({ Location: `${FORM_PATH}${query}`, 'Cache-Control': 'no-store' });
+    for (const cookie of cookies) headers.append('Set-Cookie', cookie);
+    return new Response(null, { status: 303, headers });
+  };
   if (!login) return back('');
   const key = form.get('key') ?? '';
   const question = form.get('question') ?? '';
@@ -40,18 +42,24 @@ export async function POST(request: NextRequest) {
         : status && status < 500
           ? 'invalid'
           : 'unavailable';
-  const ended = () =>
-    back('', `${FORM_COOKIE}=; Path=${FORM_PATH}; Max-Age=0; HttpOnly; ${cookieFlags(request)}`);
-  if (!/^[0-9a-f-]{36}$/.test(key)) return back(`?error=invalid`);
+  const ended = () => back('', `${FORM_COOKIE}=; Path=${FORM_PATH}; Max-Age=0; HttpOnly; ${flags}`);
+  // Refused or not sent: back to the form with the reason and the question as typed, kept a minute.
+  const refusedBack = (query: string) => {
+    const typed = encodeURIComponent(question);
+    return typed.length <= TYPED_QUESTION_MAX
+      ? back(query, `${TYPED_QUESTION_COOKIE}=${typed}; Path=${FORM_PATH}; Max-Age=60; HttpOnly; ${flags}`)
+      : back(query);
+  };
+  if (!/^[0-9a-f-]{36}$/.test(key)) return refusedBack(`?error=invalid`);
   if (!/^[0-9a-f-]{36}$/.test(session)) {
-    if (!(SUBJECT_IDS as readonly string[]).includes(subject)) return back(`?error=invalid`);
+    if (!(SUBJECT_IDS as readonly string[]).includes(subject)) return refusedBack(`?error=invalid`);
     const started = await callApi(request, '/api/sessions', {
       body: { subject },
       token: login.token,
       idempotencyKey: `session-${key}`,
     });
     if (started?.status === 401) return ended();
-    if (!started?.ok) return back(`?subject=${subject}&error=${refused(started?.status)}`);
+    if (!started?.ok) return refusedBack(`?subject=${subject}&error=${refused(started?.status)}`);
     session = ((await started.json()) as { id: string }).id;
   }
   const asked = await callApi(request, `/api/sessions/${session}/questions`, {
@@ -63,7 +71,10 @@ export async function POST(request: NextRequest) {
   if (!asked?.ok) {
     const why = refused(asked?.status);
     // An ended session: the next question starts a new one (the page forgets it).
-    return back(why === 'ended' ? `?error=ended` : `?session=${session}&error=${why}`);
+    return refusedBack(why === 'ended' ? `?error=ended` : `?session=${session}&error=${why}`);
   }
-  return back(`?session=${session}`);
+  return back(
+    `?session=${session}`,
+    `${TYPED_QUESTION_COOKIE}=; Path=${FORM_PATH}; Max-Age=0; HttpOnly; ${flags}`,
+  );
 }
