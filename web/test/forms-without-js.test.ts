@@ -181,11 +181,11 @@ it('accepts a posted form only from its own pages: another site’s form is refu
 
 describe('asking without JavaScript', () => {
   /** Logs the test's student in by the form, with JavaScript off, and opens asking by form from /ask. */
-  async function askingByForm() {
+  async function askingByForm(who = email) {
     const browsing = await withoutJavaScript();
     const { page } = browsing;
     await page.goto(`${stack.web.url}/login`);
-    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Email').fill(who);
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(/\/ask#handoff=/);
@@ -259,6 +259,33 @@ describe('asking without JavaScript', () => {
       'That study session has ended; your next question starts a new one.',
     );
     expect(await page.getByLabel('Your question').inputValue()).toBe('Ano ang pandiwa?');
+    await context.close();
+  }, 60_000);
+
+  it('over the question limit: says so, keeps the question and its key, so sending it again asks it once', async () => {
+    const who = `limited-${Date.now()}@example.ph`;
+    const signup = await fetch(`${stack.api.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: who, password, name: 'Lim' }),
+    });
+    expect(signup.status).toBe(201);
+    const { context, page } = await askingByForm(who);
+    // The per-student burst (5 questions, then 3 a minute), asked quickly.
+    let limited = '';
+    for (let i = 1; i <= 7 && !limited; i++) {
+      await page.getByLabel('Your question').fill(`Question ${i}: what is ${i} + ${i}?`);
+      await page.getByRole('button', { name: 'Ask', exact: true }).click();
+      await page.waitForLoadState();
+      if (page.url().includes('error=limited')) limited = `Question ${i}: what is ${i} + ${i}?`;
+    }
+    expect(limited).not.toBe('');
+    expect(await page.getByTestId('form-refused').textContent()).toBe(
+      'Too many questions for now. Wait a minute, then ask again.',
+    );
+    expect(await page.getByLabel('Your question').inputValue()).toBe(limited);
+    const key = new URL(page.url()).searchParams.get('key');
+    expect(await page.locator('input[name="key"]').inputValue()).toBe(key);
     await context.close();
   }, 60_000);
 

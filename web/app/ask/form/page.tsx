@@ -10,6 +10,8 @@ import { proxySettings } from '../../../lib/proxy';
 import { requestLanguage } from '../../../lib/request-language';
 import { formLogin } from './login';
 
+const UUID = /^[0-9a-f-]{36}$/;
+
 /**
  * /ask for a browser without JavaScript: a plain form that posts the question (./send), and the
  * session's answers rendered here, on the server. It is the student's own page: never kept by a
@@ -18,12 +20,12 @@ import { formLogin } from './login';
 export default async function AskByForm({
   searchParams,
 }: {
-  searchParams: Promise<{ session?: string; error?: string; subject?: string }>;
+  searchParams: Promise<{ session?: string; error?: string; subject?: string; key?: string }>;
 }) {
   const language = await requestLanguage();
   const t = MESSAGES[language];
   const f = FORM_MESSAGES[language];
-  const { session, error, subject } = await searchParams;
+  const { session, error, subject, key } = await searchParams;
   const jar = await cookies();
   const login = formLogin(jar.get(FORM_COOKIE)?.value);
   const typed = error ? decodedCookie(jar.get(TYPED_QUESTION_COOKIE)?.value) : undefined;
@@ -52,8 +54,9 @@ export default async function AskByForm({
         </p>
       )}
       <form method="post" action={`${FORM_PATH}/send`}>
-        {/* One key per page shown: posting this page twice (a double tap, a resend) asks once. */}
-        <input type="hidden" name="key" value={randomUUID()} />
+        {/* One key per question: posting this page twice (a double tap, a resend) asks once, and a
+            question sent again after a limit or a timeout keeps the key it was sent with. */}
+        <input type="hidden" name="key" value={key && UUID.test(key) ? key : randomUUID()} />
         {thread[0] && <input type="hidden" name="session" value={thread[0].session_id} />}
         <label htmlFor="subject">{t.subject}</label>
         <select id="subject" name="subject" defaultValue={chosen} disabled={Boolean(thread[0])}>
@@ -111,7 +114,7 @@ export default async function AskByForm({
  * token; undefined when the login has ended (the token was revoked, by a logout anywhere, or expired).
  */
 async function threadOf(session: string | undefined, token: string): Promise<StoredQuestion[] | undefined> {
-  const valid = session && /^[0-9a-f-]{36}$/.test(session);
+  const valid = session && UUID.test(session);
   const res = await fetch(`${proxySettings().apiUrl}/api/sessions${valid ? `/${session}/questions` : ''}`, {
     headers: { Authorization: `Bearer ${token}` },
     signal: AbortSignal.timeout(15_000),

@@ -71,7 +71,10 @@ export async function POST(request: NextRequest) {
   if (!asked?.ok) {
     const why = refused(asked?.status);
     // An ended session: the next question starts a new one (the page forgets it).
-    return refusedBack(why === 'ended' ? `?error=ended` : `?session=${session}&error=${why}`);
+    // Not taken yet, or not known to be (a limit, a timeout): sent again, it keeps its key, so a
+    // question that did reach the tutor is not answered, and billed, twice.
+    const again = why === 'limited' || why === 'unavailable' ? `&key=${key}` : '';
+    return refusedBack(why === 'ended' ? `?error=ended` : `?session=${session}&error=${why}${again}`);
   }
   return back(
     `?session=${session}`,
