@@ -194,6 +194,9 @@ describe.each(databases)('sign-up without enumeration on %s (API_SIGNUP_SMTP_URL
     const taken: number[] = [];
     const fresh: number[] = [];
     const bodies = new Set<string>();
+    // Pairs asked back to back, so each pair meets the same load (this machine runs four test files
+    // at once): the median of the pairs' ratios, not of each side, is held to the bound. Four: each
+    // of the owner's notes is sent (API_RATE_SIGNUP_MAIL, 5 an hour, with the code's email).
     for (let i = 0; i < 4; i++) {
       for (const [list, email] of [
         [taken, owner],
@@ -211,7 +214,7 @@ describe.each(databases)('sign-up without enumeration on %s (API_SIGNUP_SMTP_URL
       status: 'check_email',
       message: expect.stringContaining('Check your email'),
     });
-    const ratio = median(taken) / median(fresh);
+    const ratio = median(taken.map((t, i) => t / fresh[i]!));
     expect(ratio, `taken ${median(taken).toFixed(0)} ms, new ${median(fresh).toFixed(0)} ms`).toBeGreaterThan(
       0.6,
     );
