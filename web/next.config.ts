@@ -1,4 +1,8 @@
 import type { NextConfig } from 'next';
+import { offlineSessions } from './lib/build-settings';
+
+// A bad build-time setting stops the build here, with its name (lib/build-settings.ts).
+offlineSessions(process.env.NEXT_PUBLIC_OFFLINE_SESSIONS);
 
 // No third-party origins: scripts, styles and data all come from this app (and its /api proxy).
 // Next's App Router inlines its bootstrap scripts, so script-src needs 'unsafe-inline' unless

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { DataSaverToggle } from '../components/data-saver-toggle';
 import { Nav } from '../components/nav';
 import { Providers } from '../components/providers';
+import { BUILD_STAMP } from '../lib/build-settings';
 import { FRONT_MESSAGES } from '../lib/i18n-front';
 import { requestLanguage } from '../lib/request-language';
 import './globals.css';
@@ -37,7 +38,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang={language} suppressHydrationWarning>
       <head>
         {/* The build that rendered the page: the service worker keeps a page it already has only when it is its own build's (public/sw.js). */}
-        <meta name="bb-build" content={process.env.NEXT_PUBLIC_BUILD_STAMP ?? 'dev'} />
+        <meta name="bb-build" content={BUILD_STAMP} />
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of this file, no input */}
         <script dangerouslySetInnerHTML={{ __html: LOGIN_MARK }} />
       </head>

@@ -5,6 +5,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useR
 import { leftTokens, onAuthChange, tokenRevoked } from '../lib/account';
 import { ApiError, api, onApiFailure } from '../lib/api';
 import { forgetHandoffNonce, takeHandoff } from '../lib/auth-handoff';
+import { BUILD_STAMP } from '../lib/build-settings';
 import { dataSaver } from '../lib/data-saver';
 import { LANGUAGE_COOKIE, type Language, MESSAGES, type Messages } from '../lib/i18n';
 import { flushRum, resendRum, track } from '../lib/rum-client';
@@ -188,7 +189,7 @@ function useServiceWorker() {
     const register = () =>
       navigator.serviceWorker
         // Data saver: a worker that keeps pages as they are visited, not every page ahead.
-        .register(`/sw.js?v=${process.env.NEXT_PUBLIC_BUILD_STAMP ?? 'dev'}${dataSaver() ? '&saver=1' : ''}`)
+        .register(`/sw.js?v=${BUILD_STAMP}${dataSaver() ? '&saver=1' : ''}`)
         .catch(() => undefined);
     // Once the page is idle after loading: the worker's downloads never compete with the page's.
     const whenIdle = () =>

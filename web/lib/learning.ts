@@ -1,6 +1,7 @@
 import { currentStudent, ownKey } from './account';
 import { ApiError, api } from './api';
 import { clearOutbox, handToWorker } from './background-send';
+import { MAX_KEPT_SESSIONS, OFFLINE_SESSIONS } from './build-settings';
 import { dataSaver } from './data-saver';
 import {
   type DrainReport,
@@ -76,7 +77,6 @@ interface Kept {
   sessions?: PastSession[];
   threads: Record<string, StoredQuestion[]>;
 }
-const MAX_KEPT_SESSIONS = 20;
 const MAX_KEPT_BYTES = 200_000;
 
 const kept = (): Kept => readOwn<Kept>(KEYS.threads) ?? { threads: {} };
@@ -102,9 +102,6 @@ export function keepThread(sessionId: string, thread: StoredQuestion[]) {
 
 export const keptSessions = () => kept().sessions;
 export const keptThread = (sessionId: string) => kept().threads[sessionId];
-
-/** How many of the newest sessions are kept to read offline once the sessions list has been seen online. */
-export const OFFLINE_SESSIONS = Number(process.env.NEXT_PUBLIC_OFFLINE_SESSIONS) || 5;
 
 /**
  * Keeps the newest sessions' answers to read offline, one request at a time, those not kept yet or

@@ -1,3 +1,5 @@
+import { BUILD_STAMP } from '../../lib/build-settings';
+
 /**
  * This build's stamp, as plain text: the service worker serves the pages it keeps without
  * downloading them again, and asks this (a few hundred bytes) to learn when a new build is out
@@ -6,7 +8,7 @@
 export const dynamic = 'force-static';
 
 export function GET() {
-  return new Response(process.env.NEXT_PUBLIC_BUILD_STAMP ?? 'dev', {
+  return new Response(BUILD_STAMP, {
     headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-cache' },
   });
 }
