@@ -111,13 +111,14 @@ async function keepShell() {
     }
     const assets = assetsOf(await res.clone().text());
     const scripts = await Promise.all(
-      assets.map(
-        async (asset) => (await kept.match(asset)) ?? (SAVER ? await cached(asset) : await fetch(asset)),
-      ),
+      assets.map(async (asset) => {
+        const hit = await kept.match(asset);
+        return hit ? { hit } : { fresh: SAVER ? await cached(asset) : await fetch(asset) };
+      }),
     );
-    // A page is kept with every script it runs, or not at all.
-    if (scripts.some((script) => !script?.ok)) continue;
-    await Promise.all(scripts.map((script, i) => kept.put(assets[i], script)));
+    // A page is kept with every script it runs, or not at all; a script kept already is not written again.
+    if (scripts.some(({ hit, fresh }) => !(hit ?? fresh)?.ok)) continue;
+    await Promise.all(scripts.map(({ fresh }, i) => fresh && kept.put(assets[i], fresh)));
     await pages.put(await pageKey(path), res);
   }
 }
