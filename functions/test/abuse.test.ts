@@ -53,6 +53,8 @@ describe.each(databases)('abuse of the API on %s', (_name, open) => {
       const { email } = await h.newStudent();
       const known: number[] = [];
       const unknown: number[] = [];
+      // Pairs asked back to back, so each pair meets the same load (four test files run at once):
+      // the median of the pairs' ratios is held to the bound (as open-doors' sign-up check).
       for (let i = 0; i < 4; i++) {
         for (const [list, who] of [
           [known, email],
@@ -63,12 +65,10 @@ describe.each(databases)('abuse of the API on %s', (_name, open) => {
           list.push(performance.now() - t0);
         }
       }
-      const ratio = median(known) / median(unknown);
-      expect(
-        ratio,
-        `known ${median(known).toFixed(0)} ms, unknown ${median(unknown).toFixed(0)} ms`,
-      ).toBeGreaterThan(0.6);
-      expect(ratio).toBeLessThan(1.6);
+      const ratio = median(known.map((t, i) => t / unknown[i]!));
+      const times = `known ${median(known).toFixed(0)} ms, unknown ${median(unknown).toFixed(0)} ms`;
+      expect(ratio, times).toBeGreaterThan(0.6);
+      expect(ratio, times).toBeLessThan(1.6);
     });
   });
 
