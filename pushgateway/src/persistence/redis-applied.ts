@@ -16,6 +16,8 @@ export class AppliedStream {
   /** Results of this process's entries applied before their writer asked for them. */
   private readonly early = new Map<string, ApplyResult>();
   private reachers: Array<{ target: string; resolve: () => void }> = [];
+  /** The processes whose entries were applied since `takeWriters` was last called. */
+  private writers = new Set<string>();
 
   constructor(
     private readonly store: MetricStore,
@@ -44,6 +46,7 @@ export class AppliedStream {
       result = { outcome: 'failed', message: 'the gateway failed to apply this push' };
     }
     this.position = id;
+    if (owner) this.writers.add(owner);
     if (owner === this.nonce) {
       const waiter = this.waiters.get(id);
       if (waiter) {
@@ -56,6 +59,13 @@ export class AppliedStream {
       this.reachers = this.reachers.filter((w) => compareStreamIds(w.target, id) > 0);
       for (const w of ready) w.resolve();
     }
+  }
+
+  /** The processes that wrote what was applied since the last call (this one included). */
+  takeWriters(): Set<string> {
+    const writers = this.writers;
+    this.writers = new Set();
+    return writers;
   }
 
   /** The result of applying this process's entry `id`; 'unavailable' if it is not applied within `timeoutMs`. */

@@ -28,6 +28,8 @@ export interface LineageHost {
   settingsText(): string;
   /** Drops this process's copy and reads Redis's; returns the snapshot's position. */
   reload(): Promise<string>;
+  /** The processes whose entries this one applied since it last asked. */
+  takeWriters(): Set<string>;
 }
 
 /** Every process of a prefix names its connections `<family><nonce>`, so CLIENT LIST tells who is alive. */
@@ -45,7 +47,10 @@ export class Lineage {
   /** The generation this process's state belongs to. */
   generation = '';
   private readonly family: string;
-  /** The other gateway processes of this prefix alive at the last watch before a loss (see `standToReseed`). */
+  /**
+   * The other gateway processes of this prefix known alive before a loss: connected at the last
+   * watch, or the writers of entries read since (one that joined less than a watch ago).
+   */
   private peers = new Set<string>();
   /** Since when this process is a candidate to re-seed a Redis that lost its data. */
   private candidateSince: number | undefined;
@@ -72,7 +77,8 @@ export class Lineage {
   async check(inRedis: string | null) {
     if (inRedis === this.generation) {
       const live = await this.liveProcesses();
-      if (live) this.peers = new Set([...live].filter((nonce) => nonce !== this.nonce));
+      if (live) this.peers = live;
+      this.meetWriters();
       return;
     }
     const holdsState = this.host.groups() > 0 || this.host.position() !== '0-0';
@@ -147,17 +153,27 @@ export class Lineage {
   private async standToReseed() {
     const [ms = 0, seq = 0] = this.host.position().split('-').map(Number);
     await this.stand(ms * 1000 + Math.min(seq, 999));
+    this.meetWriters(); // those whose entries were read between the last watch and the loss
     this.candidateSince ??= Date.now();
     const waited = Date.now() - this.candidateSince;
     if (waited < WATCH_MS) return; // let the others stand too
     const ranked = await this.client.zrevrange(this.keys.candidates, 0, -1);
-    // A process that was alive before the loss may still be reconnecting, and may have read furthest.
-    const away = [...this.peers].filter((nonce) => !ranked.includes(nonce));
+    const live = await this.liveProcesses();
+    // Any process alive before the loss, or connected now, may have read furthest: each must stand
+    // (a reconnecting one, or one whose watch comes later than this one's), for a while.
+    const expected = new Set([...this.peers, ...(live ?? [])]);
+    expected.delete(this.nonce);
+    const away = [...expected].filter((nonce) => !ranked.includes(nonce));
     if (away.length > 0 && waited < RESEED_STAND_MAX_MS) return;
     // The furthest of the processes alive now: one that stood and died must not hold the re-seed up.
-    const live = await this.liveProcesses();
     const furthest = live ? ranked.find((nonce) => live.has(nonce)) : ranked[0];
     if (furthest === this.nonce) await this.reseed();
+  }
+
+  /** Counts the writers of the entries read since the last call among the peers. */
+  private meetWriters() {
+    for (const writer of this.host.takeWriters()) this.peers.add(writer);
+    this.peers.delete(this.nonce);
   }
 
   /** Puts this process among the candidates to re-seed Redis, at its position in the lost stream. */

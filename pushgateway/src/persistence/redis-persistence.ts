@@ -119,6 +119,7 @@ export class RedisPersistence implements Persistence {
         writeSnapshot: () => this.writeSnapshot(),
         settingsText: () => this.settings.text,
         reload: () => this.reload(),
+        takeWriters: () => this.applied.takeWriters(),
       },
       logger,
       observer,
