@@ -67,7 +67,7 @@ export class RedisPersistence implements Persistence {
   private readonly applied: AppliedStream;
   private watchTimer: NodeJS.Timeout | undefined;
   /** The watch in flight, which a scrape may wait for (see `sync`). */
-  private watching: Promise<void> | undefined;
+  private watching: Promise<boolean> | undefined;
   private running = false;
   private tailDone: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -141,15 +141,16 @@ export class RedisPersistence implements Persistence {
    * Once a second: are this process's settings still the stream's, is Redis filling up, and is the
    * Redis data still the life this process's state belongs to (redis-lineage.ts)?
    */
-  private watch(): Promise<void> {
-    if (!this.running) return Promise.resolve();
+  private watch(): Promise<boolean> {
+    if (!this.running) return Promise.resolve(false);
     this.watching ??= this.watchOnce().finally(() => {
       this.watching = undefined;
     });
     return this.watching;
   }
 
-  private async watchOnce() {
+  /** One watch; true if Redis holds this process's life of the data when it is done. */
+  private async watchOnce(): Promise<boolean> {
     try {
       const [generation = null, settings = null] = await this.client.mget(
         this.keys.generation,
@@ -159,8 +160,10 @@ export class RedisPersistence implements Persistence {
         void this.client.set(this.keys.settings, this.settings.text).catch(() => undefined); // lost with the data
       await this.checkRoom();
       await this.lineage.check(generation);
+      return this.lineage.generation === generation; // after a reload from it too; not while standing
     } catch (error) {
       this.observer.onError?.('load', error);
+      return false;
     }
   }
 
@@ -180,7 +183,7 @@ export class RedisPersistence implements Persistence {
   /** Drops this process's copy and reads the state from Redis again (snapshot, then stream); returns the snapshot's position. */
   private reload(): Promise<string> {
     return this.standingStill(() => {
-      this.store.apply({ kind: 'wipe', time: Date.now() });
+      this.store.reset();
       this.applied.position = '0-0';
       return this.load();
     });
@@ -219,6 +222,13 @@ export class RedisPersistence implements Persistence {
   }
 
   private async tail() {
+    // Redis may have lost its data while the reader was away (its XREAD is sent again on its own):
+    // what it reads then is applied only once a watch has found the Redis data to be this process's
+    // life of it, or reloaded from the one it is now, so a stale copy never takes a new life's entries.
+    let reconnected = false;
+    this.reader.on('close', () => {
+      reconnected = true;
+    });
     while (this.running) {
       try {
         const reply = (await this.reader.xread(
@@ -231,7 +241,17 @@ export class RedisPersistence implements Persistence {
           this.applied.position,
         )) as Array<[string, StreamEntry[]]> | null;
         this.lastReadMs = Date.now();
-        await this.paused;
+        if (reconnected) {
+          reconnected = false;
+          await this.watching; // one that may have looked before the loss
+          if (!(await this.watch())) {
+            reconnected = true; // read again from here, once the watch has found its life
+            await new Promise((r) => setTimeout(r, 100));
+            continue;
+          }
+        }
+        // Checked and applied in one turn: a reload that began after the read must find nothing applied half-way.
+        while (this.paused) await this.paused;
         for (const entry of reply?.[0]?.[1] ?? []) this.applied.apply(entry);
       } catch (error) {
         if (!this.running) break;
@@ -349,6 +369,9 @@ export class RedisPersistence implements Persistence {
       const locked = await this.client.set(this.keys.lock, this.nonce, 'PX', LOCK_MS, 'NX');
       if (locked !== 'OK') return;
       try {
+        // A re-seed changes the generation under this lock: a copy of another life (a loss its watch
+        // has not seen yet) must not replace the re-seeded snapshot. Its watch reloads it.
+        if ((await this.client.get(this.keys.generation)) !== this.lineage.generation) return;
         await this.snapshots.snapshotAndTrim((mode) => this.writeSnapshot(mode), urgent);
       } finally {
         if ((await this.client.get(this.keys.lock).catch(() => null)) === this.nonce) {

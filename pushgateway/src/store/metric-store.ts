@@ -230,6 +230,15 @@ export class MetricStore {
     return group;
   }
 
+  /**
+   * Empties the store before its state is read again (a snapshot, then the log after it): unlike a
+   * wipe, it forgets the push ids too, so that the log's pushes are not taken for retries.
+   */
+  reset() {
+    this.apply({ kind: 'wipe', time: 0 });
+    this.pushIds.clear();
+  }
+
   /** Restores a group as it was persisted (snapshot load). */
   restoreGroup(group: Group) {
     this.groups.set(group.key, group);

@@ -42,6 +42,12 @@ export class PushIdWindow {
     this.evict(timeMs);
   }
 
+  /** Forgets every id (the state is being read again from a snapshot that carries its own). */
+  clear() {
+    this.seen.clear();
+    this.bytes = 0;
+  }
+
   get size() {
     return this.seen.size;
   }
