@@ -51,9 +51,20 @@ const config: NextConfig = {
         headers: [{ key: 'Cache-Control', value: 'private, no-cache' }],
       },
       {
-        // Every page, the worker and the manifest (not /api, the scripts, or the build stamp the
+        // The worker: one script per build (/sw.js?v=<build>), so a day in the browser's cache (the
+        // longest browsers keep a worker's script) spares the update check after every navigation.
+        // Its own policy: what the worker itself may fetch (this app only).
+        source: '/sw.js',
+        headers: [
+          { key: 'Cache-Control', value: 'public, max-age=86400' },
+          { key: 'Content-Security-Policy', value: "default-src 'self'" },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+        ],
+      },
+      {
+        // Every page and the manifest (not /api, the scripts, the worker, or the build stamp the
         // service worker asks for).
-        source: '/((?!api/|_next/static/|build-stamp$).*)',
+        source: '/((?!api/|_next/static/|build-stamp$|sw\\.js$).*)',
         headers: [
           { key: 'Content-Security-Policy', value: CSP },
           { key: 'X-Content-Type-Options', value: 'nosniff' },
