@@ -31,8 +31,8 @@ export function Nav() {
     setConfirming(undefined);
     requestAnimationFrame(() => opener.current?.focus());
   };
-  const link = (href: string, label: string) => (
-    <li>
+  const link = (href: string, label: string, className?: string) => (
+    <li className={className}>
       <Link prefetch={false} href={href} aria-current={pathname === href ? 'page' : undefined}>
         {label}
       </Link>
@@ -77,7 +77,7 @@ export function Nav() {
                 </button>
               </li>
             ) : (
-              link('/login', t.navLogin)
+              link('/login', t.navLogin, 'nav-login')
             )}
           </ul>
         </nav>

@@ -292,11 +292,15 @@ describe('asking without JavaScript', () => {
   it('logs out by form (the token revoked), and a logout elsewhere ends asking by form too', async () => {
     const first = await askingByForm();
     const token = await formToken(first.context);
+    // Logged in: the menu offers no "Log in" (its Log out needs JavaScript; the page has its own).
+    const menuLogin = first.page.getByRole('navigation').getByRole('link', { name: 'Log in' });
+    expect(await menuLogin.count()).toBe(0);
     await first.page.getByRole('button', { name: 'Log out' }).click();
     await first.page.waitForURL('**/login');
     expect((await fetch(`${stack.api.url}/api/sessions`, asking(token))).status).toBe(401);
     await first.page.goto(`${stack.web.url}/ask/form`);
     expect(await first.page.getByText('Log in first to ask the tutor.').count()).toBe(1);
+    expect(await menuLogin.count()).toBe(1);
     await first.context.close();
     // Logged out with JavaScript on, or on another page: the token is revoked at the API, and the
     // form's cookie (HttpOnly, out of that page's reach) no longer asks anything.

@@ -100,7 +100,8 @@ export default async function AskByForm({
           </ol>
         </section>
       )}
-      <form method="post" action={`${FORM_PATH}/logout`}>
+      {/* data-form-student: the menu's "Log in" is hidden (globals.css); the menu's own Log out needs JavaScript. */}
+      <form method="post" action={`${FORM_PATH}/logout`} data-form-student="">
         <button className="secondary" type="submit">
           {t.navLogout}
         </button>
