@@ -100,8 +100,9 @@ export default async function AskByForm({
           </ol>
         </section>
       )}
-      {/* data-form-student: the menu's "Log in" is hidden (globals.css); the menu's own Log out needs JavaScript. */}
-      <form method="post" action={`${FORM_PATH}/logout`} data-form-student="">
+      {/* Logged in: the menu's "Log in" is hidden on this page (its own Log out needs JavaScript). */}
+      <style>{'.nav-login{display:none}'}</style>
+      <form method="post" action={`${FORM_PATH}/logout`}>
         <button className="secondary" type="submit">
           {t.navLogout}
         </button>
