@@ -5,7 +5,7 @@
  * 1. First-load JS per route, gzipped, from the production build.
  * 2. Cold loads in Chromium on DevTools' Slow 3G (2 s RTT, 50 kB/s) with a 4× slower CPU: first
  *    paint and "form usable", median of RUNS, as ratios to the bare page.
- * 3. Lighthouse's mobile performance score (median of RUNS) of /login and /ask, and whether Back
+ * 3. Lighthouse's mobile performance score (median of LIGHTHOUSE_RUNS) of /login and /ask, and whether Back
  *    restores them from the back/forward cache, beside the bare page's.
  * 4. Bytes per visit, counted on the wire by a TCP proxy (the service worker's downloads included):
  *    a first visit until the wire is quiet, then a repeat visit, against the bare page.
@@ -30,9 +30,15 @@ import { type Exchange, meter } from './wire';
 
 const ROUTES = ['/', '/login', '/signup', '/ask', '/sessions', '/subjects'];
 const RUNS = 3;
+/**
+ * Lighthouse's simulated blocking time multiplies this machine's own task times by 4: the same
+ * build scored 93-99 on /ask from run to run here, so its median is taken of more runs.
+ */
+const LIGHTHOUSE_RUNS = 5;
 const QUESTIONS = 10;
 const BUDGET = {
-  ownAskGz: 22_500,
+  /** /ask's own scripts (gzip -9): 22,573 B at 7482671 (Background Sync, the tab guard, the login mark), 22,600 B now. */
+  ownAskGz: 22_700,
   /** First paint and form usable, against the bare page. */
   ratio: 1.1,
   /** Lighthouse mobile performance, /login and /ask. */
@@ -65,6 +71,9 @@ function buildBareNext(): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'app'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{"private":true}');
+  // Its own (empty) settings: Next looks for next.config upwards and would take the app's (its
+  // headers, its inlined stylesheet, and imports that do not resolve from here).
+  writeFileSync(join(dir, 'next.config.mjs'), 'export default {};\n');
   writeFileSync(
     join(dir, 'app/layout.tsx'),
     'export default function L({children}:{children:React.ReactNode}){return <html lang="en"><body>{children}</body></html>}',
@@ -210,17 +219,17 @@ async function main() {
     for (const r of ratios) say(`  ${r}`);
 
     say(
-      `\n## Lighthouse, mobile performance (${LIGHTHOUSE}, simulated Slow 4G, 4× CPU), median of ${RUNS}\n`,
+      `\n## Lighthouse, mobile performance (${LIGHTHOUSE}, simulated Slow 4G, 4× CPU), median of ${LIGHTHOUSE_RUNS}\n`,
     );
     const chromiumPath = requireBinary('chromium', 'chromium');
     const audits: Record<string, LighthouseRun[]> = {};
-    for (let run = 1; run <= RUNS; run++)
+    for (let run = 1; run <= LIGHTHOUSE_RUNS; run++)
       for (const [name, url] of [
         ['bare Next page', `${bare.url}/`],
         ['/login', `${stack.web.url}/login`],
         ['/ask (a visitor)', `${stack.web.url}/ask`],
       ] as const) {
-        say(`  run ${run}/${RUNS}: ${name} …`);
+        say(`  run ${run}/${LIGHTHOUSE_RUNS}: ${name} …`);
         audits[name] = [...(audits[name] ?? []), await lighthouse(url, chromiumPath)];
       }
     say(
