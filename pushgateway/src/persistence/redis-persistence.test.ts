@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetricStore, type StoreOptions } from '../store/metric-store';
 import type { Operation } from '../store/types';
-import { entryFields, redisKeys } from './redis-layout';
+import { entryFields, type RedisKeys, redisKeys } from './redis-layout';
 import { RedisPersistence } from './redis-persistence';
 import { snapshotPieces } from './snapshot';
 
@@ -50,6 +50,26 @@ const open = async (store: MetricStore, prefix: string, logger = quiet) => {
 const acked = (store: MetricStore) =>
   store.groups.get('job="api"')?.families.get('acked_total')?.metrics.values().next().value?.value;
 
+/**
+ * What another process does when it re-seeds a Redis that lost its data (`flush`: the loss itself),
+ * in one step: its snapshot, a generation that names the lost one, then the pushes it takes.
+ */
+async function reseedByAnother(
+  keys: RedisKeys,
+  lost: string | null,
+  snapshot: string[],
+  pushes: string[],
+  { flush = false } = {},
+) {
+  const client = new Redis(redis.url);
+  const step = client.multi();
+  if (flush) step.flushall();
+  step.rpush(keys.snapshot, ...snapshot).set(keys.generation, `other>${lost}`);
+  for (const id of pushes) step.xadd(keys.log, '*', 'p', 'other', ...entryFields(deltaPush(id)));
+  await step.exec();
+  await client.quit();
+}
+
 let redis: OwnRedis;
 beforeAll(async () => {
   redis = await startOwnRedis();
@@ -72,11 +92,8 @@ describe('a process whose state is not the Redis data’s life any more', () => 
       const theirs = new MetricStore(options);
       theirs.apply(push('theirs'));
       const admin = new Redis(redis.url);
-      const generation = await admin.get(keys.generation);
-      await admin.flushall();
       const reseeded = [...snapshotPieces(theirs, '1-0')];
-      await admin.rpush(keys.snapshot, ...reseeded);
-      await admin.set(keys.generation, `other>${generation}`);
+      await reseedByAnother(keys, await admin.get(keys.generation), reseeded, [], { flush: true });
 
       // Its snapshot falls due now (or Redis fills up).
       await (persistence as unknown as { maintain(urgent: boolean): Promise<void> }).maintain(true);
@@ -100,16 +117,9 @@ describe('a process reloading the state another process re-seeded Redis with', (
       // which this process's stream reader applies at once, before its watch sees the re-seed.
       const admin = new Redis(redis.url);
       const generation = await admin.get(keys.generation);
-      const reseeded = [...snapshotPieces(mine, '1-0')];
-      const pipeline = admin
-        .multi()
-        .flushall()
-        .rpush(keys.snapshot, ...reseeded);
-      pipeline.set(keys.generation, `other>${generation}`);
-      for (let i = 0; i < 5; i++)
-        pipeline.xadd(keys.log, '*', 'p', 'other', ...entryFields(deltaPush(`after-${i}`)));
-      await pipeline.exec();
       await admin.quit();
+      const after = Array.from({ length: 5 }, (_, i) => `after-${i}`);
+      await reseedByAnother(keys, generation, [...snapshotPieces(mine, '1-0')], after, { flush: true });
 
       await persistence.sync(); // sees the re-seed, reloads, and reads the stream to its end
       expect(acked(mine)).toBe(8);
@@ -138,13 +148,8 @@ describe('a process whose Redis restarted empty and was re-seeded while its read
       // once, which this process's reader, sending its XREAD again, receives first.
       await redis.kill();
       await redis.start();
-      const again = new Redis(redis.url);
-      const pipeline = again.multi().rpush(keys.snapshot, ...reseeded);
-      pipeline.set(keys.generation, `other>${generation}`);
-      for (let i = 0; i < 5; i++)
-        pipeline.xadd(keys.log, '*', 'p', 'other', ...entryFields(deltaPush(`after-${i}`)));
-      await pipeline.exec();
-      await again.quit();
+      const after = Array.from({ length: 5 }, (_, i) => `after-${i}`);
+      await reseedByAnother(keys, generation, reseeded, after);
 
       await eventually('the process to serve the re-seeded state', async () =>
         persistence.sync().then(
