@@ -45,7 +45,7 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   phone = await browser.newContext(PHONE);
   page = await phone.newPage();
-}, 90_000);
+}, 180_000); // the stack waits up to 90 s for a part (web/test/stack.ts)
 
 afterAll(async () => {
   await browser?.close();

@@ -22,7 +22,7 @@ beforeAll(async () => {
     body: JSON.stringify({ email, password, name: 'Ana Reyes' }),
   });
   expect(res.status).toBe(201);
-}, 90_000);
+}, 180_000); // the stack waits up to 90 s for a part (web/test/stack.ts)
 
 afterAll(async () => {
   await browser?.close();

@@ -53,7 +53,7 @@ export function phoneLabForThisFile(options: { tutor?: FakeOpenAi } = {}): Phone
   beforeAll(async () => {
     await options.tutor?.start();
     Object.assign(lab, await startPhoneLab(options));
-  }, 90_000);
+  }, 180_000); // the stack waits up to 90 s for a part (web/test/stack.ts)
   afterAll(async () => {
     await lab.stop?.();
     await options.tutor?.stop();

@@ -9,7 +9,7 @@ let stack: Awaited<ReturnType<typeof startStack>>;
 beforeAll(async () => {
   // No router in front of the API here: it counts direct callers by the socket (hops 0), as Heroku's router would by what it saw.
   stack = await startStack({ apiEnv: { API_RUM_BATCHES_PER_MINUTE: '2', API_TRUST_PROXY_HOPS: '0' } });
-}, 90_000);
+}, 180_000); // the stack waits up to 90 s for a part (web/test/stack.ts)
 afterAll(async () => stack?.stop());
 
 const rssMiB = (pid: number) =>

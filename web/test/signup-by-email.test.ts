@@ -16,7 +16,7 @@ beforeAll(async () => {
   smtp = await smtpSink();
   stack = await startStack({ apiEnv: { API_SIGNUP_SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } });
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-}, 90_000);
+}, 180_000); // the stack waits up to 90 s for a part (web/test/stack.ts)
 
 afterAll(async () => {
   await browser?.close();

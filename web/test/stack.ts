@@ -29,7 +29,16 @@ async function startNode(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const running = trackProcess(child, `http://127.0.0.1:${port}`, port);
-  await waitForHttp(`${running.url}${healthPath}`, 30_000).catch((error) => {
+  // 90 s: the API's first start runs PGlite's initdb, which took over 30 s once beside four test
+  // files, the rehearsal and two monitoring stacks. One that does not start is stopped, not left.
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(new Error(`exited (${signal ?? `code ${code}`}) before it answered`)),
+    ),
+  );
+  exited.catch(() => undefined); // once it has answered, its exit is the test's business
+  await Promise.race([waitForHttp(`${running.url}${healthPath}`, 90_000), exited]).catch(async (error) => {
+    await running.stop();
     throw new Error(`${name} did not start: ${error.message}\n${running.output()}`);
   });
   return running;
@@ -50,34 +59,50 @@ export async function startStack({
     throw new Error(
       'web/ has no production build: run `npm run build -w web` first (CI runs `npm run build`)',
     );
-  const gateway = await startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' });
+  const started: RunningProcess[] = [];
+  const start = async (running: Promise<RunningProcess>) => {
+    const process = await running.catch(async (error) => {
+      // A part that did not start: the parts started before it are stopped, not left running.
+      for (const p of started.reverse()) await p.stop();
+      throw error;
+    });
+    started.push(process);
+    return process;
+  };
+  const gateway = await start(startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' }));
   // As npm start and the README's Heroku commands do: one secret, on the API and the web app.
   const proxySecret = randomBytes(24).toString('base64url');
-  const ai = await startNode(
-    'AI tutor',
-    ['--import', 'tsx', 'functions/src/ai/main.ts'],
-    { PUSHGATEWAY_URL: gateway.url, ...aiEnv },
-    '/ai/health',
+  const ai = await start(
+    startNode(
+      'AI tutor',
+      ['--import', 'tsx', 'functions/src/ai/main.ts'],
+      { PUSHGATEWAY_URL: gateway.url, ...aiEnv },
+      '/ai/health',
+    ),
   );
-  const api = await startNode(
-    'API',
-    ['--import', 'tsx', 'functions/src/api/main.ts'],
-    {
-      AI_URL: ai.url,
-      PUSHGATEWAY_URL: gateway.url,
-      PGLITE_DIR: mkdtempSync(join(tmpdir(), 'bb-web-e2e-')),
-      API_PROXY_SECRET: proxySecret,
-      ...apiEnv,
-    },
-    '/api/health',
+  const api = await start(
+    startNode(
+      'API',
+      ['--import', 'tsx', 'functions/src/api/main.ts'],
+      {
+        AI_URL: ai.url,
+        PUSHGATEWAY_URL: gateway.url,
+        PGLITE_DIR: mkdtempSync(join(tmpdir(), 'bb-web-e2e-')),
+        API_PROXY_SECRET: proxySecret,
+        ...apiEnv,
+      },
+      '/api/health',
+    ),
   );
-  const web = await startNode(
-    'web',
-    [join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1'],
-    // The tests stand in for Heroku's router: X-Forwarded-For's last entry is the address it saw.
-    { BRAINBYTES_API_URL: api.url, API_PROXY_SECRET: proxySecret, WEB_TRUST_PROXY_HOPS: '1' },
-    '/login',
-    webDir,
+  const web = await start(
+    startNode(
+      'web',
+      [join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1'],
+      // The tests stand in for Heroku's router: X-Forwarded-For's last entry is the address it saw.
+      { BRAINBYTES_API_URL: api.url, API_PROXY_SECRET: proxySecret, WEB_TRUST_PROXY_HOPS: '1' },
+      '/login',
+      webDir,
+    ),
   );
   return {
     gateway,
