@@ -105,9 +105,12 @@ describe('the real blackbox exporter with the rendered modules', () => {
     for (const s of servers) s.close();
   });
 
-  const probe = async (target: string, module: string) => {
+  /** One probe, as Prometheus asks it: with its scrape's timeout, which the exporter keeps to. */
+  const probe = async (target: string, module: string, scrapeTimeoutSeconds = 10) => {
     const text = await (
-      await fetch(`${exporterUrl}/probe?target=${encodeURIComponent(target)}&module=${module}`)
+      await fetch(`${exporterUrl}/probe?target=${encodeURIComponent(target)}&module=${module}`, {
+        headers: { 'X-Prometheus-Scrape-Timeout-Seconds': String(scrapeTimeoutSeconds) },
+      })
     ).text();
     return Number(/^probe_success (\d)/m.exec(text)?.[1]);
   };
@@ -132,6 +135,29 @@ describe('the real blackbox exporter with the rendered modules', () => {
     expect(await probe(`${apiDown}/api/health`, 'api_health')).toBe(0);
     // The TLS twin refuses plain HTTP: a public entry must be HTTPS.
     expect(await probe(`${web}/login`, 'login_form_tls')).toBe(0);
+  }, 30_000);
+
+  it('gives a probe its scrape’s timeout less half a second: a 1 s scrape fails a page that takes 0.8 s, the 5 s floor passes it', async () => {
+    const loaded = await serve((_req, res) => {
+      setTimeout(() => res.end('<form><input name="password" type="password"></form>'), 800);
+    });
+    expect(await probe(`${loaded}/login`, 'login_form', 1)).toBe(0);
+    expect(await probe(`${loaded}/login`, 'login_form', 5)).toBe(1);
+    // So the probes' job never scrapes faster than every 5 s, whatever the global interval.
+    const job = (interval?: string) =>
+      (
+        parse(
+          readFileSync(
+            join(
+              renderToTemp({ ...PUBLIC, ...(interval ? { PROMETHEUS_SCRAPE_INTERVAL: interval } : {}) }).dir,
+              'prometheus/prometheus.yml',
+            ),
+            'utf8',
+          ),
+        ) as { scrape_configs: Array<Record<string, unknown>> }
+      ).scrape_configs.find((j) => j.job_name === 'blackbox');
+    expect([job('1s')?.scrape_interval, job('1s')?.scrape_timeout]).toEqual(['5s', '5s']);
+    expect([job()?.scrape_interval, job()?.scrape_timeout]).toEqual([undefined, undefined]); // 15 s, as before
   }, 30_000);
 
   it('passes HTTP that redirects to HTTPS, and fails HTTP that serves the page in clear', async () => {

@@ -66,7 +66,7 @@ export function prometheusConfig(config: MonitoringConfig) {
       targets.redisExporter && scrapeJob(SCRAPE_JOBS.redisExporter, targets.redisExporter),
       targets.grafana && scrapeJob(SCRAPE_JOBS.grafana, targets.grafana),
       config.probes.exporter && scrapeJob(SCRAPE_JOBS.blackboxExporter, config.probes.exporter),
-      blackboxScrapeJob(config.probes, config.environment),
+      blackboxScrapeJob(config.probes, config.environment, config.scrapeInterval),
     ].filter(Boolean),
     ...(config.remoteWrite
       ? {
