@@ -125,7 +125,6 @@ export function blackboxConfig(caFile?: string) {
   return { modules };
 }
 
-/** The scrape job: each entry through the exporter's /probe, labelled by its entry (bounded) and URL. */
 /**
  * The shortest interval between probes. A probe may take no longer than its scrape (the exporter
  * answers within the scrape's timeout less half a second), so at a 1 s scrape interval (the tests'
@@ -134,6 +133,7 @@ export function blackboxConfig(caFile?: string) {
  */
 const MIN_PROBE_INTERVAL_SECONDS = 5;
 
+/** The scrape job: each entry through the exporter's /probe, labelled by its entry (bounded) and URL. */
 export function blackboxScrapeJob(probes: ProbeConfig, environment: string, scrapeInterval: string) {
   const exporter = probes.exporter;
   if (!exporter || !probes.entries.length) return undefined;

@@ -61,13 +61,13 @@ export async function startStack({
     );
   const started: RunningProcess[] = [];
   const start = async (running: Promise<RunningProcess>) => {
-    const process = await running.catch(async (error) => {
+    const part = await running.catch(async (error) => {
       // A part that did not start: the parts started before it are stopped, not left running.
       for (const p of started.reverse()) await p.stop();
       throw error;
     });
-    started.push(process);
-    return process;
+    started.push(part);
+    return part;
   };
   const gateway = await start(startGatewayProcess({ PUSHGATEWAY_PERSISTENCE: 'memory' }));
   // As npm start and the README's Heroku commands do: one secret, on the API and the web app.
