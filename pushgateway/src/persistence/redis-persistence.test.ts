@@ -70,6 +70,19 @@ async function reseedByAnother(
   await client.quit();
 }
 
+/** A gateway process on its own prefix that took 3 pushes, and the generation of the data it knows. */
+async function processWithThreePushes(prefix: string, logger = quiet) {
+  const keys = redisKeys(prefix);
+  const mine = new MetricStore(options);
+  const persistence = await open(mine, prefix, logger);
+  for (let i = 0; i < 3; i++)
+    expect((await persistence.submit(deltaPush(`before-${i}`))).outcome).toBe('applied');
+  const admin = new Redis(redis.url);
+  const generation = await admin.get(keys.generation);
+  await admin.quit();
+  return { keys, mine, persistence, generation };
+}
+
 let redis: OwnRedis;
 beforeAll(async () => {
   redis = await startOwnRedis();
@@ -107,17 +120,10 @@ describe('a process whose state is not the Redis data’s life any more', () => 
 
 describe('a process reloading the state another process re-seeded Redis with', () => {
   it('applies again the entries it read before it noticed, though it remembers their push ids', async () => {
-    const keys = redisKeys('reloads');
-    const mine = new MetricStore(options);
-    const persistence = await open(mine, 'reloads');
+    const { keys, mine, persistence, generation } = await processWithThreePushes('reloads');
     try {
-      for (let i = 0; i < 3; i++)
-        expect((await persistence.submit(deltaPush(`before-${i}`))).outcome).toBe('applied');
       // Redis lost its data; another process re-seeded it with the same state and took 5 pushes,
       // which this process's stream reader applies at once, before its watch sees the re-seed.
-      const admin = new Redis(redis.url);
-      const generation = await admin.get(keys.generation);
-      await admin.quit();
       const after = Array.from({ length: 5 }, (_, i) => `after-${i}`);
       await reseedByAnother(keys, generation, [...snapshotPieces(mine, '1-0')], after, { flush: true });
 
@@ -131,16 +137,12 @@ describe('a process reloading the state another process re-seeded Redis with', (
 
 describe('a process whose Redis restarted empty and was re-seeded while its reader reconnected', () => {
   it('applies nothing of the new stream before it has reloaded: no false alarm of lost pushes, no push lost', async () => {
-    const keys = redisKeys('restarts');
-    const mine = new MetricStore(options);
     const errors: string[] = [];
-    const persistence = await open(mine, 'restarts', { ...quiet, error: (msg) => errors.push(msg) });
+    const { keys, mine, persistence, generation } = await processWithThreePushes('restarts', {
+      ...quiet,
+      error: (msg) => errors.push(msg),
+    });
     try {
-      for (let i = 0; i < 3; i++)
-        expect((await persistence.submit(deltaPush(`before-${i}`))).outcome).toBe('applied');
-      const admin = new Redis(redis.url);
-      const generation = await admin.get(keys.generation);
-      await admin.quit();
       const position = `${Date.now()}-0`; // as far as this process read, or further
       const reseeded = [...snapshotPieces(mine, position)];
 
