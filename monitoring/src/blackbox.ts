@@ -1,7 +1,7 @@
 import { ConfigError } from '@brainbytes/telemetry/service/config-error';
-import type { Env } from '@brainbytes/telemetry/service/settings';
+import { durationSetting, type Env } from '@brainbytes/telemetry/service/settings';
 import type { ScrapeTarget } from './config';
-import { durationSeconds, target } from './settings';
+import { target } from './settings';
 
 /**
  * Black-box probes of every public entry the README deploys, by Debian's
@@ -140,7 +140,8 @@ export function blackboxScrapeJob(probes: ProbeConfig, environment: string, scra
   const floor = `${MIN_PROBE_INTERVAL_SECONDS}s`;
   return {
     job_name: PROBE_JOB,
-    ...(durationSeconds(scrapeInterval) < MIN_PROBE_INTERVAL_SECONDS
+    ...(durationSetting('PROMETHEUS_SCRAPE_INTERVAL', scrapeInterval, scrapeInterval) <
+    MIN_PROBE_INTERVAL_SECONDS * 1000
       ? { scrape_interval: floor, scrape_timeout: floor }
       : {}),
     metrics_path: '/probe',

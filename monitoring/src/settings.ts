@@ -13,22 +13,6 @@ export function duration(name: string, value: string): string {
   return value;
 }
 
-const UNIT_SECONDS: Record<string, number> = {
-  ms: 0.001,
-  s: 1,
-  m: 60,
-  h: 3600,
-  d: 86_400,
-  w: 604_800,
-  y: 31_536_000,
-};
-
-/** A Prometheus duration (checked by `duration`) in seconds. */
-export function durationSeconds(value: string): number {
-  const [, amount = '0', unit = 's'] = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(value) ?? [];
-  return Number(amount) * (UNIT_SECONDS[unit] ?? 1);
-}
-
 export function email(name: string, value: string): string {
   for (const address of value.split(',')) {
     if (!EMAIL.test(address.trim()))
