@@ -1,5 +1,4 @@
 import { defineConfig } from 'vitest/config';
-import RehearsalFirst from './vitest.sequencer.ts';
 
 // `extends: true`: each project inherits the root options below (timeouts), not vitest's 5 s default.
 const project = (name: string, root: string) => ({
@@ -28,26 +27,25 @@ export default defineConfig({
           exclude: ['test/rehearsal.test.ts'],
         },
       },
-      // The production rehearsal times alerts against the clock. It starts first and runs beside
-      // the rest (vitest.sequencer.ts), its processes ahead of theirs for the CPU (rehearsal.test.ts).
+      // The production rehearsal times alerts against the clock with a whole stack and its students
+      // on this machine: it runs last, alone (group 1 starts when group 0 has finished). Beside
+      // other files, even at nice -10, their load made its API slow enough to page (a password
+      // hash took 0.7 s instead of about 0.1 s; every sign-up took over 1 s).
       {
         extends: true as const,
         test: {
           name: 'rehearsal',
           root: '.',
           include: ['test/rehearsal.test.ts'],
+          sequence: { groupOrder: 1 },
         },
       },
     ],
     // Most files wait on real servers, binaries and a browser rather than compute, but this machine
-    // has 2 cores and the rehearsal times alerts against the clock beside them. Four files at a time
-    // ran the suite in 475 s on an earlier day; on 2026-12-05 the same machine took 610 s that way,
-    // and each of three fresh-clone runs (four or three at a time) failed a different timing or
-    // start-up check under the load (a 30 s start, a 0.5 s probe, a latency alert, a late
-    // Watchdog). Two at a time: slower, and what CI must be, green.
-    // BRAINBYTES_TEST_WORKERS changes it (1 runs every file alone).
+    // has 2 cores. On 2026-12-05, fresh-clone runs at four and three files at a time each failed a
+    // different timing or start-up check under the load (a 30 s start, a 0.5 s probe). Two at a
+    // time. BRAINBYTES_TEST_WORKERS changes it (1 runs every file alone).
     maxWorkers: Number(process.env.BRAINBYTES_TEST_WORKERS) || 2,
-    sequence: { sequencer: RehearsalFirst },
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

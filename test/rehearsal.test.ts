@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runAhead } from '@brainbytes/testkit/processes';
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS } from '../scripts/rehearse/scenarios';
 
@@ -19,9 +18,6 @@ describe('the production rehearsal', () => {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    // The rest of the suite runs beside it: the rehearsal's processes (all started by this one,
-    // after this line) come first for the CPU.
-    runAhead(child.pid, 'the rehearsal');
     let output = '';
     child.stdout.on('data', (d) => {
       output += d;
