@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { SCENARIOS } from '../scripts/rehearse/scenarios';
 
 /**
@@ -10,7 +13,53 @@ import { SCENARIOS } from '../scripts/rehearse/scenarios';
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** Whether anything still accepts connections on the port. */
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
 describe('the production rehearsal', () => {
+  it('stopped with Ctrl-C, leaves nothing of its stack running', { timeout: 5 * 60_000 }, async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rehearse/main.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    onTestFinished(async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        output += d;
+        if (output.includes('students start')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`the rehearsal ended before its stack was up:\n${output}`)));
+    });
+    const dir = /process logs in (\S+)/.exec(output)?.[1] as string;
+    const urls: Record<string, number> = JSON.parse(readFileSync(path.join(dir, 'stack.json'), 'utf8')).urls;
+    /** The parts of the stack that accept connections now, by name. */
+    const answering = async () => {
+      const names = Object.keys(urls);
+      const open = await Promise.all(names.map((name) => listening(urls[name] as number)));
+      return names.filter((_, i) => open[i]);
+    };
+    expect(await answering()).toEqual(Object.keys(urls));
+    child.kill('SIGINT');
+    expect(await exited, output.slice(-3000)).toBe(130);
+    expect(await answering(), 'still answering after the rehearsal exited').toEqual([]);
+  });
+
   it('emails exactly whom each scenario should reach, and no one else', {
     timeout: 25 * 60_000,
   }, async () => {

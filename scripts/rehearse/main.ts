@@ -135,7 +135,49 @@ async function main() {
   const traffic = new Traffic(dir);
   let schedule: NodeJS.Timeout | undefined;
   const results: { scenario: Scenario; startedAt: number; expected: Expectation[]; error?: string }[] = [];
+  // Ctrl-C, a kill, or whatever reads its output gone (a closed terminal, an ended test run): each
+  // process runs in its own group, as a dyno does, so none would hear it and all would outlive the
+  // rehearsal. The day stops where it is and the cleanup below runs.
+  let interrupted: string | undefined;
+  const interruption = new Promise<never>((_, reject) => {
+    const stop = (why: string) => {
+      if (interrupted) return;
+      interrupted = why;
+      say(`${why}: stopping every process the rehearsal started …`);
+      reject(new Error(`interrupted (${why})`));
+    };
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
+    process.stdout.on('error', () => stop('its output closed'));
+  });
+  interruption.catch(() => undefined);
   try {
+    await Promise.race([interruption, playDay()]);
+  } finally {
+    clearInterval(collector);
+    clearInterval(schedule);
+    await Promise.race([top.front?.close(), sleep(5_000)]);
+    await traffic.stop();
+    await stopAll();
+    await top.dropDatabase().catch(() => undefined);
+    const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
+    await redis.connect().catch(() => undefined);
+    const keys = await redis.keys(`${top.redisPrefix}*`).catch(() => [] as string[]);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await Promise.all([openai.stop(), heroku.stop(), smtp.close()]);
+    moto.stop();
+    if (interrupted) {
+      say(`stopped; process logs in ${dir}`);
+      process.exit(130);
+    }
+  }
+  const ok = report(results, notices);
+  say(
+    `${ok ? 'passed' : 'FAILED'} in ${((Date.now() - began) / 60_000).toFixed(1)} min; process logs in ${dir}`,
+  );
+  process.exitCode = ok ? 0 : 1;
+
+  async function playDay() {
     await top.startAll();
     // For a look while it runs: where everything is, and the rehearsal's own throwaway credentials.
     writeFileSync(
@@ -184,26 +226,7 @@ async function main() {
     );
     while (Date.now() < lastDeadline && !allArrived(results, notices)) await sleep(500);
     await sleep(10_000); // anything late or repeated still counts as extra
-  } finally {
-    clearInterval(collector);
-    clearInterval(schedule);
-    await Promise.race([top.front?.close(), sleep(5_000)]);
-    await traffic.stop();
-    await stopAll();
-    await top.dropDatabase().catch(() => undefined);
-    const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
-    await redis.connect().catch(() => undefined);
-    const keys = await redis.keys(`${top.redisPrefix}*`).catch(() => [] as string[]);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
-    await Promise.all([openai.stop(), heroku.stop(), smtp.close()]);
-    moto.stop();
   }
-  const ok = report(results, notices);
-  say(
-    `${ok ? 'passed' : 'FAILED'} in ${((Date.now() - began) / 60_000).toFixed(1)} min; process logs in ${dir}`,
-  );
-  process.exitCode = ok ? 0 : 1;
 }
 
 function allArrived(results: { startedAt: number; expected: Expectation[] }[], notices: Notice[]) {

@@ -24,6 +24,8 @@ export interface Proc {
 }
 
 const running = new Set<Proc>();
+/** Set by stopAll: a scenario still running after an interruption starts nothing more. */
+let closed = false;
 
 export function cleanEnv(vars: Record<string, string>): Record<string, string> {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
@@ -39,6 +41,7 @@ export function start(
   args: string[],
   options: { cwd: string; env: Record<string, string>; logDir: string },
 ): Proc {
+  if (closed) throw new Error(`not starting ${name}: the rehearsal is stopping`);
   const log = path.join(options.logDir, `${name}.log`);
   const child = spawn(command, args, {
     cwd: options.cwd,
@@ -83,6 +86,7 @@ export function tail(proc: Proc, lines = 25): string {
 }
 
 export async function stopAll() {
+  closed = true;
   await Promise.all([...running].map((p) => p.stop()));
 }
 

@@ -339,7 +339,8 @@ describe('Back and Forward', () => {
     await kept.goBack({ waitUntil: 'commit' });
     await kept.getByTestId('visitor').waitFor({ timeout: 5000 });
     expect(await kept.getByTestId('answered').count()).toBe(0);
-    expect(await restored(kept)).toBe(false);
+    // A fresh load: its pageshow (persisted false) comes at the load's end, after the first paint.
+    await expect.poll(() => restored(kept), { timeout: 5000 }).toBe(false);
     await browser.close();
   }, 90_000);
 });
