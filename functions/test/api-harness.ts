@@ -129,7 +129,7 @@ export function useApi(
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json };
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : {}) as Json };
   };
   const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
   let n = 0;

@@ -161,8 +161,12 @@ describe.each(databases)('API on %s', (_name, open) => {
     expect(taken.status).toBe(409);
   });
 
-  it('refuses missing, forged and signed-out tokens', async () => {
-    const { token } = await h.newStudent();
+  it('says whose a token is, and refuses missing, forged and signed-out tokens', async () => {
+    const { email, token } = await h.newStudent();
+    const me = await h.call('GET', '/api/auth/me', undefined, h.auth(token));
+    expect([me.status, me.body.student]).toEqual([200, { id: expect.any(String), email, name: 'Juan' }]);
+    expect(me.headers.get('cache-control')).toBe('no-store');
+    expect((await h.call('GET', '/api/auth/me')).status).toBe(401);
     expect((await h.call('GET', '/api/sessions')).status).toBe(401);
     expect(
       (await h.call('GET', '/api/sessions', undefined, h.auth(`${token.split('.')[0]}.forged`))).status,
@@ -170,6 +174,7 @@ describe.each(databases)('API on %s', (_name, open) => {
     expect((await h.call('POST', '/api/auth/logout', undefined, h.auth(token))).status).toBe(204);
     const after = await h.call('GET', '/api/sessions', undefined, h.auth(token));
     expect([after.status, after.body.error]).toEqual([401, expect.stringMatching(/signed out/)]);
+    expect((await h.call('GET', '/api/auth/me', undefined, h.auth(token))).status).toBe(401);
   });
 
   it('keeps students apart and answers odd ids with 404', async () => {

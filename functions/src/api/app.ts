@@ -144,6 +144,13 @@ export function createApiApp({
     await students.logout(bearer(req));
     res.status(204).end();
   });
+  // Whether a token still works, and whose it is: one indexed lookup (the page without JavaScript
+  // asks on every view).
+  app.get('/api/auth/me', requireStudent, (_req, res) => {
+    const { id, email, name } = studentOf(res);
+    res.set('Cache-Control', 'no-store');
+    res.json({ student: { id, email, name } });
+  });
 
   const rumLimit = new RateLimiter(rumPerMinute);
   const recorded = new RecentBatches();

@@ -117,10 +117,13 @@ export default async function AskByForm({
  */
 async function threadOf(session: string | undefined, token: string): Promise<StoredQuestion[] | undefined> {
   const valid = session && UUID.test(session);
-  const res = await fetch(`${proxySettings().apiUrl}/api/sessions${valid ? `/${session}/questions` : ''}`, {
-    headers: { Authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(15_000),
-  }).catch(() => undefined);
+  const res = await fetch(
+    `${proxySettings().apiUrl}/api${valid ? `/sessions/${session}/questions` : '/auth/me'}`,
+    {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(15_000),
+    },
+  ).catch(() => undefined);
   if (res?.status === 401) return undefined;
   return valid && res?.ok ? ((await res.json()) as StoredQuestion[]) : [];
 }
