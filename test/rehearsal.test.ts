@@ -24,29 +24,43 @@ const listening = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
+/**
+ * `scripts/rehearse/main.ts` as a child, its output collected. However the test ends (a failure, its
+ * timeout), the rehearsal is interrupted and stops its stack before the next test begins.
+ */
+function rehearse(onOutput: (output: string) => void = () => {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rehearse/main.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const run = { child, output: '', exited: new Promise<number | null>((r) => child.once('exit', r)) };
+  const collect = (d: Buffer) => {
+    run.output += d;
+    onOutput(run.output);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  onTestFinished(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    await Promise.race([run.exited, new Promise((r) => setTimeout(r, 60_000))]);
+  });
+  return run;
+}
+
 describe('the production rehearsal', () => {
   it('stopped with Ctrl-C, leaves nothing of its stack running', { timeout: 5 * 60_000 }, async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rehearse/main.ts'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
+    let up = () => {};
+    const stackUp = new Promise<void>((resolve) => {
+      up = resolve;
     });
-    let output = '';
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    onTestFinished(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 60_000))]);
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d) => {
-        output += d;
-        if (output.includes('students start')) resolve();
-      });
-      child.once('exit', () => reject(new Error(`the rehearsal ended before its stack was up:\n${output}`)));
-    });
-    const dir = /process logs in (\S+)/.exec(output)?.[1] as string;
+    const run = rehearse((output) => output.includes('students start') && up());
+    await Promise.race([
+      stackUp,
+      run.exited.then(() => {
+        throw new Error(`the rehearsal ended before its stack was up:\n${run.output}`);
+      }),
+    ]);
+    const dir = /process logs in (\S+)/.exec(run.output)?.[1] as string;
     const urls: Record<string, number> = JSON.parse(readFileSync(path.join(dir, 'stack.json'), 'utf8')).urls;
     /** The parts of the stack that accept connections now, by name. */
     const answering = async () => {
@@ -55,26 +69,17 @@ describe('the production rehearsal', () => {
       return names.filter((_, i) => open[i]);
     };
     expect(await answering()).toEqual(Object.keys(urls));
-    child.kill('SIGINT');
-    expect(await exited, output.slice(-3000)).toBe(130);
+    run.child.kill('SIGINT');
+    expect(await run.exited, run.output.slice(-3000)).toBe(130);
     expect(await answering(), 'still answering after the rehearsal exited').toEqual([]);
   });
 
   it('emails exactly whom each scenario should reach, and no one else', {
     timeout: 25 * 60_000,
   }, async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/rehearse/main.ts'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const run = rehearse();
+    const code = await run.exited;
+    const output = run.output;
     if (code !== 0) console.error(output);
     expect(code, output.slice(-6000)).toBe(0);
     const rows = output.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| scenario'));
