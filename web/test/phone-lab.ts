@@ -73,8 +73,9 @@ function studentActions(stack: Awaited<ReturnType<typeof startStack>>) {
     return email;
   }
 
-  async function logIn(page: Page, email: string) {
-    await page.goto(`${stack.web.url}/login`);
+  /** Logs in on the app at `web` (the stack's own address, or a front in front of it). */
+  async function logIn(page: Page, email: string, web = stack.web.url) {
+    await page.goto(`${web}/login`);
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('main').getByRole('button', { name: 'Log in' }).click();
