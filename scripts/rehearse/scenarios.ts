@@ -161,6 +161,11 @@ export const SCENARIOS: Scenario[] = [
       { to: to('product'), alertname: 'TrafficMissingInManilaPeakHours', status: 'firing', within: 180 },
       { to: to('product'), alertname: 'TrafficMissingInManilaPeakHours', status: 'resolved', within: 270 },
     ],
+    // The students come back as new ones: six sign-ups at once, each a 32 MiB scrypt hash on this
+    // 2-core machine while the stack runs, some over 1 s. In a Prometheus minutes old, the latency
+    // budget's 1-day and 3-day windows hold only these minutes, so its slow burn (warning) can cross
+    // 1 % on them (seen: 1.76 %; in two of five CI runs on 2026-12-05, one alone, one beside others).
+    allow: burn('ApiLatencyBudgetBurn', 'engineering'),
     async run({ traffic, waitFor }, startedAt) {
       await traffic.stop();
       const fired = await waitFor(
