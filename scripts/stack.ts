@@ -120,10 +120,11 @@ export function appComponents(): Component[] {
     {
       name: 'web',
       command: 'node',
-      args: [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', ports.web, '-H', '127.0.0.1'],
+      args: node('web'),
       ...where('web'),
       url: local(ports.web),
       env: {
+        WEB_PORT: ports.web,
         BRAINBYTES_API_URL: local(ports.api),
         NEXT_TELEMETRY_DISABLED: '1',
         API_PROXY_SECRET: proxySecret,

@@ -5,7 +5,7 @@
 /**
  * @typedef {object} AppProcess
  * @property {string} workspace    the folder it runs in
- * @property {string} entry        what node runs, from the workspace (`next` for the web app)
+ * @property {string} entry        what node runs, from the workspace
  * @property {string} portVariable the variable that moves its port (else Heroku's PORT)
  * @property {number} port         its port in ../shared/DESIGN.md
  * @property {string} health       the path that answers 200 once it serves
@@ -36,7 +36,7 @@ export const APP = {
   },
   web: {
     workspace: 'web',
-    entry: 'next',
+    entry: 'dist/server.mjs',
     portVariable: 'WEB_PORT',
     port: 3001,
     health: '/login',

@@ -353,22 +353,16 @@ describe('end to end: npm start, students, Prometheus, Alertmanager, an inbox', 
     );
 
     // Started again, the probe passes and the alert resolves.
-    web = spawn(
-      process.execPath,
-      [
-        join(root, 'node_modules/next/dist/bin/next'),
-        'start',
-        '-p',
-        String(portOf('web')),
-        '-H',
-        '127.0.0.1',
-      ],
-      {
-        cwd: join(root, 'web'),
-        env: { ...process.env, BRAINBYTES_API_URL: url('api'), NEXT_TELEMETRY_DISABLED: '1' },
-        stdio: 'ignore',
+    web = spawn(process.execPath, [join(root, 'web/dist/server.mjs')], {
+      cwd: join(root, 'web'),
+      env: {
+        ...process.env,
+        WEB_PORT: String(portOf('web')),
+        BRAINBYTES_API_URL: url('api'),
+        NEXT_TELEMETRY_DISABLED: '1',
       },
-    );
+      stdio: 'ignore',
+    });
     await eventually(
       'StudentPathDown to resolve',
       async () =>

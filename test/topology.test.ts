@@ -69,7 +69,7 @@ describe('one topology: scripts/topology.mjs', () => {
       expect(c.cwd, name).toBe(p.workspace);
       expect(c.health, name).toBe(p.health);
       expect(new URL(c.url).port, name).toBe(process.env[p.portVariable] ?? String(p.port));
-      if (p.entry !== 'next') expect(c.args, name).toContain(p.entry);
+      expect(c.args, name).toContain(p.entry);
     }
   });
 
@@ -219,7 +219,7 @@ describe('docker-compose.yml', () => {
         expect(compose.services, `${name} depends on ${dep}`).toHaveProperty(dep as string);
       const command = Array.isArray(s.command) ? s.command.join(' ') : (s.command ?? '');
       const app = APP[name as keyof typeof APP];
-      if (app && app.entry !== 'next') expect(command, name).toBe(`node ${app.workspace}/${app.entry}`);
+      if (app) expect(command, name).toBe(`node ${app.workspace}/${app.entry}`);
       for (const m of command.matchAll(/([\w/.-]+\/dist\/[\w.-]+\.mjs)/g))
         expect(existsSync(join(root, m[1] as string)), `${name}: ${m[1]}`).toBe(true);
     }

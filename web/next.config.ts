@@ -22,7 +22,9 @@ const CSP = [
 
 const config: NextConfig = {
   poweredByHeader: false,
-  // Names this build's service worker (/sw.js?v=…): a deploy installs a new one (public/sw.js).
+  // Compressed by the app's own server instead (server/main.ts): brotli, which Next's has not.
+  compress: false,
+  // Names this build's service worker (/sw.js?v=…): a deploy installs a new one (worker/sw.js).
   env: { NEXT_PUBLIC_BUILD_STAMP: Date.now().toString(36) },
   reactStrictMode: true,
   // `npm run typecheck` checks web/ with the rest of the repo.

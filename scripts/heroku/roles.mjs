@@ -17,10 +17,7 @@ const DYNO_ENV = {
   api: { AI_URL: `http://127.0.0.1:${aiPort}` },
 };
 
-const argsOf = (name) =>
-  APP[name].entry === 'next'
-    ? [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', '$PORT']
-    : [APP[name].entry];
+const argsOf = (name) => [APP[name].entry];
 
 /** @type {Record<string, Array<{ name: string, cwd: string, args: string[], env: Record<string, string> }>>} */
 export const ROLES = Object.fromEntries(

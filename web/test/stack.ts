@@ -46,7 +46,7 @@ async function startNode(
 
 /**
  * The real stack on free ports: our gateway (in memory), the AI tutor (offline curriculum), the
- * API on a fresh PGlite, and the production build of the web app (`next start`).
+ * API on a fresh PGlite, and the production build of the web app (its server, `dist/server.mjs`).
  */
 export async function startStack({
   apiEnv = {},
@@ -55,7 +55,7 @@ export async function startStack({
   apiEnv?: Record<string, string>;
   aiEnv?: Record<string, string>;
 } = {}) {
-  if (!existsSync(join(webDir, '.next', 'BUILD_ID')))
+  if (!existsSync(join(webDir, 'dist', 'server.mjs')) || !existsSync(join(webDir, '.next', 'BUILD_ID')))
     throw new Error(
       'web/ has no production build: run `npm run build -w web` first (CI runs `npm run build`)',
     );
@@ -97,7 +97,7 @@ export async function startStack({
   const web = await start(
     startNode(
       'web',
-      [join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1'],
+      [join(webDir, 'dist/server.mjs')],
       // The tests stand in for Heroku's router: X-Forwarded-For's last entry is the address it saw.
       { BRAINBYTES_API_URL: api.url, API_PROXY_SECRET: proxySecret, WEB_TRUST_PROXY_HOPS: '1' },
       '/login',
