@@ -37,7 +37,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     // The head's script marks <html> before React hydrates it.
     <html lang={language} suppressHydrationWarning>
       <head>
-        {/* The build that rendered the page: the service worker keeps a page it already has only when it is its own build's (public/sw.js). */}
+        {/* The build that rendered the page: the service worker keeps a page it already has only when it is its own build's (worker/sw.js). */}
         <meta name="bb-build" content={BUILD_STAMP} />
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant of this file, no input */}
         <script dangerouslySetInnerHTML={{ __html: LOGIN_MARK }} />

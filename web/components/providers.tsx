@@ -181,7 +181,7 @@ function useOneStudentPerPage() {
   }, []);
 }
 
-/** The app opens offline (public/sw.js); registered once the page has loaded and is idle, off the critical path. */
+/** The app opens offline (worker/sw.js); registered once the page has loaded and is idle, off the critical path. */
 function useServiceWorker() {
   useEffect(() => {
     // Not under `next dev`: a kept page would hide the change a developer just made.

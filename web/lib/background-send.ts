@@ -4,7 +4,7 @@ import type { QueuedQuestion } from './offline-queue';
  * Questions still waiting when the page stops trying (offline, timed out, failed) are handed to
  * the service worker through Background Sync: the browser wakes the worker when the connection
  * returns, even after the app was closed, and the worker sends them with the same
- * Idempotency-Keys (`public/sw.js`). The queue on the phone stays the truth: the page sends what is
+ * Idempotency-Keys (`worker/sw.js`). The queue on the phone stays the truth: the page sends what is
  * still in it at the next visit, and the API answers a key it has seen with the stored answer, so
  * each question is answered and billed once. Where there is no Background Sync (Firefox, Safari),
  * the page's own retries are all there is.

@@ -3,7 +3,7 @@ import { BUILD_STAMP } from '../../lib/build-settings';
 /**
  * This build's stamp, as plain text: the service worker serves the pages it keeps without
  * downloading them again, and asks this (a few hundred bytes) to learn when a new build is out
- * (public/sw.js). Rendered at build time.
+ * (worker/sw.js). Rendered at build time.
  */
 export const dynamic = 'force-static';
 
