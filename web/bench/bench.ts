@@ -2,7 +2,7 @@
  * The student app's data and time budget (`npm run bench -w web`), against a bare Next.js page
  * built and served in the same run (a form whose button works once React has hydrated):
  *
- * 1. First-load JS per route, gzipped, from the production build.
+ * 1. First-load JS per route, gzipped and in brotli, from the production build.
  * 2. Cold loads in Chromium on DevTools' Slow 3G (2 s RTT, 50 kB/s) with a 4× slower CPU: first
  *    paint and "form usable", median of RUNS, as ratios to the bare page.
  * 3. Lighthouse's mobile performance score (median of LIGHTHOUSE_RUNS) of /login and /ask, and whether Back
@@ -141,7 +141,7 @@ async function coldLoad(browser: Browser, url: string, ready: string, init?: () 
 async function main() {
   const bareDir = buildBareNext();
   const bare = await serveBare(bareDir);
-  say('starting the stack (gateway, AI tutor, API, next start) …');
+  say('starting the stack (gateway, AI tutor, API, the web app on its own server) …');
   // Ten questions in a minute or two: above the per-student default (5, then 3 a minute).
   const stack = await startStack({ apiEnv: { API_RATE_QUESTIONS: '50,50/1m' } });
   const browser = await chromium.launch({
@@ -149,7 +149,9 @@ async function main() {
     args: CHROMIUM_ARGS,
   });
   try {
-    say('\n## First-load JS per route (gzip -9, modern browsers; noModule polyfills excluded)\n');
+    say(
+      '\n## First-load JS per route (gzip -9, and brotli as this app sends it; modern browsers, noModule polyfills excluded)\n',
+    );
     const [bareJs] = firstLoadJs(join(bareDir, '.next'), [
       { route: '/', html: await (await fetch(`${bare.url}/`)).text() },
     ]);
@@ -162,11 +164,13 @@ async function main() {
         })),
       ),
     );
-    say(`| route | first-load JS | framework | this app | vs bare Next page (${kb(bareJs!.totalGz)}) |`);
-    say('|---|---|---|---|---|');
+    say(
+      `| route | first-load JS | framework | this app | vs bare Next page (${kb(bareJs!.totalGz)}) | as sent (brotli) |`,
+    );
+    say('|---|---|---|---|---|---|');
     for (const r of routes)
       say(
-        `| ${r.route} | ${kb(r.totalGz)} | ${kb(r.frameworkGz)} | ${kb(r.ownGz)} | ${(r.totalGz / bareJs!.totalGz).toFixed(2)}× |`,
+        `| ${r.route} | ${kb(r.totalGz)} | ${kb(r.frameworkGz)} | ${kb(r.ownGz)} | ${(r.totalGz / bareJs!.totalGz).toFixed(2)}× | ${kb(r.totalBr)} |`,
       );
     const askJs = routes.find((r) => r.route === '/ask')!;
     say(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 
 export interface RouteJs {
   route: string;
@@ -10,9 +10,12 @@ export interface RouteJs {
   frameworkGz: number;
   /** The rest: this app's layout and page chunks. */
   ownGz: number;
+  /** All of them as this app's server sends them: brotli at quality 11, made at build time. */
+  totalBr: number;
 }
 
 const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
+const br = (file: string) => brotliCompressSync(readFileSync(file)).length;
 
 /**
  * First-load JS per route from a production build (`.next`), read off each page's HTML as the
@@ -29,11 +32,13 @@ export function firstLoadJs(nextDir: string, pages: { route: string; html: strin
       .map((m) => m[1] as string);
     let frameworkGz = 0;
     let ownGz = 0;
+    let totalBr = 0;
     for (const file of new Set(scripts)) {
       const size = gz(join(nextDir, file));
       if (framework.has(file)) frameworkGz += size;
       else ownGz += size;
+      totalBr += br(join(nextDir, file));
     }
-    return { route, totalGz: frameworkGz + ownGz, frameworkGz, ownGz };
+    return { route, totalGz: frameworkGz + ownGz, frameworkGz, ownGz, totalBr };
   });
 }
