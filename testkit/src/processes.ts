@@ -15,7 +15,31 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** How often a process's reaper looks whether the test process that started it is still there. */
+const REAPER_POLL_S = 2;
+
+/**
+ * Stops `child` when this process is gone, however it went (a killed `vitest` runs no cleanup): a
+ * detached shell polls both and, the moment this process is gone while the child is not, sends the
+ * child SIGTERM. It ends by itself when the child does. Without it, a gateway and a tutor of a
+ * killed web test run ran on for two hours.
+ */
+function reapWithThisProcess(child: ChildProcess) {
+  if (child.pid === undefined) return;
+  const [parent, pid] = [process.pid, child.pid];
+  const reaper = spawn(
+    'sh',
+    [
+      '-c',
+      `while kill -0 ${parent} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep ${REAPER_POLL_S}; done; kill -0 ${parent} 2>/dev/null || kill -TERM ${pid} 2>/dev/null`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
+  reaper.unref();
+}
+
 export function trackProcess(child: ChildProcess, url: string, port: number): RunningProcess {
+  reapWithThisProcess(child);
   let output = '';
   child.stdout?.on('data', (d) => {
     output += d;
