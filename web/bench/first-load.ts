@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { BROTLI_DIR } from '../server/precompressed';
 
 export interface RouteJs {
   route: string;
@@ -10,12 +11,18 @@ export interface RouteJs {
   frameworkGz: number;
   /** The rest: this app's layout and page chunks. */
   ownGz: number;
-  /** All of them as this app's server sends them: brotli at quality 11, made at build time. */
+  /** All of them as this app's server sends them: brotli at quality 11, made at build time (0 for a bare Next page). */
   totalBr: number;
 }
 
 const gz = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
-const br = (file: string) => brotliCompressSync(readFileSync(file)).length;
+/** The size of the brotli copy the build made of `file` (web/server/precompressed.ts); 0 without copies. */
+function br(nextDir: string, file: string) {
+  if (!existsSync(join(nextDir, BROTLI_DIR))) return 0;
+  const copy = join(nextDir, BROTLI_DIR, `${file.replace(/^static\//, '')}.br`);
+  if (!existsSync(copy)) throw new Error(`${file} has no brotli copy: run \`npm run build -w web\``);
+  return statSync(copy).size;
+}
 
 /**
  * First-load JS per route from a production build (`.next`), read off each page's HTML as the
@@ -37,7 +44,7 @@ export function firstLoadJs(nextDir: string, pages: { route: string; html: strin
       const size = gz(join(nextDir, file));
       if (framework.has(file)) frameworkGz += size;
       else ownGz += size;
-      totalBr += br(join(nextDir, file));
+      totalBr += br(nextDir, file);
     }
     return { route, totalGz: frameworkGz + ownGz, frameworkGz, ownGz, totalBr };
   });
