@@ -9,7 +9,7 @@
  * WEB_PORT, else Heroku's PORT, else 3001; WEB_HOST, else every interface on a dyno and loopback
  * elsewhere (as the API). SIGTERM or SIGINT: no new connections, the requests under way finish.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
@@ -37,12 +37,13 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
   keepWindowOnFlush();
+  // Typed for Express, which it does not need: plain node:http requests and responses are what it handles.
   const compress = compression({
     brotli: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: STREAM_BROTLI_QUALITY } },
-  });
+  }) as unknown as (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
   const server = createServer((req, res) => {
     if (servePrecompressed(precompressed, req, res)) return;
-    compress(req as never, res as never, () => void handle(req, res));
+    compress(req, res, () => void handle(req, res));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
