@@ -19,7 +19,11 @@ import next from 'next';
 import { loadPrecompressed, servePrecompressed } from './precompressed';
 import { keepWindowOnFlush } from './sync-flush';
 
-/** Brotli's quality for what is compressed as it is sent (a page: 6 and 7 gain nothing, 8 takes 6× the time for 0.3 % less). */
+/**
+ * Brotli's quality for what is compressed as it is sent: for a page 6 and 7 gain nothing and 8
+ * takes 6× the time for 0.3 % less. Memory per response under way, measured over 200 at once: 150
+ * KiB at 5, 596 KiB at 4 (another match finder), 230 KiB for gzip.
+ */
 const STREAM_BROTLI_QUALITY = 5;
 
 /** Inside Heroku's 30 s between SIGTERM and SIGKILL: what is still open after this is cut. */
