@@ -9,6 +9,8 @@ const en = {
   title: 'Ask (without JavaScript)',
   logInFirst: 'Log in first to ask the tutor.',
   sent: 'The tutor answered below.',
+  unreachable:
+    'BrainBytes could not be reached, so the answers of this session are not shown. You can still send a question.',
   refused: {
     invalid: 'That question could not be asked: check it is not empty and under 2,000 characters.',
     ended: 'That study session has ended; your next question starts a new one.',
@@ -26,6 +28,8 @@ const fil: FormMessages = {
   title: 'Magtanong (walang JavaScript)',
   logInFirst: 'Mag-log in muna para makapagtanong sa tutor.',
   sent: 'Sumagot ang tutor sa ibaba.',
+  unreachable:
+    'Hindi maabot ang BrainBytes, kaya hindi maipakita ang mga sagot sa sesyong ito. Puwede ka pa ring magpadala ng tanong.',
   refused: {
     invalid: 'Hindi maitanong iyan: tiyaking hindi ito blangko at wala pang 2,000 karakter.',
     ended: 'Tapos na ang sesyong iyon; magsisimula ng bago ang susunod mong tanong.',

@@ -1,6 +1,10 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { freePort, waitForHttp } from '@brainbytes/testkit/ports';
+import { trackProcess } from '@brainbytes/testkit/processes';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, requireBinary, startStack } from './stack';
+import { CHROMIUM_ARGS, requireBinary, startStack, webDir } from './stack';
 
 /**
  * A student who taps "Log in" before the page's JavaScript has arrived (≈3.5 s on Slow 3G) is,
@@ -261,6 +265,47 @@ describe('asking without JavaScript', () => {
     expect(await page.getByLabel('Your question').inputValue()).toBe('Ano ang pandiwa?');
     await context.close();
   }, 60_000);
+
+  it('with the API out of reach, says why the answers are missing instead of showing none, and keeps the form', async () => {
+    // A student of their own: the test before used up this minute's questions of the file's student.
+    const who = `nojs-apart-${Date.now()}@example.ph`;
+    const registered = await fetch(`${stack.api.url}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: who, password, name: 'Ben Cruz' }),
+    });
+    expect(registered.status).toBe(201);
+    const { context, page } = await askingByForm(who);
+    await page.getByLabel('Your question').fill('What is a noun?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await page.waitForURL(/\/ask\/form\?session=[0-9a-f-]{36}$/);
+    const session = new URL(page.url()).searchParams.get('session') as string;
+    // The same app with its API gone: a second server of this build, its API address answering nothing.
+    const [port, nothing] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, [join(webDir, 'dist', 'server.mjs')], {
+      env: { ...process.env, WEB_PORT: String(port), BRAINBYTES_API_URL: `http://127.0.0.1:${nothing}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const apart = trackProcess(child, `http://127.0.0.1:${port}`, port);
+    try {
+      await waitForHttp(`${apart.url}/login`, 60_000);
+      // Cookies are per host, not port: the form login goes along.
+      await page.goto(`${apart.url}/ask/form?session=${session}`);
+      expect(await page.getByTestId('form-unreachable').textContent()).toBe(
+        'BrainBytes could not be reached, so the answers of this session are not shown. You can still send a question.',
+      );
+      expect(await page.getByLabel('Your question').count()).toBe(1);
+      expect(await page.locator('input[name="session"]').inputValue()).toBe(session);
+      expect(await page.getByText('Log in first to ask the tutor.').count()).toBe(0);
+      // With its API, the same page shows the session's answer and nothing about it.
+      await page.goto(`${stack.web.url}/ask/form?session=${session}`);
+      expect(await page.getByTestId('answered').count()).toBe(1);
+      expect(await page.getByTestId('form-unreachable').count()).toBe(0);
+    } finally {
+      await apart.stop();
+      await context.close();
+    }
+  }, 90_000);
 
   it('over the question limit: says so, keeps the question and its key, so sending it again asks it once', async () => {
     const who = `limited-${Date.now()}@example.ph`;

@@ -30,8 +30,8 @@ export default async function AskByForm({
   const login = formLogin(jar.get(FORM_COOKIE)?.value);
   const typed = error ? decodedCookie(jar.get(TYPED_QUESTION_COOKIE)?.value) : undefined;
   const title = <title>{`${f.title} · ${t.appName}`}</title>;
-  const thread = login ? await threadOf(session, login.token) : undefined;
-  if (!thread)
+  const found = login ? await threadOf(session, login.token) : 'ended';
+  if (found === 'ended')
     return (
       <>
         {title}
@@ -40,6 +40,12 @@ export default async function AskByForm({
         <NextStep href="/login">{t.navLogin}</NextStep>
       </>
     );
+  // The API not reached: the form still works (a question sent then comes back with the reason),
+  // but the page says why the session's answers are missing rather than showing none.
+  const unreachable = found === 'unreachable';
+  const thread = unreachable ? [] : found;
+  const sessionId =
+    thread[0]?.session_id ?? (unreachable && session && UUID.test(session) ? session : undefined);
   const refusal = error && error in f.refused ? f.refused[error as FormRefusal] : undefined;
   const chosen = (SUBJECT_IDS as readonly string[]).includes(thread[0]?.subject ?? subject ?? '')
     ? ((thread[0]?.subject ?? subject) as SubjectId)
@@ -48,6 +54,11 @@ export default async function AskByForm({
     <>
       {title}
       <h1>{f.title}</h1>
+      {unreachable && (
+        <p className="notice" role="alert" data-testid="form-unreachable">
+          {f.unreachable}
+        </p>
+      )}
       {refusal && (
         <p className="error" role="alert" data-testid="form-refused">
           {refusal}
@@ -57,9 +68,9 @@ export default async function AskByForm({
         {/* One key per question: posting this page twice (a double tap, a resend) asks once, and a
             question sent again after a limit or a timeout keeps the key it was sent with. */}
         <input type="hidden" name="key" value={key && UUID.test(key) ? key : randomUUID()} />
-        {thread[0] && <input type="hidden" name="session" value={thread[0].session_id} />}
+        {sessionId && <input type="hidden" name="session" value={sessionId} />}
         <label htmlFor="subject">{t.subject}</label>
-        <select id="subject" name="subject" defaultValue={chosen} disabled={Boolean(thread[0])}>
+        <select id="subject" name="subject" defaultValue={chosen} disabled={Boolean(sessionId)}>
           {SUBJECT_IDS.map((id) => (
             <option key={id} value={id}>
               {t.subjects[id]}
@@ -72,7 +83,7 @@ export default async function AskByForm({
           <button className="primary" type="submit">
             {t.ask}
           </button>
-          {thread[0] && (
+          {sessionId && (
             <Link prefetch={false} href={FORM_PATH}>
               {t.newSession}
             </Link>
@@ -113,9 +124,13 @@ export default async function AskByForm({
 
 /**
  * The session's questions and answers (none before the first question), asked with the student's
- * token; undefined when the login has ended (the token was revoked, by a logout anywhere, or expired).
+ * token; 'ended' when the login has ended (the token was revoked, by a logout anywhere, or
+ * expired); 'unreachable' when the API did not answer (down, or over 15 s) or failed.
  */
-async function threadOf(session: string | undefined, token: string): Promise<StoredQuestion[] | undefined> {
+async function threadOf(
+  session: string | undefined,
+  token: string,
+): Promise<StoredQuestion[] | 'ended' | 'unreachable'> {
   const valid = session && UUID.test(session);
   const res = await fetch(
     `${proxySettings().apiUrl}/api${valid ? `/sessions/${session}/questions` : '/auth/me'}`,
@@ -124,6 +139,7 @@ async function threadOf(session: string | undefined, token: string): Promise<Sto
       signal: AbortSignal.timeout(15_000),
     },
   ).catch(() => undefined);
-  if (res?.status === 401) return undefined;
-  return valid && res?.ok ? ((await res.json()) as StoredQuestion[]) : [];
+  if (res?.status === 401) return 'ended';
+  if (!res || res.status >= 500) return 'unreachable';
+  return valid && res.ok ? ((await res.json()) as StoredQuestion[]) : [];
 }
