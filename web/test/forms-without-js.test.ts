@@ -20,18 +20,23 @@ beforeAll(async () => {
   const executablePath = requireBinary('chromium', 'chromium');
   stack = await startStack();
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-  const res = await fetch(`${stack.api.url}/api/auth/register`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email, password, name: 'Ana Reyes' }),
-  });
-  expect(res.status).toBe(201);
+  await register(email, 'Ana Reyes');
 }, 180_000); // the stack waits up to 90 s for a part (web/test/stack.ts)
 
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
 });
+
+/** Signs a student up through the API itself, with the file's password. */
+async function register(who: string, name: string) {
+  const res = await fetch(`${stack.api.url}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: who, password, name }),
+  });
+  expect(res.status).toBe(201);
+}
 
 /** Logs the test's student in through the API itself: a token and student id to hand over. */
 async function logInThroughApi() {
@@ -269,12 +274,7 @@ describe('asking without JavaScript', () => {
   it('with the API out of reach, says why the answers are missing instead of showing none, and keeps the form', async () => {
     // A student of their own: the test before used up this minute's questions of the file's student.
     const who = `nojs-apart-${Date.now()}@example.ph`;
-    const registered = await fetch(`${stack.api.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: who, password, name: 'Ben Cruz' }),
-    });
-    expect(registered.status).toBe(201);
+    await register(who, 'Ben Cruz');
     const { context, page } = await askingByForm(who);
     await page.getByLabel('Your question').fill('What is a noun?');
     await page.getByRole('button', { name: 'Ask', exact: true }).click();
@@ -309,12 +309,7 @@ describe('asking without JavaScript', () => {
 
   it('over the question limit: says so, keeps the question and its key, so sending it again asks it once', async () => {
     const who = `limited-${Date.now()}@example.ph`;
-    const signup = await fetch(`${stack.api.url}/api/auth/register`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: who, password, name: 'Lim' }),
-    });
-    expect(signup.status).toBe(201);
+    await register(who, 'Lim');
     const { context, page } = await askingByForm(who);
     // The per-student burst (5 questions, then 3 a minute), asked quickly.
     let limited = '';
