@@ -13,6 +13,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { configOrExit } from '@brainbytes/telemetry/service/config-error';
+import { KEEP_ALIVE_TIMEOUT_MS } from '@brainbytes/telemetry/service/http-server';
 import { hostSetting, portSetting } from '@brainbytes/telemetry/service/settings';
 import compression from 'compression';
 import next from 'next';
@@ -30,8 +32,11 @@ const STREAM_BROTLI_QUALITY = 5;
 const CLOSE_GRACE_MS = 20_000;
 
 async function main() {
-  const port = portSetting(process.env, 'WEB_PORT', 3001);
-  const hostname = hostSetting(process.env, 'WEB_HOST');
+  // A setting that cannot be used: exit 2 and one line naming it, as every process here.
+  const { port, hostname } = configOrExit('web', () => ({
+    port: portSetting(process.env, 'WEB_PORT', 3001),
+    hostname: hostSetting(process.env, 'WEB_HOST'),
+  }));
   // dist/server.mjs runs from web/dist; the build is web/.next. Next reads next.config.ts's own
   // imports from the working folder: started from elsewhere (the container's /app), it moves there.
   const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -49,6 +54,8 @@ async function main() {
     if (servePrecompressed(precompressed, req, res)) return;
     compress(req, res, () => void handle(req, res));
   });
+  // `next start` kept Node's 5 s: Heroku's router could reuse a connection the app had just closed.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, hostname, resolve);
@@ -56,7 +63,7 @@ async function main() {
   console.log(
     `web: listening on http://${hostname}:${port}; ${
       precompressed.missing
-        ? `scripts gzipped by Next (${precompressed.missing}: run \`npm run build -w web\`)`
+        ? `scripts compressed as they are sent (${precompressed.missing}: run \`npm run build -w web\`)`
         : `${precompressed.files.size} scripts and stylesheets in brotli`
     }`,
   );

@@ -21,7 +21,15 @@ function main() {
       pushgateway: config.pushgatewayUrl ? redact(config.pushgatewayUrl) : 'off (no PUSHGATEWAY_URL)',
     });
   });
-  process.once('SIGTERM', () => server.close());
+  // SIGTERM may come twice on a dyno (functions/src/api/main.ts says why): the second is ignored.
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    // Exits itself once closed: ending by an empty event loop, a SIGTERM arriving mid-exit (sent to
+    // the whole dyno, and by web.mjs) found Node's handlers gone and ended it by the signal.
+    server.close(() => process.exit(0));
+  });
 }
 
 main();

@@ -1,5 +1,6 @@
 import { createAppMetrics } from '@brainbytes/telemetry/metrics';
 import { configOrExit, createLogger, redact } from '@brainbytes/telemetry/service';
+import { KEEP_ALIVE_TIMEOUT_MS } from '@brainbytes/telemetry/service/http-server';
 import { Registry } from 'prom-client';
 import { httpTutor } from '../ai/client';
 import { instrumentDatabase } from '../data/instrumented';
@@ -73,7 +74,16 @@ async function main() {
       ai: config.aiUrl,
     }),
   );
-  process.once('SIGTERM', () => server.close(() => void db.close()));
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // On a dyno SIGTERM comes twice (Heroku signals every process; scripts/heroku/web.mjs passes its
+  // own on). With `once`, the second found no listener and ended the process by the signal, before
+  // the requests under way and the metrics' last push had finished.
+  let stopping = false;
+  process.on('SIGTERM', () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => void db.close());
+  });
 }
 
 main().catch((error: unknown) => {
