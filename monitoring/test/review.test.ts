@@ -12,12 +12,24 @@ const run = promisify(execFile);
 const promtool = requireBinary('promtool', 'prometheus');
 const ROOT = join(import.meta.dirname, '..', '..');
 
-// Two weeks of known data in 5-minute steps, ending an hour ago: the week under review, and the
-// week before it.
+// Two weeks of known data in 5-minute steps, ending on the hour an hour or two ago: the week under
+// review, and the week before it. The review is asked for 25 minutes later and must end on the hour.
 const STEP = 300;
-const END = Math.floor(Date.now() / 1000 / STEP) * STEP - 3600;
+const END = Math.floor(Date.now() / 1000 / 3600) * 3600 - 3600;
 const WEEK = (7 * 86400) / STEP;
 const START = END - 2 * WEEK * STEP;
+// This week the students ask three times as often in one hour of the day, 12 hours from the end's.
+const BUSY_UTC_HOUR = (new Date(END * 1000).getUTCHours() + 12) % 24;
+const BUSY_MANILA_HOUR = `${String((BUSY_UTC_HOUR + 8) % 24).padStart(2, '0')}:00`;
+/** Step i covers the 5 minutes before it: in the busy hour this week, 30 questions, else 10 (5 the week before). */
+const questionsIn = (i: number) =>
+  i <= WEEK ? 5 : new Date((START + i * STEP - 1) * 1000).getUTCHours() === BUSY_UTC_HOUR ? 30 : 10;
+/** A counter adding `perStep(i)` at each step. */
+const cumulative = (perStep: (i: number) => number) => {
+  const totals = [0];
+  for (let i = 1; i <= 2 * WEEK; i++) totals.push((totals[i - 1] as number) + perStep(i));
+  return (i: number) => totals[i];
+};
 
 let prometheus: RunningProcess;
 
@@ -49,10 +61,14 @@ beforeAll(async () => {
       `brainbytes_web_vitals_seconds_bucket{job="brainbytes-api",metric="LCP",page="/ask",client_type="mobile",connection="3g",le="${le}"}`,
       counter(0, { '1': 0, '2.5': 1, '4': 2, '+Inf': 2 }[le]),
     ]),
-    ['brainbytes_questions_total{job="brainbytes-api",subject="math",client_type="mobile"}', counter(5, 10)],
+    [
+      'brainbytes_questions_total{job="brainbytes-api",subject="math",client_type="mobile"}',
+      cumulative(questionsIn),
+    ],
+    // $0.001 a question the week before, $0.002 this week.
     [
       'brainbytes_ai_cost_dollars_total{job="brainbytes-api",provider="openai",model="gpt-4o-mini"}',
-      counter(0.005, 0.02),
+      cumulative((i) => questionsIn(i) * (i <= WEEK ? 0.001 : 0.002)),
     ],
     ['brainbytes_active_students{job="brainbytes-jobs",window="7d"}', (i) => (i <= WEEK ? 100 : 120)],
     ['manila_hour:brainbytes_questions:rate5m{environment="production",manila_hour="19"}', () => 10 / 300],
@@ -133,7 +149,7 @@ it('npm run review -- --period week: the numbers of a known fortnight, in Markdo
       '--prometheus',
       prometheus.url,
       '--at',
-      new Date(END * 1000).toISOString(),
+      new Date((END + 1500) * 1000).toISOString(),
       '--email',
       '--to',
       'lead@brainbytes.ph',
@@ -151,8 +167,10 @@ it('npm run review -- --period week: the numbers of a known fortnight, in Markdo
     '| /api/sessions/:id/questions | 0.38 s | 0.75 s |',
     '| 3g | 3.85 s | — |',
     '- Active students (7 days, at most): 120 (the period before: 100).',
-    '- Questions asked: 20,160 (the period before: 10,080).',
-    '| 19:00 | 840 |',
+    // 10 a step, 30 in the busy hour: 20,160 + 7 × 12 × 20.
+    '- Questions asked: 21,840 (the period before: 10,080).',
+    // Each hour of the day, 7 times 12 steps: 840, or 2,520 in the busy hour.
+    `| ${BUSY_MANILA_HOUR} | 2,520 |`,
     '- This month so far: $72.00 of the $150.00 budget (48 %).',
     '- AI cost per question: $0.0020 (the period before: $0.0010).',
     '| ai | $40.00 |',
@@ -164,6 +182,7 @@ it('npm run review -- --period week: the numbers of a known fortnight, in Markdo
     `| brainbytes-prod-ai | 512 MB | 30 % (headroom 70 %) | ${lambda(300_000, 200_000)} | ${lambda(150_000, 200_000)} at 256 MB | ${lambda(600_000, 200_000)} at 1024 MB |`,
   ])
     expect(stdout).toContain(line);
+  expect(stdout.match(/^\| \d\d:00 \| 840 \|$/gm)).toHaveLength(23);
   expect(stdout).toMatch(/- Never fired: \d+ of \d+ rules \(.*ApiErrorBudgetBurn.*\)\./);
   expect(stdout).not.toMatch(/Never fired: .*ApiHighLatency/);
   const [mail] = smtp.mails;

@@ -57,6 +57,12 @@ export interface Window {
   query: Query;
   /** The period as a PromQL range (`7d`). */
   range: string;
+  /**
+   * A subquery's range over the period in steps of `step` seconds: half a step short, so it holds the
+   * period's own steps and not the instant it starts on (the period before's last), which Prometheus 2
+   * counts and Prometheus 3 does not.
+   */
+  steps: (step: number) => string;
   end: number;
   both: (expr: string) => Promise<readonly [Sample[], Sample[]]>;
   scalar: (expr: string) => Promise<readonly [number | undefined, number | undefined]>;
@@ -69,22 +75,28 @@ export interface Window {
   ) => void;
 }
 
-/** Builds the review for the `days` ending at `end` (seconds), and the same for the period before. */
+/**
+ * Builds the review for the `days` ending at `at` (seconds), and the same for the period before.
+ * The period ends on the hour at or before `at`: the questions by Manila hour are hourly windows, and
+ * with an end inside an hour the first of them would reach into the period before.
+ */
 export async function buildReview(
   query: Query,
   period: Period,
-  end: number,
+  at: number,
   alertRules: string[],
   lambdaPrice: LambdaPrice = LAMBDA_PRICES[DEFAULT_LAMBDA_PRICING] as LambdaPrice,
 ): Promise<Review> {
   const days = PERIODS[period];
   const range = `${days}d`;
+  const end = Math.floor(at / 3600) * 3600;
   const before = end - days * 86400;
   const both = async (expr: string) => [await query(expr, end), await query(expr, before)] as const;
   const changes: Change[] = [];
   const window: Window = {
     query,
     range,
+    steps: (step) => `${days * 86400 - step / 2}s:${step}s`,
     end,
     both,
     scalar: async (expr) => {

@@ -17,11 +17,11 @@ const seconds = (n: number | undefined) => (n === undefined || !Number.isFinite(
 
 /** What fired: each start of firing, by name and team, the noisiest, and the rules that never fired. */
 export async function alertsSection(
-  { both, compare, range }: Window,
+  { both, compare, steps }: Window,
   alertRules: string[],
 ): Promise<Section> {
   // Alerts: each start of firing (present now, absent a minute before), by name and team.
-  const starts = `sum by (alertname, team) (count_over_time((ALERTS{alertstate="firing",alertname!="Watchdog"} unless ALERTS{alertstate="firing"} offset 1m)[${range}:1m]))`;
+  const starts = `sum by (alertname, team) (count_over_time((ALERTS{alertstate="firing",alertname!="Watchdog"} unless ALERTS{alertstate="firing"} offset 1m)[${steps(60)}]))`;
   const [fired, firedBefore] = await both(starts);
   const previously = new Map(firedBefore.map((s) => [s.metric.alertname, num(s)]));
   const firedRows = fired
@@ -113,7 +113,14 @@ export async function reliabilitySection({ both, scalar, compare, range }: Windo
 }
 
 /** Active students, questions, and the Manila hours they were asked in. */
-export async function studentsSection({ query, scalar, compare, range, end }: Window): Promise<Section> {
+export async function studentsSection({
+  query,
+  scalar,
+  compare,
+  range,
+  steps,
+  end,
+}: Window): Promise<Section> {
   // Students: active, questions, and when (Manila hour).
   const [active, activeBefore] = await scalar(
     `max(max_over_time(brainbytes_active_students{window="7d"}[${range}]))`,
@@ -123,13 +130,14 @@ export async function studentsSection({ query, scalar, compare, range, end }: Wi
   );
   compare('questions asked', questions, questionsBefore, (n) => fmt(n));
   compare('active students', active, activeBefore, (n) => fmt(n));
-  // Questions in each Manila hour of the day: the hourly increases over the period, summed by the
-  // hour they fell in (a subquery step at UTC hour H covers the hour before it).
+  // Questions in each Manila hour of the day: the hourly increases over the period (it ends on the
+  // hour, so each lies inside it), summed by the hour they fell in (a subquery step at UTC hour H
+  // covers the hour before it).
   const hours = (
     await Promise.all(
       Array.from({ length: 24 }, async (_, utc) => {
         const [s] = await query(
-          `sum_over_time((sum(increase(brainbytes_questions_total{client_type!="synthetic"}[1h])) and on () hour() == ${utc})[${range}:1h])`,
+          `sum_over_time((sum(increase(brainbytes_questions_total{client_type!="synthetic"}[1h])) and on () hour() == ${utc})[${steps(3600)}])`,
           end,
         );
         const manila = (utc - 1 + 8 + 24) % 24;
