@@ -406,6 +406,20 @@ describe('a new build while a page is open (item 3)', () => {
     await lab.ask(page, 'Asked during a deploy');
     await page.getByTestId('answered').waitFor({ timeout: 15_000 });
     await page.close();
+    // With the old build's last page closed, the browser activates the waiting worker. A page opened
+    // before it has (CI once did) is still the old worker's, and keeps it in place while it is open.
+    const nextWorker = context.serviceWorkers().find((w) => w.url().endsWith('v=next-build'));
+    expect(nextWorker, 'the next build’s worker, seen by the browser').toBeDefined();
+    await expect
+      .poll(
+        () =>
+          nextWorker?.evaluate(
+            () =>
+              (self as unknown as { registration: ServiceWorkerRegistration }).registration.active?.scriptURL,
+          ),
+        { timeout: 15_000 },
+      )
+      .toMatch(/v=next-build$/);
     // Pages from now on are the next build's: they register its worker, not this build's (which
     // would install again beside it, with its pages, and make the clean-up below look undone).
     await context.addInitScript(() => {
