@@ -8,7 +8,8 @@
  * 3. Lighthouse's mobile performance score (median of LIGHTHOUSE_RUNS) of /login and /ask, and whether Back
  *    restores them from the back/forward cache, beside the bare page's.
  * 4. Bytes per visit, counted on the wire by a TCP proxy (the service worker's downloads included):
- *    a first visit until the wire is quiet, then a repeat visit, against the bare page.
+ *    a first visit until the wire is quiet, then a repeat visit, against the bare page; then the
+ *    same through a TLS + HTTP/2 front, as phones reach the app in production.
  * 5. A 10-question study session against the real API (offline tutor), twice: over HTTP/1.1 (per
  *    call from DevTools, and the real-user metrics' bytes against the app's own API bytes), then
  *    through a TLS + HTTP/2 front as phones reach Heroku's Router 2.0 or CloudFront, where every
@@ -106,6 +107,45 @@ async function serveBare(dir: string) {
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/`, 30_000);
   return { url, stop: () => child.kill() };
+}
+
+/**
+ * The same visits as a phone makes them in production: TLS and HTTP/2 at the edge, where a
+ * response's headers after the first are mostly HPACK indexes. Bytes down the phone's connections.
+ * A browser of its own, trusting the fronts' certificates: a service worker registers, and the HTTP
+ * cache keeps responses, only from a site whose certificate the browser trusts.
+ */
+async function visitsOverH2(bareUrl: string, webUrl: string, loggedIn: () => void) {
+  say('\n### The same, through a TLS + HTTP/2 front (as phones reach Router 2.0 or CloudFront)\n');
+  const bareFront = await startH2Front(bareUrl);
+  const webFront = await startH2Front(webUrl);
+  const browser = await chromium.launch({
+    executablePath: requireBinary('chromium', 'chromium'),
+    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${bareFront.spki},${webFront.spki}`],
+  });
+  try {
+    const bare = await visitBytes(browser, `${bareUrl}/`, { front: bareFront });
+    say('| page | first visit | vs bare | repeat visit |');
+    say('|---|---|---|---|');
+    say(`| bare Next page | ${kb(bare.first)} | 1.00× | ${kb(bare.repeat)} |`);
+    for (const [name, init] of [
+      ['/ask', loggedIn],
+      ['/ask, data saver', withDataSaver(loggedIn)],
+    ] as const) {
+      const v = await visitBytes(browser, `${webUrl}/ask`, {
+        init,
+        settle: workerInControl,
+        front: webFront,
+      });
+      say(
+        `| ${name} | ${kb(v.first)} | ${(v.first / bare.first).toFixed(2)}× | ${kb(v.repeat)} (${(v.repeat / Math.max(1, bare.repeat)).toFixed(1)}× bare) |`,
+      );
+    }
+  } finally {
+    await browser.close();
+    await bareFront.close();
+    await webFront.close();
+  }
 }
 
 /** One cold load: first contentful paint and the moment `ready` holds, both from navigation start. */
@@ -273,6 +313,7 @@ async function main() {
     say(
       '\n(first visit: the page, its scripts and what the worker keeps for offline, until the wire is quiet)',
     );
+    await visitsOverH2(bare.url, stack.web.url, loggedIn);
 
     say(
       `\n## A ${QUESTIONS}-question study session on Slow 3G, over HTTP/1.1 (API bytes both ways, from DevTools)\n`,

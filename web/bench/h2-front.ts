@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import http2 from 'node:http2';
@@ -38,16 +39,22 @@ function selfSignedCertificate() {
  */
 export async function startH2Front(target: string) {
   const origin = new URL(target);
-  const server = http2.createSecureServer({ ...selfSignedCertificate(), allowHTTP1: false });
+  const certificate = selfSignedCertificate();
+  const server = http2.createSecureServer({ ...certificate, allowHTTP1: false });
   const sockets = new Set<Socket>();
-  let closedBytes = 0;
+  const closed = { up: 0, down: 0 };
+  let baseline = { up: 0, down: 0 };
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => {
-      closedBytes += socket.bytesRead + socket.bytesWritten;
+      closed.up += socket.bytesRead;
+      closed.down += socket.bytesWritten;
       sockets.delete(socket);
     });
   });
+  /** Bytes on the phone's connections since the front started: `up` from the phone, `down` to it. */
+  const carried = () =>
+    [...sockets].reduce((n, s) => ({ up: n.up + s.bytesRead, down: n.down + s.bytesWritten }), { ...closed });
   server.on('stream', (stream, headers) => {
     const forward: Record<string, string | string[]> = { host: String(headers[':authority']) };
     for (const [k, v] of Object.entries(headers)) if (!k.startsWith(':') && v !== undefined) forward[k] = v;
@@ -75,7 +82,27 @@ export async function startH2Front(target: string) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    wireBytes: () => [...sockets].reduce((n, s) => n + s.bytesRead + s.bytesWritten, closedBytes),
+    /**
+     * The certificate's public key hash, for Chromium's `--ignore-certificate-errors-spki-list`: a
+     * browser that trusts the front keeps its responses in its HTTP cache, as a phone does a real
+     * site's (with `--ignore-certificate-errors` it keeps none, and a service worker's fetches from
+     * the cache download again).
+     */
+    spki: createHash('sha256')
+      .update(new X509Certificate(certificate.cert).publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('base64'),
+    wireBytes: () => {
+      const { up, down } = carried();
+      return up + down;
+    },
+    /** As a TCP proxy counts (`@brainbytes/testkit/tcp-proxy`): since the start or `resetBytes()`. */
+    bytes: () => {
+      const { up, down } = carried();
+      return { up: up - baseline.up, down: down - baseline.down };
+    },
+    resetBytes: () => {
+      baseline = carried();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

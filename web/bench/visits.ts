@@ -5,7 +5,10 @@ import { PHONE } from '../test/stack';
 /** Quiet: no byte on the wire for this long after the page (and its worker) settled. */
 const QUIET_MS = 2000;
 
-async function quiet(proxy: TcpProxy) {
+/** What counts a visit's bytes: a TCP proxy, or the HTTP/2 front's own sockets. */
+type Counter = Pick<TcpProxy, 'bytes' | 'resetBytes'>;
+
+async function quiet(proxy: Counter) {
   let last = -1;
   for (;;) {
     const now = proxy.bytes().down + proxy.bytes().up;
@@ -27,20 +30,29 @@ export async function visitBytes(
   {
     init,
     settle = async () => {},
+    front,
   }: {
     /** Runs in the page before its scripts (a logged-in student's storage). */
     init?: (() => void) | undefined;
     /** Waits for what the page starts after loading (its service worker taking control). */
     settle?: (page: Page) => Promise<void>;
+    /**
+     * An HTTP/2 front already before `url`'s server (bench/h2-front.ts), counting on its own
+     * sockets; the browser must trust its certificate. Without it, a TCP proxy counts HTTP/1.1.
+     */
+    front?: Counter & { url: string };
   } = {},
 ): Promise<{ first: number; repeat: number }> {
   const target = new URL(url);
-  const proxy = await startTcpProxy(Number(target.port));
+  const tcp = front ? undefined : await startTcpProxy(Number(target.port));
+  const proxy: Counter = front ?? (tcp as TcpProxy);
   const context = await browser.newContext(PHONE);
   try {
     if (init) await context.addInitScript(init);
     const page = await context.newPage();
-    const through = `http://127.0.0.1:${proxy.port}${target.pathname}`;
+    const through = front
+      ? `${front.url}${target.pathname}`
+      : `http://127.0.0.1:${tcp?.port}${target.pathname}`;
     proxy.resetBytes();
     await page.goto(through, { waitUntil: 'load' });
     await settle(page);
@@ -52,7 +64,7 @@ export async function visitBytes(
     return { first, repeat: proxy.bytes().down };
   } finally {
     await context.close();
-    await proxy.close();
+    await tcp?.close();
   }
 }
 
