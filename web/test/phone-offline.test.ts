@@ -112,11 +112,13 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
       await page.goto(`${url}/ask`);
       await lab.appKept(page);
       const pages = (path: string) => asked.filter((url) => url === path).length;
-      expect({ ask: pages('/ask'), sessions: pages('/sessions'), subjects: pages('/subjects') }).toEqual({
-        ask: 1,
-        sessions: 1,
-        subjects: 1,
-      });
+      // Not /login: nobody on /ask needs it offline (logging in needs the signal anyway).
+      expect({
+        ask: pages('/ask'),
+        sessions: pages('/sessions'),
+        subjects: pages('/subjects'),
+        login: pages('/login'),
+      }).toEqual({ ask: 1, sessions: 1, subjects: 1, login: 0 });
       // And it is this build's page that is kept: it opens offline.
       await context.setOffline(true);
       await page.reload();
@@ -125,6 +127,54 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
       await context.close();
       close();
     }
+  }, 60_000);
+
+  it('keeps /login when a first visit starts there, from the browser’s cache, and it opens offline', async () => {
+    const { asked, url, close } = await countingFront();
+    const context = await lab.browser.newContext(PHONE);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${url}/login`);
+      await lab.appKept(page);
+      expect(asked.filter((path) => path === '/login')).toHaveLength(1);
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByLabel('Password').waitFor();
+    } finally {
+      await context.close();
+      close();
+    }
+  }, 60_000);
+
+  it('logging out with no signal where /login was never kept opens /ask as a visitor, with the way to log in', async () => {
+    const email = await lab.register('Noel');
+    const login = await fetch(`${lab.stack.api.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    });
+    const { token, student } = (await login.json()) as { token: string; student: { id: string } };
+    const context = await lab.browser.newContext(PHONE);
+    // Logged in on this phone before (a deploy ago): this build's first page is /ask.
+    await context.addInitScript(
+      ([t, id]) => {
+        if (!sessionStorage.getItem('seeded')) {
+          localStorage.setItem('bb.token', t as string);
+          localStorage.setItem('bb.student', id as string);
+          sessionStorage.setItem('seeded', '1');
+        }
+      },
+      [token, student.id],
+    );
+    const page = await context.newPage();
+    await page.goto(`${lab.stack.web.url}/ask`);
+    await page.getByLabel('Your question').waitFor();
+    await lab.appKept(page);
+    await context.setOffline(true);
+    await lab.logOut(page, 'Log out');
+    await page.getByTestId('visitor').waitFor();
+    await page.getByRole('main').getByRole('link', { name: 'Log in' }).waitFor();
+    await context.close();
   }, 60_000);
 
   it("keeps the scripts this build's pages run, not the nomodule fallback no phone that runs the worker executes", async () => {

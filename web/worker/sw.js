@@ -22,8 +22,13 @@
 const VERSION = new URL(self.location.href).searchParams.get('v') || 'dev';
 const PAGES = `bb-pages-${VERSION}`;
 const STATIC = 'bb-static';
-/** Kept at install: the pages a student studies with, and the log-in a login that ended leads to; others fall back to /ask. */
-const SHELL = ['/ask', '/sessions', '/subjects', '/login'];
+/**
+ * Kept at install, from the network if need be: the pages a student studies with. The pages open at
+ * install (often /login, on a first visit) are kept too, from the browser's cache only. A page not
+ * kept opens offline as the kept /ask: after a logout with no signal, its visitor's view, with the
+ * way to log in once the signal is back (/login ahead would cost every first visit 6.7 kB).
+ */
+const SHELL = ['/ask', '/sessions', '/subjects'];
 const NAV_TIMEOUT_MS = 6000;
 /** How often a repeat visit asks whether a new build is out, and how long it waits for the answer. */
 const STAMP_CHECK_MS = 60_000;
@@ -94,18 +99,20 @@ async function keepShell() {
       .filter((url) => !url.search)
       .map((url) => url.pathname),
   );
+  /** Only from the browser's cache, with data saver or for a page fetched ahead for no one. */
+  const ahead = (path) => !SAVER && SHELL.includes(path);
   const cached = (path) =>
     fetch(path, {
       credentials: 'same-origin',
       mode: 'same-origin',
-      cache: SAVER ? 'only-if-cached' : 'force-cache',
+      cache: ahead(path) ? 'force-cache' : 'only-if-cached',
     })
       .then((res) => (res.ok ? res : null))
       .catch(() => null);
-  for (const path of SAVER ? open : SHELL) {
+  for (const path of SAVER ? open : new Set([...SHELL, ...open])) {
     let res = open.has(path) ? await cached(path) : null;
     if (!res || !ofThisBuild(await res.clone().text())) {
-      if (SAVER) continue;
+      if (!ahead(path)) continue;
       res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
       if (!res.ok) continue;
     }
