@@ -105,45 +105,24 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
   }, 60_000);
 
   it('keeps the page the student is on without downloading it again, and the other study pages once', async () => {
-    const { asked, url, close } = await countingFront();
-    const context = await lab.browser.newContext(PHONE);
-    try {
-      const page = await context.newPage();
-      await page.goto(`${url}/ask`);
-      await lab.appKept(page);
-      const pages = (path: string) => asked.filter((url) => url === path).length;
-      // Not /login: nobody on /ask needs it offline (logging in needs the signal anyway).
-      expect({
-        ask: pages('/ask'),
-        sessions: pages('/sessions'),
-        subjects: pages('/subjects'),
-        login: pages('/login'),
-      }).toEqual({ ask: 1, sessions: 1, subjects: 1, login: 0 });
-      // And it is this build's page that is kept: it opens offline.
-      await context.setOffline(true);
-      await page.reload();
-      await page.getByLabel('Your question').waitFor();
-    } finally {
-      await context.close();
-      close();
-    }
+    // Not /login: nobody on /ask needs it offline (logging in needs the signal anyway).
+    expect(await firstVisitThenOffline('/ask', (page) => page.getByLabel('Your question').waitFor())).toEqual(
+      {
+        '/ask': 1,
+        '/sessions': 1,
+        '/subjects': 1,
+        '/login': 0,
+      },
+    );
   }, 60_000);
 
   it('keeps /login when a first visit starts there, from the browser’s cache, and it opens offline', async () => {
-    const { asked, url, close } = await countingFront();
-    const context = await lab.browser.newContext(PHONE);
-    try {
-      const page = await context.newPage();
-      await page.goto(`${url}/login`);
-      await lab.appKept(page);
-      expect(asked.filter((path) => path === '/login')).toHaveLength(1);
-      await context.setOffline(true);
-      await page.reload();
-      await page.getByLabel('Password').waitFor();
-    } finally {
-      await context.close();
-      close();
-    }
+    expect(await firstVisitThenOffline('/login', (page) => page.getByLabel('Password').waitFor())).toEqual({
+      '/ask': 1,
+      '/sessions': 1,
+      '/subjects': 1,
+      '/login': 1,
+    });
   }, 60_000);
 
   it('logging out with no signal where /login was never kept opens /ask as a visitor, with the way to log in', async () => {
@@ -505,6 +484,31 @@ describe('a new build while a page is open (item 3)', () => {
     await context.close();
   }, 60_000);
 });
+
+/**
+ * A first visit to `path` through a counting front: how often each study page reached the server
+ * until the worker had kept the app; then the page reloaded with no signal must pass `offline` (it
+ * is this build's page that was kept).
+ */
+async function firstVisitThenOffline(path: string, offline: (page: Page) => Promise<void>) {
+  const { asked, url, close } = await countingFront();
+  const context = await lab.browser.newContext(PHONE);
+  try {
+    const page = await context.newPage();
+    await page.goto(`${url}${path}`);
+    await lab.appKept(page);
+    const fetched = Object.fromEntries(
+      ['/ask', '/sessions', '/subjects', '/login'].map((p) => [p, asked.filter((a) => a === p).length]),
+    );
+    await context.setOffline(true);
+    await page.reload();
+    await offline(page);
+    return fetched;
+  } finally {
+    await context.close();
+    close();
+  }
+}
 
 /** A front to the web app that notes the path of every request reaching it, whoever sent it. */
 async function countingFront() {
