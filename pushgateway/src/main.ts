@@ -1,4 +1,4 @@
-import { configOrExit, createLogger, redact } from '@brainbytes/telemetry/service';
+import { configOrExit, createLogger, onStopSignal, redact } from '@brainbytes/telemetry/service';
 import { loadConfig } from './config';
 import { createGateway } from './gateway';
 
@@ -21,16 +21,11 @@ async function main() {
         'Set PUSHGATEWAY_PUSH_CREDENTIALS, PUSHGATEWAY_SCRAPE_CREDENTIALS and PUSHGATEWAY_ADMIN_CREDENTIALS to serve others.',
     );
   }
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onStopSignal(async (signal) => {
     logger.info('shutting down', { signal });
     await gateway.close();
     process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
 main().catch((error: unknown) => {

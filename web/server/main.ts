@@ -16,6 +16,7 @@ import zlib from 'node:zlib';
 import { configOrExit } from '@brainbytes/telemetry/service/config-error';
 import { KEEP_ALIVE_TIMEOUT_MS } from '@brainbytes/telemetry/service/http-server';
 import { hostSetting, portSetting } from '@brainbytes/telemetry/service/settings';
+import { onStopSignal } from '@brainbytes/telemetry/service/stop-signals';
 import compression from 'compression';
 import next from 'next';
 import { loadPrecompressed, servePrecompressed } from './precompressed';
@@ -67,18 +68,11 @@ async function main() {
         : `${precompressed.files.size} scripts and stylesheets in brotli`
     }`,
   );
-  // On a dyno SIGTERM comes twice (Heroku signals every process, and scripts/heroku/web.mjs passes
-  // its own on): the second must not end what the first let finish.
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
+  onStopSignal(() => {
     server.close(() => process.exit(0));
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), CLOSE_GRACE_MS).unref();
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  });
 }
 
 main().catch((error) => {

@@ -1,4 +1,4 @@
-import { configOrExit, createLogger, redact } from '@brainbytes/telemetry/service';
+import { configOrExit, createLogger, onStopSignal, redact } from '@brainbytes/telemetry/service';
 import { loadConfig } from './config';
 import { createExporter } from './exporter';
 
@@ -15,17 +15,11 @@ async function main() {
   if (!config.drainCredentials) {
     logger.warn('HEROKU_DRAIN_CREDENTIALS is not set: anyone who can reach /drain can post logs');
   }
-  // SIGTERM may come twice on a dyno (Heroku signals every process, web.mjs passes its own on).
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onStopSignal(async (signal) => {
     logger.info('shutting down', { signal });
     await exporter.close();
     process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { createAppMetrics } from '@brainbytes/telemetry/metrics';
-import { configOrExit, createLogger, redact } from '@brainbytes/telemetry/service';
+import { configOrExit, createLogger, onStopSignal, redact } from '@brainbytes/telemetry/service';
 import { Registry } from 'prom-client';
 import { startPushing } from '../push';
 import { createAiApp } from './app';
@@ -21,15 +21,9 @@ function main() {
       pushgateway: config.pushgatewayUrl ? redact(config.pushgatewayUrl) : 'off (no PUSHGATEWAY_URL)',
     });
   });
-  // SIGTERM may come twice on a dyno (functions/src/api/main.ts says why): the second is ignored.
-  let stopping = false;
-  process.on('SIGTERM', () => {
-    if (stopping) return;
-    stopping = true;
-    // Exits itself once closed: ending by an empty event loop, a SIGTERM arriving mid-exit (sent to
-    // the whole dyno, and by web.mjs) found Node's handlers gone and ended it by the signal.
-    server.close(() => process.exit(0));
-  });
+  // Exits itself once closed: ending by an empty event loop, a SIGTERM arriving mid-exit (sent to
+  // the whole dyno, and by web.mjs) found Node's handlers gone and ended it by the signal.
+  onStopSignal(() => server.close(() => process.exit(0)), ['SIGTERM']);
 }
 
 main();

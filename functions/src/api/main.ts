@@ -1,5 +1,5 @@
 import { createAppMetrics } from '@brainbytes/telemetry/metrics';
-import { configOrExit, createLogger, redact } from '@brainbytes/telemetry/service';
+import { configOrExit, createLogger, onStopSignal, redact } from '@brainbytes/telemetry/service';
 import { KEEP_ALIVE_TIMEOUT_MS } from '@brainbytes/telemetry/service/http-server';
 import { Registry } from 'prom-client';
 import { httpTutor } from '../ai/client';
@@ -75,15 +75,8 @@ async function main() {
     }),
   );
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-  // On a dyno SIGTERM comes twice (Heroku signals every process; scripts/heroku/web.mjs passes its
-  // own on). With `once`, the second found no listener and ended the process by the signal, before
-  // the requests under way and the metrics' last push had finished.
-  let stopping = false;
-  process.on('SIGTERM', () => {
-    if (stopping) return;
-    stopping = true;
-    server.close(() => void db.close());
-  });
+  // The requests under way and the metrics' last push finish before the process ends.
+  onStopSignal(() => server.close(() => void db.close()), ['SIGTERM']);
 }
 
 main().catch((error: unknown) => {

@@ -21,4 +21,5 @@ export {
   platformOf,
   portSetting,
 } from './settings';
+export { onStopSignal } from './stop-signals';
 export { splitUrlCredentials } from './url-credentials';
