@@ -82,21 +82,24 @@ export function loadPrecompressed(nextDir: string): Precompressed {
 }
 
 /**
- * Whether `Accept-Encoding` takes brotli: `br` listed with a q above 0, or, when `br` is not
- * listed, `*` with a q above 0 (RFC 9110, 12.5.3).
+ * Whether `Accept-Encoding` takes `coding` (lower case): named with a q above 0, or, when not named,
+ * `*` with a q above 0 (RFC 9110, 12.5.3).
  */
-export function acceptsBrotli(acceptEncoding: string | undefined): boolean {
+export function acceptsCoding(acceptEncoding: string | undefined, coding: string): boolean {
   let star = false;
   for (const part of (acceptEncoding ?? '').split(',')) {
-    const [coding = '', ...params] = part.split(';').map((s) => s.trim());
+    const [name = '', ...params] = part.split(';').map((s) => s.trim());
     const qParam = params.find((p) => /^q=/i.test(p));
     const q = qParam === undefined ? 1 : Number(qParam.slice(2));
     const taken = Number.isFinite(q) && q > 0;
-    if (coding.toLowerCase() === 'br') return taken;
-    if (coding === '*') star = taken;
+    if (name.toLowerCase() === coding) return taken;
+    if (name === '*') star = taken;
   }
   return star;
 }
+
+/** Whether `Accept-Encoding` takes brotli. */
+export const acceptsBrotli = (acceptEncoding: string | undefined) => acceptsCoding(acceptEncoding, 'br');
 
 /**
  * Answers a GET or HEAD for one of the copies when the browser takes brotli, with the headers Next

@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { parseRumBatch } from '@brainbytes/functions/contracts';
 import { chromium, type Page, type Request, type Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { type Language, MESSAGES } from '../lib/i18n';
 import { AUTH_MESSAGES } from '../lib/i18n-auth';
 import { READING_MESSAGES } from '../lib/i18n-reading';
+import { PACK_PATH, parsePack, STATIC_PREFIX } from '../worker/pack';
 import { PASSWORD, phoneLabForThisFile } from './phone-lab';
 import { CHROMIUM_ARGS, PHONE, requireBinary, SCREENSHOTS } from './stack';
 
@@ -104,7 +106,7 @@ describe('bytes on prepaid data (item 10) and a tap before the script (item 1)',
     await context.close();
   }, 60_000);
 
-  it('keeps the page the student is on without downloading it again, and the other study pages once', async () => {
+  it('keeps the page the student is on without downloading it again, and the other study pages once, in one pack', async () => {
     // Not /login: nobody on /ask needs it offline (logging in needs the signal anyway).
     expect(await firstVisitThenOffline('/ask', (page) => page.getByLabel('Your question').waitFor())).toEqual(
       {
@@ -491,18 +493,36 @@ describe('a new build while a page is open (item 3)', () => {
  * is this build's page that was kept).
  */
 async function firstVisitThenOffline(path: string, offline: (page: Page) => Promise<void>) {
-  const { asked, url, close } = await countingFront();
+  const { asked, delivered, url, close } = await countingFront();
   const context = await lab.browser.newContext(PHONE);
   try {
     const page = await context.newPage();
     await page.goto(`${url}${path}`);
     await lab.appKept(page);
     const fetched = Object.fromEntries(
-      ['/ask', '/sessions', '/subjects', '/login'].map((p) => [p, asked.filter((a) => a === p).length]),
+      ['/ask', '/sessions', '/subjects', '/login'].map((p) => [p, delivered.filter((a) => a === p).length]),
     );
+    // The pages not open came in one pack, and no script came twice (on its own or in the pack).
+    expect(asked.filter((a) => a.startsWith(PACK_PATH))).toHaveLength(1);
+    const scripts = delivered.filter((a) => a.startsWith(STATIC_PREFIX));
+    expect(scripts.length).toBeGreaterThan(3);
+    expect(new Set(scripts).size).toBe(scripts.length);
     await context.setOffline(true);
     await page.reload();
     await offline(page);
+    // The pages kept from the pack open offline as they were served: their headers, and scripts that run.
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    for (const study of ['/sessions', '/subjects']) {
+      const res = await page.goto(`${url}${study}`);
+      expect(res?.headers()['content-security-policy'], study).toContain("frame-ancestors 'none'");
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      // Hydrated: React listens on the document once the page's scripts have run.
+      await page.waitForFunction(() =>
+        Object.keys(document).some((key) => key.startsWith('_reactListening')),
+      );
+    }
+    expect(errors).toEqual([]);
     return fetched;
   } finally {
     await context.close();
@@ -510,16 +530,30 @@ async function firstVisitThenOffline(path: string, offline: (page: Page) => Prom
   }
 }
 
-/** A front to the web app that notes the path of every request reaching it, whoever sent it. */
+/**
+ * A front to the web app that notes the path of every request reaching it, whoever sent it
+ * (`asked`), and what came back (`delivered`): each path answered, and each part of an offline pack.
+ */
 async function countingFront() {
   const asked: string[] = [];
+  const delivered: string[] = [];
   const target = new URL(lab.stack.web.url);
   const front = createServer((req, res) => {
-    asked.push(req.url ?? '');
+    const path = req.url ?? '';
+    asked.push(path);
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      { host: target.hostname, port: target.port, path, method: req.method, headers: req.headers },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
+        const body: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => body.push(chunk));
+        answer.on('end', () => {
+          if (!path.startsWith(PACK_PATH)) return void delivered.push(path.split('?')[0] as string);
+          const packed = Buffer.concat(body);
+          const plain = answer.headers['content-encoding'] === 'br' ? brotliDecompressSync(packed) : packed;
+          for (const part of parsePack(answer.headers['content-type'] ?? '', plain.toString()).keys())
+            delivered.push(part);
+        });
         answer.pipe(res);
       },
     );
@@ -528,6 +562,7 @@ async function countingFront() {
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   return {
     asked,
+    delivered,
     url: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
     close: () => front.close(),
   };

@@ -55,10 +55,7 @@ export async function startStack({
   apiEnv?: Record<string, string>;
   aiEnv?: Record<string, string>;
 } = {}) {
-  if (!existsSync(join(webDir, 'dist', 'server.mjs')) || !existsSync(join(webDir, '.next', 'BUILD_ID')))
-    throw new Error(
-      'web/ has no production build: run `npm run build -w web` first (CI runs `npm run build`)',
-    );
+  requireWebBuild();
   const started: RunningProcess[] = [];
   const start = async (running: Promise<RunningProcess>) => {
     const part = await running.catch(async (error) => {
@@ -94,16 +91,7 @@ export async function startStack({
       '/api/health',
     ),
   );
-  const web = await start(
-    startNode(
-      'web',
-      [join(webDir, 'dist/server.mjs')],
-      // The tests stand in for Heroku's router: X-Forwarded-For's last entry is the address it saw.
-      { BRAINBYTES_API_URL: api.url, API_PROXY_SECRET: proxySecret, WEB_TRUST_PROXY_HOPS: '1' },
-      '/login',
-      webDir,
-    ),
-  );
+  const web = await start(startWeb({ BRAINBYTES_API_URL: api.url, API_PROXY_SECRET: proxySecret }));
   return {
     gateway,
     ai,
@@ -114,6 +102,28 @@ export async function startStack({
       for (const p of [web, api, ai, gateway]) await p.stop();
     },
   };
+}
+
+function requireWebBuild() {
+  if (!existsSync(join(webDir, 'dist', 'server.mjs')) || !existsSync(join(webDir, '.next', 'BUILD_ID')))
+    throw new Error(
+      'web/ has no production build: run `npm run build -w web` first (CI runs `npm run build`)',
+    );
+}
+
+/**
+ * The production build of the web app (its server, `dist/server.mjs`) on a free port, before `env`'s
+ * API. The tests stand in for Heroku's router: X-Forwarded-For's last entry is the address it saw.
+ */
+export function startWeb(env: { BRAINBYTES_API_URL: string; API_PROXY_SECRET: string }) {
+  requireWebBuild();
+  return startNode(
+    'web',
+    [join(webDir, 'dist/server.mjs')],
+    { ...env, WEB_TRUST_PROXY_HOPS: '1' },
+    '/login',
+    webDir,
+  );
 }
 
 /** A cheap Android phone as students have: 360×800, touch, a mobile User-Agent. */

@@ -19,16 +19,21 @@
  * is closed (no skipWaiting), so an open page never loses the scripts it was built with; then it
  * deletes what only the old version used.
  */
+import { assetsOf, PACK_PATH, parsePack, STATIC_PREFIX, STUDY_PAGES } from './pack';
+
 const VERSION = new URL(self.location.href).searchParams.get('v') || 'dev';
 const PAGES = `bb-pages-${VERSION}`;
 const STATIC = 'bb-static';
 /**
- * Kept at install, from the network if need be: the pages a student studies with. The pages open at
- * install (often /login, on a first visit) are kept too, from the browser's cache only. A page not
- * kept opens offline as the kept /ask: after a logout with no signal, its visitor's view, with the
- * way to log in once the signal is back (/login ahead would cost every first visit 6.7 kB).
+ * Kept at install: the pages a student studies with, those open at install from the browser's
+ * cache, the others in one pack. A page open at install that is not one of these (often /login, on
+ * a first visit) is kept too, from the browser's cache only. A page not kept opens offline as the
+ * kept /ask: after a logout with no signal, its visitor's view, with the way to log in once the
+ * signal is back (/login ahead would cost every first visit 6.7 kB).
  */
-const SHELL = ['/ask', '/sessions', '/subjects'];
+const SHELL = STUDY_PAGES;
+/** At most this many kept scripts are named to the pack (the server takes as many; any more it would send again). */
+const PACK_HAVE_MAX = 64;
 const NAV_TIMEOUT_MS = 6000;
 /** How often a repeat visit asks whether a new build is out, and how long it waits for the answer. */
 const STAMP_CHECK_MS = 60_000;
@@ -37,16 +42,6 @@ const STAMP_TIMEOUT_MS = 1500;
 const SAVER =
   new URL(self.location.href).searchParams.get('saver') === '1' ||
   self.navigator.connection?.saveData === true;
-
-/**
- * Every /_next/static file a page loads (scripts and the stylesheet); not the `nomodule` fallback
- * for browsers without modules (≈40 kB no browser that runs this worker ever executes).
- */
-function assetsOf(html) {
-  return [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="(\/_next\/static\/[^"]+)"[^>]*>/g)]
-    .filter((m) => !/\bnomodule\b/i.test(m[0]))
-    .map((m) => m[1]);
-}
 
 /**
  * The key a page is kept under: its path, and the language the app renders it in (the `bb.lang`
@@ -85,10 +80,33 @@ async function stillDeployed() {
 const ofThisBuild = (html) => html.includes(`<meta name="bb-build" content="${VERSION}"`);
 
 /**
+ * The study pages not kept yet, and the scripts they run that are not kept either, in one response
+ * (worker/pack.ts): a part per page and per script, by URL path. Empty when the pack cannot be had
+ * (an older server, a lost connection): the pages are then fetched one by one.
+ */
+async function fetchPack(paths, kept) {
+  const query = new URLSearchParams();
+  for (const path of paths) query.append('page', path);
+  for (const request of (await kept.keys()).slice(0, PACK_HAVE_MAX))
+    query.append('have', new URL(request.url).pathname.slice(STATIC_PREFIX.length));
+  try {
+    const res = await fetch(`${PACK_PATH}?${query}`, { credentials: 'same-origin', cache: 'no-store' });
+    if (!res.ok) return new Map();
+    const parts = parsePack(res.headers.get('content-type') ?? '', await res.text());
+    return new Map(
+      [...parts].map(([path, { headers, body }]) => [path, new Response(body, { status: 200, headers })]),
+    );
+  } catch {
+    return new Map();
+  }
+}
+
+/**
  * Keeps the study pages and the scripts they run. The page that registered this worker was
  * downloaded a moment ago and is in the browser's cache (pages are `private, no-cache`): it is
- * kept from there, not downloaded twice, when it is this build's. With data saver, only that:
- * the pages open now, from the browser's cache, and nothing from the network.
+ * kept from there, not downloaded twice, when it is this build's. The other study pages come in one
+ * pack, with the scripts not kept yet. With data saver, only the pages open now, from the browser's
+ * cache, and nothing from the network.
  */
 async function keepShell() {
   const pages = await caches.open(PAGES);
@@ -99,34 +117,38 @@ async function keepShell() {
       .filter((url) => !url.search)
       .map((url) => url.pathname),
   );
-  /** Only from the browser's cache, with data saver or for a page fetched ahead for no one. */
-  const ahead = (path) => !SAVER && SHELL.includes(path);
-  const cached = (path) =>
-    fetch(path, {
-      credentials: 'same-origin',
-      mode: 'same-origin',
-      cache: ahead(path) ? 'force-cache' : 'only-if-cached',
-    })
+  const fromBrowser = (path) =>
+    fetch(path, { credentials: 'same-origin', mode: 'same-origin', cache: 'only-if-cached' })
       .then((res) => (res.ok ? res : null))
       .catch(() => null);
-  for (const path of SAVER ? open : new Set([...SHELL, ...open])) {
-    let res = open.has(path) ? await cached(path) : null;
-    if (!res || !ofThisBuild(await res.clone().text())) {
-      if (!ahead(path)) continue;
-      res = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
-      if (!res.ok) continue;
-    }
+  /** Keeps `res` as `path` with every script it runs, or not at all; `script(asset)` fetches one not kept. */
+  async function keep(path, res, script) {
     const assets = assetsOf(await res.clone().text());
     const scripts = await Promise.all(
       assets.map(async (asset) => {
         const hit = await kept.match(asset);
-        return hit ? { hit } : { fresh: SAVER ? await cached(asset) : await fetch(asset) };
+        return hit ? { hit } : { fresh: await script(asset) };
       }),
     );
-    // A page is kept with every script it runs, or not at all; a script kept already is not written again.
-    if (scripts.some(({ hit, fresh }) => !(hit ?? fresh)?.ok)) continue;
+    if (scripts.some(({ hit, fresh }) => !(hit ?? fresh)?.ok)) return false;
+    // A script kept already is not written again.
     await Promise.all(scripts.map(({ fresh }, i) => fresh && kept.put(assets[i], fresh)));
     await pages.put(await pageKey(path), res);
+    return true;
+  }
+  const done = new Set();
+  for (const path of open) {
+    const res = await fromBrowser(path);
+    if (!res || !ofThisBuild(await res.clone().text())) continue;
+    if (await keep(path, res, (asset) => (SAVER ? fromBrowser(asset) : fetch(asset)))) done.add(path);
+  }
+  if (SAVER) return;
+  const ahead = SHELL.filter((path) => !done.has(path));
+  if (!ahead.length) return;
+  const pack = await fetchPack(ahead, kept);
+  for (const path of ahead) {
+    const res = pack.get(path) ?? (await fetch(path, { credentials: 'same-origin', cache: 'no-store' }));
+    if (res.ok) await keep(path, res, (asset) => pack.get(asset) ?? fetch(asset));
   }
 }
 
