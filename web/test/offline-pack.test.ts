@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { type IncomingHttpHeaders, request } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetsOf, PACK_PATH, type PackPart, parsePack, STATIC_PREFIX } from '../worker/pack';
-import { type RunningProcess, startWeb, webDir } from './stack';
+import { type RunningProcess, raw, startWeb, webDir } from './stack';
 
 /**
  * The offline pack (server/offline-pack.ts, worker/pack.ts): the study pages a new service worker
@@ -18,19 +18,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => web?.stop());
 
-/** An answer as it crosses the wire: status, headers and the body's bytes (fetch would unpack them). */
-const raw = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
-  new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) =>
-    request(`${web.url}${path}`, { method, headers }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }),
-      );
-    })
-      .on('error', reject)
-      .end(),
-  );
+/** An answer of the web server as it crosses the wire. */
+const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+  raw(`${web.url}${path}`, headers, method);
 
 const BROWSER = { 'Accept-Encoding': 'gzip, deflate, br, zstd' };
 const packOf = (answer: { headers: IncomingHttpHeaders; body: Buffer }) =>
@@ -41,9 +31,9 @@ const query = (pages: string[], have: string[] = []) =>
 
 describe('the offline pack', () => {
   it('holds the pages asked, as a GET of each gives them, and the scripts they run that are not named in have', async () => {
-    const ask = (await raw('/ask', { Cookie: 'bb.lang=en' })).body.toString();
+    const ask = (await get('/ask', { Cookie: 'bb.lang=en' })).body.toString();
     const have = assetsOf(ask);
-    const answer = await raw(query(['/sessions', '/subjects'], have), { ...BROWSER, Cookie: 'bb.lang=en' });
+    const answer = await get(query(['/sessions', '/subjects'], have), { ...BROWSER, Cookie: 'bb.lang=en' });
     expect(answer.status).toBe(200);
     expect(answer.headers).toMatchObject({
       'content-encoding': 'br',
@@ -54,7 +44,7 @@ describe('the offline pack', () => {
     const parts = packOf(answer);
     const wanted = new Set<string>();
     for (const path of ['/sessions', '/subjects']) {
-      const page = await raw(path, { Cookie: 'bb.lang=en' });
+      const page = await get(path, { Cookie: 'bb.lang=en' });
       const part = parts.get(path);
       expect(part?.body, path).toBe(page.body.toString());
       // The page's own headers, not those of its trip on the loopback.
@@ -78,17 +68,17 @@ describe('the offline pack', () => {
       expect(header(parts.get(asset), 'cache-control'), asset).toBe('public, max-age=31536000, immutable');
     }
     // Without have, every script the pages run, and each once.
-    const whole = packOf(await raw(query(['/sessions', '/sessions', '/subjects']), BROWSER));
+    const whole = packOf(await get(query(['/sessions', '/sessions', '/subjects']), BROWSER));
     expect([...whole.keys()].filter((p) => p.startsWith(STATIC_PREFIX)).length).toBeGreaterThan(wanted.size);
     expect([...whole.keys()].filter((p) => p === '/sessions')).toHaveLength(1);
   });
 
   it('costs a first visit fewer bytes than the same pages and scripts downloaded one by one', async () => {
-    const have = assetsOf((await raw('/ask')).body.toString());
-    const pack = await raw(query(['/sessions', '/subjects'], have), BROWSER);
+    const have = assetsOf((await get('/ask')).body.toString());
+    const pack = await get(query(['/sessions', '/subjects'], have), BROWSER);
     let oneByOne = 0;
     for (const path of packOf(pack).keys()) {
-      const alone = await raw(path, BROWSER);
+      const alone = await get(path, BROWSER);
       expect(alone.headers['content-encoding'], path).toBe('br');
       oneByOne += alone.body.length;
     }
@@ -99,7 +89,7 @@ describe('the offline pack', () => {
   it('renders the pages in the language of the bb.lang cookie, else of Accept-Language', async () => {
     const lang = async (headers: Record<string, string>) =>
       /<html lang="([^"]+)"/.exec(
-        packOf(await raw(query(['/subjects']), { ...BROWSER, ...headers })).get('/subjects')?.body ?? '',
+        packOf(await get(query(['/subjects']), { ...BROWSER, ...headers })).get('/subjects')?.body ?? '',
       )?.[1];
     expect(await lang({ Cookie: 'bb.lang=fil' })).toBe('fil');
     expect(await lang({ 'Accept-Language': 'tl-PH,tl;q=0.9' })).toBe('fil');
@@ -108,21 +98,21 @@ describe('the offline pack', () => {
   });
 
   it('is gzip for a browser without brotli, and plain for one with neither', async () => {
-    const gz = await raw(query(['/ask']), { 'Accept-Encoding': 'gzip' });
+    const gz = await get(query(['/ask']), { 'Accept-Encoding': 'gzip' });
     expect(gz.headers['content-encoding']).toBe('gzip');
-    const plain = await raw(query(['/ask']), { 'Accept-Encoding': 'identity' });
+    const plain = await get(query(['/ask']), { 'Accept-Encoding': 'identity' });
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(gunzipSync(gz.body).length).toBe(plain.body.length);
     const parts = parsePack(plain.headers['content-type'] ?? '', plain.body.toString());
     expect(parts.get('/ask')?.body).toContain('<meta name="bb-build"');
-    const head = await raw(query(['/ask']), BROWSER, 'HEAD');
+    const head = await get(query(['/ask']), BROWSER, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);
   });
 
   it('refuses what it does not pack with a 400 naming it, and methods other than GET with a 405', async () => {
     const refused = async (path: string, method = 'GET') => {
-      const answer = await raw(path, BROWSER, method);
+      const answer = await get(path, BROWSER, method);
       return { status: answer.status, error: JSON.parse(answer.body.toString()).error as string };
     };
     expect(await refused(PACK_PATH)).toEqual({ status: 400, error: expect.stringContaining('name a page') });
@@ -145,7 +135,7 @@ describe('the offline pack', () => {
       status: 400,
       error: '65 scripts named in have: at most 64',
     });
-    const post = await raw(`${PACK_PATH}?page=/ask`, BROWSER, 'POST');
+    const post = await get(`${PACK_PATH}?page=/ask`, BROWSER, 'POST');
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
   });

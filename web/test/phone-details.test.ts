@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import { FakeOpenAi } from '@brainbytes/testkit/fake-openai';
 import { startTcpProxy } from '@brainbytes/testkit/tcp-proxy';
 import { describe, expect, it } from 'vitest';
 import { phoneLabForThisFile } from './phone-lab';
-import { PHONE, webDir } from './stack';
+import { PHONE, raw, webDir } from './stack';
 
 /**
  * Small things a student on a 360 px phone meets (issue 26's audit): a long unbroken string, a
@@ -132,20 +131,6 @@ describe('in Filipino from the first byte', () => {
 });
 
 describe('on the wire', () => {
-  /** An answer as it crosses the wire (fetch would unpack it): status, headers and the body's bytes. */
-  const raw = (url: string, headers: Record<string, string>, method = 'GET') =>
-    new Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: Buffer }>(
-      (resolve, reject) =>
-        request(url, { method, headers }, (res) => {
-          const parts: Buffer[] = [];
-          res.on('data', (d: Buffer) => parts.push(d));
-          res.on('end', () =>
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }),
-          );
-        })
-          .on('error', reject)
-          .end(),
-    );
   const PAGES = ['/ask', '/sessions', '/subjects', '/login'];
   const brotli = (bytes: Buffer, quality: number) =>
     brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: quality } });
