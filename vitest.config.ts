@@ -60,5 +60,9 @@ export default defineConfig({
     maxWorkers: Number(process.env.BRAINBYTES_TEST_WORKERS) || 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll waits for what a real server or browser does, under the same load: vitest's 1 s
+    // failed a wrong-password login in CI (2026-12-05), whose 32 MiB password hash alone can take
+    // over 1 s here. A poll that passes returns as soon as it does.
+    expect: { poll: { timeout: 10_000 } },
   },
 });
