@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, request, type ServerResponse } from 'node:http';
 import { join, normalize, sep } from 'node:path';
@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { LANGUAGE_COOKIE, languageOf } from '../lib/i18n';
 import { assetsOf, PACK_PATH, STATIC_PREFIX, STUDY_PAGES } from '../worker/pack';
+import { Kept } from './kept';
 import { acceptsCoding } from './precompressed';
 
 /**
@@ -14,6 +15,11 @@ import { acceptsCoding } from './precompressed';
  * response (worker/pack.ts says why and how). The pages are this server's own, rendered for the
  * student's language only (as the worker would have fetched them: a page holds nothing else of a
  * student's); the scripts are the build's files.
+ *
+ * A page in one language is the same for every student, and so is a pack: the pages are rendered
+ * once a minute at most (a burst of new phones after a class costs a render per page and language,
+ * not per phone), and a pack as sent is kept by what it holds, so it is compressed once, at
+ * brotli's best.
  */
 
 /** What a pack request may name; beyond it the answer is 400. */
@@ -21,6 +27,11 @@ export const PACK_LIMITS = { have: 64, haveLength: 200 };
 /** A page longer than this is not packed (ours are ≈20 kB): the server answers 502. */
 const PAGE_MAX_BYTES = 2 * 1024 * 1024;
 const PAGE_TIMEOUT_MS = 10_000;
+/** How long a rendered page is used again; what is kept, at most (3 pages × 2 languages ≈ 130 kB). */
+const PAGE_REUSE_MS = 60_000;
+const PAGES_KEPT_BYTES = 1024 * 1024;
+/** Packs as sent, at most (one is ≈8 kB: the pages not open at a first visit, in one language). */
+const PACKS_KEPT_BYTES = 1024 * 1024;
 /** Headers a page's part does not carry: they are of its response on the loopback, not of the page. */
 const NOT_OF_THE_PAGE = new Set([
   'connection',
@@ -125,11 +136,17 @@ async function readAsset(staticDir: string, path: string): Promise<Part | null> 
   };
 }
 
-/** The parts as one multipart/mixed body, with a boundary none of them holds. */
+/**
+ * The parts as one multipart/mixed body. Its boundary names what the parts hold (a hash of them), so
+ * the same parts make the same body, and none of them holds it.
+ */
 function multipart(parts: Part[]): { boundary: string; body: Buffer } {
-  let boundary: string;
-  do boundary = `bb-pack-${randomBytes(12).toString('hex')}`;
-  while (parts.some((part) => part.body.includes(boundary)));
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part.location).update(JSON.stringify(part.headers)).update(part.body);
+  const digest = hash.digest('hex');
+  let boundary = `bb-pack-${digest.slice(0, 24)}`;
+  for (let n = 1; parts.some((part) => part.body.includes(boundary)); n++)
+    boundary = `bb-pack-${digest.slice(0, 24)}-${n}`;
   const chunks: Buffer[] = [];
   for (const part of parts) {
     const head = [`Content-Location: ${part.location}`, ...part.headers.map(([n, v]) => `${n}: ${v}`)];
@@ -158,6 +175,13 @@ export function offlinePack({
   staticDir: string;
   brotliQuality: number;
 }) {
+  const renders = new Kept<Part>({
+    maxBytes: PAGES_KEPT_BYTES,
+    ttlMs: PAGE_REUSE_MS,
+    bytesOf: (part) => part.body.length,
+  });
+  const packs = new Kept<Buffer>({ maxBytes: PACKS_KEPT_BYTES, ttlMs: Infinity, bytesOf: (b) => b.length });
+
   async function answer(req: IncomingMessage, res: ServerResponse, url: URL) {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return refuse(res, 405, `${PACK_PATH} answers GET`, { Allow: 'GET, HEAD' });
@@ -170,7 +194,11 @@ export function offlinePack({
     }
     const cookie = /(?:^|;\s*)bb\.lang=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
     const language = languageOf(cookie, req.headers['accept-language']);
-    const pages = await Promise.all(query.pages.map((path) => renderPage(origin(), path, language)));
+    const pages = await Promise.all(
+      query.pages.map((path) =>
+        renders.get(`${path} ${language}`, () => renderPage(origin(), path, language)),
+      ),
+    );
     const wanted = [...new Set(pages.flatMap((page) => assetsOf(page.body.toString('utf8'))))].filter(
       (path) => !query.have.has(path),
     );
@@ -183,18 +211,21 @@ export function offlinePack({
       : acceptsCoding(req.headers['accept-encoding'], 'gzip')
         ? 'gzip'
         : undefined;
-    const sent =
+    const compress =
       coding === 'br'
-        ? await brotli(body, {
-            params: {
-              [zlib.constants.BROTLI_PARAM_QUALITY]: brotliQuality,
-              [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
-              [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
-            },
-          })
+        ? () =>
+            brotli(body, {
+              params: {
+                [zlib.constants.BROTLI_PARAM_QUALITY]: brotliQuality,
+                [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+                [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+              },
+            })
         : coding === 'gzip'
-          ? await gzip(body)
-          : body;
+          ? () => gzip(body, { level: zlib.constants.Z_BEST_COMPRESSION })
+          : undefined;
+    // Kept as sent when compressed (the rare browser with neither coding gets the body as it is).
+    const sent = compress ? await packs.get(`${boundary} ${coding}`, compress) : body;
     res.writeHead(200, {
       'Content-Type': `multipart/mixed; boundary=${boundary}`,
       ...(coding ? { 'Content-Encoding': coding } : {}),

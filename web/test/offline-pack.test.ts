@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { offlinePack } from '../server/offline-pack';
 import { assetsOf, PACK_PATH, type PackPart, parsePack, STATIC_PREFIX } from '../worker/pack';
 import { type RunningProcess, raw, startWeb, webDir } from './stack';
 
@@ -138,6 +142,67 @@ describe('the offline pack', () => {
     const post = await get(`${PACK_PATH}?page=/ask`, BROWSER, 'POST');
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
+  });
+});
+
+describe('a burst of first visits', () => {
+  it('renders each page once per language, sends every phone the same pack, and renders again after a failure', async () => {
+    // The handler on its own, before a stand-in for the app's pages that counts what it renders.
+    const staticDir = mkdtempSync(join(tmpdir(), 'bb-pack-static-'));
+    mkdirSync(join(staticDir, 'chunks'));
+    writeFileSync(join(staticDir, 'chunks', 'a.js'), 'console.log("a");'.repeat(100));
+    const rendered: string[] = [];
+    const failing = new Set<string>();
+    const pages = createServer((req, res) => {
+      rendered.push(`${req.url} ${req.headers.cookie}`);
+      setTimeout(() => {
+        res.writeHead(failing.has(req.url ?? '') ? 500 : 200, { 'Content-Type': 'text/html' });
+        res.end(
+          `<html lang="${req.headers.cookie?.slice(8)}"><script src="/_next/static/chunks/a.js"></script></html>`,
+        );
+      }, 50);
+    });
+    await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
+    const port = (pages.address() as AddressInfo).port;
+    const handler = offlinePack({
+      origin: () => ({ host: '127.0.0.1', port }),
+      staticDir,
+      brotliQuality: 11,
+    });
+    const front = createServer((req, res) => handler(req, res) || res.writeHead(404).end());
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const ask = (headers: Record<string, string> = {}) =>
+      raw(`http://127.0.0.1:${(front.address() as AddressInfo).port}${query(['/sessions', '/subjects'])}`, {
+        ...BROWSER,
+        ...headers,
+      });
+    try {
+      const phones = await Promise.all(Array.from({ length: 12 }, () => ask()));
+      for (const phone of phones) expect(phone.body.equals(phones[0]!.body)).toBe(true);
+      expect(packOf(phones[0]!).get('/_next/static/chunks/a.js')?.body).toBe('console.log("a");'.repeat(100));
+      expect(rendered.sort()).toEqual(['/sessions bb.lang=en', '/subjects bb.lang=en']);
+      expect((await ask()).body.equals(phones[0]!.body)).toBe(true);
+      expect(rendered).toHaveLength(2);
+      // Another language is another page; one that fails is not kept: 502, and the next phone's
+      // pack renders it again (the other page, rendered fine, is used again).
+      failing.add('/sessions');
+      const failed = await ask({ Cookie: 'bb.lang=fil' });
+      expect(failed.status).toBe(502);
+      expect(JSON.parse(failed.body.toString()).error).toBe(
+        'could not make the pack: /sessions answered 500; the worker fetches the pages one by one',
+      );
+      failing.clear();
+      const fil = packOf(await ask({ Cookie: 'bb.lang=fil' }));
+      expect(fil.get('/sessions')?.body).toContain('lang="fil"');
+      expect(rendered.slice(2).sort()).toEqual([
+        '/sessions bb.lang=fil',
+        '/sessions bb.lang=fil',
+        '/subjects bb.lang=fil',
+      ]);
+    } finally {
+      front.close();
+      pages.close();
+    }
   });
 });
 
