@@ -11,12 +11,15 @@ interface Slo {
   team: AlertRule['team'];
   service: string;
   what: string;
-  /** Requests counted in a window, by environment: a burn on a handful of requests pages no one. */
+  /** Requests counted in a window, by environment: a burn on a handful of requests alerts no one. */
   traffic: (window: string) => string;
 }
 
-/** Requests a paging window must hold: one failure in five requests at night is not an outage. */
-export const MIN_REQUESTS_TO_PAGE = 50;
+/**
+ * Requests a burn's long window must hold to page or to open a ticket: one failure in five requests
+ * at night is not an outage, and two slow sign-ups on a newcomer's quiet stack are not a trend.
+ */
+export const MIN_REQUESTS_TO_ALERT = 50;
 const apiTraffic = (w: string) =>
   `sum by (environment) (increase(brainbytes_http_requests_total{job="brainbytes-api"}[${w}]))`;
 
@@ -69,7 +72,7 @@ function burnRateAlerts(slo: Slo): AlertRule[] {
   const budget = Number((1 - slo.objective).toFixed(6));
   const pair = (factor: number, long: string, short: string) =>
     `(${slo.ratioPrefix}${long} > (${factor} * ${budget}) and ${slo.ratioPrefix}${short} > (${factor} * ${budget}))`;
-  const busy = (long: string) => `on (environment) ${slo.traffic(long)} >= ${MIN_REQUESTS_TO_PAGE}`;
+  const busy = (long: string) => `on (environment) ${slo.traffic(long)} >= ${MIN_REQUESTS_TO_ALERT}`;
   const common = { team: slo.team, service: slo.service };
   return [
     {
@@ -83,7 +86,7 @@ function burnRateAlerts(slo: Slo): AlertRule[] {
     },
     {
       alert: slo.alert,
-      expr: `${pair(3, '1d', '2h')}\nor\n${pair(1, '3d', '6h')}`,
+      expr: `(${pair(3, '1d', '2h')} and ${busy('1d')})\nor\n(${pair(1, '3d', '6h')} and ${busy('3d')})`,
       for: '15m',
       severity: 'warning',
       ...common,

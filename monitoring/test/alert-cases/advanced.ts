@@ -59,13 +59,26 @@ export const ADVANCED_CASES: AlertCase[] = [
     },
     { alert, recording: ['brainbytes-slo.rules'], evalTime: '3h', series: series(quiet[0], quiet[1]) },
   ]),
-  // Night: 1 request in 5 fails, but 5 requests in 10 minutes page no one (MIN_REQUESTS_TO_PAGE).
+  // Night: 1 request in 5 fails, but 5 requests in 10 minutes page no one (MIN_REQUESTS_TO_ALERT).
   {
     alert: 'ApiErrorBudgetBurn',
     recording: ['brainbytes-slo.rules'],
     evalTime: '10m',
     series: httpTotals('0+0.4x20', '0+0.1x20'),
   },
+  // A quiet stack: 4 % of requests slow for three hours (a ticket at this rate), but 20 requests in
+  // all are not a trend (MIN_REQUESTS_TO_ALERT), for the slow burn as for the fast one.
+  ...(['ApiLatencyBudgetBurn', 'ApiErrorBudgetBurn'] as const).map(
+    (alert): AlertCase => ({
+      alert,
+      recording: ['brainbytes-slo.rules'],
+      evalTime: '3h',
+      series:
+        alert === 'ApiLatencyBudgetBurn'
+          ? apiSlow('0+0.096x200', '0+0.1x200')
+          : httpTotals('0+0.098x200', '0+0.002x200'),
+    }),
+  ),
   // Asking waits for the tutor: four questions in five over 1 s burn the AI's budget, not the API's.
   {
     alert: 'ApiLatencyBudgetBurn',
