@@ -5,7 +5,7 @@ import { join, normalize, sep } from 'node:path';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { LANGUAGE_COOKIE, languageOf } from '../lib/i18n';
-import { assetsOf, PACK_PATH, STATIC_PREFIX, STUDY_PAGES } from '../worker/pack';
+import { assetsOf, PACK_HAVE_MAX, PACK_PATH, STATIC_PREFIX, STUDY_PAGES } from '../worker/pack';
 import { Kept } from './kept';
 import { acceptsCoding } from './precompressed';
 
@@ -23,7 +23,7 @@ import { acceptsCoding } from './precompressed';
  */
 
 /** What a pack request may name; beyond it the answer is 400. */
-export const PACK_LIMITS = { have: 64, haveLength: 200 };
+export const PACK_LIMITS = { have: PACK_HAVE_MAX, haveLength: 200 };
 /** A page longer than this is not packed (ours are ≈20 kB): the server answers 502. */
 const PAGE_MAX_BYTES = 2 * 1024 * 1024;
 const PAGE_TIMEOUT_MS = 10_000;
@@ -192,7 +192,10 @@ export function offlinePack({
       if (error instanceof BadPack) return refuse(res, 400, error.message);
       throw error;
     }
-    const cookie = /(?:^|;\s*)bb\.lang=([^;]*)/.exec(req.headers.cookie ?? '')?.[1];
+    const cookie = (req.headers.cookie ?? '')
+      .split(';')
+      .map((pair) => pair.trim().split('='))
+      .find(([name]) => name === LANGUAGE_COOKIE)?.[1];
     const language = languageOf(cookie, req.headers['accept-language']);
     const pages = await Promise.all(
       query.pages.map((path) =>

@@ -15,6 +15,9 @@ export const STUDY_PAGES = ['/ask', '/sessions', '/subjects'];
 /** Where the server answers the pack. */
 export const PACK_PATH = '/offline-pack';
 
+/** At most this many kept scripts are named in `have` (the server refuses more with a 400). */
+export const PACK_HAVE_MAX = 64;
+
 /** Where a build's scripts and stylesheets are served from; `have` names them without it. */
 export const STATIC_PREFIX = '/_next/static/';
 

@@ -19,7 +19,7 @@
  * is closed (no skipWaiting), so an open page never loses the scripts it was built with; then it
  * deletes what only the old version used.
  */
-import { assetsOf, PACK_PATH, parsePack, STATIC_PREFIX, STUDY_PAGES } from './pack';
+import { assetsOf, PACK_HAVE_MAX, PACK_PATH, parsePack, STATIC_PREFIX, STUDY_PAGES } from './pack';
 
 const VERSION = new URL(self.location.href).searchParams.get('v') || 'dev';
 const PAGES = `bb-pages-${VERSION}`;
@@ -32,8 +32,6 @@ const STATIC = 'bb-static';
  * signal is back (/login ahead would cost every first visit 6.7 kB).
  */
 const SHELL = STUDY_PAGES;
-/** At most this many kept scripts are named to the pack (the server takes as many; any more it would send again). */
-const PACK_HAVE_MAX = 64;
 const NAV_TIMEOUT_MS = 6000;
 /** How often a repeat visit asks whether a new build is out, and how long it waits for the answer. */
 const STAMP_CHECK_MS = 60_000;
